@@ -1,0 +1,181 @@
+// Matrix multiply in the three forms backprop needs, over row-major f32 buffers:
+//   gemm_nn: C[m×n] = A[m×k] · B[k×n]     forward         Z  = X · W
+//   gemm_nt: C[m×n] = A[m×k] · B[n×k]ᵀ    input gradient  dX = dZ · Wᵀ
+//   gemm_tn: C[m×n] = A[k×m]ᵀ · B[k×n]    weight gradient dW = Xᵀ · dZ
+// With `accumulate`, C += product; otherwise C = product.
+//
+// All three share one 4×8 register-blocked f32x4 micro-kernel over packed panels (the GotoBLAS
+// layout): A is copied into 4-row strips and B into 8-column strips, both stored k-major and
+// zero-padded at the edges, so the kernel never branches on size; only the write-back does.
+// The forms differ only in the strides the packing routines read with.
+
+const MR = 4;
+const NR = 8;
+const KC = 256; // depth of a packed block: one A strip (4 KiB) and one B strip (8 KiB) sit in L1
+const MC = 64; // rows of A packed at once (64 KiB)
+const NC = 512; // columns of B packed at once (512 KiB)
+
+// Packing buffers are allocated once at start-up, so no multiply ever grows memory.
+const packA = heap.alloc(MC * KC * 4);
+const packB = heap.alloc(KC * NC * 4);
+const edgeTile = heap.alloc(MR * NR * 4);
+
+// Fused multiply-add: one rounding with relaxed SIMD, mul then add without it.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+export function gemm_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  gemm(c, a, k, 1, b, n, 1, m, n, k, accumulate);
+}
+
+export function gemm_nt(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  gemm(c, a, k, 1, b, 1, k, m, n, k, accumulate);
+}
+
+export function gemm_tn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  gemm(c, a, 1, m, b, n, 1, m, n, k, accumulate);
+}
+
+/**
+ * C[m×n] (+)= A·B where A(i,p) is at a[i*ars + p*aps] and B(p,j) at b[p*bps + j*bjs]
+ * (strides in elements; C is row-major with row length n).
+ */
+function gemm(
+  c: usize, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32,
+  m: i32, n: i32, k: i32, accumulate: bool,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * 4);
+    return;
+  }
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      packPanelB(b, bps, bjs, p0, j0, kc, nc);
+      // Later depth blocks add onto what the first one wrote.
+      const add = accumulate || p0 > 0;
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        packPanelA(a, ars, aps, i0, p0, mc, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = packB + (<usize>jr * <usize>kc << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const pa = packA + (<usize>ir * <usize>kc << 2);
+            const pc = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);
+            microKernel(pc, n, pa, pb, kc, min(MR, mc - ir), min(NR, nc - jr), add);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A into 4-row strips, k-major, zero-padded. */
+function packPanelA(a: usize, ars: i32, aps: i32, i0: i32, p0: i32, mc: i32, kc: i32): void {
+  let dst = packA;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    if (rows == MR && ars == 1) {
+      // Aᵀ stored row-major: the 4 values for one p are contiguous.
+      let src = a + ((<usize>(i0 + ir) + <usize>p0 * <usize>aps) << 2);
+      const step = <usize>aps << 2;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        src += step;
+        dst += 16;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          let v: f32 = 0;
+          if (r < rows) v = load<f32>(a + ((<usize>(i0 + ir + r) * <usize>ars + <usize>(p0 + p) * <usize>aps) << 2));
+          store<f32>(dst + (<usize>r << 2), v);
+        }
+        dst += 16;
+      }
+    }
+  }
+}
+
+/** Packs depth [p0, p0+kc) × columns [j0, j0+nc) of B into 8-column strips, k-major, zero-padded. */
+function packPanelB(b: usize, bps: i32, bjs: i32, p0: i32, j0: i32, kc: i32, nc: i32): void {
+  let dst = packB;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = min(NR, nc - jr);
+    if (cols == NR && bjs == 1) {
+      let src = b + ((<usize>p0 * <usize>bps + <usize>(j0 + jr)) << 2);
+      const step = <usize>bps << 2;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += step;
+        dst += 32;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let q = 0; q < NR; q++) {
+          let v: f32 = 0;
+          if (q < cols) v = load<f32>(b + ((<usize>(p0 + p) * <usize>bps + <usize>(j0 + jr + q) * <usize>bjs) << 2));
+          store<f32>(dst + (<usize>q << 2), v);
+        }
+        dst += 32;
+      }
+    }
+  }
+}
+
+/** One 4×8 tile of C from a packed A strip and a packed B strip; writes only rows < mr, cols < nr. */
+function microKernel(c: usize, ldc: i32, pa: usize, pb: usize, kc: i32, mr: i32, nr: i32, add: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let ai = v128.load32_splat(pa);
+    c00 = madd(ai, b0, c00); c01 = madd(ai, b1, c01);
+    ai = v128.load32_splat(pa, 4);
+    c10 = madd(ai, b0, c10); c11 = madd(ai, b1, c11);
+    ai = v128.load32_splat(pa, 8);
+    c20 = madd(ai, b0, c20); c21 = madd(ai, b1, c21);
+    ai = v128.load32_splat(pa, 12);
+    c30 = madd(ai, b0, c30); c31 = madd(ai, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const ld = <usize>ldc << 2;
+  if (mr == MR && nr == NR) {
+    storeRow(c, c00, c01, add);
+    storeRow(c + ld, c10, c11, add);
+    storeRow(c + 2 * ld, c20, c21, add);
+    storeRow(c + 3 * ld, c30, c31, add);
+    return;
+  }
+  v128.store(edgeTile, c00); v128.store(edgeTile, c01, 16);
+  v128.store(edgeTile, c10, 32); v128.store(edgeTile, c11, 48);
+  v128.store(edgeTile, c20, 64); v128.store(edgeTile, c21, 80);
+  v128.store(edgeTile, c30, 96); v128.store(edgeTile, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    const row = c + <usize>r * ld;
+    for (let q = 0; q < nr; q++) {
+      const dst = row + (<usize>q << 2);
+      const v = load<f32>(edgeTile + (<usize>(r * NR + q) << 2));
+      store<f32>(dst, add ? load<f32>(dst) + v : v);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function storeRow(row: usize, lo: v128, hi: v128, add: bool): void {
+  if (add) {
+    lo = f32x4.add(v128.load(row), lo);
+    hi = f32x4.add(v128.load(row, 16), hi);
+  }
+  v128.store(row, lo);
+  v128.store(row, hi, 16);
+}

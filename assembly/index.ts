@@ -1,0 +1,9 @@
+// The Wasm core's exports: kernels by family, plus the fused network step.
+export * from "./memory";
+export * from "./rng";
+export * from "./gemm";
+export * from "./activations";
+export * from "./losses";
+export * from "./metrics";
+export * from "./optimizers";
+export * from "./network";

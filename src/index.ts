@@ -1,0 +1,11 @@
+// neurite: train neural networks on the device, with a WebAssembly SIMD core.
+export { ready, isReady, type ReadyOptions, type WasmSource } from './wasm.js';
+export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs, type Callbacks } from './model.js';
+export { layers, Dense, type DenseConfig, type Layer } from './layers.js';
+export { activations, type Activation, type ActivationIdentifier } from './activations.js';
+export { initializers, computeFans, type Initializer, type InitializerIdentifier } from './initializers.js';
+export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
+export type { LossIdentifier } from './losses.js';
+export type { MetricIdentifier } from './metrics.js';
+export type { Data } from './data.js';
+export { NeuriteError, ShapeError, ValueError, StateError } from './errors.js';

@@ -1,0 +1,198 @@
+// Weight initialization: where training starts. Constant weights are a trap (every neuron of a
+// layer gets the same gradient and they never differ), so kernels start from zero-mean random
+// values whose variance is chosen from the layer's fan-in and fan-out. Formulas and names are
+// TensorFlow.js's; random draws come from the seeded generator in assembly/rng.ts.
+import { ValueError, checkKeys, describe } from './errors.js';
+import { allocate, heapF32, readF32, wasm } from './wasm.js';
+
+export type InitializerIdentifier =
+  | 'zeros' | 'ones' | 'constant' | 'randomNormal' | 'randomUniform' | 'truncatedNormal'
+  | 'glorotNormal' | 'glorotUniform' | 'heNormal' | 'heUniform' | 'leCunNormal' | 'leCunUniform'
+  | 'varianceScaling' | 'identity';
+
+export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+export type Distribution = 'normal' | 'uniform' | 'truncatedNormal';
+
+/** A way to fill a weight tensor, with its configuration. */
+export interface Initializer {
+  /** TF.js identifier of the initializer. */
+  readonly name: InitializerIdentifier;
+  readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Draws values for a tensor of `shape` (kernel [inputs, units], bias [units]). The initializer's
+   * own `seed` wins over the `seed` argument; with neither, a random seed is used.
+   */
+  apply(shape: readonly number[], seed?: number): Float32Array;
+}
+
+/** Fan-in and fan-out of a weight tensor, as TF.js computes them. */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  // TF.js: for other ranks both fans are √(number of elements).
+  const size = Math.sqrt(shape.reduce((a, b) => a * b, 1));
+  return { fanIn: size, fanOut: size };
+}
+
+type Sampler = (out: number, n: number, state: number, shape: readonly number[]) => void;
+
+function initializer(name: InitializerIdentifier, config: Record<string, unknown>, sample: Sampler): Initializer {
+  const ownSeed = config.seed as number | undefined;
+  if (ownSeed !== undefined) checkSeed(ownSeed, `initializers.${name}()`);
+  return Object.freeze({
+    name,
+    config: Object.freeze({ ...config }),
+    apply(shape: readonly number[], seed?: number): Float32Array {
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ValueError(`${name}.apply(): shape must be positive integers, got ${JSON.stringify(shape)}`);
+      }
+      const core = wasm(`${name}.apply()`);
+      const state = allocate(16 + n * 4, `initializing a tensor of shape [${shape.join(', ')}]`);
+      try {
+        core.rng_seed(state, ownSeed ?? seed ?? randomSeed());
+        sample(state + 16, n, state, shape);
+        return readF32(state + 16, n);
+      } finally {
+        core.free(state);
+      }
+    },
+  });
+}
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
+export function checkSeed(seed: unknown, where: string): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
+    throw new ValueError(`${where}: seed must be a non-negative integer, got ${describe(seed)}`);
+  }
+  return seed;
+}
+
+function checkNumber(value: unknown, where: string, what: string, positive = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
+    throw new ValueError(`${where}: ${what} must be a ${positive ? 'positive' : 'finite'} number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+
+function fill(value: number): Sampler {
+  return (out, n) => { heapF32().fill(value, out >>> 2, (out >>> 2) + n); };
+}
+
+export interface SeedConfig { seed?: number }
+export interface VarianceScalingConfig extends SeedConfig {
+  scale?: number;
+  mode?: FanMode;
+  distribution?: Distribution;
+}
+
+/**
+ * Zero-mean values with variance scale / fan: normal draws (truncated at two standard deviations,
+ * without Keras's 0.88 correction, as TF.js does) or uniform on ±√(3·scale/fan).
+ */
+function varianceScaling(config: VarianceScalingConfig = {}, name: InitializerIdentifier = 'varianceScaling'): Initializer {
+  const where = `initializers.${name}()`;
+  checkKeys(config, ['scale', 'mode', 'distribution', 'seed'], where);
+  const scale = checkNumber(config.scale ?? 1, where, 'scale', true);
+  const mode = config.mode ?? 'fanIn';
+  const distribution = config.distribution ?? 'normal';
+  if (!['fanIn', 'fanOut', 'fanAvg'].includes(mode)) throw new ValueError(`${where}: mode must be fanIn, fanOut or fanAvg, got ${describe(mode)}`);
+  if (!['normal', 'uniform', 'truncatedNormal'].includes(distribution)) {
+    throw new ValueError(`${where}: distribution must be normal, uniform or truncatedNormal, got ${describe(distribution)}`);
+  }
+  return initializer(name, { scale, mode, distribution, seed: config.seed }, (out, n, state, shape) => {
+    const { fanIn, fanOut } = computeFans(shape);
+    const fan = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+    const variance = scale / Math.max(1, fan);
+    if (distribution === 'uniform') {
+      const limit = Math.sqrt(3 * variance);
+      wasm().rng_uniform(out, n, state, -limit, limit);
+    } else {
+      wasm().rng_normal(out, n, state, 0, Math.sqrt(variance), true);
+    }
+  });
+}
+
+function scaled(name: InitializerIdentifier, scale: number, mode: FanMode, distribution: Distribution) {
+  return (config: SeedConfig = {}) => {
+    checkKeys(config, ['seed'], `initializers.${name}()`);
+    return varianceScaling({ scale, mode, distribution, seed: config.seed }, name);
+  };
+}
+
+/** The initializer catalog, by TF.js identifier. */
+export const initializers = {
+  zeros: () => initializer('zeros', {}, fill(0)),
+  ones: () => initializer('ones', {}, fill(1)),
+  constant: (config: { value: number }) => {
+    checkKeys(config ?? {}, ['value'], 'initializers.constant()');
+    const value = checkNumber(config?.value, 'initializers.constant()', 'value');
+    return initializer('constant', { value }, fill(value));
+  },
+  /** Normal draws, default mean 0 and stddev 0.05. */
+  randomNormal: (config: { mean?: number; stddev?: number; seed?: number } = {}) => {
+    checkKeys(config, ['mean', 'stddev', 'seed'], 'initializers.randomNormal()');
+    const mean = checkNumber(config.mean ?? 0, 'initializers.randomNormal()', 'mean');
+    const stddev = checkNumber(config.stddev ?? 0.05, 'initializers.randomNormal()', 'stddev', true);
+    return initializer('randomNormal', { mean, stddev, seed: config.seed }, (out, n, state) => wasm().rng_normal(out, n, state, mean, stddev, false));
+  },
+  /** Normal draws redrawn beyond two standard deviations, default mean 0 and stddev 0.05. */
+  truncatedNormal: (config: { mean?: number; stddev?: number; seed?: number } = {}) => {
+    checkKeys(config, ['mean', 'stddev', 'seed'], 'initializers.truncatedNormal()');
+    const mean = checkNumber(config.mean ?? 0, 'initializers.truncatedNormal()', 'mean');
+    const stddev = checkNumber(config.stddev ?? 0.05, 'initializers.truncatedNormal()', 'stddev', true);
+    return initializer('truncatedNormal', { mean, stddev, seed: config.seed }, (out, n, state) => wasm().rng_normal(out, n, state, mean, stddev, true));
+  },
+  /** Uniform draws on [minval, maxval), default ±0.05. */
+  randomUniform: (config: { minval?: number; maxval?: number; seed?: number } = {}) => {
+    checkKeys(config, ['minval', 'maxval', 'seed'], 'initializers.randomUniform()');
+    const minval = checkNumber(config.minval ?? -0.05, 'initializers.randomUniform()', 'minval');
+    const maxval = checkNumber(config.maxval ?? 0.05, 'initializers.randomUniform()', 'maxval');
+    if (!(maxval > minval)) throw new ValueError(`initializers.randomUniform(): maxval (${maxval}) must exceed minval (${minval})`);
+    return initializer('randomUniform', { minval, maxval, seed: config.seed }, (out, n, state) => wasm().rng_uniform(out, n, state, minval, maxval));
+  },
+  varianceScaling: (config: VarianceScalingConfig = {}) => varianceScaling(config),
+  /** Xavier/Glorot: variance 2 / (fanIn + fanOut); for tanh and sigmoid layers. */
+  glorotNormal: scaled('glorotNormal', 1, 'fanAvg', 'normal'),
+  glorotUniform: scaled('glorotUniform', 1, 'fanAvg', 'uniform'),
+  /** He: variance 2 / fanIn; for ReLU layers, which zero half their inputs. */
+  heNormal: scaled('heNormal', 2, 'fanIn', 'normal'),
+  heUniform: scaled('heUniform', 2, 'fanIn', 'uniform'),
+  /** LeCun: variance 1 / fanIn; for selu. */
+  leCunNormal: scaled('leCunNormal', 1, 'fanIn', 'normal'),
+  leCunUniform: scaled('leCunUniform', 1, 'fanIn', 'uniform'),
+  /** gain · I for a square kernel. */
+  identity: (config: { gain?: number } = {}) => {
+    checkKeys(config, ['gain'], 'initializers.identity()');
+    const gain = checkNumber(config.gain ?? 1, 'initializers.identity()', 'gain');
+    return initializer('identity', { gain }, (out, n, state, shape) => {
+      if (shape.length !== 2 || shape[0] !== shape[1]) {
+        throw new ValueError(`initializers.identity(): needs a square kernel, got shape [${shape.join(', ')}]`);
+      }
+      const heap = heapF32(), start = out >>> 2;
+      for (let i = 0; i < shape[0]; i++) heap[start + i * shape[0] + i] = gain;
+    });
+  },
+};
+
+const ALIASES: Record<string, InitializerIdentifier> = {
+  glorot_normal: 'glorotNormal', glorot_uniform: 'glorotUniform', he_normal: 'heNormal', he_uniform: 'heUniform',
+  lecun_normal: 'leCunNormal', lecun_uniform: 'leCunUniform', random_normal: 'randomNormal',
+  random_uniform: 'randomUniform', truncated_normal: 'truncatedNormal', variance_scaling: 'varianceScaling',
+  xavierNormal: 'glorotNormal', xavierUniform: 'glorotUniform',
+};
+
+/** Resolves a TF.js identifier (or Keras alias) or an Initializer object. */
+export function getInitializer(value: InitializerIdentifier | Initializer | undefined, fallback: InitializerIdentifier, where: string): Initializer {
+  if (value === undefined || value === null) value = fallback;
+  if (typeof value === 'object' && typeof value.apply === 'function') return value;
+  if (typeof value === 'string') {
+    const name = (value in initializers ? value : ALIASES[value]) as keyof typeof initializers | undefined;
+    if (name === 'constant') throw new ValueError(`${where}: 'constant' needs a value: use initializers.constant({ value })`);
+    if (name) return (initializers[name] as () => Initializer)();
+  }
+  throw new ValueError(`${where}: unknown initializer ${describe(value)}; expected one of ${Object.keys(initializers).join(', ')}`);
+}

@@ -1,0 +1,545 @@
+// The model: a stack of dense layers trained by backpropagation. A network is a composite
+// function, so the gradient of the loss with respect to each weight is the chain rule applied
+// layer by layer from the output back to the input (assembly/network.ts runs it, one Wasm call
+// per training step). This file holds the API around it: building, compiling, fitting.
+import { checkSameRows, toMatrix, type Data, type Matrix } from './data.js';
+import { ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
+import { checkSeed, randomSeed } from './initializers.js';
+import { Dense, inputWidth, type Layer } from './layers.js';
+import { getLoss, type Loss, type LossIdentifier } from './losses.js';
+import { getMetric, type Metric, type MetricIdentifier } from './metrics.js';
+import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
+import { allocate, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
+
+export interface SequentialConfig {
+  /** Width of one input row, as [n]. May instead be given on the first layer. */
+  inputShape?: number[];
+  inputDim?: number;
+  /** Seeds every random choice (initial weights, shuffling): same seed, same data → same weights. */
+  seed?: number;
+  layers?: Layer[];
+  name?: string;
+}
+
+export interface CompileConfig {
+  optimizer: Optimizer | OptimizerIdentifier;
+  loss: LossIdentifier;
+  metrics?: MetricIdentifier[] | MetricIdentifier;
+}
+
+export type Logs = Record<string, number>;
+
+export interface Callbacks {
+  onTrainBegin?: (logs: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+}
+
+export interface FitConfig {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Rows per gradient step (default 32). */
+  batchSize?: number;
+  /** Reshuffle the training rows every epoch (default true), with the model's seeded generator. */
+  shuffle?: boolean;
+  /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
+  validationSplit?: number;
+  /** Explicit held-out data instead of validationSplit. */
+  validationData?: [Data, Data];
+  callbacks?: Callbacks;
+  /** 1 prints one line per epoch (default 0: silent). */
+  verbose?: 0 | 1;
+  /** Epoch to start counting from, to resume a previous fit (default 0). */
+  initialEpoch?: number;
+}
+
+export interface History {
+  epoch: number[];
+  /** One number per epoch for each of loss, the metrics, and val_ versions when validating. */
+  history: Record<string, number[]>;
+}
+
+interface Compiled {
+  loss: Loss;
+  metric: Metric | undefined;
+  optimizer: Optimizer;
+}
+
+// Wasm memory a model owns, released by dispose() or, if the model is garbage-collected
+// undisposed, by the registry.
+interface Owned {
+  net: number;
+  rng: number;
+}
+const registry = new FinalizationRegistry<Owned>((owned) => release(owned));
+function release(owned: Owned): void {
+  const core = wasm();
+  if (owned.net) core.net_free(owned.net);
+  if (owned.rng) core.free(owned.rng);
+  owned.net = owned.rng = 0;
+}
+
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
+const CALLBACK_KEYS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+const MAX_BATCH = 2 ** 31 - 1;
+// Longest stretch fit() runs without giving the event loop a turn.
+const YIELD_MS = 16;
+
+let modelCount = 0;
+
+export class Sequential {
+  readonly name: string;
+  /** The seed in force (drawn at random when none was given, so a run can be repeated). */
+  readonly seed: number;
+  /** Set to true (e.g. from a callback) to end fit() after the current batch. */
+  stopTraining = false;
+
+  private readonly stack: Dense[] = [];
+  private inputDim: number | undefined;
+  private readonly owned: Owned = { net: 0, rng: 0 };
+  private compiled: Compiled | undefined;
+  private disposed = false;
+  private fitting = false;
+
+  constructor(config: SequentialConfig = {}) {
+    checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
+    wasm('sequential()');
+    this.inputDim = inputWidth(config.inputShape, config.inputDim, 'sequential()');
+    this.seed = config.seed === undefined ? randomSeed() : checkSeed(config.seed, 'sequential()');
+    this.name = config.name ?? `sequential_${++modelCount}`;
+    if (config.layers !== undefined) {
+      if (!Array.isArray(config.layers)) throw new ValueError(`sequential(): layers must be an array, got ${describe(config.layers)}`);
+      for (const layer of config.layers) this.add(layer);
+    }
+  }
+
+  /** The layers, first to last. */
+  get layers(): readonly Layer[] {
+    return this.stack;
+  }
+
+  /** Appends a layer. Layers can be added until the model is built (compile, predict, getWeights). */
+  add(layer: Layer): void {
+    this.checkUsable('add()');
+    if (!(layer instanceof Dense)) throw new ValueError(`add(): expected a layer from layers.dense(), got ${describe(layer)}`);
+    if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
+    if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
+    if (this.stack.length === 0) {
+      if (layer.inputDim !== undefined) {
+        if (this.inputDim !== undefined && this.inputDim !== layer.inputDim) {
+          throw new ShapeError(`add(): the model's inputShape is [${this.inputDim}] but the first layer declares [${layer.inputDim}]`);
+        }
+        this.inputDim = layer.inputDim;
+      }
+      if (this.inputDim === undefined) {
+        throw new ShapeError(`add(): the first layer needs an input width: pass inputShape to sequential() or to the layer, e.g. inputShape: [2]`);
+      }
+    } else if (layer.inputDim !== undefined && layer.inputDim !== this.outputWidth()) {
+      throw new ShapeError(`add(): the layer declares inputShape [${layer.inputDim}] but the previous layer outputs ${this.outputWidth()} units`);
+    }
+    layer.name ??= `dense_${this.stack.length + 1}`;
+    this.stack.push(layer);
+  }
+
+  /** Width of one input row. */
+  get inputShape(): [number] {
+    if (this.inputDim === undefined) throw new StateError('inputShape: the model has no input width yet');
+    return [this.inputDim];
+  }
+
+  /** Width of one output row (units of the last layer). */
+  get outputShape(): [number] {
+    return [this.outputWidth()];
+  }
+
+  /** Number of weights and biases. */
+  countParams(): number {
+    return this.stack.reduce((sum, layer, i) => sum + layer.countParams(this.widthInto(i)), 0);
+  }
+
+  /** Chooses the optimizer, the loss to minimize and the metrics to report. Resets optimizer state. */
+  compile(config: CompileConfig): void {
+    this.checkUsable('compile()');
+    checkKeys(config, ['optimizer', 'loss', 'metrics'], 'compile()');
+    const loss = getLoss(config.loss, 'compile() loss');
+    const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
+    const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
+    if (names.length > 1) throw new ValueError(`compile(): metrics supports one metric for now, got ${names.length}`);
+    const metric = names.length ? getMetric(names[0], loss, this.outputWidth(), 'compile() metrics') : undefined;
+    const core = this.core('compile()');
+    const net = this.build();
+    if (!core.net_set_optimizer(net, optimizer.id, optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon)) {
+      throw new ValueError(`compile(): the ${optimizer.name} optimizer's state for ${this.countParams()} parameters does not fit in Wasm memory`);
+    }
+    core.net_set_loss(net, loss.id, metric ? metric.id : -1);
+    this.compiled = { loss, metric, optimizer };
+  }
+
+  /** The optimizer, loss and metric chosen by compile(), if any. */
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+
+  /**
+   * Trains for a number of epochs. Async: it gives the event loop a turn between epochs and at
+   * least every 16 ms, so pages stay responsive and callbacks run.
+   */
+  async fit(x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+    const { core, net, compiled } = this.ready('fit()');
+    if (this.fitting) throw new StateError('fit(): this model is already fitting; await the running fit() first');
+    checkKeys(config, FIT_KEYS, 'fit()');
+    const epochs = integer(config.epochs ?? 1, 0, MAX_BATCH, 'fit() epochs');
+    const initialEpoch = integer(config.initialEpoch ?? 0, 0, MAX_BATCH, 'fit() initialEpoch');
+    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'fit() batchSize');
+    const shuffle = config.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new ValueError(`fit(): shuffle must be a boolean, got ${describe(shuffle)}`);
+    const split = config.validationSplit ?? 0;
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
+      throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
+    }
+    const callbacks = config.callbacks ?? {};
+    checkKeys(callbacks, CALLBACK_KEYS, 'fit() callbacks');
+    for (const [key, fn] of Object.entries(callbacks)) {
+      if (typeof fn !== 'function') throw new ValueError(`fit(): callbacks.${key} must be a function, got ${describe(fn)}`);
+    }
+    const verbose = config.verbose ?? 0;
+    if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
+
+    const X = toMatrix(x, this.inputShape[0], 'fit() x');
+    const Y = toMatrix(y, this.outputWidth(), 'fit() y');
+    checkSameRows(X, Y, 'fit()');
+    let train = X.rows;
+    let validation: [Matrix, Matrix] | undefined;
+    if (config.validationData !== undefined) {
+      if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
+        throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
+      }
+      validation = [toMatrix(config.validationData[0], X.cols, 'fit() validationData x'), toMatrix(config.validationData[1], Y.cols, 'fit() validationData y')];
+      checkSameRows(validation[0], validation[1], 'fit() validationData');
+    } else if (split > 0) {
+      train = Math.floor(X.rows * (1 - split));
+      if (train === 0 || train === X.rows) {
+        throw new ValueError(`fit(): validationSplit ${split} of ${X.rows} rows leaves ${train} rows for training and ${X.rows - train} for validation; both must be at least 1`);
+      }
+    }
+
+    this.fitting = true;
+    this.stopTraining = false;
+    let staging = 0;
+    try {
+      // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
+      const valRows = validation ? validation[0].rows : 0;
+      const floats = (X.rows + valRows) * (X.cols + Y.cols);
+      staging = allocate(floats * 4 + train * 4, `fit() staging ${X.rows} rows`);
+      if (!core.net_reserve(net, Math.min(batchSize, Math.max(train, valRows)))) {
+        throw new ValueError(`fit(): activations for batchSize ${batchSize} do not fit in Wasm memory`);
+      }
+      const xPtr = staging, yPtr = xPtr + X.rows * X.cols * 4;
+      writeF32(xPtr, X.data);
+      writeF32(yPtr, Y.data);
+      let vxPtr = xPtr + train * X.cols * 4, vyPtr = yPtr + train * Y.cols * 4;
+      if (validation) {
+        vxPtr = yPtr + Y.rows * Y.cols * 4;
+        vyPtr = vxPtr + valRows * X.cols * 4;
+        writeF32(vxPtr, validation[0].data);
+        writeF32(vyPtr, validation[1].data);
+      }
+      const valCount = validation ? valRows : X.rows - train;
+      const order = staging + floats * 4;
+      const indices = new Int32Array(wasm().memory.buffer, order, train);
+      for (let i = 0; i < train; i++) indices[i] = i;
+
+      const history: History = { epoch: [], history: {} };
+      await callbacks.onTrainBegin?.({});
+      let lastYield = now();
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        const started = now();
+        await callbacks.onEpochBegin?.(epoch, {});
+        if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
+        let lossSum = 0, correct = 0;
+        for (let start = 0, batch = 0; start < train; start += batchSize, batch++) {
+          const rows = Math.min(batchSize, train - start);
+          await callbacks.onBatchBegin?.(batch, { batch, size: rows });
+          const loss = core.net_train_batch(net, xPtr, yPtr, order + start * 4, rows);
+          lossSum += loss * rows;
+          correct += core.net_correct(net);
+          if (callbacks.onBatchEnd) {
+            const logs: Logs = { batch, size: rows, loss };
+            if (compiled.metric) logs[compiled.metric.key] = core.net_correct(net) / (compiled.metric.perElement ? rows * Y.cols : rows);
+            await callbacks.onBatchEnd(batch, logs);
+          }
+          if (this.stopTraining) break;
+          if (now() - lastYield > YIELD_MS) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
+        }
+        const logs: Logs = { loss: lossSum / train };
+        if (compiled.metric) logs[compiled.metric.key] = correct / (compiled.metric.perElement ? train * Y.cols : train);
+        if (valCount > 0) {
+          const val = this.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
+          logs.val_loss = val.loss;
+          if (compiled.metric) logs[`val_${compiled.metric.key}`] = val.metric;
+        }
+        history.epoch.push(epoch);
+        for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
+        if (verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Math.round(now() - started)}ms ${formatLogs(logs)}`);
+        await callbacks.onEpochEnd?.(epoch, logs);
+        await yieldToEventLoop();
+        lastYield = now();
+      }
+      await callbacks.onTrainEnd?.({});
+      return history;
+    } finally {
+      if (staging) core.free(staging);
+      this.fitting = false;
+    }
+  }
+
+  /** Outputs for every row of x: a Float32Array of rows × units of the last layer, row-major. */
+  predict(x: Data, config: { batchSize?: number } = {}): Float32Array {
+    const core = this.core('predict()');
+    const net = this.build();
+    checkKeys(config, ['batchSize'], 'predict()');
+    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
+    const X = toMatrix(x, this.inputShape[0], 'predict() x');
+    const units = this.outputWidth();
+    this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
+    const out = new Float32Array(X.rows * units);
+    for (let start = 0; start < X.rows; start += batchSize) {
+      const rows = Math.min(batchSize, X.rows - start);
+      const input = core.net_input(net);
+      writeF32(input, X.data.subarray(start * X.cols, (start + rows) * X.cols));
+      core.net_forward(net, input, rows);
+      const output = core.net_output(net) >>> 2;
+      out.set(heapF32().subarray(output, output + rows * units), start * units);
+    }
+    return out;
+  }
+
+  /** Loss and metric over x, y: `{ loss, accuracy }` (the metric under the name compiled with). */
+  evaluate(x: Data, y: Data, config: { batchSize?: number } = {}): Logs {
+    const { core, net, compiled } = this.ready('evaluate()');
+    checkKeys(config, ['batchSize'], 'evaluate()');
+    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
+    const X = toMatrix(x, this.inputShape[0], 'evaluate() x');
+    const Y = toMatrix(y, this.outputWidth(), 'evaluate() y');
+    checkSameRows(X, Y, 'evaluate()');
+    const staging = allocate((X.data.length + Y.data.length) * 4, `evaluate() staging ${X.rows} rows`);
+    try {
+      this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
+      writeF32(staging, X.data);
+      writeF32(staging + X.data.length * 4, Y.data);
+      const result = this.evaluateStaged(core, net, staging, staging + X.data.length * 4, X.rows, batchSize);
+      const logs: Logs = { loss: result.loss };
+      if (compiled.metric) logs[compiled.metric.key] = result.metric;
+      return logs;
+    } finally {
+      core.free(staging);
+    }
+  }
+
+  /** One gradient step on exactly these rows; returns the loss before the step. */
+  trainOnBatch(x: Data, y: Data): number {
+    const { core, net } = this.ready('trainOnBatch()');
+    if (this.fitting) throw new StateError('trainOnBatch(): this model is fitting; await the running fit() first');
+    const X = toMatrix(x, this.inputShape[0], 'trainOnBatch() x');
+    const Y = toMatrix(y, this.outputWidth(), 'trainOnBatch() y');
+    checkSameRows(X, Y, 'trainOnBatch()');
+    this.reserve(core, net, X.rows, 'trainOnBatch()');
+    const input = core.net_input(net), label = core.net_label(net);
+    writeF32(input, X.data);
+    writeF32(label, Y.data);
+    return core.net_train_batch(net, input, label, 0, X.rows);
+  }
+
+  /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
+  getWeights(): Float32Array[] {
+    const core = this.core('getWeights()');
+    const net = this.build();
+    const all = readF32(core.net_params(net), core.net_param_count(net));
+    return this.shapes().map(({ offset, size }) => all.slice(offset, offset + size));
+  }
+
+  /** Replaces every weight tensor (same order and sizes as getWeights()); all are checked before any is written. */
+  setWeights(weights: ArrayLike<number>[]): void {
+    const core = this.core('setWeights()');
+    const net = this.build();
+    const shapes = this.shapes();
+    if (!Array.isArray(weights) || weights.length !== shapes.length) {
+      throw new ShapeError(`setWeights(): expected an array of ${shapes.length} tensors (${shapes.map((s) => s.label).join(', ')}), got ${describe(weights)}`);
+    }
+    shapes.forEach(({ label, size }, i) => {
+      const w = weights[i];
+      if (!(w instanceof Float32Array) && !Array.isArray(w)) {
+        throw new ValueError(`setWeights(): tensor ${i} (${label}) must be a Float32Array or number[], got ${describe(w)}`);
+      }
+      if (w.length !== size) throw new ShapeError(`setWeights(): tensor ${i} (${label}) must have ${size} values, got ${w.length}`);
+      for (let j = 0; j < size; j++) {
+        if (typeof w[j] !== 'number' || !Number.isFinite(w[j])) {
+          throw new ValueError(`setWeights(): tensor ${i} (${label}) must hold finite numbers, got ${describe(w[j])} at index ${j}`);
+        }
+      }
+    });
+    const params = core.net_params(net);
+    shapes.forEach(({ offset }, i) => writeF32(params + offset * 4, weights[i]));
+  }
+
+  /** A table of layers, output shapes and parameter counts, as Keras prints it. */
+  summary(): string {
+    this.checkUsable('summary()');
+    const rule = '_'.repeat(65), double = '='.repeat(65);
+    const row = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`.trimEnd();
+    const lines = [`Model: "${this.name}"`, rule, row('Layer (type)', 'Output Shape', 'Param #'), double];
+    this.stack.forEach((layer, i) => {
+      lines.push(row(`${layer.name} (Dense)`, `[null,${layer.units}]`, String(layer.countParams(this.widthInto(i)))));
+      lines.push(row(`  activation: ${layer.activation.name}`, '', ''));
+    });
+    const total = this.countParams();
+    lines.push(double, `Total params: ${total}`, `Trainable params: ${total}`, `Non-trainable params: 0`, rule);
+    return lines.join('\n');
+  }
+
+  /** Frees the model's Wasm memory. Any later call on the model throws a StateError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    registry.unregister(this);
+    if (this.owned.net || this.owned.rng) release(this.owned);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  // Where each tensor sits in the flat parameter buffer (kernel then bias, layer by layer).
+  private shapes(): { label: string; offset: number; size: number }[] {
+    const out: { label: string; offset: number; size: number }[] = [];
+    let offset = 0;
+    this.stack.forEach((layer, i) => {
+      const inputs = this.widthInto(i);
+      out.push({ label: `${layer.name} kernel [${inputs}, ${layer.units}]`, offset, size: inputs * layer.units });
+      offset += inputs * layer.units;
+      if (layer.useBias) {
+        out.push({ label: `${layer.name} bias [${layer.units}]`, offset, size: layer.units });
+        offset += layer.units;
+      }
+    });
+    return out;
+  }
+
+  private widthInto(i: number): number {
+    return i === 0 ? this.inputShape[0] : this.stack[i - 1].units;
+  }
+
+  private outputWidth(): number {
+    if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
+    return this.stack[this.stack.length - 1].units;
+  }
+
+  private checkUsable(what: string): void {
+    if (this.disposed) throw new StateError(`${what}: the model has been disposed`);
+  }
+
+  private core(what: string): Core {
+    this.checkUsable(what);
+    return wasm(what);
+  }
+
+  private ready(what: string): { core: Core; net: number; compiled: Compiled } {
+    const core = this.core(what);
+    if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
+    return { core, net: this.owned.net, compiled: this.compiled };
+  }
+
+  private reserve(core: Core, net: number, rows: number, what: string): void {
+    if (!core.net_reserve(net, rows)) throw new ValueError(`${what}: activations for ${rows} rows do not fit in Wasm memory`);
+  }
+
+  /** Allocates the network in Wasm and draws the initial weights, once. */
+  private build(): number {
+    if (this.owned.net) return this.owned.net;
+    const core = this.core('build');
+    const count = this.countParams();
+    if (count * 8 > 2 ** 32) throw new ValueError(`the model has ${count} parameters; with their gradients they exceed WebAssembly's 4 GiB`);
+    const net = core.net_create(this.stack.length) >>> 0;
+    if (!net) throw new ValueError('out of Wasm memory creating the model');
+    this.stack.forEach((layer, i) => {
+      core.net_set_layer(net, i, this.widthInto(i), layer.units, layer.activation.id, layer.activation.alpha, layer.useBias);
+    });
+    if (!core.net_build(net)) {
+      core.net_free(net);
+      throw new ValueError(`the model's ${count} parameters do not fit in Wasm memory`);
+    }
+    const rng = core.alloc(16) >>> 0;
+    if (!rng) {
+      core.net_free(net);
+      throw new ValueError('out of Wasm memory creating the model');
+    }
+    this.owned.net = net;
+    this.owned.rng = rng;
+    registry.register(this, this.owned, this);
+    core.rng_seed(rng, deriveSeed(this.seed, 0xffff, 0));
+    // Each tensor gets its own stream from the model seed, unless its initializer has a seed.
+    const tensors: Float32Array[] = [];
+    this.stack.forEach((layer, i) => {
+      tensors.push(layer.kernelInitializer.apply([this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0)));
+      if (layer.useBias) tensors.push(layer.biasInitializer.apply([layer.units], deriveSeed(this.seed, i, 1)));
+    });
+    const params = core.net_params(net);
+    this.shapes().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
+    return net;
+  }
+
+  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): { loss: number; metric: number } {
+    const inputs = this.inputShape[0], units = this.outputWidth();
+    const chunk = Math.min(batchSize, core.net_batch_cap(net));
+    let loss = 0, correct = 0;
+    for (let start = 0; start < rows; start += chunk) {
+      const n = Math.min(chunk, rows - start);
+      core.net_forward(net, xPtr + start * inputs * 4, n);
+      loss += core.net_loss(net, yPtr + start * units * 4, n, false) * n;
+      correct += core.net_correct(net);
+    }
+    const metric = this.compiled?.metric;
+    return { loss: loss / rows, metric: metric ? correct / (metric.perElement ? rows * units : rows) : NaN };
+  }
+}
+
+/** A new Sequential model: `sequential({ inputShape: [2], seed: 42 })`. */
+export function sequential(config: SequentialConfig = {}): Sequential {
+  return new Sequential(config);
+}
+
+function integer(value: unknown, min: number, max: number, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValueError(`${what}: expected an integer in [${min}, ${max}], got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A 32-bit seed for one random stream, mixed from the model seed and the stream's path. */
+function deriveSeed(seed: number, a: number, b: number): number {
+  let h = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b1);
+  for (const v of [a, b]) {
+    h = Math.imul(h ^ v ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+function formatLogs(logs: Logs): string {
+  return Object.entries(logs).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
+}

@@ -1,0 +1,148 @@
+// Loading the Wasm core, and the few helpers that move numbers in and out of its memory.
+import { instantiate } from '@assemblyscript/loader';
+import { StateError, ValueError } from './errors.js';
+
+/** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
+export interface Core {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  rng_seed(state: number, seed: number): void;
+  rng_uniform(out: number, n: number, state: number, lo: number, hi: number): void;
+  rng_normal(out: number, n: number, state: number, mean: number, std: number, truncate: boolean): void;
+  rng_shuffle(indices: number, n: number, state: number): void;
+  gemm_nn(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
+  gemm_nt(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
+  gemm_tn(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
+  bias_activation_forward(a: number, z: number, bias: number, rows: number, cols: number, act: number, alpha: number): void;
+  activation_bias_backward(dz: number, dbias: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
+  loss_forward_backward(grad: number, pred: number, label: number, rows: number, cols: number, loss: number): number;
+  loss_from_logits(grad: number, logits: number, label: number, rows: number, cols: number, loss: number): number;
+  count_correct(pred: number, label: number, rows: number, cols: number, metric: number): number;
+  sgd_update(params: number, grads: number, n: number, lr: number): void;
+  adam_update(params: number, grads: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  net_create(layers: number): number;
+  net_set_layer(net: number, i: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
+  net_build(net: number): number;
+  net_params(net: number): number;
+  net_grads(net: number): number;
+  net_moments(net: number): number;
+  net_param_count(net: number): number;
+  net_step(net: number): number;
+  net_correct(net: number): number;
+  net_set_loss(net: number, loss: number, metric: number): void;
+  net_set_optimizer(net: number, optimizer: number, lr: number, beta1: number, beta2: number, epsilon: number): number;
+  net_set_learning_rate(net: number, lr: number): void;
+  net_reserve(net: number, rows: number): number;
+  net_batch_cap(net: number): number;
+  net_input(net: number): number;
+  net_label(net: number): number;
+  net_output(net: number): number;
+  net_forward(net: number, x: number, rows: number): void;
+  net_loss(net: number, y: number, rows: number, withGrad: boolean): number;
+  net_backward(net: number, x: number, rows: number): void;
+  net_update(net: number): void;
+  net_train_batch(net: number, x: number, y: number, indices: number, rows: number): number;
+  net_free(net: number): void;
+}
+
+let core: Core | undefined;
+let loading: Promise<void> | undefined;
+
+/** Where the compiled core can come from, for `ready({ wasm })`. */
+export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
+
+export interface ReadyOptions {
+  /** Override where the .wasm is loaded from (a URL, its bytes or a compiled module). */
+  wasm?: WasmSource;
+}
+
+/**
+ * Instantiates the Wasm core. Call it once before anything else; it is idempotent, and
+ * concurrent callers share one instantiation. In Node the .wasm is read from beside this module,
+ * in browsers it is fetched from there.
+ */
+export function ready(options: ReadyOptions = {}): Promise<void> {
+  if (core) return Promise.resolve();
+  if (!loading) {
+    loading = load(options.wasm).then(
+      (exports) => { core = exports; },
+      (err) => { loading = undefined; throw err; },
+    );
+  }
+  return loading;
+}
+
+/** True once ready() has resolved. */
+export function isReady(): boolean {
+  return core !== undefined;
+}
+
+async function load(source: WasmSource | undefined): Promise<Core> {
+  // `../dist/` resolves to the same file from src/ (tests) and from dist/ (the package).
+  const url = new URL('../dist/neurite.wasm', import.meta.url);
+  const bytes = await fetchBytes(source ?? url);
+  const { exports } = await instantiate<Record<string, unknown>>(bytes as ArrayBuffer, {});
+  return exports as unknown as Core;
+}
+
+async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
+  if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
+  const url = source instanceof URL ? source : new URL(source as string, import.meta.url);
+  if (url.protocol === 'file:') {
+    // Node's fetch does not read file: URLs.
+    const fs = 'node:fs/promises';
+    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+    return readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new ValueError(`ready(): fetching the Wasm core from ${url} failed with HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** The instantiated core; throws a StateError naming `what` if ready() has not resolved. */
+export function wasm(what = 'this call'): Core {
+  if (!core) throw new StateError(`neurite is not ready: await ready() before ${what}`);
+  return core;
+}
+
+let heap: Float32Array | undefined;
+
+/**
+ * A Float32Array over all of Wasm memory. Memory growth detaches old views, so callers get it
+ * fresh after any call that may allocate, and never keep it across one.
+ */
+export function heapF32(): Float32Array {
+  const buffer = wasm().memory.buffer;
+  if (!heap || heap.buffer !== buffer) heap = new Float32Array(buffer);
+  return heap;
+}
+
+/** Copies n floats at ptr out of Wasm memory. */
+export function readF32(ptr: number, n: number): Float32Array {
+  const start = ptr >>> 2;
+  return heapF32().slice(start, start + n);
+}
+
+/** Copies `data` into Wasm memory at ptr. */
+export function writeF32(ptr: number, data: ArrayLike<number>): void {
+  heapF32().set(data, ptr >>> 2);
+}
+
+/** Allocates zeroed bytes or throws a ValueError saying what did not fit. */
+export function allocate(bytes: number, what: string): number {
+  if (!Number.isFinite(bytes) || bytes > 2 ** 32) {
+    throw new ValueError(`${what} needs ${formatBytes(bytes)}, more than WebAssembly's 4 GiB of memory`);
+  }
+  const ptr = wasm().alloc(bytes) >>> 0;
+  if (ptr === 0) throw new ValueError(`${what} needs ${formatBytes(bytes)}, which does not fit in WebAssembly's 4 GiB of memory`);
+  return ptr;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
