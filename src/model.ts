@@ -356,6 +356,27 @@ export class Sequential {
     return core.net_train_batch(net, input, label, 0, X.rows);
   }
 
+  /**
+   * The gradient of the loss on x, y with respect to every weight tensor (same order as
+   * getWeights()), by backpropagation, without changing the weights.
+   */
+  computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
+    const { core, net } = this.ready('computeGradients()');
+    if (this.fitting) throw new StateError('computeGradients(): this model is fitting; await the running fit() first');
+    const X = toMatrix(x, this.inputShape[0], 'computeGradients() x');
+    const Y = toMatrix(y, this.outputWidth(), 'computeGradients() y');
+    checkSameRows(X, Y, 'computeGradients()');
+    this.reserve(core, net, X.rows, 'computeGradients()');
+    const input = core.net_input(net), label = core.net_label(net);
+    writeF32(input, X.data);
+    writeF32(label, Y.data);
+    core.net_forward(net, input, X.rows);
+    const loss = core.net_loss(net, label, X.rows, true);
+    core.net_backward(net, input, X.rows);
+    const all = readF32(core.net_grads(net), core.net_param_count(net));
+    return { loss, gradients: this.shapes().map(({ offset, size }) => all.slice(offset, offset + size)) };
+  }
+
   /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
   getWeights(): Float32Array[] {
     const core = this.core('getWeights()');
