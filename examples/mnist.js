@@ -50,16 +50,17 @@ await model.fit(train.x, train.y, {
 const trainSeconds = (performance.now() - fitStart) / 1000;
 
 const scores = model.evaluate(test.x, test.y);
-const probabilities = model.predict(test.x.subarray(0, pixels * 5));
-const guesses = Array.from({ length: 5 }, (_, r) => {
-  const row = probabilities.subarray(r * classes, (r + 1) * classes);
-  return row.indexOf(Math.max(...row));
+// Five test images spread over the test set (it is ordered by digit), and what the network reads.
+const picks = [0, 1, 2, 3, 4].map((i) => Math.floor(((i + 0.5) * test.rows) / 5));
+const guesses = picks.map((row) => {
+  const p = model.predict(test.x.subarray(row * pixels, (row + 1) * pixels));
+  return p.indexOf(Math.max(...p));
 });
 
 console.log(`
 Held-out test: ${test.rows} digits the network never saw.
   test loss ${scores.loss.toFixed(4)}, test accuracy ${(100 * scores.accuracy).toFixed(2)}%
-  e.g. the first five test images are ${test.labels.slice(0, 5).join(', ')}; the network read ${guesses.join(', ')}.
+  e.g. five test images show the digits ${picks.map((r) => test.labels[r]).join(', ')}; the network read ${guesses.join(', ')}.
 
 Training took ${trainSeconds.toFixed(1)} s (${Math.round((EPOCHS * train.rows) / trainSeconds)} images/s); ${((performance.now() - t0) / 1000).toFixed(1)} s in all.
 `);

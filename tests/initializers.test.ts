@@ -1,0 +1,108 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready, initializers, computeFans, sequential, layers, ValueError } from '../src/index.js';
+
+beforeAll(() => ready());
+
+function stats(v: Float32Array) {
+  let sum = 0, sq = 0, min = Infinity, max = -Infinity;
+  for (const x of v) { sum += x; sq += x * x; min = Math.min(min, x); max = Math.max(max, x); }
+  const mean = sum / v.length;
+  return { mean, std: Math.sqrt(sq / v.length - mean * mean), min, max };
+}
+
+// Variance of a standard normal truncated at ±2σ, which TF.js does not correct for.
+const TRUNCATED_VARIANCE = 0.7737413;
+const SHAPE = [300, 200];
+const FAN_IN = 300, FAN_OUT = 200;
+
+describe('variance scaling family (TF.js formulas) on 60,000 draws', () => {
+  const uniform: [string, number][] = [
+    ['glorotUniform', Math.sqrt(6 / (FAN_IN + FAN_OUT))],
+    ['heUniform', Math.sqrt(6 / FAN_IN)],
+    ['leCunUniform', Math.sqrt(3 / FAN_IN)],
+  ];
+  it.each(uniform)('%s: uniform on ±limit', (name, limit) => {
+    const s = stats((initializers as any)[name]({ seed: 1 }).apply(SHAPE));
+    expect(s.mean).toBeCloseTo(0, 2);
+    expect(s.std / (limit / Math.sqrt(3))).toBeCloseTo(1, 1);
+    expect(s.min).toBeGreaterThanOrEqual(-limit);
+    expect(s.max).toBeLessThanOrEqual(limit);
+    expect(s.max).toBeGreaterThan(0.99 * limit);
+  });
+
+  const normal: [string, number][] = [
+    ['glorotNormal', Math.sqrt(2 / (FAN_IN + FAN_OUT))],
+    ['heNormal', Math.sqrt(2 / FAN_IN)],
+    ['leCunNormal', Math.sqrt(1 / FAN_IN)],
+  ];
+  it.each(normal)('%s: zero-mean normal truncated at 2σ', (name, sigma) => {
+    const s = stats((initializers as any)[name]({ seed: 2 }).apply(SHAPE));
+    expect(s.mean / sigma).toBeCloseTo(0, 1);
+    expect(s.std / (sigma * Math.sqrt(TRUNCATED_VARIANCE))).toBeCloseTo(1, 1);
+    expect(s.max).toBeLessThanOrEqual(2 * sigma * 1.0001);
+    expect(s.min).toBeGreaterThanOrEqual(-2 * sigma * 1.0001);
+  });
+
+  it('varianceScaling with fanOut and uniform', () => {
+    const s = stats(initializers.varianceScaling({ scale: 3, mode: 'fanOut', distribution: 'uniform', seed: 3 }).apply(SHAPE));
+    const limit = Math.sqrt(9 / FAN_OUT);
+    expect(s.max).toBeLessThanOrEqual(limit);
+    expect(s.max).toBeGreaterThan(0.99 * limit);
+  });
+});
+
+it('randomNormal, randomUniform and truncatedNormal defaults (mean 0, 0.05)', () => {
+  const n = stats(initializers.randomNormal({ seed: 1 }).apply([100000]));
+  expect(n.std).toBeCloseTo(0.05, 3);
+  expect(n.max).toBeGreaterThan(0.1);
+  const t = stats(initializers.truncatedNormal({ seed: 1 }).apply([100000]));
+  expect(t.max).toBeLessThanOrEqual(0.1 * 1.0001);
+  const u = stats(initializers.randomUniform({ seed: 1 }).apply([100000]));
+  expect(u.min).toBeGreaterThanOrEqual(-0.05);
+  expect(u.max).toBeLessThan(0.05);
+});
+
+it('zeros, ones, constant and identity', () => {
+  expect(Array.from(initializers.zeros().apply([3]))).toEqual([0, 0, 0]);
+  expect(Array.from(initializers.ones().apply([2, 2]))).toEqual([1, 1, 1, 1]);
+  expect(Array.from(initializers.constant({ value: 0.5 }).apply([2]))).toEqual([0.5, 0.5]);
+  expect(Array.from(initializers.identity({ gain: 2 }).apply([2, 2]))).toEqual([2, 0, 0, 2]);
+  expect(() => initializers.identity().apply([2, 3])).toThrow(/square/);
+});
+
+it('seeded: one seed, one tensor; the initializer seed overrides the layer stream', () => {
+  const a = initializers.heNormal({ seed: 5 }).apply([10, 10]);
+  expect(initializers.heNormal({ seed: 5 }).apply([10, 10])).toEqual(a);
+  expect(initializers.heNormal({ seed: 6 }).apply([10, 10])).not.toEqual(a);
+  expect(initializers.heNormal().apply([10, 10], 5)).toEqual(a);
+  expect(initializers.heNormal({ seed: 5 }).apply([10, 10], 99)).toEqual(a);
+});
+
+it('the model seed gives each layer its own stream', () => {
+  const build = (seed: number, init?: any) => {
+    const m = sequential({ inputShape: [10], seed });
+    m.add(layers.dense({ units: 10, kernelInitializer: init }));
+    m.add(layers.dense({ units: 10, kernelInitializer: init }));
+    return m.getWeights();
+  };
+  const [k0, , k1] = build(1);
+  expect(k0).not.toEqual(k1);
+  expect(build(1)[0]).toEqual(k0);
+  expect(build(2)[0]).not.toEqual(k0);
+  const seeded = initializers.glorotUniform({ seed: 9 });
+  const [s0, , s1] = build(1, seeded);
+  expect(s0).toEqual(s1);
+});
+
+it('computeFans as TF.js: [in, out] for kernels, √size otherwise', () => {
+  expect(computeFans([3, 4])).toEqual({ fanIn: 3, fanOut: 4 });
+  expect(computeFans([16])).toEqual({ fanIn: 4, fanOut: 4 });
+});
+
+it('bad configurations are errors', () => {
+  expect(() => initializers.heNormal({ seed: -1 })).toThrow(ValueError);
+  expect(() => initializers.varianceScaling({ mode: 'fanMiddle' as never })).toThrow(/mode must be fanIn, fanOut or fanAvg/);
+  expect(() => initializers.randomNormal({ stddev: 0 })).toThrow(/stddev must be a positive number/);
+  expect(() => layers.dense({ units: 2, kernelInitializer: 'heNormel' as never })).toThrow(/unknown initializer "heNormel"/);
+  expect(() => layers.dense({ units: 2, kernelInitializer: 'constant' })).toThrow(/needs a value/);
+});

@@ -1,0 +1,266 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready, sequential, layers, optimizers, ShapeError, StateError, ValueError, NeuriteError, type Sequential } from '../src/index.js';
+import { activate, lossValue, matmul, random, randomArray } from './reference.js';
+
+beforeAll(() => ready());
+
+const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const XOR_Y = [[0], [1], [1], [0]];
+
+function xorModel(seed = 1): Sequential {
+  const model = sequential({ inputShape: [2], seed });
+  model.add(layers.dense({ units: 8, activation: 'tanh' }));
+  model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/** Float64 forward pass from getWeights(), independent of the Wasm one. */
+function referencePredict(model: Sequential, x: Float32Array, rows: number): Float64Array {
+  const ws = model.getWeights();
+  let a: ArrayLike<number> = x, width = model.inputShape[0];
+  model.layers.forEach((layer, i) => {
+    const z = matmul(a, ws[2 * i], rows, layer.units, width);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < layer.units; c++) z[r * layer.units + c] += ws[2 * i + 1][c];
+    a = activate(layer.activation.name, z, rows, layer.units, layer.activation.alpha);
+    width = layer.units;
+  });
+  return a as Float64Array;
+}
+
+describe('predict and evaluate', () => {
+  it('predict returns rows × units, matching an independent forward pass', () => {
+    const model = sequential({ inputShape: [5], seed: 9 });
+    model.add(layers.dense({ units: 7, activation: 'relu', biasInitializer: 'randomNormal' }));
+    model.add(layers.dense({ units: 3, activation: 'softmax' }));
+    const x = randomArray(50 * 5, random(1));
+    const out = model.predict(x, { batchSize: 16 });
+    expect(out).toBeInstanceOf(Float32Array);
+    expect(out.length).toBe(50 * 3);
+    const expected = referencePredict(model, x, 50);
+    out.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+  });
+
+  it('number[][] and a flat Float32Array give the same predictions', () => {
+    const model = xorModel();
+    expect(model.predict(XOR_X)).toEqual(model.predict(new Float32Array(XOR_X.flat())));
+  });
+
+  it('evaluate returns the loss and the metric under its compiled name', () => {
+    const model = xorModel();
+    const scores = model.evaluate(XOR_X, XOR_Y);
+    expect(Object.keys(scores).sort()).toEqual(['accuracy', 'loss']);
+    const p = model.predict(XOR_X);
+    expect(scores.loss).toBeCloseTo(lossValue('binaryCrossentropy', p, XOR_Y.flat(), 4, 1), 5);
+    const right = XOR_Y.filter((y, i) => (p[i] > 0.5 ? 1 : 0) === y[0]).length;
+    expect(scores.accuracy).toBe(right / 4);
+  });
+});
+
+describe('weights', () => {
+  it('getWeights gives [kernel, bias] per layer, kernel [inputs × units] row-major', () => {
+    const model = xorModel();
+    const ws = model.getWeights();
+    expect(ws.map((w) => w.length)).toEqual([16, 8, 8, 1]);
+    // Row-major [inputs × units]: input row (1, 0) through a linear copy of layer 1 picks kernel row 0.
+    const kernel = ws[0];
+    const probe = sequential({ inputShape: [2], seed: 1 });
+    probe.add(layers.dense({ units: 8 }));
+    probe.setWeights([kernel, new Float32Array(8)]);
+    expect(Array.from(probe.predict([[1, 0]]))).toEqual(Array.from(kernel.subarray(0, 8)));
+  });
+
+  it('setWeights round-trips exactly and changes predictions', () => {
+    const a = xorModel(1), b = xorModel(2);
+    expect(a.predict(XOR_X)).not.toEqual(b.predict(XOR_X));
+    b.setWeights(a.getWeights());
+    expect(b.getWeights()).toEqual(a.getWeights());
+    expect(b.predict(XOR_X)).toEqual(a.predict(XOR_X));
+  });
+
+  it('default initialization: glorotNormal kernels, zero biases, no two kernels alike', () => {
+    const model = sequential({ inputShape: [100], seed: 4 });
+    model.add(layers.dense({ units: 100 }));
+    model.add(layers.dense({ units: 100 }));
+    const [k0, b0, k1] = model.getWeights();
+    expect(b0.every((v) => v === 0)).toBe(true);
+    const std = Math.sqrt(k0.reduce((s, v) => s + v * v, 0) / k0.length);
+    expect(std).toBeCloseTo(Math.sqrt(0.7737 * 2 / 200), 2);
+    expect(k0).not.toEqual(k1);
+  });
+
+  it('useBias: false has no bias tensor', () => {
+    const model = sequential({ inputShape: [3], seed: 1 });
+    model.add(layers.dense({ units: 2, useBias: false }));
+    expect(model.getWeights().map((w) => w.length)).toEqual([6]);
+    expect(model.countParams()).toBe(6);
+  });
+});
+
+describe('training', () => {
+  it('trainOnBatch returns the loss before the step and lowers it', () => {
+    const model = xorModel();
+    const before = model.evaluate(XOR_X, XOR_Y).loss;
+    const reported = model.trainOnBatch(XOR_X, XOR_Y);
+    expect(reported).toBeCloseTo(before, 6);
+    for (let i = 0; i < 20; i++) model.trainOnBatch(XOR_X, XOR_Y);
+    expect(model.evaluate(XOR_X, XOR_Y).loss).toBeLessThan(before);
+  });
+
+  it('fit returns one history entry per epoch, with val_ keys when validating', async () => {
+    const model = xorModel();
+    const x = [...XOR_X, ...XOR_X], y = [...XOR_Y, ...XOR_Y];
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 2, validationSplit: 0.25 });
+    expect(history.epoch).toEqual([0, 1, 2]);
+    expect(Object.keys(history.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    for (const series of Object.values(history.history)) expect(series).toHaveLength(3);
+  });
+
+  it("'acc' is reported as acc", async () => {
+    const model = sequential({ inputShape: [2], seed: 1 });
+    model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: 'acc' });
+    const h = await model.fit(XOR_X, XOR_Y, { epochs: 1 });
+    expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss']);
+  });
+
+  it('callbacks run in order, with logs, and stopTraining ends fit', async () => {
+    const model = xorModel();
+    const events: string[] = [];
+    await model.fit(XOR_X, XOR_Y, {
+      epochs: 10,
+      batchSize: 2,
+      callbacks: {
+        onTrainBegin: () => { events.push('train'); },
+        onEpochBegin: (e) => { events.push(`epoch${e}`); },
+        onBatchEnd: (b, logs) => { events.push(`batch${b}`); expect(logs.loss).toBeGreaterThan(0); },
+        onEpochEnd: (e, logs) => {
+          events.push(`end${e}`);
+          expect(typeof logs.loss).toBe('number');
+          if (e === 1) model.stopTraining = true;
+        },
+        onTrainEnd: () => { events.push('done'); },
+      },
+    });
+    expect(events).toEqual(['train', 'epoch0', 'batch0', 'batch1', 'end0', 'epoch1', 'batch0', 'batch1', 'end1', 'done']);
+  });
+
+  it('fit gives the event loop turns', async () => {
+    const model = xorModel();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await model.fit(XOR_X, XOR_Y, { epochs: 50 });
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('same seed and data give bit-identical weights; another seed does not', async () => {
+    const run = async (seed: number) => {
+      const m = xorModel(seed);
+      await m.fit(XOR_X, XOR_Y, { epochs: 30, batchSize: 2, shuffle: true });
+      return m.getWeights();
+    };
+    const a = await run(7), b = await run(7), c = await run(8);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+
+  it('a second fit continues training from where the first stopped', async () => {
+    const model = xorModel();
+    const first = await model.fit(XOR_X, XOR_Y, { epochs: 50 });
+    const second = await model.fit(XOR_X, XOR_Y, { epochs: 50 });
+    expect(second.history.loss[0]).toBeLessThan(first.history.loss[0]);
+  });
+});
+
+describe('summary and lifecycle', () => {
+  it('summary lists layers, output shapes and parameter counts', () => {
+    const text = xorModel().summary();
+    expect(text).toMatch(/dense_1 \(Dense\)\s+\[null,8\]\s+24/);
+    expect(text).toMatch(/dense_2 \(Dense\)\s+\[null,1\]\s+9/);
+    expect(text).toContain('Total params: 33');
+  });
+
+  it('a disposed model refuses every call with a StateError', () => {
+    const model = xorModel();
+    model.dispose();
+    model.dispose();
+    for (const call of [() => model.predict(XOR_X), () => model.getWeights(), () => model.summary(), () => model.trainOnBatch(XOR_X, XOR_Y)]) {
+      expect(call).toThrow(StateError);
+    }
+  });
+
+  it('layers cannot be added after the model is built', () => {
+    const model = xorModel();
+    expect(() => model.add(layers.dense({ units: 2 }))).toThrow(StateError);
+  });
+
+  it('a second fit while one is running is refused', async () => {
+    const model = xorModel();
+    const running = model.fit(XOR_X, XOR_Y, { epochs: 5 });
+    await expect(model.fit(XOR_X, XOR_Y)).rejects.toThrow(/already fitting/);
+    await running;
+  });
+});
+
+describe('bad input: a typed error naming the problem, and the model still works', () => {
+  const cases: [string, (m: Sequential) => unknown, typeof NeuriteError, RegExp][] = [
+    ['wrong row width', (m) => m.fit([[1, 2, 3]], [[1]]), ShapeError, /fit\(\) x: expected rows of width 2, got width 3 at row 0/],
+    ['flat data not a multiple of the width', (m) => m.predict(new Float32Array(3)), ShapeError, /multiple of the row width 2, got length 3/],
+    ['x and y row counts differ', (m) => m.fit(XOR_X, [[1], [0]]), ShapeError, /same number of rows, got 4 rows of x and 2 rows of y/],
+    ['NaN in x', (m) => m.fit([[0, NaN]], [[1]]), ValueError, /fit\(\) x: expected finite numbers, got NaN at \[0\]\[1\]/],
+    ['Infinity in y', (m) => m.trainOnBatch(XOR_X, new Float32Array([0, 1, Infinity, 0])), ValueError, /trainOnBatch\(\) y: expected finite numbers, got Infinity at row 2/],
+    ['empty data', (m) => m.fit([], []), ValueError, /fit\(\) x: expected at least one row, got an empty array/],
+    ['batchSize 0', (m) => m.fit(XOR_X, XOR_Y, { batchSize: 0 }), ValueError, /batchSize: expected an integer in \[1, 2147483647\], got 0/],
+    ['epochs not an integer', (m) => m.fit(XOR_X, XOR_Y, { epochs: 1.5 }), ValueError, /epochs: expected an integer/],
+    ['unknown fit option', (m) => m.fit(XOR_X, XOR_Y, { epoch: 3 } as never), ValueError, /unknown option "epoch"/],
+    ['not data at all', (m) => m.predict('hello' as never), ValueError, /expected number\[\]\[\] or a flat Float32Array, got "hello"/],
+  ];
+  it.each(cases)('%s', async (_, call, type, message) => {
+    const model = xorModel();
+    const before = model.getWeights();
+    let error: unknown;
+    try { await call(model); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toMatch(message);
+    expect(model.getWeights()).toEqual(before);
+    await model.fit(XOR_X, XOR_Y, { epochs: 2 });
+    expect(model.predict(XOR_X).every(Number.isFinite)).toBe(true);
+  });
+
+  it('fit before compile is a StateError', async () => {
+    const model = sequential({ inputShape: [2] });
+    model.add(layers.dense({ units: 1 }));
+    await expect(model.fit(XOR_X, XOR_Y)).rejects.toThrow(StateError);
+    await expect(model.fit(XOR_X, XOR_Y)).rejects.toThrow(/must be compiled first/);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await model.fit(XOR_X, XOR_Y);
+  });
+
+  it('unknown activation, loss and optimizer names', () => {
+    expect(() => layers.dense({ units: 2, activation: 'relux' as never })).toThrow(/unknown activation "relux"; expected one of linear, relu/);
+    const model = sequential({ inputShape: [2] });
+    model.add(layers.dense({ units: 1 }));
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'meanSqueredError' as never })).toThrow(/compile\(\) loss: unknown loss "meanSqueredError"/);
+    expect(() => model.compile({ optimizer: 'adamw' as never, loss: 'meanSquaredError' })).toThrow(/compile\(\) optimizer: unknown optimizer "adamw"/);
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    expect(model.optimizer?.learningRate).toBe(0.001);
+  });
+
+  it('units must be a positive integer', () => {
+    expect(() => layers.dense({ units: 0 })).toThrow(/units must be a positive integer, got 0/);
+    expect(() => layers.dense({ units: 2.5 })).toThrow(/units must be a positive integer, got 2.5/);
+    expect(() => layers.dense({ units: '4' as never })).toThrow(ValueError);
+  });
+
+  it('a config typo is an error, not ignored', () => {
+    expect(() => layers.dense({ units: 2, activaton: 'relu' } as never)).toThrow(/unknown option "activaton"/);
+  });
+
+  it('the first layer needs an input width', () => {
+    const model = sequential();
+    expect(() => model.add(layers.dense({ units: 2 }))).toThrow(ShapeError);
+    model.add(layers.dense({ units: 2, inputShape: [3] }));
+    expect(model.inputShape).toEqual([3]);
+  });
+});
