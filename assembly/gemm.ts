@@ -15,10 +15,10 @@ const KC = 256; // depth of a packed block: one A strip (4 KiB) and one B strip 
 const MC = 64; // rows of A packed at once (64 KiB)
 const NC = 512; // columns of B packed at once (512 KiB)
 
-// Packing buffers are allocated once at start-up, so no multiply ever grows memory.
-const packA = heap.alloc(MC * KC * 4);
-const packB = heap.alloc(KC * NC * 4);
-const edgeTile = heap.alloc(MR * NR * 4);
+// Packing buffers are static, so no multiply ever allocates or grows memory.
+const packA = memory.data(MC * KC * 4, 16);
+const packB = memory.data(KC * NC * 4, 16);
+const edgeTile = memory.data(MR * NR * 4, 16);
 
 // Fused multiply-add: one rounding with relaxed SIMD, mul then add without it.
 // @ts-ignore: decorator

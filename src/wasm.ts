@@ -7,6 +7,7 @@ export interface Core {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
+  heap_top(): number;
   rng_seed(state: number, seed: number): void;
   rng_uniform(out: number, n: number, state: number, lo: number, hi: number): void;
   rng_normal(out: number, n: number, state: number, mean: number, std: number, truncate: boolean): void;
@@ -47,12 +48,21 @@ export interface Core {
 }
 
 let core: Core | undefined;
+let loadedBuild: WasmBuild | undefined;
 let loading: Promise<void> | undefined;
 
 /** Where the compiled core can come from, for `ready({ wasm })`. */
 export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
 
+/**
+ * The two builds of the core: plain Wasm SIMD, and relaxed SIMD (fused multiply-add in the
+ * matrix multiply), which Chromium runs as is and Node 20 only with --experimental-wasm-relaxed-simd.
+ */
+export type WasmBuild = 'simd' | 'relaxed';
+
 export interface ReadyOptions {
+  /** Which build to load: 'auto' (default) picks relaxed where the engine validates it. */
+  build?: WasmBuild | 'auto';
   /** Override where the .wasm is loaded from (a URL, its bytes or a compiled module). */
   wasm?: WasmSource;
 }
@@ -65,8 +75,9 @@ export interface ReadyOptions {
 export function ready(options: ReadyOptions = {}): Promise<void> {
   if (core) return Promise.resolve();
   if (!loading) {
-    loading = load(options.wasm).then(
-      (exports) => { core = exports; },
+    const build = chooseBuild(options.build ?? 'auto');
+    loading = load(options.wasm, build).then(
+      (exports) => { core = exports; loadedBuild = build; },
       (err) => { loading = undefined; throw err; },
     );
   }
@@ -78,9 +89,42 @@ export function isReady(): boolean {
   return core !== undefined;
 }
 
-async function load(source: WasmSource | undefined): Promise<Core> {
+/** The build ready() loaded ('simd' or 'relaxed'), or undefined before it resolves. */
+export function wasmBuild(): WasmBuild | undefined {
+  return loadedBuild;
+}
+
+// The smallest module using f32x4.relaxed_madd: engines without relaxed SIMD reject it.
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00, 0x0a, 0x3d, 0x01, 0x3b, 0x00,
+  0xfd, 0x0c, ...new Array(16).fill(0), 0xfd, 0x0c, ...new Array(16).fill(0), 0xfd, 0x0c, ...new Array(16).fill(0),
+  0xfd, 0x85, 0x02, 0x0b,
+]);
+
+export function supportsRelaxedSimd(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function chooseBuild(build: unknown): WasmBuild {
+  if (build === 'auto') return supportsRelaxedSimd() ? 'relaxed' : 'simd';
+  if (build === 'simd') return build;
+  if (build === 'relaxed') {
+    if (!supportsRelaxedSimd()) throw new ValueError(`ready(): this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use build: 'simd' or 'auto'`);
+    return build;
+  }
+  throw new ValueError(`ready(): build must be 'auto', 'simd' or 'relaxed', got ${JSON.stringify(build)}`);
+}
+
+async function load(source: WasmSource | undefined, build: WasmBuild): Promise<Core> {
   // `../dist/` resolves to the same file from src/ (tests) and from dist/ (the package).
-  const url = new URL('../dist/neurite.wasm', import.meta.url);
+  const url = build === 'relaxed'
+    ? new URL('../dist/neurite.relaxed.wasm', import.meta.url)
+    : new URL('../dist/neurite.wasm', import.meta.url);
   const bytes = await fetchBytes(source ?? url);
   const { exports } = await instantiate<Record<string, unknown>>(bytes as ArrayBuffer, {});
   return exports as unknown as Core;

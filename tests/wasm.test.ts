@@ -22,3 +22,10 @@ it('ready({ wasm }) accepts the module bytes', async () => {
   const bytes = await readFile(new URL('../dist/neurite.wasm', import.meta.url));
   await expect(ready({ wasm: bytes })).resolves.toBeUndefined();
 });
+
+it('ready() loads the relaxed-SIMD build exactly where the engine supports it', async () => {
+  const { wasmBuild, supportsRelaxedSimd } = await import('../src/index.js');
+  await ready();
+  expect(wasmBuild()).toBe(supportsRelaxedSimd() ? 'relaxed' : 'simd');
+  expect(wasmBuild()).toBe(process.env.NEURITE_EXPECT_BUILD);
+});
