@@ -1,6 +1,6 @@
-// Activations, forward and backward, row-major [rows × cols]. The forward pass is fused with the
-// bias add (z += b, a = f(z)); the backward pass with the bias gradient (dz = f'(z)·da,
-// db = Σ_rows dz), so each costs one pass over memory. Formulas follow TensorFlow.js.
+// Activations, forward and backward, over row-major [rows × cols] batches. The bias add is fused
+// into the matrix multiply that precedes the forward pass (gemm_nn_bias). Formulas follow
+// TensorFlow.js.
 
 export const LINEAR = 0;
 export const RELU = 1;
@@ -49,13 +49,97 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   return <f32>(z >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc);
 }
 
+// Vector forms of the exponential-based activations, four lanes at a time; the hot ones
+// (sigmoid, tanh, softmax) would otherwise cost a scalar libm call per element.
+
+/**
+ * e^x for each lane: x = n·ln2 + r, e^x = 2^n · p(r), p the Cephes minimax polynomial (≈1 ulp).
+ * Below −87.3 it flushes to 0; above 88.3 it saturates at ≈2e38 rather than overflowing.
+ */
+// @ts-ignore: decorator
+@inline function exp4(input: v128): v128 {
+  const x = f32x4.pmin(f32x4.pmax(input, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
+  // ln 2 split in two so n·ln2 is exact in the high part.
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  // 2^n built in the exponent bits; the clamp keeps n in [-126, 127].
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(p, scale), f32x4.lt(input, f32x4.splat(-87.3)));
+}
+
+/** σ(x) = 1 / (1 + e^−x), accurate in both tails. */
+// @ts-ignore: decorator
+@inline function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/**
+ * tanh(x) as a rational minimax fit p(x)/q(x) of degrees 13/6 on [−7.9, 7.9] (the coefficients
+ * Eigen uses); beyond that range tanh rounds to ±1 in float32, and near 0 it returns x.
+ */
+// @ts-ignore: decorator
+@inline function tanh4(x: v128): v128 {
+  const c = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const x2 = f32x4.mul(c, c);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-3));
+  p = f32x4.mul(p, c);
+  let q = f32x4.splat(1.19825839466702e-6);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-4));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
+  const tiny = f32x4.lt(f32x4.abs(x), f32x4.splat(0.0004));
+  return v128.bitselect(x, f32x4.div(p, q), tiny);
+}
+
+/**
+ * σ'(z) = e^−|z| / (1 + e^−|z|)² and tanh'(z) = 4·e^−2|z| / (1 + e^−2|z|)², from z rather than from
+ * the output: 1 − a² loses all relative precision once a rounds near ±1.
+ */
+// @ts-ignore: decorator
+@inline function slope4(z: v128, act: i32): v128 {
+  const az = f32x4.abs(z);
+  const t = exp4(f32x4.neg(act == TANH ? f32x4.add(az, az) : az));
+  const u = f32x4.add(f32x4.splat(1), t);
+  const d = f32x4.div(t, f32x4.mul(u, u));
+  return act == TANH ? f32x4.mul(d, f32x4.splat(4)) : d;
+}
+
+/** Applies a vector activation to n floats at src, writing dst (the tail through a padded lane). */
+// @ts-ignore: decorator
+@inline function mapVector(dst: usize, src: usize, n: i32, act: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(src + o);
+    v128.store(dst + o, act == TANH ? tanh4(v) : sigmoid4(v));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = f32x4.splat(load<f32>(src + o));
+    store<f32>(dst + o, f32x4.extract_lane(act == TANH ? tanh4(v) : sigmoid4(v), 0));
+  }
+}
+
 /** f(z) for every activation but softmax (which needs the whole row). */
 // @ts-ignore: decorator
 @inline function forward(act: i32, z: f32, alpha: f32): f32 {
   switch (act) {
     case RELU: return max(z, 0);
-    case SIGMOID: return sigmoid(z);
-    case TANH: return Mathf.tanh(z);
     case RELU6: return min(max(z, 0), 6);
     case LEAKY_RELU: return z > 0 ? z : alpha * z;
     case ELU: return z > 0 ? z : alpha * (Mathf.exp(z) - 1);
@@ -75,8 +159,6 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 @inline function derivative(act: i32, z: f32, a: f32, alpha: f32): f32 {
   switch (act) {
     case RELU: return z > 0 ? 1 : 0;
-    case SIGMOID: return a * (1 - a);
-    case TANH: return 1 - a * a;
     case RELU6: return z > 0 && z < 6 ? 1 : 0;
     case LEAKY_RELU: return z > 0 ? 1 : alpha;
     case ELU: return z > 0 ? 1 : alpha * Mathf.exp(z);
@@ -95,118 +177,137 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 }
 
 /**
- * z[r,c] += bias[c] (skipped when bias is 0), then a = act(z). `a` may equal `z` only for
- * linear, because the backward pass of the others reads both.
+ * a = act(z) over a [rows × cols] batch (softmax row by row, the rest element by element over the
+ * whole buffer, so narrow layers pay for one partial vector, not one per row). `a` may equal `z`
+ * only for linear, because the backward pass of the others reads both.
  */
-export function bias_activation_forward(a: usize, z: usize, bias: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
-  const rowBytes = <usize>cols << 2;
-  const vecEnd = cols & ~3;
-  for (let r = 0; r < rows; r++) {
-    const zr = z + <usize>r * rowBytes, ar = a + <usize>r * rowBytes;
-    if (bias != 0) {
-      let c = 0;
-      for (; c < vecEnd; c += 4) {
-        const o = <usize>c << 2;
-        v128.store(zr + o, f32x4.add(v128.load(zr + o), v128.load(bias + o)));
-      }
-      for (; c < cols; c++) {
-        const o = <usize>c << 2;
-        store<f32>(zr + o, load<f32>(zr + o) + load<f32>(bias + o));
-      }
+export function activation_forward(a: usize, z: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
+  if (act == SOFTMAX) {
+    const rowBytes = <usize>cols << 2;
+    for (let r = 0; r < rows; r++) softmaxRow(a + <usize>r * rowBytes, z + <usize>r * rowBytes, cols);
+    return;
+  }
+  const n = rows * cols;
+  if (act == LINEAR) {
+    if (a != z) memory.copy(a, z, <usize>n << 2);
+  } else if (act == RELU) {
+    const zero = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(a + o, f32x4.max(v128.load(z + o), zero));
     }
-    if (act == SOFTMAX) {
-      softmaxRow(ar, zr, cols);
-    } else if (act == RELU || act == LINEAR) {
-      const zero = f32x4.splat(0);
-      let c = 0;
-      for (; c < vecEnd; c += 4) {
-        const o = <usize>c << 2;
-        const v = v128.load(zr + o);
-        v128.store(ar + o, act == RELU ? f32x4.max(v, zero) : v);
-      }
-      for (; c < cols; c++) {
-        const o = <usize>c << 2;
-        const v = load<f32>(zr + o);
-        store<f32>(ar + o, act == RELU ? max(v, 0) : v);
-      }
-    } else {
-      for (let c = 0; c < cols; c++) {
-        const o = <usize>c << 2;
-        store<f32>(ar + o, forward(act, load<f32>(zr + o), alpha));
-      }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(a + o, max(load<f32>(z + o), 0));
+    }
+  } else if (act == SIGMOID || act == TANH) {
+    mapVector(a, z, n, act);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(a + o, forward(act, load<f32>(z + o), alpha));
     }
   }
 }
 
-/** Numerically stable softmax of one row: exp(z - max) / Σ exp(z - max). */
+/** Numerically stable softmax of one row: exp(z − max) / Σ exp(z − max). */
 function softmaxRow(a: usize, z: usize, cols: i32): void {
   let m = -Infinity as f32;
   for (let c = 0; c < cols; c++) m = max(m, load<f32>(z + (<usize>c << 2)));
-  let sum: f64 = 0;
-  for (let c = 0; c < cols; c++) {
-    const e = Mathf.exp(load<f32>(z + (<usize>c << 2)) - m);
-    store<f32>(a + (<usize>c << 2), e);
+  const vm = f32x4.splat(m);
+  let vsum = f32x4.splat(0);
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    const o = <usize>c << 2;
+    const e = exp4(f32x4.sub(v128.load(z + o), vm));
+    v128.store(a + o, e);
+    vsum = f32x4.add(vsum, e);
+  }
+  let sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
+  for (; c < cols; c++) {
+    const o = <usize>c << 2;
+    const e = f32x4.extract_lane(exp4(f32x4.splat(load<f32>(z + o) - m)), 0);
+    store<f32>(a + o, e);
     sum += e;
   }
-  const inv = <f32>(1.0 / sum);
-  for (let c = 0; c < cols; c++) {
-    const o = a + (<usize>c << 2);
-    store<f32>(o, load<f32>(o) * inv);
+  const inv = f32x4.splat(1 / sum);
+  c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    const o = <usize>c << 2;
+    v128.store(a + o, f32x4.mul(v128.load(a + o), inv));
+  }
+  for (; c < cols; c++) {
+    const o = <usize>c << 2;
+    store<f32>(a + o, load<f32>(a + o) * f32x4.extract_lane(inv, 0));
   }
 }
 
 /**
- * dz = f'(z) ⊙ da (softmax: dz = a ⊙ (da − Σ da·a) per row), then dbias[c] = Σ_r dz[r,c]
- * (skipped when dbias is 0). dz may equal da.
+ * dz = f'(z) ⊙ da over a [rows × cols] batch (softmax: dz = a ⊙ (da − Σ da·a) per row).
+ * dz may equal da.
  */
-export function activation_bias_backward(dz: usize, dbias: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
-  const rowBytes = <usize>cols << 2;
-  const vecEnd = cols & ~3;
-  if (dbias != 0) memory.fill(dbias, 0, rowBytes);
-  for (let r = 0; r < rows; r++) {
-    const off = <usize>r * rowBytes;
-    const dzr = dz + off, dar = da + off, zr = z + off, ar = a + off;
-    if (act == SOFTMAX) {
+export function activation_backward(dz: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
+  const n = rows * cols;
+  if (act == SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      const row = <usize>r * <usize>cols << 2;
       let dot: f64 = 0;
       for (let c = 0; c < cols; c++) {
-        const o = <usize>c << 2;
-        dot += <f64>load<f32>(dar + o) * <f64>load<f32>(ar + o);
+        const o = row + (<usize>c << 2);
+        dot += <f64>load<f32>(da + o) * <f64>load<f32>(a + o);
       }
       const d = <f32>dot;
       for (let c = 0; c < cols; c++) {
-        const o = <usize>c << 2;
-        store<f32>(dzr + o, load<f32>(ar + o) * (load<f32>(dar + o) - d));
+        const o = row + (<usize>c << 2);
+        store<f32>(dz + o, load<f32>(a + o) * (load<f32>(da + o) - d));
       }
-    } else if (act == RELU) {
-      const zero = f32x4.splat(0);
-      let c = 0;
-      for (; c < vecEnd; c += 4) {
-        const o = <usize>c << 2;
-        const keep = f32x4.gt(v128.load(zr + o), zero);
-        v128.store(dzr + o, v128.and(v128.load(dar + o), keep));
-      }
-      for (; c < cols; c++) {
-        const o = <usize>c << 2;
-        store<f32>(dzr + o, load<f32>(zr + o) > 0 ? load<f32>(dar + o) : 0);
-      }
-    } else if (act != LINEAR) {
-      for (let c = 0; c < cols; c++) {
-        const o = <usize>c << 2;
-        store<f32>(dzr + o, load<f32>(dar + o) * derivative(act, load<f32>(zr + o), load<f32>(ar + o), alpha));
-      }
-    } else if (dzr != dar) {
-      memory.copy(dzr, dar, rowBytes);
     }
-    if (dbias != 0) {
-      let c = 0;
-      for (; c < vecEnd; c += 4) {
-        const o = <usize>c << 2;
-        v128.store(dbias + o, f32x4.add(v128.load(dbias + o), v128.load(dzr + o)));
-      }
-      for (; c < cols; c++) {
-        const o = <usize>c << 2;
-        store<f32>(dbias + o, load<f32>(dbias + o) + load<f32>(dzr + o));
-      }
+  } else if (act == LINEAR) {
+    if (dz != da) memory.copy(dz, da, <usize>n << 2);
+  } else if (act == RELU) {
+    const zero = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dz + o, v128.and(v128.load(da + o), f32x4.gt(v128.load(z + o), zero)));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(dz + o, load<f32>(z + o) > 0 ? load<f32>(da + o) : 0);
+    }
+  } else if (act == SIGMOID || act == TANH) {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dz + o, f32x4.mul(v128.load(da + o), slope4(v128.load(z + o), act)));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(dz + o, load<f32>(da + o) * f32x4.extract_lane(slope4(f32x4.splat(load<f32>(z + o)), act), 0));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(dz + o, load<f32>(da + o) * derivative(act, load<f32>(z + o), load<f32>(a + o), alpha));
+    }
+  }
+}
+
+/** dbias[c] = Σ_r dz[r, c]: the bias gradient, since every row adds the same bias. */
+export function bias_gradient(dbias: usize, dz: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  memory.fill(dbias, 0, rowBytes);
+  for (let r = 0; r < rows; r++) {
+    const row = dz + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(dbias + o, f32x4.add(v128.load(dbias + o), v128.load(row + o)));
+    }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2;
+      store<f32>(dbias + o, load<f32>(dbias + o) + load<f32>(row + o));
     }
   }
 }

@@ -14,6 +14,7 @@ const NR = 8;
 const KC = 256; // depth of a packed block: one A strip (4 KiB) and one B strip (8 KiB) sit in L1
 const MC = 64; // rows of A packed at once (64 KiB)
 const NC = 512; // columns of B packed at once (512 KiB)
+const SMALL = 512; // m·n·k at or below which packing costs more than it saves
 
 // Packing buffers are static, so no multiply ever allocates or grows memory.
 const packA = memory.data(MC * KC * 4, 16);
@@ -28,28 +29,34 @@ const edgeTile = memory.data(MR * NR * 4, 16);
 }
 
 export function gemm_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  gemm(c, a, k, 1, b, n, 1, m, n, k, accumulate);
+  gemm(c, a, k, 1, b, n, 1, 0, m, n, k, accumulate);
+}
+
+/** C[m×n] = A[m×k] · B[k×n] + bias[n] on every row: a dense layer's z = x·W + b in one pass. */
+export function gemm_nn_bias(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32): void {
+  gemm(c, a, k, 1, b, n, 1, bias, m, n, k, false);
 }
 
 export function gemm_nt(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  gemm(c, a, k, 1, b, 1, k, m, n, k, accumulate);
+  gemm(c, a, k, 1, b, 1, k, 0, m, n, k, accumulate);
 }
 
 export function gemm_tn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  gemm(c, a, 1, m, b, n, 1, m, n, k, accumulate);
+  gemm(c, a, 1, m, b, n, 1, 0, m, n, k, accumulate);
 }
 
 /**
- * C[m×n] (+)= A·B where A(i,p) is at a[i*ars + p*aps] and B(p,j) at b[p*bps + j*bjs]
- * (strides in elements; C is row-major with row length n).
+ * C[m×n] (+)= A·B (+ bias) where A(i,p) is at a[i*ars + p*aps] and B(p,j) at b[p*bps + j*bjs]
+ * (strides in elements; C is row-major with row length n; bias is 0 or n floats).
  */
 function gemm(
-  c: usize, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32,
+  c: usize, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
   m: i32, n: i32, k: i32, accumulate: bool,
 ): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * 4);
+  // Tiny products (XOR-sized layers) cost less as plain loops than as packing.
+  if (k <= 0 || m * n * k <= SMALL) {
+    gemmSmall(c, a, ars, aps, b, bps, bjs, bias, m, n, k, accumulate);
     return;
   }
   for (let j0 = 0; j0 < n; j0 += NC) {
@@ -57,8 +64,9 @@ function gemm(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       packPanelB(b, bps, bjs, p0, j0, kc, nc);
-      // Later depth blocks add onto what the first one wrote.
+      // Later depth blocks add onto what the first one wrote; the last one adds the bias.
       const add = accumulate || p0 > 0;
+      const lastBias = p0 + kc == k ? bias : 0;
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         packPanelA(a, ars, aps, i0, p0, mc, kc);
@@ -67,10 +75,62 @@ function gemm(
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = packA + (<usize>ir * <usize>kc << 2);
             const pc = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);
-            microKernel(pc, n, pa, pb, kc, min(MR, mc - ir), min(NR, nc - jr), add);
+            const tileBias = lastBias ? lastBias + (<usize>(j0 + jr) << 2) : 0;
+            microKernel(pc, n, pa, pb, kc, min(MR, mc - ir), min(NR, nc - jr), add, tileBias);
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * C (+)= A·B (+ bias) without packing, for products too small to amortize it: four columns at a
+ * time when B's rows are contiguous (nn, tn), dot products along k when they are not (nt).
+ */
+function gemmSmall(
+  c: usize, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
+  m: i32, n: i32, k: i32, accumulate: bool,
+): void {
+  const aStep = <usize>aps << 2, bStep = <usize>bps << 2;
+  for (let i = 0; i < m; i++) {
+    const aRow = a + (<usize>(i * ars) << 2);
+    const cRow = c + (<usize>(i * n) << 2);
+    let j = 0;
+    if (bjs == 1) {
+      for (; j + 4 <= n; j += 4) {
+        let acc = bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
+        let pa = aRow, pb = b + (<usize>j << 2);
+        for (let p = 0; p < k; p++) {
+          acc = madd(v128.load32_splat(pa), v128.load(pb), acc);
+          pa += aStep;
+          pb += bStep;
+        }
+        const dst = cRow + (<usize>j << 2);
+        v128.store(dst, accumulate ? f32x4.add(v128.load(dst), acc) : acc);
+      }
+    }
+    for (; j < n; j++) {
+      let pa = aRow, pb = b + (<usize>(j * bjs) << 2);
+      let sum: f32 = 0;
+      let p = 0;
+      if (aps == 1 && bps == 1) {
+        let acc = f32x4.splat(0);
+        for (; p + 4 <= k; p += 4) {
+          acc = madd(v128.load(pa), v128.load(pb), acc);
+          pa += 16;
+          pb += 16;
+        }
+        sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+      }
+      for (; p < k; p++) {
+        sum += load<f32>(pa) * load<f32>(pb);
+        pa += aStep;
+        pb += bStep;
+      }
+      if (bias) sum += load<f32>(bias + (<usize>j << 2));
+      const dst = cRow + (<usize>j << 2);
+      store<f32>(dst, accumulate ? load<f32>(dst) + sum : sum);
     }
   }
 }
@@ -129,12 +189,27 @@ function packPanelB(b: usize, bps: i32, bjs: i32, p0: i32, j0: i32, kc: i32, nc:
   }
 }
 
-/** One 4×8 tile of C from a packed A strip and a packed B strip; writes only rows < mr, cols < nr. */
-function microKernel(c: usize, ldc: i32, pa: usize, pb: usize, kc: i32, mr: i32, nr: i32, add: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+/**
+ * One 4×8 tile of C from a packed A strip and a packed B strip; writes only rows < mr, cols < nr.
+ * A non-zero `bias` (the tile's first column) starts every row's sums at the bias.
+ */
+function microKernel(c: usize, ldc: i32, pa: usize, pb: usize, kc: i32, mr: i32, nr: i32, add: bool, bias: usize): void {
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+  if (bias) {
+    if (nr == NR) {
+      b0 = v128.load(bias);
+      b1 = v128.load(bias, 16);
+    } else {
+      for (let q = 0; q < nr; q++) store<f32>(edgeTile + (<usize>q << 2), load<f32>(bias + (<usize>q << 2)));
+      for (let q = nr; q < NR; q++) store<f32>(edgeTile + (<usize>q << 2), 0);
+      b0 = v128.load(edgeTile);
+      b1 = v128.load(edgeTile, 16);
+    }
+  }
+  let c00 = b0, c01 = b1;
+  let c10 = b0, c11 = b1;
+  let c20 = b0, c21 = b1;
+  let c30 = b0, c31 = b1;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let ai = v128.load32_splat(pa);

@@ -6,8 +6,8 @@
 // into it; gradients and optimizer moments are parallel buffers of the same layout; one more
 // buffer holds the activations for `batchCap` rows.
 import { alloc, free } from "./memory";
-import { gemm_nn, gemm_nt, gemm_tn } from "./gemm";
-import { bias_activation_forward, activation_bias_backward, LINEAR, SIGMOID, SOFTMAX } from "./activations";
+import { gemm_nn_bias, gemm_nt, gemm_tn } from "./gemm";
+import { activation_forward, activation_backward, bias_gradient, SIGMOID, SOFTMAX } from "./activations";
 import { loss_forward_backward, loss_from_logits, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY } from "./losses";
 import { count_correct } from "./metrics";
 import { sgd_update, adam_update, ADAM } from "./optimizers";
@@ -196,8 +196,8 @@ export function net_forward(net: usize, x: usize, rows: i32): void {
   for (let i = 0; i < layers; i++) {
     const l = layer(net, i);
     const inputs = load<i32>(l + IN), units = load<i32>(l + OUT);
-    gemm_nn(load<usize>(l + Z), input, load<usize>(l + W), rows, units, inputs, false);
-    bias_activation_forward(load<usize>(l + A), load<usize>(l + Z), load<usize>(l + B), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
+    gemm_nn_bias(load<usize>(l + Z), input, load<usize>(l + W), load<usize>(l + B), rows, units, inputs);
+    activation_forward(load<usize>(l + A), load<usize>(l + Z), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
     input = load<usize>(l + A);
   }
 }
@@ -226,9 +226,11 @@ export function net_backward(net: usize, x: usize, rows: i32): void {
     const l = layer(net, i);
     const inputs = load<i32>(l + IN), units = load<i32>(l + OUT);
     const d = load<usize>(l + D);
-    // dZ = f'(Z) ⊙ dA (already dZ for a fused last layer), and db = Σ_rows dZ.
-    const act = i == layers - 1 && load<i32>(net + FUSED) ? LINEAR : load<i32>(l + ACT);
-    activation_bias_backward(d, load<usize>(l + DB), d, load<usize>(l + Z), load<usize>(l + A), rows, units, act, load<f32>(l + ALPHA));
+    // dZ = f'(Z) ⊙ dA (a fused last layer already holds dZ), and db = Σ_rows dZ.
+    if (i < layers - 1 || !load<i32>(net + FUSED)) {
+      activation_backward(d, d, load<usize>(l + Z), load<usize>(l + A), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
+    }
+    if (load<usize>(l + DB)) bias_gradient(load<usize>(l + DB), d, rows, units);
     const input = i == 0 ? x : load<usize>(layer(net, i - 1) + A);
     // dW = Xᵀ · dZ
     gemm_tn(load<usize>(l + DW), input, d, inputs, units, rows, false);
@@ -252,6 +254,16 @@ export function net_update(net: usize): void {
   }
 }
 
+// memory.copy has a fixed cost that dominates rows of a few floats.
+// @ts-ignore: decorator
+@inline function copyRow(dst: usize, src: usize, bytes: usize): void {
+  if (bytes > 64) {
+    memory.copy(dst, src, bytes);
+    return;
+  }
+  for (let o: usize = 0; o < bytes; o += 4) store<u32>(dst + o, load<u32>(src + o));
+}
+
 /**
  * One training step on `rows` ≤ batchCap rows. With `indices` ≠ 0 the rows are gathered from the
  * data set at `x`, `y` (indices[0..rows) are row numbers); otherwise x and y are the batch.
@@ -264,8 +276,8 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
     const xs = load<usize>(net + INPUT), ys = load<usize>(net + LABEL);
     for (let r = 0; r < rows; r++) {
       const row = <usize>load<i32>(indices + (<usize>r << 2));
-      memory.copy(xs + <usize>r * xBytes, x + row * xBytes, xBytes);
-      memory.copy(ys + <usize>r * yBytes, y + row * yBytes, yBytes);
+      copyRow(xs + <usize>r * xBytes, x + row * xBytes, xBytes);
+      copyRow(ys + <usize>r * yBytes, y + row * yBytes, yBytes);
     }
     x = xs;
     y = ys;
@@ -275,6 +287,24 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
   net_backward(net, x, rows);
   net_update(net);
   return loss;
+}
+
+/**
+ * Batches first .. first+count−1 of an epoch over `rows` rows of the data set at x, y, visited in
+ * the order at `order` (row numbers, shuffled by the caller). Returns the sum of batch loss × batch
+ * rows; CORRECT holds the metric count summed over the batches.
+ */
+export function net_train_batches(net: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32): f64 {
+  let lossSum: f64 = 0, correct: f64 = 0;
+  for (let b = first; b < first + count; b++) {
+    const start = b * batchSize;
+    if (start >= rows) break;
+    const n = min(batchSize, rows - start);
+    lossSum += net_train_batch(net, x, y, order + (<usize>start << 2), n) * <f64>n;
+    correct += load<f64>(net + CORRECT);
+  }
+  store<f64>(net + CORRECT, correct);
+  return lossSum;
 }
 
 export function net_free(net: usize): void {

@@ -10,23 +10,31 @@ export interface Matrix {
   cols: number;
 }
 
+/** toFloat32() with its row count and width. */
+export function toMatrix(value: unknown, cols: number, where: string, arg: string): Matrix {
+  const data = toFloat32(value, cols, where, arg);
+  return { data, rows: data.length / cols, cols };
+}
+
 /**
- * Checks `value` against a row width and returns it as a flat Float32Array (the same array when
- * it already is one). `name` is how errors refer to it, e.g. "fit() x".
+ * Checks `value` against a row width and returns it as a flat Float32Array: the same array, with
+ * no copy and no allocation, when it already is one. Errors call it `${where} ${arg}`, e.g.
+ * "fit() x" (built only when there is an error, so the check allocates nothing).
  */
-export function toMatrix(value: unknown, cols: number, name: string): Matrix {
+export function toFloat32(value: unknown, cols: number, where: string, arg: string): Float32Array {
   if (value instanceof Float32Array) {
-    if (value.length === 0) throw new ValueError(`${name}: expected at least one row, got an empty Float32Array`);
+    if (value.length === 0) throw new ValueError(`${where} ${arg}: expected at least one row, got an empty Float32Array`);
     if (value.length % cols !== 0) {
-      throw new ShapeError(`${name}: expected a flat Float32Array whose length is a multiple of the row width ${cols}, got length ${value.length}`);
+      throw new ShapeError(`${where} ${arg}: expected a flat Float32Array whose length is a multiple of the row width ${cols}, got length ${value.length}`);
     }
     for (let i = 0; i < value.length; i++) {
       if (!Number.isFinite(value[i])) {
-        throw new ValueError(`${name}: expected finite numbers, got ${value[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+        throw new ValueError(`${where} ${arg}: expected finite numbers, got ${value[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
       }
     }
-    return { data: value, rows: value.length / cols, cols };
+    return value;
   }
+  const name = `${where} ${arg}`;
   if (!Array.isArray(value)) {
     throw new ValueError(`${name}: expected number[][] or a flat Float32Array, got ${describe(value)}`);
   }
@@ -36,7 +44,7 @@ export function toMatrix(value: unknown, cols: number, name: string): Matrix {
   // A plain number[] is accepted as one column, the way Keras takes 1-D labels for one unit.
   if (cols === 1 && !Array.isArray(value[0])) {
     for (let r = 0; r < rows; r++) data[r] = finite(value[r], name, `[${r}]`);
-    return { data, rows, cols };
+    return data;
   }
   for (let r = 0; r < rows; r++) {
     const row = value[r];
@@ -49,7 +57,7 @@ export function toMatrix(value: unknown, cols: number, name: string): Matrix {
     }
     for (let c = 0; c < cols; c++) data[r * cols + c] = finite(cells[c], name, `[${r}][${c}]`);
   }
-  return { data, rows, cols };
+  return data;
 }
 
 function finite(v: unknown, name: string, at: string): number {
@@ -58,8 +66,8 @@ function finite(v: unknown, name: string, at: string): number {
 }
 
 /** Checks that x and y describe the same number of examples. */
-export function checkSameRows(x: Matrix, y: Matrix, where: string): void {
-  if (x.rows !== y.rows) {
-    throw new ShapeError(`${where}: x and y must have the same number of rows, got ${x.rows} rows of x and ${y.rows} rows of y`);
+export function checkSameRows(xRows: number, yRows: number, where: string): void {
+  if (xRows !== yRows) {
+    throw new ShapeError(`${where}: x and y must have the same number of rows, got ${xRows} rows of x and ${yRows} rows of y`);
   }
 }

@@ -2,7 +2,7 @@
 // function, so the gradient of the loss with respect to each weight is the chain rule applied
 // layer by layer from the output back to the input (assembly/network.ts runs it, one Wasm call
 // per training step). This file holds the API around it: building, compiling, fitting.
-import { checkSameRows, toMatrix, type Data, type Matrix } from './data.js';
+import { checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
 import { ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed } from './initializers.js';
 import { Dense, inputWidth, type Layer } from './layers.js';
@@ -208,17 +208,17 @@ export class Sequential {
     const verbose = config.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
 
-    const X = toMatrix(x, this.inputShape[0], 'fit() x');
-    const Y = toMatrix(y, this.outputWidth(), 'fit() y');
-    checkSameRows(X, Y, 'fit()');
+    const X = toMatrix(x, this.inputShape[0], 'fit()', 'x');
+    const Y = toMatrix(y, this.outputWidth(), 'fit()', 'y');
+    checkSameRows(X.rows, Y.rows, 'fit()');
     let train = X.rows;
     let validation: [Matrix, Matrix] | undefined;
     if (config.validationData !== undefined) {
       if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
         throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
       }
-      validation = [toMatrix(config.validationData[0], X.cols, 'fit() validationData x'), toMatrix(config.validationData[1], Y.cols, 'fit() validationData y')];
-      checkSameRows(validation[0], validation[1], 'fit() validationData');
+      validation = [toMatrix(config.validationData[0], X.cols, 'fit()', 'validationData x'), toMatrix(config.validationData[1], Y.cols, 'fit()', 'validationData y')];
+      checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
     } else if (split > 0) {
       train = Math.floor(X.rows * (1 - split));
       if (train === 0 || train === X.rows) {
@@ -260,18 +260,26 @@ export class Sequential {
         await callbacks.onEpochBegin?.(epoch, {});
         if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
         let lossSum = 0, correct = 0;
-        for (let start = 0, batch = 0; start < train; start += batchSize, batch++) {
-          const rows = Math.min(batchSize, train - start);
-          await callbacks.onBatchBegin?.(batch, { batch, size: rows });
-          const loss = core.net_train_batch(net, xPtr, yPtr, order + start * 4, rows);
-          lossSum += loss * rows;
+        const batches = Math.ceil(train / batchSize);
+        const perBatch = callbacks.onBatchBegin !== undefined || callbacks.onBatchEnd !== undefined;
+        // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
+        // milliseconds, so the event loop still gets a turn every YIELD_MS.
+        let chunk = 1;
+        for (let batch = 0; batch < batches && !this.stopTraining; ) {
+          const count = perBatch ? 1 : Math.min(chunk, batches - batch);
+          if (callbacks.onBatchBegin) await callbacks.onBatchBegin(batch, { batch, size: Math.min(batchSize, train - batch * batchSize) });
+          const started = now();
+          const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
+          if (now() - started < YIELD_MS / 4) chunk *= 2;
+          lossSum += loss;
           correct += core.net_correct(net);
           if (callbacks.onBatchEnd) {
-            const logs: Logs = { batch, size: rows, loss };
+            const rows = Math.min(batchSize, train - batch * batchSize);
+            const logs: Logs = { batch, size: rows, loss: loss / rows };
             if (compiled.metric) logs[compiled.metric.key] = core.net_correct(net) / (compiled.metric.perElement ? rows * Y.cols : rows);
             await callbacks.onBatchEnd(batch, logs);
           }
-          if (this.stopTraining) break;
+          batch += count;
           if (now() - lastYield > YIELD_MS) {
             await yieldToEventLoop();
             lastYield = now();
@@ -305,7 +313,7 @@ export class Sequential {
     const net = this.build();
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
-    const X = toMatrix(x, this.inputShape[0], 'predict() x');
+    const X = toMatrix(x, this.inputShape[0], 'predict()', 'x');
     const units = this.outputWidth();
     this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
     const out = new Float32Array(X.rows * units);
@@ -325,9 +333,9 @@ export class Sequential {
     const { core, net, compiled } = this.ready('evaluate()');
     checkKeys(config, ['batchSize'], 'evaluate()');
     const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
-    const X = toMatrix(x, this.inputShape[0], 'evaluate() x');
-    const Y = toMatrix(y, this.outputWidth(), 'evaluate() y');
-    checkSameRows(X, Y, 'evaluate()');
+    const X = toMatrix(x, this.inputShape[0], 'evaluate()', 'x');
+    const Y = toMatrix(y, this.outputWidth(), 'evaluate()', 'y');
+    checkSameRows(X.rows, Y.rows, 'evaluate()');
     const staging = allocate((X.data.length + Y.data.length) * 4, `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
@@ -342,18 +350,34 @@ export class Sequential {
     }
   }
 
-  /** One gradient step on exactly these rows; returns the loss before the step. */
+  /**
+   * One gradient step on exactly these rows; returns the loss before the step. With Float32Array
+   * inputs it allocates nothing: the rows are copied into the model's Wasm batch buffers.
+   */
   trainOnBatch(x: Data, y: Data): number {
-    const { core, net } = this.ready('trainOnBatch()');
-    if (this.fitting) throw new StateError('trainOnBatch(): this model is fitting; await the running fit() first');
-    const X = toMatrix(x, this.inputShape[0], 'trainOnBatch() x');
-    const Y = toMatrix(y, this.outputWidth(), 'trainOnBatch() y');
-    checkSameRows(X, Y, 'trainOnBatch()');
-    this.reserve(core, net, X.rows, 'trainOnBatch()');
-    const input = core.net_input(net), label = core.net_label(net);
-    writeF32(input, X.data);
-    writeF32(label, Y.data);
-    return core.net_train_batch(net, input, label, 0, X.rows);
+    const core = this.stageBatch(x, y, 'trainOnBatch()');
+    const net = this.owned.net;
+    return core.net_train_batch(net, core.net_input(net), core.net_label(net), 0, this.stagedRows);
+  }
+
+  private stagedRows = 0;
+
+  // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
+  private stageBatch(x: Data, y: Data, what: string): Core {
+    const core = this.core(what);
+    if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
+    if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
+    const inputs = this.inputDim!, units = this.outputWidth();
+    const X = toFloat32(x, inputs, what, 'x');
+    const Y = toFloat32(y, units, what, 'y');
+    const rows = X.length / inputs;
+    checkSameRows(rows, Y.length / units, what);
+    const net = this.owned.net;
+    this.reserve(core, net, rows, what);
+    writeF32(core.net_input(net), X);
+    writeF32(core.net_label(net), Y);
+    this.stagedRows = rows;
+    return core;
   }
 
   /**
@@ -361,18 +385,11 @@ export class Sequential {
    * getWeights()), by backpropagation, without changing the weights.
    */
   computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
-    const { core, net } = this.ready('computeGradients()');
-    if (this.fitting) throw new StateError('computeGradients(): this model is fitting; await the running fit() first');
-    const X = toMatrix(x, this.inputShape[0], 'computeGradients() x');
-    const Y = toMatrix(y, this.outputWidth(), 'computeGradients() y');
-    checkSameRows(X, Y, 'computeGradients()');
-    this.reserve(core, net, X.rows, 'computeGradients()');
-    const input = core.net_input(net), label = core.net_label(net);
-    writeF32(input, X.data);
-    writeF32(label, Y.data);
-    core.net_forward(net, input, X.rows);
-    const loss = core.net_loss(net, label, X.rows, true);
-    core.net_backward(net, input, X.rows);
+    const core = this.stageBatch(x, y, 'computeGradients()');
+    const net = this.owned.net, input = core.net_input(net), rows = this.stagedRows;
+    core.net_forward(net, input, rows);
+    const loss = core.net_loss(net, core.net_label(net), rows, true);
+    core.net_backward(net, input, rows);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
     return { loss, gradients: this.shapes().map(({ offset, size }) => all.slice(offset, offset + size)) };
   }

@@ -15,8 +15,10 @@ export interface Core {
   gemm_nn(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemm_nt(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemm_tn(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
-  bias_activation_forward(a: number, z: number, bias: number, rows: number, cols: number, act: number, alpha: number): void;
-  activation_bias_backward(dz: number, dbias: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
+  gemm_nn_bias(c: number, a: number, b: number, bias: number, m: number, n: number, k: number): void;
+  activation_forward(a: number, z: number, rows: number, cols: number, act: number, alpha: number): void;
+  activation_backward(dz: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
+  bias_gradient(dbias: number, dz: number, rows: number, cols: number): void;
   loss_forward_backward(grad: number, pred: number, label: number, rows: number, cols: number, loss: number): number;
   loss_from_logits(grad: number, logits: number, label: number, rows: number, cols: number, loss: number): number;
   count_correct(pred: number, label: number, rows: number, cols: number, metric: number): number;
@@ -44,6 +46,7 @@ export interface Core {
   net_backward(net: number, x: number, rows: number): void;
   net_update(net: number): void;
   net_train_batch(net: number, x: number, y: number, indices: number, rows: number): number;
+  net_train_batches(net: number, x: number, y: number, order: number, rows: number, batchSize: number, first: number, count: number): number;
   net_free(net: number): void;
 }
 

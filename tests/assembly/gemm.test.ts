@@ -46,6 +46,13 @@ describe.each(SIZES)('gemm m=%i n=%i k=%i', (m, n, k) => {
     expectClose(get(c, m * n), expected, k);
   });
 
+  it('gemm_nn_bias: C = A·B + bias on every row', () => {
+    const bias = randomArray(n, rand);
+    const c = put(c0);
+    core.gemm_nn_bias(c, put(a), put(b), put(bias), m, n, k);
+    expectClose(get(c, m * n), expected.map((v, i) => v + bias[i % n]), k);
+  });
+
   it('accumulate adds onto C in every form', () => {
     const sum = expected.map((v, i) => v + c0[i]);
     for (const form of ['nn', 'nt', 'tn'] as const) {
