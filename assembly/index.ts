@@ -6,4 +6,5 @@ export * from "./activations";
 export * from "./losses";
 export * from "./metrics";
 export * from "./optimizers";
+export * from "./dropout";
 export * from "./network";

@@ -1,91 +1,187 @@
-// Loss value and gradient over a batch, row-major [rows × cols]. The value is the Keras batch
-// reduction (mean over rows of the per-row loss); `grad` (skipped when 0) receives dLoss/dInput
-// for that mean, so the backward pass needs no further scaling.
-import { sigmoid } from "./activations";
+// Loss value and gradient over a batch of predictions `pred` [rows × cols] and labels `label`
+// ([rows × cols], or [rows × 1] class indices for the sparse loss). The value is the Keras batch
+// reduction: the mean over rows of each row's loss, where element-wise losses (squared, absolute,
+// huber, logcosh, hinge, binary cross-entropy) average over the row and distribution losses
+// (categorical cross-entropies, KL divergence) sum over it. `grad` (skipped when 0) receives
+// dLoss/dPred for that mean, so the backward pass needs no further scaling. Formulas follow
+// TensorFlow.js; where it differs from Keras the comment says so.
+import { sigmoid, softplus } from "./activations";
 
 export const MEAN_SQUARED_ERROR = 0;
 export const BINARY_CROSSENTROPY = 1;
 export const CATEGORICAL_CROSSENTROPY = 2;
+export const MEAN_ABSOLUTE_ERROR = 3;
+export const HUBER = 4;
+export const LOG_COSH = 5;
+export const SPARSE_CATEGORICAL_CROSSENTROPY = 6;
+export const HINGE = 7;
+export const KULLBACK_LEIBLER_DIVERGENCE = 8;
 
-// TensorFlow.js clips probabilities to [EPSILON, 1 - EPSILON] before taking logs.
+// TensorFlow.js clips probabilities to [EPSILON, 1 − EPSILON] before taking logs.
 const EPSILON: f32 = 1e-7;
+const LN2: f64 = 0.6931471805599453;
 
-/** Loss of probabilities / values `pred` against `label`; returns the mean loss. */
-export function loss_forward_backward(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32): f64 {
-  const n = <usize>rows * <usize>cols;
-  let total: f64 = 0;
-  if (loss == CATEGORICAL_CROSSENTROPY) {
-    // Per row: p is normalized to sum 1 and clipped, as TF.js does; loss = −Σ y·log p.
-    const inv: f32 = 1 / <f32>rows;
-    for (let r = 0; r < rows; r++) {
-      const row = <usize>r * <usize>cols << 2;
-      let psum: f32 = 0, ysum: f32 = 0;
-      for (let c = 0; c < cols; c++) {
-        psum += load<f32>(pred + row + (<usize>c << 2));
-        ysum += load<f32>(label + row + (<usize>c << 2));
-      }
-      for (let c = 0; c < cols; c++) {
-        const o = row + (<usize>c << 2);
-        const p = load<f32>(pred + o) / psum, y = load<f32>(label + o);
-        const pc = min(max(p, EPSILON), 1 - EPSILON);
-        total -= <f64>y * Math.log(<f64>pc);
-        // d/dp_j of −Σ y_i log(p_i / Σp) = −y_j / p_j + Σy / Σp (zero slope where clipped).
-        if (grad != 0) {
-          const inRange = p > EPSILON && p < 1 - EPSILON;
-          store<f32>(grad + o, inv * ((inRange ? -y / load<f32>(pred + o) : 0) + ysum / psum));
-        }
-      }
-    }
-    return total / <f64>rows;
-  }
-  const inv: f32 = 1 / <f32>n;
-  for (let i: usize = 0; i < n; i++) {
-    const o = i << 2;
-    const p = load<f32>(pred + o), y = load<f32>(label + o);
-    let g: f32 = 0;
-    if (loss == BINARY_CROSSENTROPY) {
-      const pc = min(max(p, EPSILON), 1 - EPSILON);
-      total -= <f64>y * Math.log(<f64>pc) + <f64>(1 - y) * Math.log(<f64>(1 - pc));
-      if (p > EPSILON && p < 1 - EPSILON) g = (p - y) / (p * (1 - p));
-    } else {
-      const d = p - y;
-      total += <f64>d * <f64>d;
-      g = 2 * d;
-    }
-    if (grad != 0) store<f32>(grad + o, g * inv);
-  }
-  // Mean over the last axis, then over rows: the mean over all elements.
-  return total / <f64>n;
+// @ts-ignore: decorator
+@inline function clip(p: f32): f32 {
+  return min(max(p, EPSILON), 1 - EPSILON);
 }
 
 /**
- * The same losses computed from logits z, fused with the activation that would turn them into
- * probabilities (sigmoid for binary, softmax for categorical cross-entropy). Stable for any z,
- * and `grad` receives dLoss/dz directly: (σ(z) − y) and (softmax(z)·Σy − y), over the batch.
+ * Class index of a sparse label, clamped into [0, cols) so a bad label can never read outside
+ * the row (the TypeScript side rejects bad labels before they get here).
  */
-export function loss_from_logits(grad: usize, logits: usize, label: usize, rows: i32, cols: i32, loss: i32): f64 {
+// @ts-ignore: decorator
+@inline function classOf(label: usize, row: i32, cols: i32): i32 {
+  return min(max(<i32>load<f32>(label + (<usize>row << 2)), 0), cols - 1);
+}
+
+/**
+ * Target probability of class c in a row, after label smoothing (y·(1−s) + s/cols), for the
+ * categorical losses; sparse labels become one-hot rows first.
+ */
+// @ts-ignore: decorator
+@inline function target(label: usize, row: i32, c: i32, cols: i32, sparse: bool, smoothing: f32): f32 {
+  const y: f32 = sparse ? (classOf(label, row, cols) == c ? 1 : 0) : load<f32>(label + ((<usize>row * <usize>cols + <usize>c) << 2));
+  return smoothing > 0 ? y * (1 - smoothing) + smoothing / <f32>cols : y;
+}
+
+/**
+ * Loss of probabilities or values `pred` against `label`; returns the mean loss. `param` is the
+ * huber delta, or the label smoothing of the cross-entropies.
+ */
+export function loss_forward_backward(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32, param: f32): f64 {
+  if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY || loss == KULLBACK_LEIBLER_DIVERGENCE) {
+    return distributionLoss(grad, pred, label, rows, cols, loss, param);
+  }
+  const n = <usize>rows * <usize>cols;
+  const inv: f32 = 1 / <f32>n;
   let total: f64 = 0;
-  if (loss == CATEGORICAL_CROSSENTROPY) {
-    const inv: f32 = 1 / <f32>rows;
+  for (let i: usize = 0; i < n; i++) {
+    const o = i << 2;
+    const p = load<f32>(pred + o);
+    let y = load<f32>(label + o);
+    let g: f32 = 0;
+    const d = p - y;
+    switch (loss) {
+      case BINARY_CROSSENTROPY: {
+        // Keras label smoothing: y·(1−s) + s/2.
+        if (param > 0) y = y * (1 - param) + 0.5 * param;
+        const pc = clip(p);
+        total -= <f64>y * Math.log(<f64>pc) + <f64>(1 - y) * Math.log(<f64>(1 - pc));
+        // Zero slope where the probability was clipped, as TF.js's clipByValue gradient.
+        if (p > EPSILON && p < 1 - EPSILON) g = (p - y) / (p * (1 - p));
+        break;
+      }
+      case MEAN_ABSOLUTE_ERROR: {
+        total += Math.abs(<f64>d);
+        g = d > 0 ? 1 : d < 0 ? -1 : 0;
+        break;
+      }
+      case HUBER: {
+        // 0.5·d² inside ±delta, linear outside (Keras Huber; TF.js layers has no huber).
+        const ad = Mathf.abs(d);
+        if (ad <= param) {
+          total += 0.5 * <f64>d * <f64>d;
+          g = d;
+        } else {
+          total += <f64>param * (<f64>ad - 0.5 * <f64>param);
+          g = d > 0 ? param : -param;
+        }
+        break;
+      }
+      case LOG_COSH: {
+        // log(cosh d) = d + softplus(−2d) − log 2, stable for any d.
+        total += <f64>d + <f64>softplus(-2 * d) - LN2;
+        g = Mathf.tanh(d);
+        break;
+      }
+      case HINGE: {
+        // max(0, 1 − y·p). TF.js takes labels as given; Keras would first map 0/1 labels to −1/1.
+        const margin: f32 = 1 - y * p;
+        if (margin > 0) {
+          total += <f64>margin;
+          g = -y;
+        }
+        break;
+      }
+      default: {
+        total += <f64>d * <f64>d;
+        g = 2 * d;
+      }
+    }
+    if (grad != 0) store<f32>(grad + o, g * inv);
+  }
+  return total / <f64>n;
+}
+
+/** Categorical and sparse categorical cross-entropy on probabilities, and KL divergence. */
+function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32, smoothing: f32): f64 {
+  const inv: f32 = 1 / <f32>rows;
+  const sparse = loss == SPARSE_CATEGORICAL_CROSSENTROPY;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = pred + (<usize>r * <usize>cols << 2);
+    if (loss == KULLBACK_LEIBLER_DIVERGENCE) {
+      // Σ y·log(clip(y) / clip(p)), clipping to [ε, 1] as TF.js does.
+      for (let c = 0; c < cols; c++) {
+        const o = <usize>c << 2;
+        const p = load<f32>(row + o), y = load<f32>(label + ((<usize>r * <usize>cols) << 2) + o);
+        const yc = min(max(y, EPSILON), 1), pc = min(max(p, EPSILON), 1);
+        total += <f64>y * Math.log(<f64>yc / <f64>pc);
+        if (grad != 0) store<f32>(grad + (<usize>r * <usize>cols << 2) + o, p > EPSILON && p < 1 ? -y / p * inv : 0);
+      }
+      continue;
+    }
+    // p is normalized to sum 1 and clipped, as TF.js does; loss = −Σ y·log p.
+    let psum: f32 = 0, ysum: f32 = 0;
+    for (let c = 0; c < cols; c++) {
+      psum += load<f32>(row + (<usize>c << 2));
+      ysum += target(label, r, c, cols, sparse, smoothing);
+    }
+    for (let c = 0; c < cols; c++) {
+      const o = <usize>c << 2;
+      const raw = load<f32>(row + o);
+      const p = raw / psum, y = target(label, r, c, cols, sparse, smoothing);
+      total -= <f64>y * Math.log(<f64>clip(p));
+      // d/dp_j of −Σ y_i log(p_i / Σp) = −y_j / p_j + Σy / Σp (zero slope where clipped).
+      if (grad != 0) {
+        const inRange = p > EPSILON && p < 1 - EPSILON;
+        store<f32>(grad + (<usize>r * <usize>cols << 2) + o, inv * ((inRange ? -y / raw : 0) + ysum / psum));
+      }
+    }
+  }
+  return total / <f64>rows;
+}
+
+/**
+ * The cross-entropies computed from logits z, fused with the activation that would turn them into
+ * probabilities (sigmoid for binary, softmax for the categorical ones). Stable for any z, and
+ * `grad` receives dLoss/dz directly: (σ(z) − y) and (softmax(z)·Σy − y), over the batch.
+ * Exact where TF.js clips the probabilities at 1e-7 first.
+ */
+export function loss_from_logits(grad: usize, logits: usize, label: usize, rows: i32, cols: i32, loss: i32, smoothing: f32): f64 {
+  let total: f64 = 0;
+  if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY) {
+    const sparse = loss == SPARSE_CATEGORICAL_CROSSENTROPY;
+    const inv = 1 / <f64>rows;
     for (let r = 0; r < rows; r++) {
-      const row = <usize>r * <usize>cols << 2;
+      const row = logits + (<usize>r * <usize>cols << 2);
       let m = -Infinity as f32;
-      for (let c = 0; c < cols; c++) m = max(m, load<f32>(logits + row + (<usize>c << 2)));
+      for (let c = 0; c < cols; c++) m = max(m, load<f32>(row + (<usize>c << 2)));
       let sumExp: f64 = 0, ysum: f64 = 0, yz: f64 = 0;
       for (let c = 0; c < cols; c++) {
-        const o = row + (<usize>c << 2);
-        const zc = load<f32>(logits + o) - m, y = load<f32>(label + o);
-        sumExp += Math.exp(<f64>zc);
+        const zc = <f64>(load<f32>(row + (<usize>c << 2)) - m), y = <f64>target(label, r, c, cols, sparse, smoothing);
+        sumExp += Math.exp(zc);
         ysum += y;
-        yz += <f64>y * <f64>zc;
+        yz += y * zc;
       }
       const logSum = Math.log(sumExp);
       total += ysum * logSum - yz;
       if (grad != 0) {
         for (let c = 0; c < cols; c++) {
-          const o = row + (<usize>c << 2);
-          const p = Math.exp(<f64>(load<f32>(logits + o) - m) - logSum);
-          store<f32>(grad + o, inv * <f32>(p * ysum - <f64>load<f32>(label + o)));
+          const o = <usize>c << 2;
+          const p = Math.exp(<f64>(load<f32>(row + o) - m) - logSum);
+          store<f32>(grad + (<usize>r * <usize>cols << 2) + o, <f32>(inv * (p * ysum - <f64>target(label, r, c, cols, sparse, smoothing))));
         }
       }
     }
@@ -96,9 +192,27 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
   const inv: f32 = 1 / <f32>n;
   for (let i: usize = 0; i < n; i++) {
     const o = i << 2;
-    const z = load<f32>(logits + o), y = load<f32>(label + o);
+    const z = load<f32>(logits + o);
+    let y = load<f32>(label + o);
+    if (smoothing > 0) y = y * (1 - smoothing) + 0.5 * smoothing;
     total += <f64>max(z, 0) - <f64>z * <f64>y + Math.log1p(Math.exp(-Math.abs(<f64>z)));
     if (grad != 0) store<f32>(grad + o, inv * (sigmoid(z) - y));
   }
   return total / <f64>n;
+}
+
+/**
+ * Weight penalty of a regularizer, l1·Σ|w| + l2·Σw², added to the loss; its gradient
+ * l1·sign(w) + 2·l2·w is added to `grad`. Returns the penalty.
+ */
+export function penalty_forward_backward(grad: usize, w: usize, n: i32, l1: f32, l2: f32): f64 {
+  let total: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(w + o);
+    total += <f64>l1 * Math.abs(<f64>v) + <f64>l2 * <f64>v * <f64>v;
+    const sign: f32 = v > 0 ? 1 : v < 0 ? -1 : 0;
+    store<f32>(grad + o, load<f32>(grad + o) + l1 * sign + 2 * l2 * v);
+  }
+  return total;
 }

@@ -1,53 +1,85 @@
-// The one piece of model structure that lives in Wasm: a table describing a stack of dense
-// layers and where their tensors sit, so a whole training step (forward, loss, backward, update)
-// is a single call. The TypeScript model fills the table once; every buffer is allocated here.
+// The one piece of model structure that lives in Wasm: a table describing a stack of layers and
+// where their tensors sit, so a whole training step (forward, loss, backward, update) is a single
+// call. The TypeScript model fills the table once; every buffer is allocated here.
 //
 // Memory plan (llm.c style): one buffer holds every parameter, each layer's kernel and bias point
-// into it; gradients and optimizer moments are parallel buffers of the same layout; one more
-// buffer holds the activations for `batchCap` rows.
+// into it, in getWeights() order; gradients and the optimizer's state are parallel buffers of the
+// same layout; one more buffer holds the activations for `batchCap` rows.
 import { alloc, free } from "./memory";
 import { gemm_nn_bias, gemm_nt, gemm_tn } from "./gemm";
 import { activation_forward, activation_backward, bias_gradient, SIGMOID, SOFTMAX } from "./activations";
-import { loss_forward_backward, loss_from_logits, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY } from "./losses";
-import { count_correct } from "./metrics";
-import { sgd_update, adam_update, ADAM } from "./optimizers";
+import {
+  loss_forward_backward, loss_from_logits, penalty_forward_backward,
+  BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY,
+} from "./losses";
+import { metrics_update, METRIC_SLOTS } from "./metrics";
+import {
+  sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
+  adamax_update, weight_decay, clip_gradients, SGD, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
+} from "./optimizers";
+import { dropout_forward, dropout_backward } from "./dropout";
 
 // Header fields (byte offsets).
 const N_LAYERS = 0;
 const BATCH_CAP = 4;
 const LOSS = 8;
-const FUSED = 12; // 1 when the last activation is folded into the loss (computed from logits)
-const METRIC = 16; // -1 for none
-const OPTIMIZER = 20;
-const STEP = 24;
-const N_PARAMS = 28;
-const LR = 32;
-const BETA1 = 36;
-const BETA2 = 40;
-const EPS = 44;
-const PARAMS = 48;
-const GRADS = 52;
-const MOMENTS = 56;
-const INPUT = 60; // staging rows for a gathered batch
-const LABEL = 64;
-const ACTIVATIONS = 68;
-const CORRECT = 72; // f64: metric count of the last loss evaluation
-const HEADER = 80;
+const LOSS_PARAM = 12; // f32: huber delta or label smoothing
+const LOGITS = 16; // how the loss reads the output: see net_set_loss
+const LABEL_COLS = 20;
+const METRIC_MASK = 24;
+const OPTIMIZER = 28;
+const STEP = 32;
+const N_PARAMS = 36;
+const LR = 40;
+const P1 = 44; // β1, ρ or momentum, by optimizer
+const P2 = 48; // β2, or momentum for rmsprop
+const EPS = 52;
+const P3 = 56; // weight decay (adamw), decay (adamax), initial accumulator (adagrad)
+const FLAGS = 60; // NESTEROV | CENTERED | AMSGRAD
+const CLIP_NORM = 64;
+const CLIP_VALUE = 68;
+const PARAMS = 72;
+const GRADS = 76;
+const SLOTS = 80; // optimizer state: N_SLOTS buffers of N_PARAMS floats, back to back
+const N_SLOTS = 84;
+const INPUT = 88; // staging rows for a gathered batch
+const LABEL = 92;
+const ACTIVATIONS = 96;
+const RNG = 112; // 16 bytes: the dropout stream
+const TOTALS = 128; // METRIC_SLOTS f64 running metric totals
+const HEADER = TOTALS + METRIC_SLOTS * 8;
+
+const NESTEROV = 1;
+const CENTERED = 2;
+const AMSGRAD = 4;
+
+// How net_loss reads the network's output.
+const PROBABILITIES = 0; // the loss sees the last layer's output
+const FUSED = 1; // softmax/sigmoid + cross-entropy computed from the last layer's z
+const FROM_LOGITS = 2; // the output itself is logits (fromLogits: true)
 
 // Layer record fields.
-const IN = 0;
-const OUT = 4;
-const ACT = 8;
-const ALPHA = 12;
-const W = 16;
-const B = 20;
-const DW = 24;
-const DB = 28;
-const Z = 32; // pre-activation, batchCap × out
-const A = 36; // activation output, batchCap × out
-const D = 40; // gradient: dLoss/dA, turned into dLoss/dZ in place
-const USE_BIAS = 44;
-const LAYER = 48;
+const KIND = 0;
+const IN = 4;
+const OUT = 8;
+const ACT = 12;
+const ALPHA = 16; // f32: the activation's parameter, or the dropout rate
+const W = 20;
+const B = 24;
+const DW = 28;
+const DB = 32;
+const Z = 36; // pre-activation (dropout: the mask), batchCap × out
+const A = 40; // output, batchCap × out
+const D = 44; // gradient: dLoss/dA, turned into dLoss/dZ in place
+const USE_BIAS = 48;
+const KERNEL_L1 = 52; // f32 regularizer weights
+const KERNEL_L2 = 56;
+const BIAS_L1 = 60;
+const BIAS_L2 = 64;
+const LAYER = 80;
+
+const DENSE = 0;
+const DROPOUT = 1;
 
 // @ts-ignore: decorator
 @inline function layer(net: usize, i: i32): usize {
@@ -60,36 +92,57 @@ const LAYER = 48;
 }
 
 // @ts-ignore: decorator
-@inline function biasSize(l: usize): usize {
-  return load<i32>(l + USE_BIAS) ? <usize>load<i32>(l + OUT) : 0;
+@inline function kernelSize(l: usize): usize {
+  return load<i32>(l + KIND) == DENSE ? <usize>load<i32>(l + IN) * <usize>load<i32>(l + OUT) : 0;
 }
 
-/** A table for `layers` dense layers; 0 when out of memory. */
+// @ts-ignore: decorator
+@inline function biasSize(l: usize): usize {
+  return load<i32>(l + KIND) == DENSE && load<i32>(l + USE_BIAS) ? <usize>load<i32>(l + OUT) : 0;
+}
+
+/** A table for `layers` layers; 0 when out of memory. */
 export function net_create(layers: i32): usize {
   const net = alloc(<usize>HEADER + <usize>layers * <usize>LAYER);
   if (net == 0) return 0;
   store<i32>(net + N_LAYERS, layers);
-  store<i32>(net + METRIC, -1);
   return net;
 }
 
-export function net_set_layer(net: usize, i: i32, inputs: i32, units: i32, act: i32, alpha: f32, useBias: bool): void {
+/** Layer i is dense: units = activation(inputs · kernel + bias). */
+export function net_set_dense(net: usize, i: i32, inputs: i32, units: i32, act: i32, alpha: f32, useBias: bool): void {
   const l = layer(net, i);
-  store<i32>(l + USE_BIAS, useBias ? 1 : 0);
+  store<i32>(l + KIND, DENSE);
   store<i32>(l + IN, inputs);
   store<i32>(l + OUT, units);
   store<i32>(l + ACT, act);
   store<f32>(l + ALPHA, alpha);
+  store<i32>(l + USE_BIAS, useBias ? 1 : 0);
+}
+
+/** Layer i is dropout over `units` values at `rate`. */
+export function net_set_dropout(net: usize, i: i32, units: i32, rate: f32): void {
+  const l = layer(net, i);
+  store<i32>(l + KIND, DROPOUT);
+  store<i32>(l + IN, units);
+  store<i32>(l + OUT, units);
+  store<f32>(l + ALPHA, rate);
+}
+
+/** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */
+export function net_set_regularizers(net: usize, i: i32, kernelL1: f32, kernelL2: f32, biasL1: f32, biasL2: f32): void {
+  const l = layer(net, i);
+  store<f32>(l + KERNEL_L1, kernelL1);
+  store<f32>(l + KERNEL_L2, kernelL2);
+  store<f32>(l + BIAS_L1, biasL1);
+  store<f32>(l + BIAS_L2, biasL2);
 }
 
 /** Allocates parameters and gradients (zeroed) and points each layer into them. */
 export function net_build(net: usize): bool {
   const layers = nLayers(net);
   let count: usize = 0;
-  for (let i = 0; i < layers; i++) {
-    const l = layer(net, i);
-    count += <usize>load<i32>(l + IN) * <usize>load<i32>(l + OUT) + biasSize(l);
-  }
+  for (let i = 0; i < layers; i++) count += kernelSize(layer(net, i)) + biasSize(layer(net, i));
   const params = alloc(count << 2);
   if (params == 0) return false;
   const grads = alloc(count << 2);
@@ -100,12 +153,11 @@ export function net_build(net: usize): bool {
   let offset: usize = 0;
   for (let i = 0; i < layers; i++) {
     const l = layer(net, i);
-    const kernel = <usize>load<i32>(l + IN) * <usize>load<i32>(l + OUT);
-    store<usize>(l + W, params + (offset << 2));
-    store<usize>(l + DW, grads + (offset << 2));
+    // Layers without a kernel or bias keep null pointers: the kernels skip a null bias.
+    const kernel = kernelSize(l), bias = biasSize(l);
+    store<usize>(l + W, kernel ? params + (offset << 2) : 0);
+    store<usize>(l + DW, kernel ? grads + (offset << 2) : 0);
     offset += kernel;
-    // A layer without bias keeps null pointers: the kernels skip a null bias.
-    const bias = biasSize(l);
     store<usize>(l + B, bias ? params + (offset << 2) : 0);
     store<usize>(l + DB, bias ? grads + (offset << 2) : 0);
     offset += bias;
@@ -115,36 +167,61 @@ export function net_build(net: usize): bool {
 
 export function net_params(net: usize): usize { return load<usize>(net + PARAMS); }
 export function net_grads(net: usize): usize { return load<usize>(net + GRADS); }
-export function net_moments(net: usize): usize { return load<usize>(net + MOMENTS); }
 export function net_param_count(net: usize): i32 { return load<i32>(net + N_PARAMS); }
+/** The optimizer's state: net_slot_count() buffers of net_param_count() floats, back to back. */
+export function net_slots(net: usize): usize { return load<usize>(net + SLOTS); }
+export function net_slot_count(net: usize): i32 { return load<i32>(net + N_SLOTS); }
 export function net_step(net: usize): i32 { return load<i32>(net + STEP); }
-export function net_correct(net: usize): f64 { return load<f64>(net + CORRECT); }
+export function net_set_step(net: usize, step: i32): void { store<i32>(net + STEP, step); }
+/** The dropout stream's 16-byte state, for rng_seed. */
+export function net_rng(net: usize): usize { return net + RNG; }
 
-/** Picks the loss and metric; softmax + categorical and sigmoid + binary cross-entropy are fused. */
-export function net_set_loss(net: usize, loss: i32, metric: i32): void {
+/**
+ * Picks the loss, its parameter, the label width (1 for sparse labels) and the metric totals to
+ * keep. Softmax + categorical and sigmoid + binary cross-entropy are computed from the last
+ * layer's z (as Keras does on TensorFlow); with fromLogits the output itself is the logits.
+ */
+export function net_set_loss(net: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
   const act = load<i32>(layer(net, nLayers(net) - 1) + ACT);
-  const fused = (loss == CATEGORICAL_CROSSENTROPY && act == SOFTMAX) || (loss == BINARY_CROSSENTROPY && act == SIGMOID);
+  const categorical = loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY;
+  let mode = PROBABILITIES;
+  if (fromLogits) mode = FROM_LOGITS;
+  else if ((categorical && act == SOFTMAX) || (loss == BINARY_CROSSENTROPY && act == SIGMOID)) mode = FUSED;
   store<i32>(net + LOSS, loss);
-  store<i32>(net + FUSED, fused ? 1 : 0);
-  store<i32>(net + METRIC, metric);
+  store<f32>(net + LOSS_PARAM, param);
+  store<i32>(net + LOGITS, mode);
+  store<i32>(net + LABEL_COLS, labelCols);
+  store<i32>(net + METRIC_MASK, metricMask);
 }
 
-/** Picks the optimizer and allocates its moments (zeroed); restarts the step count. */
-export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32): bool {
-  free(load<usize>(net + MOMENTS));
-  store<usize>(net + MOMENTS, 0);
-  const slots: usize = optimizer == ADAM ? 2 : 0;
+/** Picks the optimizer and allocates its state (zeroed); restarts the step count. */
+export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, p1: f32, p2: f32, epsilon: f32, p3: f32, flags: i32, clipNorm: f32, clipValue: f32): bool {
+  free(load<usize>(net + SLOTS));
+  store<usize>(net + SLOTS, 0);
+  let slots = 0;
+  if (optimizer == SGD) slots = p1 > 0 ? 1 : 0;
+  else if (optimizer == ADAGRAD) slots = 1;
+  else if (optimizer == RMSPROP) slots = flags & CENTERED ? 3 : 2;
+  else if (optimizer == ADAM || optimizer == ADAMW) slots = flags & AMSGRAD ? 3 : 2;
+  else slots = 2;
+  const n = <usize>load<i32>(net + N_PARAMS);
   if (slots > 0) {
-    const moments = alloc(slots * (<usize>load<i32>(net + N_PARAMS) << 2));
-    if (moments == 0) return false;
-    store<usize>(net + MOMENTS, moments);
+    const state = alloc(<usize>slots * n << 2);
+    if (state == 0) return false;
+    store<usize>(net + SLOTS, state);
+    if (optimizer == ADAGRAD) for (let i: usize = 0; i < n; i++) store<f32>(state + (i << 2), p3);
   }
+  store<i32>(net + N_SLOTS, slots);
   store<i32>(net + OPTIMIZER, optimizer);
   store<i32>(net + STEP, 0);
   store<f32>(net + LR, lr);
-  store<f32>(net + BETA1, beta1);
-  store<f32>(net + BETA2, beta2);
+  store<f32>(net + P1, p1);
+  store<f32>(net + P2, p2);
   store<f32>(net + EPS, epsilon);
+  store<f32>(net + P3, p3);
+  store<i32>(net + FLAGS, flags);
+  store<f32>(net + CLIP_NORM, clipNorm);
+  store<f32>(net + CLIP_VALUE, clipValue);
   return true;
 }
 
@@ -186,37 +263,73 @@ export function net_batch_cap(net: usize): i32 { return load<i32>(net + BATCH_CA
 /** Where a caller stages `rows` input rows (and labels) for net_forward / net_loss. */
 export function net_input(net: usize): usize { return load<usize>(net + INPUT); }
 export function net_label(net: usize): usize { return load<usize>(net + LABEL); }
-/** The last layer's activations after net_forward. */
+/** The last layer's output after net_forward. */
 export function net_output(net: usize): usize { return load<usize>(layer(net, nLayers(net) - 1) + A); }
 
-/** Forward pass of `rows` ≤ batchCap input rows at `x`: z = x·W + b, a = f(z), layer by layer. */
-export function net_forward(net: usize, x: usize, rows: i32): void {
+/**
+ * Forward pass of `rows` ≤ batchCap input rows at `x`, layer by layer: dense z = x·W + b, a = f(z);
+ * dropout drops values only when `training`.
+ */
+export function net_forward(net: usize, x: usize, rows: i32, training: bool): void {
   const layers = nLayers(net);
   let input = x;
   for (let i = 0; i < layers; i++) {
     const l = layer(net, i);
-    const inputs = load<i32>(l + IN), units = load<i32>(l + OUT);
-    gemm_nn_bias(load<usize>(l + Z), input, load<usize>(l + W), load<usize>(l + B), rows, units, inputs);
-    activation_forward(load<usize>(l + A), load<usize>(l + Z), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
+    const units = load<i32>(l + OUT);
+    if (load<i32>(l + KIND) == DROPOUT) {
+      const n = rows * units, rate = load<f32>(l + ALPHA);
+      if (training && rate > 0) dropout_forward(load<usize>(l + A), load<usize>(l + Z), input, n, rate, net + RNG);
+      else memory.copy(load<usize>(l + A), input, <usize>n << 2);
+    } else {
+      gemm_nn_bias(load<usize>(l + Z), input, load<usize>(l + W), load<usize>(l + B), rows, units, load<i32>(l + IN));
+      activation_forward(load<usize>(l + A), load<usize>(l + Z), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
+    }
     input = load<usize>(l + A);
   }
 }
 
 /**
- * Loss of the last forward pass against labels `y`; with `withGrad`, also seeds the backward pass
- * (dLoss/dA of the last layer, or dLoss/dZ when fused). Counts the metric into CORRECT.
+ * Loss of the last forward pass against labels `y`, plus the regularizers' penalties; with
+ * `withGrad`, also seeds the backward pass (dLoss/dA of the last layer, or dLoss/dZ when fused).
+ * Adds the batch into the metric totals.
  */
 export function net_loss(net: usize, y: usize, rows: i32, withGrad: bool): f64 {
   const last = layer(net, nLayers(net) - 1);
   const units = load<i32>(last + OUT);
   const grad = withGrad ? load<usize>(last + D) : 0;
-  const loss = load<i32>(net + LOSS);
-  const value = load<i32>(net + FUSED)
-    ? loss_from_logits(grad, load<usize>(last + Z), y, rows, units, loss)
-    : loss_forward_backward(grad, load<usize>(last + A), y, rows, units, loss);
-  const metric = load<i32>(net + METRIC);
-  store<f64>(net + CORRECT, metric >= 0 ? count_correct(load<usize>(last + A), y, rows, units, metric) : 0);
+  const loss = load<i32>(net + LOSS), param = load<f32>(net + LOSS_PARAM);
+  const mode = load<i32>(net + LOGITS);
+  let value = mode == PROBABILITIES
+    ? loss_forward_backward(grad, load<usize>(last + A), y, rows, units, loss, param)
+    : loss_from_logits(grad, load<usize>(last + (mode == FUSED ? Z : A)), y, rows, units, loss, param);
+  for (let i = 0; i < nLayers(net); i++) value += penalty(layer(net, i), false);
+  const mask = load<i32>(net + METRIC_MASK);
+  if (mask) metrics_update(net + TOTALS, load<usize>(last + A), y, rows, units, mask);
   return value;
+}
+
+// The regularizer penalty of one layer; with `withGrad` its gradient is added to dW and db.
+function penalty(l: usize, withGrad: bool): f64 {
+  let total: f64 = 0;
+  const kl1 = load<f32>(l + KERNEL_L1), kl2 = load<f32>(l + KERNEL_L2);
+  const bl1 = load<f32>(l + BIAS_L1), bl2 = load<f32>(l + BIAS_L2);
+  if (kl1 != 0 || kl2 != 0) {
+    total += penalty_forward_backward(withGrad ? load<usize>(l + DW) : 0, load<usize>(l + W), <i32>kernelSize(l), kl1, kl2);
+  }
+  if ((bl1 != 0 || bl2 != 0) && load<usize>(l + B)) {
+    total += penalty_forward_backward(withGrad ? load<usize>(l + DB) : 0, load<usize>(l + B), <i32>biasSize(l), bl1, bl2);
+  }
+  return total;
+}
+
+/** Zeroes the metric totals. */
+export function net_reset_metrics(net: usize): void {
+  memory.fill(net + TOTALS, 0, METRIC_SLOTS * 8);
+}
+
+/** The metric totals: METRIC_SLOTS f64 values (see assembly/metrics.ts). */
+export function net_metric_totals(net: usize): usize {
+  return net + TOTALS;
 }
 
 /** Backward pass after net_loss: the chain rule, layer by layer from the output to `x`. */
@@ -226,8 +339,14 @@ export function net_backward(net: usize, x: usize, rows: i32): void {
     const l = layer(net, i);
     const inputs = load<i32>(l + IN), units = load<i32>(l + OUT);
     const d = load<usize>(l + D);
+    const below = i > 0 ? load<usize>(layer(net, i - 1) + D) : 0;
+    if (load<i32>(l + KIND) == DROPOUT) {
+      // The values dropped in the forward pass pass no gradient back.
+      if (below) dropout_backward(below, d, load<usize>(l + Z), rows * units);
+      continue;
+    }
     // dZ = f'(Z) ⊙ dA (a fused last layer already holds dZ), and db = Σ_rows dZ.
-    if (i < layers - 1 || !load<i32>(net + FUSED)) {
+    if (i < layers - 1 || load<i32>(net + LOGITS) != FUSED) {
       activation_backward(d, d, load<usize>(l + Z), load<usize>(l + A), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
     }
     if (load<usize>(l + DB)) bias_gradient(load<usize>(l + DB), d, rows, units);
@@ -235,22 +354,46 @@ export function net_backward(net: usize, x: usize, rows: i32): void {
     // dW = Xᵀ · dZ
     gemm_tn(load<usize>(l + DW), input, d, inputs, units, rows, false);
     // dX = dZ · Wᵀ becomes dA of the layer below.
-    if (i > 0) gemm_nt(load<usize>(layer(net, i - 1) + D), d, load<usize>(l + W), rows, inputs, units, false);
+    if (below) gemm_nt(below, d, load<usize>(l + W), rows, inputs, units, false);
+    penalty(l, true);
   }
 }
 
-/** One optimizer step over every parameter. */
+/** One optimizer step over every parameter (after clipping the gradients). */
 export function net_update(net: usize): void {
   const t = load<i32>(net + STEP) + 1;
   store<i32>(net + STEP, t);
   const params = load<usize>(net + PARAMS), grads = load<usize>(net + GRADS);
   const n = load<i32>(net + N_PARAMS);
-  const lr = load<f32>(net + LR);
-  if (load<i32>(net + OPTIMIZER) == ADAM) {
-    const m = load<usize>(net + MOMENTS);
-    adam_update(params, grads, m, m + (<usize>n << 2), n, lr, load<f32>(net + BETA1), load<f32>(net + BETA2), load<f32>(net + EPS), t);
-  } else {
-    sgd_update(params, grads, n, lr);
+  clip_gradients(grads, n, load<f32>(net + CLIP_NORM), load<f32>(net + CLIP_VALUE));
+  const lr = load<f32>(net + LR), p1 = load<f32>(net + P1), p2 = load<f32>(net + P2);
+  const eps = load<f32>(net + EPS), p3 = load<f32>(net + P3), flags = load<i32>(net + FLAGS);
+  const s0 = load<usize>(net + SLOTS), size = <usize>n << 2;
+  const s1 = s0 + size, s2 = s1 + size;
+  switch (load<i32>(net + OPTIMIZER)) {
+    case ADAMW:
+      weight_decay(params, n, lr, p3);
+      adam_update(params, grads, s0, s1, flags & AMSGRAD ? s2 : 0, n, lr, p1, p2, eps, t);
+      break;
+    case ADAM:
+      adam_update(params, grads, s0, s1, flags & AMSGRAD ? s2 : 0, n, lr, p1, p2, eps, t);
+      break;
+    case RMSPROP:
+      rmsprop_update(params, grads, s0, s1, s2, n, lr, p1, p2, eps, (flags & CENTERED) != 0);
+      break;
+    case ADAGRAD:
+      adagrad_update(params, grads, s0, n, lr, eps);
+      break;
+    case ADADELTA:
+      adadelta_update(params, grads, s0, s1, n, lr, p1, eps);
+      break;
+    case ADAMAX:
+      // TF.js's adamax decays the rate with the step count: lr / (1 + decay·(t−1)).
+      adamax_update(params, grads, s0, s1, n, lr / (1 + p3 * <f32>(t - 1)), p1, p2, eps, t);
+      break;
+    default:
+      if (p1 > 0) momentum_update(params, grads, s0, n, lr, p1, (flags & NESTEROV) != 0);
+      else sgd_update(params, grads, n, lr);
   }
 }
 
@@ -271,8 +414,7 @@ export function net_update(net: usize): void {
  */
 export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, rows: i32): f64 {
   if (indices != 0) {
-    const last = layer(net, nLayers(net) - 1);
-    const xBytes = <usize>load<i32>(layer(net, 0) + IN) << 2, yBytes = <usize>load<i32>(last + OUT) << 2;
+    const xBytes = <usize>load<i32>(layer(net, 0) + IN) << 2, yBytes = <usize>load<i32>(net + LABEL_COLS) << 2;
     const xs = load<usize>(net + INPUT), ys = load<usize>(net + LABEL);
     for (let r = 0; r < rows; r++) {
       const row = <usize>load<i32>(indices + (<usize>r << 2));
@@ -282,7 +424,7 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
     x = xs;
     y = ys;
   }
-  net_forward(net, x, rows);
+  net_forward(net, x, rows, true);
   const loss = net_loss(net, y, rows, true);
   net_backward(net, x, rows);
   net_update(net);
@@ -292,25 +434,23 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
 /**
  * Batches first .. first+count−1 of an epoch over `rows` rows of the data set at x, y, visited in
  * the order at `order` (row numbers, shuffled by the caller). Returns the sum of batch loss × batch
- * rows; CORRECT holds the metric count summed over the batches.
+ * rows.
  */
 export function net_train_batches(net: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32): f64 {
-  let lossSum: f64 = 0, correct: f64 = 0;
+  let lossSum: f64 = 0;
   for (let b = first; b < first + count; b++) {
     const start = b * batchSize;
     if (start >= rows) break;
     const n = min(batchSize, rows - start);
     lossSum += net_train_batch(net, x, y, order + (<usize>start << 2), n) * <f64>n;
-    correct += load<f64>(net + CORRECT);
   }
-  store<f64>(net + CORRECT, correct);
   return lossSum;
 }
 
 export function net_free(net: usize): void {
   free(load<usize>(net + PARAMS));
   free(load<usize>(net + GRADS));
-  free(load<usize>(net + MOMENTS));
+  free(load<usize>(net + SLOTS));
   free(load<usize>(net + ACTIVATIONS));
   free(net);
 }

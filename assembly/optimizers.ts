@@ -1,8 +1,15 @@
 // Weight updates over one flat buffer holding every parameter of a model, with its gradients and
-// optimizer moments in parallel flat buffers of the same length: one call updates the whole model.
+// optimizer state (moments, accumulators) in parallel flat buffers of the same length: one call
+// updates the whole model. Each rule is TensorFlow.js's (Keras's where TF.js has none), with its
+// defaults chosen on the TypeScript side; a comment says where the two libraries differ.
 
 export const SGD = 0;
 export const ADAM = 1;
+export const RMSPROP = 2;
+export const ADAGRAD = 3;
+export const ADADELTA = 4;
+export const ADAMAX = 5;
+export const ADAMW = 6;
 
 /** Plain gradient descent: θ ← θ − lr·g. */
 export function sgd_update(params: usize, grads: usize, n: i32, lr: f32): void {
@@ -19,13 +26,92 @@ export function sgd_update(params: usize, grads: usize, n: i32, lr: f32): void {
 }
 
 /**
+ * SGD with momentum (TF.js's momentum optimizer, equal to Keras's SGD(momentum) for a fixed rate):
+ *   v ← momentum·v + g;   θ ← θ − lr·v,   or with Nesterov θ ← θ − lr·(g + momentum·v).
+ */
+export function momentum_update(params: usize, grads: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: bool): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const v = momentum * load<f32>(velocity + o) + g;
+    store<f32>(velocity + o, v);
+    store<f32>(params + o, load<f32>(params + o) - lr * (nesterov ? g + momentum * v : v));
+  }
+}
+
+/**
+ * RMSProp as TF.js: ms ← ρ·ms + (1−ρ)·g²; with `centered`, mg ← ρ·mg + (1−ρ)·g and the
+ * variance is ms − mg²; mom ← momentum·mom + lr·g / √(variance + ε); θ ← θ − mom.
+ * ε sits inside the square root (Keras adds it outside).
+ */
+export function rmsprop_update(params: usize, grads: usize, ms: usize, mom: usize, mg: usize, n: i32, lr: f32, rho: f32, momentum: f32, epsilon: f32, centered: bool): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const s = rho * load<f32>(ms + o) + (1 - rho) * g * g;
+    store<f32>(ms + o, s);
+    let variance = s;
+    if (centered) {
+      const mean = rho * load<f32>(mg + o) + (1 - rho) * g;
+      store<f32>(mg + o, mean);
+      variance = s - mean * mean;
+    }
+    const step = momentum * load<f32>(mom + o) + lr * g / Mathf.sqrt(variance + epsilon);
+    store<f32>(mom + o, step);
+    store<f32>(params + o, load<f32>(params + o) - step);
+  }
+}
+
+/** Adagrad as TF.js: acc ← acc + g²; θ ← θ − lr·g / √(acc + ε) (ε inside the root). */
+export function adagrad_update(params: usize, grads: usize, acc: usize, n: i32, lr: f32, epsilon: f32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const a = load<f32>(acc + o) + g * g;
+    store<f32>(acc + o, a);
+    store<f32>(params + o, load<f32>(params + o) - lr * g / Mathf.sqrt(a + epsilon));
+  }
+}
+
+/**
+ * Adadelta as TF.js, which divides by the gradient accumulator from before this step:
+ *   u ← √(accU + ε) / √(accG + ε) · g;  accG ← ρ·accG + (1−ρ)·g²;  accU ← ρ·accU + (1−ρ)·u²;  θ ← θ − lr·u.
+ */
+export function adadelta_update(params: usize, grads: usize, accGrad: usize, accUpdate: usize, n: i32, lr: f32, rho: f32, epsilon: f32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const ag = load<f32>(accGrad + o), au = load<f32>(accUpdate + o);
+    const u = Mathf.sqrt(au + epsilon) / Mathf.sqrt(ag + epsilon) * g;
+    store<f32>(accGrad + o, rho * ag + (1 - rho) * g * g);
+    store<f32>(accUpdate + o, rho * au + (1 - rho) * u * u);
+    store<f32>(params + o, load<f32>(params + o) - lr * u);
+  }
+}
+
+/**
  * Adam (Kingma & Ba) as TensorFlow.js applies it, for step t = 1, 2, ...:
  *   m ← β1·m + (1−β1)·g          first moment (mean of gradients)
  *   v ← β2·v + (1−β2)·g²         second moment (uncentred variance)
  *   θ ← θ − lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε)
+ * With `vmax` ≠ 0 (AMSGrad, from Keras: TF.js has none) the running maximum of v replaces v.
  */
-export function adam_update(params: usize, grads: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: i32): void {
+export function adam_update(params: usize, grads: usize, m: usize, v: usize, vmax: usize, n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: i32): void {
   const c1 = <f32>(1 - Math.pow(beta1, t)), c2 = <f32>(1 - Math.pow(beta2, t));
+  if (vmax != 0) {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      const g = load<f32>(grads + o);
+      const mi = beta1 * load<f32>(m + o) + (1 - beta1) * g;
+      const vi = beta2 * load<f32>(v + o) + (1 - beta2) * g * g;
+      const vm = max(load<f32>(vmax + o), vi);
+      store<f32>(m + o, mi);
+      store<f32>(v + o, vi);
+      store<f32>(vmax + o, vm);
+      store<f32>(params + o, load<f32>(params + o) - lr * ((mi / c1) / (Mathf.sqrt(vm / c2) + epsilon)));
+    }
+    return;
+  }
   const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(1 - beta1);
   const vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(1 - beta2);
   const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
@@ -49,5 +135,58 @@ export function adam_update(params: usize, grads: usize, m: usize, v: usize, n: 
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     store<f32>(params + o, load<f32>(params + o) - lr * ((mi / c1) / (Mathf.sqrt(vi / c2) + epsilon)));
+  }
+}
+
+/**
+ * Adamax as TF.js: m ← β1·m + (1−β1)·g;  u ← max(β2·u, |g|);  θ ← θ − lr/(1−β1ᵗ) · m/(u + ε).
+ */
+export function adamax_update(params: usize, grads: usize, m: usize, u: usize, n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: i32): void {
+  const rate = lr / <f32>(1 - Math.pow(beta1, t));
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = load<f32>(grads + o);
+    const mi = beta1 * load<f32>(m + o) + (1 - beta1) * g;
+    const ui = max(beta2 * load<f32>(u + o), Mathf.abs(g));
+    store<f32>(m + o, mi);
+    store<f32>(u + o, ui);
+    store<f32>(params + o, load<f32>(params + o) - rate * mi / (ui + epsilon));
+  }
+}
+
+/** Decoupled weight decay (AdamW, from Keras): θ ← θ − lr·decay·θ, before the Adam step. */
+export function weight_decay(params: usize, n: i32, lr: f32, decay: f32): void {
+  const factor: f32 = 1 - lr * decay;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(params + o, load<f32>(params + o) * factor);
+  }
+}
+
+/**
+ * Gradient clipping before the update: every gradient into [−clipValue, clipValue] (when > 0),
+ * then all gradients scaled together so their global L2 norm is at most clipNorm (when > 0).
+ */
+export function clip_gradients(grads: usize, n: i32, clipNorm: f32, clipValue: f32): void {
+  if (clipValue > 0) {
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(grads + o, min(max(load<f32>(grads + o), -clipValue), clipValue));
+    }
+  }
+  if (clipNorm > 0) {
+    let sq: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const g = <f64>load<f32>(grads + (<usize>i << 2));
+      sq += g * g;
+    }
+    const norm = Math.sqrt(sq);
+    if (norm > <f64>clipNorm) {
+      const scale = <f32>(<f64>clipNorm / norm);
+      for (let i = 0; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(grads + o, load<f32>(grads + o) * scale);
+      }
+    }
   }
 }

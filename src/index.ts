@@ -1,7 +1,11 @@
 // neurite: train neural networks on the device, with a WebAssembly SIMD core.
 export { ready, isReady, wasmBuild, supportsRelaxedSimd, type ReadyOptions, type WasmSource, type WasmBuild } from './wasm.js';
 export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs, type Callbacks } from './model.js';
-export { layers, Dense, type DenseConfig, type Layer } from './layers.js';
+export { layers, Dense, Dropout, type DenseConfig, type DropoutConfig, type Layer } from './layers.js';
+export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';
+export { losses, type Loss } from './losses.js';
+export { regularizers, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
+export { schedules, type LearningRateSchedule } from './schedules.js';
 export { activations, type Activation, type ActivationIdentifier } from './activations.js';
 export { initializers, computeFans, type Initializer, type InitializerIdentifier } from './initializers.js';
 export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimizers.js';

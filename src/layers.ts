@@ -3,7 +3,8 @@
 // Its kernel w is [inputs × units] (row-major, as in Keras/TF.js) and its bias b is [units].
 import { getActivation, type Activation, type ActivationIdentifier } from './activations.js';
 import { ValueError, checkKeys, describe } from './errors.js';
-import { getInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { checkSeed, getInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 
 export interface DenseConfig {
   /** Number of neurons (output width). */
@@ -16,6 +17,9 @@ export interface DenseConfig {
   kernelInitializer?: InitializerIdentifier | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier | Initializer;
+  /** Penalty on the kernel added to the loss: 'l1', 'l2', 'l1l2' or regularizers.l2({ l2 }). */
+  kernelRegularizer?: RegularizerIdentifier | Regularizer;
+  biasRegularizer?: RegularizerIdentifier | Regularizer;
   /** Input width, for the first layer when the model was not given one. */
   inputShape?: number[];
   /** Alternative to inputShape, as in TF.js. */
@@ -23,7 +27,7 @@ export interface DenseConfig {
   name?: string;
 }
 
-const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputShape', 'inputDim', 'name'];
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'inputShape', 'inputDim', 'name'];
 
 export class Dense {
   readonly className = 'Dense';
@@ -32,6 +36,8 @@ export class Dense {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | undefined;
+  readonly biasRegularizer: Regularizer | undefined;
   /** Input width declared on the layer itself, if any. */
   readonly inputDim: number | undefined;
   name: string | undefined;
@@ -50,6 +56,8 @@ export class Dense {
     this.useBias = config.useBias ?? true;
     this.kernelInitializer = getInitializer(config.kernelInitializer, 'glorotNormal', `${where} kernelInitializer`);
     this.biasInitializer = getInitializer(config.biasInitializer, 'zeros', `${where} biasInitializer`);
+    this.kernelRegularizer = getRegularizer(config.kernelRegularizer, `${where} kernelRegularizer`);
+    this.biasRegularizer = getRegularizer(config.biasRegularizer, `${where} biasRegularizer`);
     this.inputDim = inputWidth(config.inputShape, config.inputDim, where);
     this.name = config.name;
   }
@@ -77,9 +85,49 @@ export function inputWidth(inputShape: unknown, inputDim: unknown, where: string
   return undefined;
 }
 
-export type Layer = Dense;
+export interface DropoutConfig {
+  /** Fraction of the inputs to drop during training, in [0, 1). */
+  rate: number;
+  /** Seeds the dropout masks (default: derived from the model's seed). */
+  seed?: number;
+  inputShape?: number[];
+  inputDim?: number;
+  name?: string;
+}
+
+/**
+ * During training, zeroes each input with probability `rate` and scales the rest by 1/(1 − rate),
+ * so a unit cannot rely on any one input; in predict and evaluate it passes inputs through.
+ */
+export class Dropout {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed: number | undefined;
+  readonly inputDim: number | undefined;
+  name: string | undefined;
+
+  constructor(config: DropoutConfig) {
+    const where = 'layers.dropout()';
+    checkKeys(config, ['rate', 'seed', 'inputShape', 'inputDim', 'name'], where);
+    if (typeof config.rate !== 'number' || !(config.rate >= 0 && config.rate < 1)) {
+      throw new ValueError(`${where}: rate must be a number in [0, 1), got ${describe(config.rate)}`);
+    }
+    this.rate = config.rate;
+    this.seed = config.seed === undefined ? undefined : checkSeed(config.seed, where);
+    this.inputDim = inputWidth(config.inputShape, config.inputDim, where);
+    this.name = config.name;
+  }
+
+  countParams(): number {
+    return 0;
+  }
+}
+
+export type Layer = Dense | Dropout;
 
 export const layers = {
   /** A densely connected layer: activation(x·kernel + bias). */
   dense: (config: DenseConfig): Dense => new Dense(config),
+  /** Randomly drops inputs during training (inverted dropout). */
+  dropout: (config: DropoutConfig): Dropout => new Dropout(config),
 };

@@ -1,28 +1,83 @@
-// Losses: how far predictions are from labels, as one number to minimize. Training follows its
+// Losses: how far predictions are from labels, as one number to minimize; training follows its
 // gradient. Identifiers are TensorFlow.js's (Keras spellings accepted); the value is the mean
-// over the batch of the per-example loss, as in Keras.
-import { ValueError, describe } from './errors.js';
+// over the batch of each example's loss, as in Keras. The arithmetic is in assembly/losses.ts.
+import { ValueError, checkKeys, describe } from './errors.js';
 
-export type LossIdentifier = 'meanSquaredError' | 'binaryCrossentropy' | 'categoricalCrossentropy';
+export type LossIdentifier =
+  | 'meanSquaredError' | 'meanAbsoluteError' | 'huber' | 'logcosh' | 'binaryCrossentropy'
+  | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'hinge' | 'kullbackLeiblerDivergence';
 
 export interface Loss {
   readonly name: LossIdentifier;
   /** The kernel id in assembly/losses.ts. */
   readonly id: number;
+  /** huber's delta, or a cross-entropy's label smoothing (0 for none). */
+  readonly param: number;
+  /** The model outputs logits rather than probabilities (cross-entropies only). */
+  readonly fromLogits: boolean;
+  /** Labels are class indices, one per row, rather than one value per output unit. */
+  readonly sparse: boolean;
 }
 
 // Kernel ids; must match the constants in assembly/losses.ts.
 const IDS: Record<LossIdentifier, number> = {
-  meanSquaredError: 0, binaryCrossentropy: 1, categoricalCrossentropy: 2,
+  meanSquaredError: 0, binaryCrossentropy: 1, categoricalCrossentropy: 2, meanAbsoluteError: 3, huber: 4,
+  logcosh: 5, sparseCategoricalCrossentropy: 6, hinge: 7, kullbackLeiblerDivergence: 8,
 };
 
 const ALIASES: Record<string, LossIdentifier> = {
   mse: 'meanSquaredError', MSE: 'meanSquaredError', mean_squared_error: 'meanSquaredError',
+  mae: 'meanAbsoluteError', MAE: 'meanAbsoluteError', mean_absolute_error: 'meanAbsoluteError',
   binary_crossentropy: 'binaryCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
+  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy', log_cosh: 'logcosh', logCosh: 'logcosh',
+  kld: 'kullbackLeiblerDivergence', KLD: 'kullbackLeiblerDivergence', kl_divergence: 'kullbackLeiblerDivergence',
+  kullback_leibler_divergence: 'kullbackLeiblerDivergence', huber_loss: 'huber',
+};
+
+function make(name: LossIdentifier, param = 0, fromLogits = false): Loss {
+  return Object.freeze({ name, id: IDS[name], param, fromLogits, sparse: name === 'sparseCategoricalCrossentropy' });
+}
+
+interface CrossentropyConfig {
+  /** The model's output is logits, not probabilities (default false). */
+  fromLogits?: boolean;
+  /** Mix the labels towards uniform by this much, in [0, 1) (default 0). */
+  labelSmoothing?: number;
+}
+
+function crossentropy(name: LossIdentifier, config: CrossentropyConfig, smoothing: boolean): Loss {
+  const where = `losses.${name}()`;
+  checkKeys(config, smoothing ? ['fromLogits', 'labelSmoothing'] : ['fromLogits'], where);
+  const fromLogits = config.fromLogits ?? false;
+  if (typeof fromLogits !== 'boolean') throw new ValueError(`${where}: fromLogits must be a boolean, got ${describe(fromLogits)}`);
+  const labelSmoothing = config.labelSmoothing ?? 0;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+    throw new ValueError(`${where}: labelSmoothing must be in [0, 1), got ${describe(labelSmoothing)}`);
+  }
+  return make(name, labelSmoothing, fromLogits);
+}
+
+/** Loss factories, for the losses that take a configuration; the rest are plain strings. */
+export const losses = {
+  binaryCrossentropy: (config: CrossentropyConfig = {}) => crossentropy('binaryCrossentropy', config, true),
+  categoricalCrossentropy: (config: CrossentropyConfig = {}) => crossentropy('categoricalCrossentropy', config, true),
+  sparseCategoricalCrossentropy: (config: { fromLogits?: boolean } = {}) => crossentropy('sparseCategoricalCrossentropy', config, false),
+  /** Quadratic within ±delta, linear beyond (default delta 1). */
+  huber: (config: { delta?: number } = {}) => {
+    checkKeys(config, ['delta'], 'losses.huber()');
+    const delta = config.delta ?? 1;
+    if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
+      throw new ValueError(`losses.huber(): delta must be a positive number, got ${describe(delta)}`);
+    }
+    return make('huber', delta);
+  },
 };
 
 export function getLoss(value: unknown, where: string): Loss {
+  if (typeof value === 'object' && value !== null && (value as Loss).name in IDS && typeof (value as Loss).id === 'number') {
+    return value as Loss;
+  }
   const name = typeof value === 'string' ? (value in IDS ? (value as LossIdentifier) : ALIASES[value]) : undefined;
   if (!name) throw new ValueError(`${where}: unknown loss ${describe(value)}; expected one of ${Object.keys(IDS).join(', ')}`);
-  return { name, id: IDS[name] };
+  return name === 'huber' ? losses.huber() : make(name);
 }

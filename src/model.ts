@@ -1,21 +1,25 @@
-// The model: a stack of dense layers trained by backpropagation. A network is a composite
-// function, so the gradient of the loss with respect to each weight is the chain rule applied
-// layer by layer from the output back to the input (assembly/network.ts runs it, one Wasm call
-// per training step). This file holds the API around it: building, compiling, fitting.
+// The model: a stack of layers trained by backpropagation. A network is a composite function, so
+// the gradient of the loss with respect to each weight is the chain rule applied layer by layer
+// from the output back to the input (assembly/network.ts runs it, one Wasm call per training
+// step). This file holds the API around it: building, compiling, fitting, predicting.
+import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
 import { checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
 import { ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed } from './initializers.js';
-import { Dense, inputWidth, type Layer } from './layers.js';
+import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
 import { getLoss, type Loss, type LossIdentifier } from './losses.js';
-import { getMetric, type Metric, type MetricIdentifier } from './metrics.js';
+import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
+import { isSchedule } from './schedules.js';
 import { allocate, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
+
+export type { Logs } from './callbacks.js';
 
 export interface SequentialConfig {
   /** Width of one input row, as [n]. May instead be given on the first layer. */
   inputShape?: number[];
   inputDim?: number;
-  /** Seeds every random choice (initial weights, shuffling): same seed, same data → same weights. */
+  /** Seeds every random choice (initial weights, shuffling, dropout): same seed, same data → same weights. */
   seed?: number;
   layers?: Layer[];
   name?: string;
@@ -23,20 +27,12 @@ export interface SequentialConfig {
 
 export interface CompileConfig {
   optimizer: Optimizer | OptimizerIdentifier;
-  loss: LossIdentifier;
+  loss: LossIdentifier | Loss;
   metrics?: MetricIdentifier[] | MetricIdentifier;
 }
 
-export type Logs = Record<string, number>;
-
-export interface Callbacks {
-  onTrainBegin?: (logs: Logs) => void | Promise<void>;
-  onTrainEnd?: (logs: Logs) => void | Promise<void>;
-  onEpochBegin?: (epoch: number, logs: Logs) => void | Promise<void>;
-  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
-  onBatchBegin?: (batch: number, logs: Logs) => void | Promise<void>;
-  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
-}
+/** @deprecated Use Callback. */
+export type Callbacks = Callback;
 
 export interface FitConfig {
   /** Passes over the training data (default 1). */
@@ -49,7 +45,8 @@ export interface FitConfig {
   validationSplit?: number;
   /** Explicit held-out data instead of validationSplit. */
   validationData?: [Data, Data];
-  callbacks?: Callbacks;
+  /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
+  callbacks?: Callback | Callback[];
   /** 1 prints one line per epoch (default 0: silent). */
   verbose?: 0 | 1;
   /** Epoch to start counting from, to resume a previous fit (default 0). */
@@ -58,14 +55,16 @@ export interface FitConfig {
 
 export interface History {
   epoch: number[];
-  /** One number per epoch for each of loss, the metrics, and val_ versions when validating. */
+  /** One number per epoch for each of loss, the metrics, lr, and val_ versions when validating. */
   history: Record<string, number[]>;
 }
 
 interface Compiled {
   loss: Loss;
-  metric: Metric | undefined;
+  metrics: Metric[];
   optimizer: Optimizer;
+  /** Width of a label row: 1 for sparse labels (class indices), else the output width. */
+  labelCols: number;
 }
 
 // Wasm memory a model owns, released by dispose() or, if the model is garbage-collected
@@ -83,26 +82,31 @@ function release(owned: Owned): void {
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
-const CALLBACK_KEYS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 const MAX_BATCH = 2 ** 31 - 1;
 // Longest stretch fit() runs without giving the event loop a turn.
 const YIELD_MS = 16;
+const METRIC_SLOTS = 8;
+// Random streams derived from the model seed, besides one per weight tensor.
+const SHUFFLE_STREAM = 0xffff;
+const DROPOUT_STREAM = 0xfffe;
 
 let modelCount = 0;
 
-export class Sequential {
+export class Sequential implements TrainingModel {
   readonly name: string;
   /** The seed in force (drawn at random when none was given, so a run can be repeated). */
   readonly seed: number;
   /** Set to true (e.g. from a callback) to end fit() after the current batch. */
   stopTraining = false;
 
-  private readonly stack: Dense[] = [];
+  private readonly stack: Layer[] = [];
   private inputDim: number | undefined;
   private readonly owned: Owned = { net: 0, rng: 0 };
   private compiled: Compiled | undefined;
   private disposed = false;
   private fitting = false;
+  private stagedRows = 0;
+  private rate = 0;
 
   constructor(config: SequentialConfig = {}) {
     checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
@@ -124,7 +128,9 @@ export class Sequential {
   /** Appends a layer. Layers can be added until the model is built (compile, predict, getWeights). */
   add(layer: Layer): void {
     this.checkUsable('add()');
-    if (!(layer instanceof Dense)) throw new ValueError(`add(): expected a layer from layers.dense(), got ${describe(layer)}`);
+    if (!(layer instanceof Dense) && !(layer instanceof Dropout)) {
+      throw new ValueError(`add(): expected a layer from layers.dense() or layers.dropout(), got ${describe(layer)}`);
+    }
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
     if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
     if (this.stack.length === 0) {
@@ -140,7 +146,7 @@ export class Sequential {
     } else if (layer.inputDim !== undefined && layer.inputDim !== this.outputWidth()) {
       throw new ShapeError(`add(): the layer declares inputShape [${layer.inputDim}] but the previous layer outputs ${this.outputWidth()} units`);
     }
-    layer.name ??= `dense_${this.stack.length + 1}`;
+    layer.name ??= `${layer instanceof Dense ? 'dense' : 'dropout'}_${this.stack.length + 1}`;
     this.stack.push(layer);
   }
 
@@ -164,23 +170,53 @@ export class Sequential {
   compile(config: CompileConfig): void {
     this.checkUsable('compile()');
     checkKeys(config, ['optimizer', 'loss', 'metrics'], 'compile()');
+    if (!this.stack.some((layer) => layer instanceof Dense)) throw new StateError('compile(): the model needs at least one dense layer');
+    const units = this.outputWidth();
     const loss = getLoss(config.loss, 'compile() loss');
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
     const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
-    if (names.length > 1) throw new ValueError(`compile(): metrics supports one metric for now, got ${names.length}`);
-    const metric = names.length ? getMetric(names[0], loss, this.outputWidth(), 'compile() metrics') : undefined;
+    const metrics = names.map((name) => getMetric(name, loss, units, 'compile() metrics'));
+    const keys = metrics.map((m) => m.key);
+    if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')}`);
+    const labelCols = loss.sparse ? 1 : units;
+    const dense = metrics.find(needsDenseLabels);
+    if (loss.sparse && dense) {
+      throw new ValueError(`compile(): metric ${JSON.stringify(dense.key)} compares outputs with labels element by element, but ${loss.name} takes class indices as labels`);
+    }
+    if (this.stack[this.stack.length - 1] instanceof Dropout) throw new StateError('compile(): the last layer must be a dense layer, not dropout');
     const core = this.core('compile()');
     const net = this.build();
-    if (!core.net_set_optimizer(net, optimizer.id, optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon)) {
+    const k = optimizer.kernel;
+    const lr = this.learningRateAt(optimizer, 0);
+    if (!core.net_set_optimizer(net, k.id, lr, k.p1, k.p2, k.epsilon, k.p3, k.flags, k.clipNorm, k.clipValue)) {
       throw new ValueError(`compile(): the ${optimizer.name} optimizer's state for ${this.countParams()} parameters does not fit in Wasm memory`);
     }
-    core.net_set_loss(net, loss.id, metric ? metric.id : -1);
-    this.compiled = { loss, metric, optimizer };
+    core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
+    this.rate = lr;
+    this.compiled = { loss, metrics, optimizer, labelCols };
   }
 
-  /** The optimizer, loss and metric chosen by compile(), if any. */
+  /** The optimizer chosen by compile(), if any. */
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;
+  }
+
+  /** The learning rate of the next step. Settable (by reduceLROnPlateau, say) unless a schedule sets it. */
+  get learningRate(): number {
+    return this.rate;
+  }
+
+  set learningRate(value: number) {
+    const core = this.core('learningRate');
+    if (!this.compiled) throw new StateError('learningRate: the model must be compiled first');
+    if (isSchedule(this.compiled.optimizer.learningRate)) {
+      throw new StateError(`learningRate: the optimizer follows the ${this.compiled.optimizer.learningRate.name} schedule; it cannot be set by hand`);
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new ValueError(`learningRate: expected a positive finite number, got ${describe(value)}`);
+    }
+    this.rate = value;
+    core.net_set_learning_rate(this.owned.net, value);
   }
 
   /**
@@ -200,16 +236,12 @@ export class Sequential {
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
       throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
     }
-    const callbacks = config.callbacks ?? {};
-    checkKeys(callbacks, CALLBACK_KEYS, 'fit() callbacks');
-    for (const [key, fn] of Object.entries(callbacks)) {
-      if (typeof fn !== 'function') throw new ValueError(`fit(): callbacks.${key} must be a function, got ${describe(fn)}`);
-    }
+    const callbacks = callbackList(config.callbacks);
     const verbose = config.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
 
     const X = toMatrix(x, this.inputShape[0], 'fit()', 'x');
-    const Y = toMatrix(y, this.outputWidth(), 'fit()', 'y');
+    const Y = this.labels(y, 'fit()', 'y');
     checkSameRows(X.rows, Y.rows, 'fit()');
     let train = X.rows;
     let validation: [Matrix, Matrix] | undefined;
@@ -217,7 +249,7 @@ export class Sequential {
       if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
         throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
       }
-      validation = [toMatrix(config.validationData[0], X.cols, 'fit()', 'validationData x'), toMatrix(config.validationData[1], Y.cols, 'fit()', 'validationData y')];
+      validation = [toMatrix(config.validationData[0], X.cols, 'fit()', 'validationData x'), this.labels(config.validationData[1], 'fit()', 'validationData y')];
       checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
     } else if (split > 0) {
       train = Math.floor(X.rows * (1 - split));
@@ -234,9 +266,7 @@ export class Sequential {
       const valRows = validation ? validation[0].rows : 0;
       const floats = (X.rows + valRows) * (X.cols + Y.cols);
       staging = allocate(floats * 4 + train * 4, `fit() staging ${X.rows} rows`);
-      if (!core.net_reserve(net, Math.min(batchSize, Math.max(train, valRows)))) {
-        throw new ValueError(`fit(): activations for batchSize ${batchSize} do not fit in Wasm memory`);
-      }
+      this.reserve(core, net, Math.min(batchSize, Math.max(train, valRows)), 'fit()');
       const xPtr = staging, yPtr = xPtr + X.rows * X.cols * 4;
       writeF32(xPtr, X.data);
       writeF32(yPtr, Y.data);
@@ -249,35 +279,42 @@ export class Sequential {
       }
       const valCount = validation ? valRows : X.rows - train;
       const order = staging + floats * 4;
-      const indices = new Int32Array(wasm().memory.buffer, order, train);
+      const indices = new Int32Array(core.memory.buffer, order, train);
       for (let i = 0; i < train; i++) indices[i] = i;
 
+      const schedule = isSchedule(compiled.optimizer.learningRate) ? compiled.optimizer.learningRate : undefined;
+      let step = core.net_step(net);
       const history: History = { epoch: [], history: {} };
-      await callbacks.onTrainBegin?.({});
+      for (const cb of callbacks) cb.setModel?.(this);
+      for (const cb of callbacks) await cb.onTrainBegin?.({});
+      const perBatch = schedule !== undefined || callbacks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
       let lastYield = now();
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         const started = now();
-        await callbacks.onEpochBegin?.(epoch, {});
+        for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
         if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
-        let lossSum = 0, correct = 0;
+        core.net_reset_metrics(net);
+        let lossSum = 0;
         const batches = Math.ceil(train / batchSize);
-        const perBatch = callbacks.onBatchBegin !== undefined || callbacks.onBatchEnd !== undefined;
         // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
-        // milliseconds, so the event loop still gets a turn every YIELD_MS.
+        // milliseconds, so the event loop still gets a turn every YIELD_MS. Batch callbacks and
+        // schedules need one batch per call.
         let chunk = 1;
         for (let batch = 0; batch < batches && !this.stopTraining; ) {
           const count = perBatch ? 1 : Math.min(chunk, batches - batch);
-          if (callbacks.onBatchBegin) await callbacks.onBatchBegin(batch, { batch, size: Math.min(batchSize, train - batch * batchSize) });
+          const rows = Math.min(batchSize, train - batch * batchSize);
+          if (perBatch) {
+            for (const cb of callbacks) await cb.onBatchBegin?.(batch, { batch, size: rows });
+            if (schedule) this.setRate(core, net, schedule.at(step));
+          }
           const started = now();
           const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
           if (now() - started < YIELD_MS / 4) chunk *= 2;
           lossSum += loss;
-          correct += core.net_correct(net);
-          if (callbacks.onBatchEnd) {
-            const rows = Math.min(batchSize, train - batch * batchSize);
+          step += count;
+          if (perBatch) {
             const logs: Logs = { batch, size: rows, loss: loss / rows };
-            if (compiled.metric) logs[compiled.metric.key] = core.net_correct(net) / (compiled.metric.perElement ? rows * Y.cols : rows);
-            await callbacks.onBatchEnd(batch, logs);
+            for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs);
           }
           batch += count;
           if (now() - lastYield > YIELD_MS) {
@@ -286,20 +323,20 @@ export class Sequential {
           }
         }
         const logs: Logs = { loss: lossSum / train };
-        if (compiled.metric) logs[compiled.metric.key] = correct / (compiled.metric.perElement ? train * Y.cols : train);
+        Object.assign(logs, this.readMetrics(core, net, train, ''));
         if (valCount > 0) {
-          const val = this.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
-          logs.val_loss = val.loss;
-          if (compiled.metric) logs[`val_${compiled.metric.key}`] = val.metric;
+          logs.val_loss = this.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
+          Object.assign(logs, this.readMetrics(core, net, valCount, 'val_'));
         }
+        logs.lr = this.rate;
         history.epoch.push(epoch);
         for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
         if (verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Math.round(now() - started)}ms ${formatLogs(logs)}`);
-        await callbacks.onEpochEnd?.(epoch, logs);
+        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
         await yieldToEventLoop();
         lastYield = now();
       }
-      await callbacks.onTrainEnd?.({});
+      for (const cb of callbacks) await cb.onTrainEnd?.({});
       return history;
     } finally {
       if (staging) core.free(staging);
@@ -321,30 +358,28 @@ export class Sequential {
       const rows = Math.min(batchSize, X.rows - start);
       const input = core.net_input(net);
       writeF32(input, X.data.subarray(start * X.cols, (start + rows) * X.cols));
-      core.net_forward(net, input, rows);
+      core.net_forward(net, input, rows, false);
       const output = core.net_output(net) >>> 2;
       out.set(heapF32().subarray(output, output + rows * units), start * units);
     }
     return out;
   }
 
-  /** Loss and metric over x, y: `{ loss, accuracy }` (the metric under the name compiled with). */
+  /** Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with). */
   evaluate(x: Data, y: Data, config: { batchSize?: number } = {}): Logs {
-    const { core, net, compiled } = this.ready('evaluate()');
+    const { core, net } = this.ready('evaluate()');
     checkKeys(config, ['batchSize'], 'evaluate()');
-    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
+    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate()');
     const X = toMatrix(x, this.inputShape[0], 'evaluate()', 'x');
-    const Y = toMatrix(y, this.outputWidth(), 'evaluate()', 'y');
+    const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
     const staging = allocate((X.data.length + Y.data.length) * 4, `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
       writeF32(staging, X.data);
       writeF32(staging + X.data.length * 4, Y.data);
-      const result = this.evaluateStaged(core, net, staging, staging + X.data.length * 4, X.rows, batchSize);
-      const logs: Logs = { loss: result.loss };
-      if (compiled.metric) logs[compiled.metric.key] = result.metric;
-      return logs;
+      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + X.data.length * 4, X.rows, batchSize) };
+      return Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
     } finally {
       core.free(staging);
     }
@@ -360,38 +395,26 @@ export class Sequential {
     return core.net_train_batch(net, core.net_input(net), core.net_label(net), 0, this.stagedRows);
   }
 
-  private stagedRows = 0;
-
-  // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
-  private stageBatch(x: Data, y: Data, what: string): Core {
-    const core = this.core(what);
-    if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
-    if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
-    const inputs = this.inputDim!, units = this.outputWidth();
-    const X = toFloat32(x, inputs, what, 'x');
-    const Y = toFloat32(y, units, what, 'y');
-    const rows = X.length / inputs;
-    checkSameRows(rows, Y.length / units, what);
-    const net = this.owned.net;
-    this.reserve(core, net, rows, what);
-    writeF32(core.net_input(net), X);
-    writeF32(core.net_label(net), Y);
-    this.stagedRows = rows;
-    return core;
-  }
-
   /**
    * The gradient of the loss on x, y with respect to every weight tensor (same order as
-   * getWeights()), by backpropagation, without changing the weights.
+   * getWeights()), by backpropagation, without changing the weights. Dropout is inactive.
    */
   computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
     const core = this.stageBatch(x, y, 'computeGradients()');
     const net = this.owned.net, input = core.net_input(net), rows = this.stagedRows;
-    core.net_forward(net, input, rows);
+    core.net_forward(net, input, rows, false);
     const loss = core.net_loss(net, core.net_label(net), rows, true);
     core.net_backward(net, input, rows);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
     return { loss, gradients: this.shapes().map(({ offset, size }) => all.slice(offset, offset + size)) };
+  }
+
+  /** The loss on x, y at the current weights (dropout inactive), with no metrics or update. */
+  computeLoss(x: Data, y: Data): number {
+    const core = this.stageBatch(x, y, 'computeLoss()');
+    const net = this.owned.net;
+    core.net_forward(net, core.net_input(net), this.stagedRows, false);
+    return core.net_loss(net, core.net_label(net), this.stagedRows, false);
   }
 
   /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
@@ -433,8 +456,10 @@ export class Sequential {
     const row = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`.trimEnd();
     const lines = [`Model: "${this.name}"`, rule, row('Layer (type)', 'Output Shape', 'Param #'), double];
     this.stack.forEach((layer, i) => {
-      lines.push(row(`${layer.name} (Dense)`, `[null,${layer.units}]`, String(layer.countParams(this.widthInto(i)))));
-      lines.push(row(`  activation: ${layer.activation.name}`, '', ''));
+      const width = layer instanceof Dense ? layer.units : this.widthInto(i);
+      lines.push(row(`${layer.name} (${layer.className})`, `[null,${width}]`, String(layer.countParams(this.widthInto(i)))));
+      if (layer instanceof Dense) lines.push(row(`  activation: ${layer.activation.name}`, '', ''));
+      else lines.push(row(`  rate: ${layer.rate}`, '', ''));
     });
     const total = this.countParams();
     lines.push(double, `Total params: ${total}`, `Trainable params: ${total}`, `Non-trainable params: 0`, rule);
@@ -458,6 +483,7 @@ export class Sequential {
     const out: { label: string; offset: number; size: number }[] = [];
     let offset = 0;
     this.stack.forEach((layer, i) => {
+      if (!(layer instanceof Dense)) return;
       const inputs = this.widthInto(i);
       out.push({ label: `${layer.name} kernel [${inputs}, ${layer.units}]`, offset, size: inputs * layer.units });
       offset += inputs * layer.units;
@@ -470,12 +496,32 @@ export class Sequential {
   }
 
   private widthInto(i: number): number {
-    return i === 0 ? this.inputShape[0] : this.stack[i - 1].units;
+    for (let j = i - 1; j >= 0; j--) {
+      const layer = this.stack[j];
+      if (layer instanceof Dense) return layer.units;
+    }
+    return this.inputShape[0];
   }
 
   private outputWidth(): number {
     if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
-    return this.stack[this.stack.length - 1].units;
+    return this.widthInto(this.stack.length);
+  }
+
+  // Labels as a matrix: class indices (one per row, integers in range) for a sparse loss.
+  private labels(y: unknown, where: string, arg: string): Matrix {
+    const { loss, labelCols } = this.compiled!;
+    const Y = toMatrix(y, labelCols, where, arg);
+    if (loss.sparse) {
+      const classes = this.outputWidth();
+      for (let r = 0; r < Y.rows; r++) {
+        const c = Y.data[r];
+        if (!Number.isInteger(c) || c < 0 || c >= classes) {
+          throw new ValueError(`${where} ${arg}: ${loss.name} takes class indices, integers in [0, ${classes - 1}], got ${c} at row ${r}`);
+        }
+      }
+    }
+    return Y;
   }
 
   private checkUsable(what: string): void {
@@ -497,16 +543,63 @@ export class Sequential {
     if (!core.net_reserve(net, rows)) throw new ValueError(`${what}: activations for ${rows} rows do not fit in Wasm memory`);
   }
 
+  // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
+  private stageBatch(x: Data, y: Data, what: string): Core {
+    const core = this.core(what);
+    if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
+    if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
+    const inputs = this.inputDim!;
+    const X = toFloat32(x, inputs, what, 'x');
+    const rows = X.length / inputs;
+    const Y = this.compiled.loss.sparse ? this.labels(y, what, 'y').data : toFloat32(y, this.compiled.labelCols, what, 'y');
+    checkSameRows(rows, Y.length / this.compiled.labelCols, what);
+    const net = this.owned.net;
+    this.reserve(core, net, rows, what);
+    writeF32(core.net_input(net), X);
+    writeF32(core.net_label(net), Y);
+    this.stagedRows = rows;
+    return core;
+  }
+
+  private learningRateAt(optimizer: Optimizer, step: number): number {
+    return isSchedule(optimizer.learningRate) ? optimizer.learningRate.at(step) : optimizer.learningRate;
+  }
+
+  private setRate(core: Core, net: number, lr: number): void {
+    this.rate = lr;
+    core.net_set_learning_rate(net, lr);
+  }
+
+  // The compiled metrics from the Wasm totals over `rows` rows, under `prefix`.
+  private readMetrics(core: Core, net: number, rows: number, prefix: string): Logs {
+    const logs: Logs = {};
+    if (!this.compiled || this.compiled.metrics.length === 0) return logs;
+    const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net), METRIC_SLOTS);
+    const units = this.outputWidth();
+    for (const metric of this.compiled.metrics) logs[prefix + metric.key] = metric.value(totals, rows, units);
+    return logs;
+  }
+
   /** Allocates the network in Wasm and draws the initial weights, once. */
   private build(): number {
     if (this.owned.net) return this.owned.net;
     const core = this.core('build');
+    if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
     const count = this.countParams();
     if (count * 8 > 2 ** 32) throw new ValueError(`the model has ${count} parameters; with their gradients they exceed WebAssembly's 4 GiB`);
     const net = core.net_create(this.stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
+    let dropoutSeed: number | undefined;
     this.stack.forEach((layer, i) => {
-      core.net_set_layer(net, i, this.widthInto(i), layer.units, layer.activation.id, layer.activation.alpha, layer.useBias);
+      const inputs = this.widthInto(i);
+      if (layer instanceof Dropout) {
+        core.net_set_dropout(net, i, inputs, layer.rate);
+        dropoutSeed ??= layer.seed;
+        return;
+      }
+      core.net_set_dense(net, i, inputs, layer.units, layer.activation.id, layer.activation.alpha, layer.useBias);
+      const k = layer.kernelRegularizer, b = layer.biasRegularizer;
+      core.net_set_regularizers(net, i, k?.l1 ?? 0, k?.l2 ?? 0, b?.l1 ?? 0, b?.l2 ?? 0);
     });
     if (!core.net_build(net)) {
       core.net_free(net);
@@ -520,10 +613,12 @@ export class Sequential {
     this.owned.net = net;
     this.owned.rng = rng;
     registry.register(this, this.owned, this);
-    core.rng_seed(rng, deriveSeed(this.seed, 0xffff, 0));
+    core.rng_seed(rng, deriveSeed(this.seed, SHUFFLE_STREAM, 0));
+    core.rng_seed(core.net_rng(net), dropoutSeed ?? deriveSeed(this.seed, DROPOUT_STREAM, 0));
     // Each tensor gets its own stream from the model seed, unless its initializer has a seed.
     const tensors: Float32Array[] = [];
     this.stack.forEach((layer, i) => {
+      if (!(layer instanceof Dense)) return;
       tensors.push(layer.kernelInitializer.apply([this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0)));
       if (layer.useBias) tensors.push(layer.biasInitializer.apply([layer.units], deriveSeed(this.seed, i, 1)));
     });
@@ -532,24 +627,37 @@ export class Sequential {
     return net;
   }
 
-  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): { loss: number; metric: number } {
-    const inputs = this.inputShape[0], units = this.outputWidth();
+  // Mean loss over staged rows in chunks that fit the activation buffers; metric totals restart.
+  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number {
+    const inputs = this.inputShape[0], labelCols = this.compiled!.labelCols;
     const chunk = Math.min(batchSize, core.net_batch_cap(net));
-    let loss = 0, correct = 0;
+    core.net_reset_metrics(net);
+    let loss = 0;
     for (let start = 0; start < rows; start += chunk) {
       const n = Math.min(chunk, rows - start);
-      core.net_forward(net, xPtr + start * inputs * 4, n);
-      loss += core.net_loss(net, yPtr + start * units * 4, n, false) * n;
-      correct += core.net_correct(net);
+      core.net_forward(net, xPtr + start * inputs * 4, n, false);
+      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false) * n;
     }
-    const metric = this.compiled?.metric;
-    return { loss: loss / rows, metric: metric ? correct / (metric.perElement ? rows * units : rows) : NaN };
+    return loss / rows;
   }
 }
 
 /** A new Sequential model: `sequential({ inputShape: [2], seed: 42 })`. */
 export function sequential(config: SequentialConfig = {}): Sequential {
   return new Sequential(config);
+}
+
+function callbackList(value: unknown): Callback[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    const where = Array.isArray(value) ? `fit() callbacks[${i}]` : 'fit() callbacks';
+    checkKeys(cb, CALLBACK_KEYS, where);
+    for (const [key, fn] of Object.entries(cb as object)) {
+      if (typeof fn !== 'function') throw new ValueError(`${where}.${key} must be a function, got ${describe(fn)}`);
+    }
+  });
+  return list as Callback[];
 }
 
 function integer(value: unknown, min: number, max: number, what: string): number {
@@ -579,5 +687,5 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function formatLogs(logs: Logs): string {
-  return Object.entries(logs).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
+  return Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ');
 }

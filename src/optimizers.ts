@@ -1,61 +1,139 @@
 // Optimizers: how gradients turn into weight updates. The learning rate is how far each update
-// moves the weights along the negative gradient: too small crawls, too large diverges.
-// Defaults are TensorFlow.js's; the update rules run in assembly/optimizers.ts.
+// moves the weights along the negative gradient: too small crawls, too large diverges. Defaults
+// and update rules are TensorFlow.js's (Keras's for adamw and amsgrad, which TF.js lacks); the
+// rules run in assembly/optimizers.ts over the model's flat parameter buffer.
 import { ValueError, checkKeys, describe } from './errors.js';
+import { isSchedule, type LearningRateSchedule } from './schedules.js';
 
-export type OptimizerIdentifier = 'sgd' | 'adam';
+export type OptimizerIdentifier = 'sgd' | 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | 'adamw';
 
 export interface Optimizer {
   readonly name: OptimizerIdentifier;
-  /** The kernel id in assembly/optimizers.ts. */
-  readonly id: number;
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  /** A fixed rate, or a schedule evaluated at every step. */
+  readonly learningRate: number | LearningRateSchedule;
+  /** The hyperparameters as given or defaulted, by their TF.js / Keras names. */
+  readonly config: Readonly<Record<string, number | boolean>>;
+  /** How the Wasm core runs it: rule id, parameters by slot, flags. */
+  readonly kernel: Readonly<{ id: number; p1: number; p2: number; epsilon: number; p3: number; flags: number; clipNorm: number; clipValue: number }>;
 }
 
-function positive(value: unknown, where: string, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ValueError(`${where}: ${what} must be a positive finite number, got ${describe(value)}`);
+// Rule ids and flags; must match assembly/optimizers.ts and assembly/network.ts.
+const IDS: Record<OptimizerIdentifier, number> = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3, adadelta: 4, adamax: 5, adamw: 6 };
+const NESTEROV = 1, CENTERED = 2, AMSGRAD = 4;
+
+/** Gradient clipping, accepted by every optimizer. */
+export interface ClipConfig {
+  /** Scale all gradients together so their global L2 norm is at most this. */
+  clipNorm?: number;
+  /** Clip every gradient into [−clipValue, clipValue]. */
+  clipValue?: number;
+}
+
+type Spec = Record<string, { default: number | boolean; check: 'positive' | 'fraction' | 'nonNegative' | 'boolean' }>;
+
+// Hyperparameters of each optimizer with their defaults.
+const SPECS: Record<OptimizerIdentifier, Spec> = {
+  sgd: { learningRate: { default: 0.01, check: 'positive' }, momentum: { default: 0, check: 'fraction' }, nesterov: { default: false, check: 'boolean' } },
+  adam: {
+    learningRate: { default: 0.001, check: 'positive' }, beta1: { default: 0.9, check: 'fraction' }, beta2: { default: 0.999, check: 'fraction' },
+    epsilon: { default: 1e-7, check: 'positive' }, amsgrad: { default: false, check: 'boolean' },
+  },
+  rmsprop: {
+    learningRate: { default: 0.001, check: 'positive' }, rho: { default: 0.9, check: 'fraction' }, momentum: { default: 0, check: 'fraction' },
+    epsilon: { default: 1e-7, check: 'positive' }, centered: { default: false, check: 'boolean' },
+  },
+  adagrad: { learningRate: { default: 0.01, check: 'positive' }, initialAccumulatorValue: { default: 0.1, check: 'nonNegative' }, epsilon: { default: 1e-7, check: 'positive' } },
+  adadelta: { learningRate: { default: 0.001, check: 'positive' }, rho: { default: 0.95, check: 'fraction' }, epsilon: { default: 1e-7, check: 'positive' } },
+  adamax: {
+    learningRate: { default: 0.002, check: 'positive' }, beta1: { default: 0.9, check: 'fraction' }, beta2: { default: 0.999, check: 'fraction' },
+    epsilon: { default: 1e-7, check: 'positive' }, decay: { default: 0, check: 'nonNegative' },
+  },
+  adamw: {
+    learningRate: { default: 0.001, check: 'positive' }, weightDecay: { default: 0.004, check: 'nonNegative' }, beta1: { default: 0.9, check: 'fraction' },
+    beta2: { default: 0.999, check: 'fraction' }, epsilon: { default: 1e-7, check: 'positive' }, amsgrad: { default: false, check: 'boolean' },
+  },
+};
+
+function checkValue(value: unknown, check: Spec[string]['check'], where: string, key: string): number | boolean {
+  const ok =
+    check === 'boolean' ? typeof value === 'boolean'
+    : typeof value === 'number' && Number.isFinite(value) && (
+      check === 'positive' ? value > 0 : check === 'nonNegative' ? value >= 0 : value >= 0 && value < 1);
+  if (!ok) {
+    const expected = { boolean: 'a boolean', positive: 'a positive finite number', nonNegative: 'a non-negative number', fraction: 'in [0, 1)' }[check];
+    throw new ValueError(`${where}: ${key} must be ${expected}, got ${describe(value)}`);
   }
-  return value;
+  return value as number | boolean;
 }
 
-function fraction(value: unknown, where: string, what: string): number {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    throw new ValueError(`${where}: ${what} must be in [0, 1), got ${describe(value)}`);
+function create(name: OptimizerIdentifier, given: object): Optimizer {
+  let options = given as Record<string, unknown>;
+  const where = `optimizers.${name}()`;
+  const spec = SPECS[name];
+  // TF.js calls rmsprop's rho `decay`; both spellings work.
+  if (name === 'rmsprop' && options.decay !== undefined) {
+    if (options.rho !== undefined) throw new ValueError(`${where}: give rho or decay, not both`);
+    options = { ...options, rho: options.decay };
+    delete options.decay;
   }
-  return value;
+  checkKeys(options, [...Object.keys(spec), 'clipNorm', 'clipValue'], where);
+  const config: Record<string, number | boolean> = {};
+  let learningRate: number | LearningRateSchedule = spec.learningRate.default as number;
+  for (const [key, { default: fallback, check }] of Object.entries(spec)) {
+    const value = options[key] ?? fallback;
+    if (key === 'learningRate' && isSchedule(value)) {
+      learningRate = value;
+      continue;
+    }
+    config[key] = checkValue(value, check, where, key);
+    if (key === 'learningRate') learningRate = config[key] as number;
+  }
+  const clipNorm = options.clipNorm === undefined ? 0 : (checkValue(options.clipNorm, 'positive', where, 'clipNorm') as number);
+  const clipValue = options.clipValue === undefined ? 0 : (checkValue(options.clipValue, 'positive', where, 'clipValue') as number);
+  if (clipNorm) config.clipNorm = clipNorm;
+  if (clipValue) config.clipValue = clipValue;
+  const c = config as Record<string, number> & Record<string, boolean>;
+  const flags = (c.nesterov ? NESTEROV : 0) | (c.centered ? CENTERED : 0) | (c.amsgrad ? AMSGRAD : 0);
+  const kernel = {
+    sgd: { p1: c.momentum, p2: 0, epsilon: 0, p3: 0 },
+    adam: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: 0 },
+    rmsprop: { p1: c.rho, p2: c.momentum, epsilon: c.epsilon, p3: 0 },
+    adagrad: { p1: 0, p2: 0, epsilon: c.epsilon, p3: c.initialAccumulatorValue },
+    adadelta: { p1: c.rho, p2: 0, epsilon: c.epsilon, p3: 0 },
+    adamax: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: c.decay },
+    adamw: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: c.weightDecay },
+  }[name];
+  return Object.freeze({
+    name,
+    learningRate,
+    config: Object.freeze(config),
+    kernel: Object.freeze({ id: IDS[name], ...kernel, flags, clipNorm, clipValue }),
+  });
 }
 
+type Rate = { learningRate?: number | LearningRateSchedule } & ClipConfig;
 
 export const optimizers = {
-  /** Stochastic gradient descent: θ ← θ − learningRate·g (default learning rate 0.01). */
-  sgd(config: { learningRate?: number } = {}): Optimizer {
-    checkKeys(config, ['learningRate'], 'optimizers.sgd()');
-    const learningRate = positive(config.learningRate ?? 0.01, 'optimizers.sgd()', 'learningRate');
-    return Object.freeze({ name: 'sgd', id: 0, learningRate, beta1: 0, beta2: 0, epsilon: 0 });
-  },
-  /** Adam: per-weight steps scaled by running gradient moments (defaults 0.001, 0.9, 0.999, 1e-7). */
-  adam(config: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number } = {}): Optimizer {
-    const where = 'optimizers.adam()';
-    checkKeys(config, ['learningRate', 'beta1', 'beta2', 'epsilon'], where);
-    return Object.freeze({
-      name: 'adam',
-      id: 1,
-      learningRate: positive(config.learningRate ?? 0.001, where, 'learningRate'),
-      beta1: fraction(config.beta1 ?? 0.9, where, 'beta1'),
-      beta2: fraction(config.beta2 ?? 0.999, where, 'beta2'),
-      epsilon: positive(config.epsilon ?? 1e-7, where, 'epsilon'),
-    });
-  },
+  /** θ ← θ − lr·g; with momentum, a velocity accumulates gradients (Nesterov looks ahead). */
+  sgd: (config: Rate & { momentum?: number; nesterov?: boolean } = {}) => create('sgd', config),
+  /** Per-weight steps from running means of the gradient and its square (Kingma & Ba). */
+  adam: (config: Rate & { beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean } = {}) => create('adam', config),
+  /** Steps divided by a running root mean square of the gradient. */
+  rmsprop: (config: Rate & { rho?: number; decay?: number; momentum?: number; epsilon?: number; centered?: boolean } = {}) => create('rmsprop', config),
+  /** Steps divided by the root of all squared gradients so far. */
+  adagrad: (config: Rate & { initialAccumulatorValue?: number; epsilon?: number } = {}) => create('adagrad', config),
+  /** Steps scaled by the ratio of running update and gradient magnitudes. */
+  adadelta: (config: Rate & { rho?: number; epsilon?: number } = {}) => create('adadelta', config),
+  /** Adam with the infinity norm in place of the second moment. */
+  adamax: (config: Rate & { beta1?: number; beta2?: number; epsilon?: number; decay?: number } = {}) => create('adamax', config),
+  /** Adam with decoupled weight decay (Loshchilov & Hutter). */
+  adamw: (config: Rate & { weightDecay?: number; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean } = {}) => create('adamw', config),
 };
 
 export function getOptimizer(value: unknown, where: string): Optimizer {
   if (typeof value === 'string' && value in optimizers) return optimizers[value as OptimizerIdentifier]();
-  if (typeof value === 'object' && value !== null && (value as Optimizer).name in optimizers && typeof (value as Optimizer).id === 'number') {
+  if (typeof value === 'object' && value !== null && (value as Optimizer).name in optimizers && typeof (value as Optimizer).kernel === 'object') {
     return value as Optimizer;
   }
-  throw new ValueError(`${where}: unknown optimizer ${describe(value)}; expected 'sgd', 'adam' or an object from optimizers.sgd() / optimizers.adam()`);
+  throw new ValueError(`${where}: unknown optimizer ${describe(value)}; expected one of ${Object.keys(optimizers).join(', ')}, or an object from optimizers.*()`);
 }

@@ -24,17 +24,39 @@ it('losses: TF.js names and Keras aliases', () => {
   expect(() => getLoss(42, 'compile() loss')).toThrow(/compile\(\) loss: unknown loss 42/);
 });
 
-it("metrics: 'accuracy' is binary for one unit or binary cross-entropy, categorical otherwise", () => {
+it("metrics: 'accuracy' is binary for one unit or binary cross-entropy, sparse for a sparse loss, categorical otherwise", () => {
   const bce = getLoss('binaryCrossentropy', 't'), cce = getLoss('categoricalCrossentropy', 't');
-  expect(getMetric('accuracy', bce, 3, 't').perElement).toBe(true);
-  expect(getMetric('acc', cce, 1, 't').perElement).toBe(true);
-  expect(getMetric('accuracy', cce, 10, 't').perElement).toBe(false);
+  const sparse = getLoss('sparseCategoricalCrossentropy', 't');
+  expect(getMetric('accuracy', bce, 3, 't').mask).toBe(getMetric('binaryAccuracy', bce, 3, 't').mask);
+  expect(getMetric('acc', cce, 1, 't').mask).toBe(getMetric('binaryAccuracy', cce, 1, 't').mask);
+  expect(getMetric('accuracy', cce, 10, 't').mask).toBe(getMetric('categoricalAccuracy', cce, 10, 't').mask);
+  expect(getMetric('accuracy', sparse, 10, 't').mask).toBe(getMetric('sparseCategoricalAccuracy', sparse, 10, 't').mask);
+  expect(getMetric('acc', cce, 1, 't').key).toBe('acc');
   expect(() => getMetric('f1', cce, 10, 't')).toThrow(/unknown metric "f1"/);
+});
+
+it('metrics: figures from the totals', () => {
+  const cce = getLoss('categoricalCrossentropy', 't');
+  // totals: binary, categorical, sparse correct, squared error, absolute error, tp, fp, fn
+  const totals = Float64Array.from([6, 3, 0, 2, 4, 3, 1, 2]);
+  expect(getMetric('binaryAccuracy', cce, 2, 't').value(totals, 4, 2)).toBe(6 / 8);
+  expect(getMetric('categoricalAccuracy', cce, 2, 't').value(totals, 4, 2)).toBe(3 / 4);
+  expect(getMetric('mse', cce, 2, 't').value(totals, 4, 2)).toBe(2 / 8);
+  expect(getMetric('mae', cce, 2, 't').value(totals, 4, 2)).toBe(4 / 8);
+  expect(getMetric('precision', cce, 2, 't').value(totals, 4, 2)).toBe(3 / 4);
+  expect(getMetric('recall', cce, 2, 't').value(totals, 4, 2)).toBe(3 / 5);
 });
 
 it('optimizers: TF.js defaults, configs and validation', () => {
   expect(getOptimizer('sgd', 't').learningRate).toBe(0.01);
-  expect(getOptimizer('adam', 't')).toMatchObject({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+  expect(getOptimizer('adam', 't').config).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+  expect(getOptimizer('rmsprop', 't').config).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+  expect(getOptimizer('adagrad', 't').config).toEqual({ learningRate: 0.01, initialAccumulatorValue: 0.1, epsilon: 1e-7 });
+  expect(getOptimizer('adadelta', 't').config).toEqual({ learningRate: 0.001, rho: 0.95, epsilon: 1e-7 });
+  expect(getOptimizer('adamax', 't').config).toEqual({ learningRate: 0.002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decay: 0 });
+  expect(getOptimizer('adamw', 't').config).toEqual({ learningRate: 0.001, weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
+  expect(optimizers.rmsprop({ decay: 0.8 }).config.rho).toBe(0.8);
+  expect(optimizers.sgd({ clipNorm: 1 }).config.clipNorm).toBe(1);
   expect(optimizers.adam({ learningRate: 0.1 }).learningRate).toBe(0.1);
   expect(() => optimizers.sgd({ learningRate: -1 })).toThrow(/learningRate must be a positive finite number, got -1/);
   expect(() => optimizers.adam({ beta1: 1 })).toThrow(/beta1 must be in \[0, 1\), got 1/);

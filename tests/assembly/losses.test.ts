@@ -81,8 +81,15 @@ it('cross-entropies stay finite for probabilities of exactly 0 and 1', () => {
   }
 });
 
-it('count_correct: binary counts elements, categorical compares row argmax', () => {
+it('metrics_update: counts and sums each requested total, across batches', () => {
+  const totals = put(16); // 8 f64
   const pred = put([0.9, 0.2, 0.6, 0.4]), label = put([1, 0, 0, 1]);
-  expect(core.count_correct(pred, label, 2, 2, 0)).toBe(2);
-  expect(core.count_correct(pred, label, 2, 2, 1)).toBe(1);
+  core.metrics_update(totals, pred, label, 2, 2, 0xff & ~(1 << 2));
+  core.metrics_update(totals, pred, label, 2, 2, 0xff & ~(1 << 2));
+  const t = new Float64Array(core.memory.buffer, totals, 8);
+  // binary correct, categorical correct, sparse, Σd², Σ|d|, tp, fp, fn
+  expect(Array.from(t).map((v) => +v.toFixed(6))).toEqual([4, 2, 0, 2 * (0.01 + 0.04 + 0.36 + 0.36), 2 * (0.1 + 0.2 + 0.6 + 0.6), 2, 2, 2]);
+  const sparse = put(16);
+  core.metrics_update(sparse, pred, put([0, 1]), 2, 2, 1 << 2);
+  expect(new Float64Array(core.memory.buffer, sparse, 8)[2]).toBe(1);
 });

@@ -22,7 +22,7 @@ it.each([1, 4, 7, 33])('adam_update over %i parameters matches the textbook rule
   const pp = put(theta), pm = put(n), pv = put(n);
   for (let t = 1; t <= 5; t++) {
     const g = randomArray(n, random(100 * t + n));
-    core.adam_update(pp, put(g), pm, pv, n, lr, b1, b2, eps, t);
+    core.adam_update(pp, put(g), pm, pv, 0, n, lr, b1, b2, eps, t);
     for (let i = 0; i < n; i++) {
       m[i] = b1 * m[i] + (1 - b1) * g[i];
       v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];

@@ -1,0 +1,170 @@
+// Callbacks: code that runs at points of fit(), to watch training or steer it. Plain objects with
+// any of the hooks work; earlyStopping and reduceLROnPlateau are the two Keras built-ins that
+// steer, with Keras's names and defaults.
+import { ValueError, checkKeys, describe } from './errors.js';
+
+export type Logs = Record<string, number>;
+
+/** The model as callbacks see it. */
+export interface TrainingModel {
+  stopTraining: boolean;
+  learningRate: number;
+  getWeights(): Float32Array[];
+  setWeights(weights: ArrayLike<number>[]): void;
+}
+
+export interface Callback {
+  /** Called by fit() before training, with the model being trained. */
+  setModel?: (model: TrainingModel) => void;
+  onTrainBegin?: (logs: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+}
+
+export const CALLBACK_KEYS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+
+type Mode = 'auto' | 'min' | 'max';
+
+interface MonitorConfig {
+  /** The log to watch (default 'val_loss'). */
+  monitor?: string;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Whether smaller or larger is better; 'auto' decides from the name (default). */
+  mode?: Mode;
+}
+
+/** Tracks the best value of one log entry across epochs. */
+class Monitor {
+  readonly key: string;
+  private readonly minDelta: number;
+  private readonly sign: number;
+  best: number;
+
+  constructor(config: MonitorConfig, where: string) {
+    this.key = config.monitor ?? 'val_loss';
+    if (typeof this.key !== 'string') throw new ValueError(`${where}: monitor must be a log name, got ${describe(this.key)}`);
+    const minDelta = config.minDelta ?? 0;
+    if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new ValueError(`${where}: minDelta must be a non-negative number, got ${describe(minDelta)}`);
+    this.minDelta = minDelta;
+    const mode = config.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ValueError(`${where}: mode must be auto, min or max, got ${describe(mode)}`);
+    // Accuracies, precision and recall grow as the model improves; losses and errors shrink.
+    const larger = mode === 'max' || (mode === 'auto' && /acc|precision|recall/.test(this.key));
+    this.sign = larger ? -1 : 1;
+    this.best = Infinity;
+  }
+
+  /** Reads the monitored value; a missing key is an error naming the keys there are. */
+  read(logs: Logs, where: string): number {
+    const value = logs[this.key];
+    if (value === undefined) {
+      throw new ValueError(`${where}: monitor ${JSON.stringify(this.key)} is not in the logs (${Object.keys(logs).join(', ')}); validate with validationSplit or validationData, or monitor 'loss'`);
+    }
+    return this.sign * value;
+  }
+
+  /** True when `value` (from read) beats the best by more than minDelta; then it becomes the best. */
+  improves(value: number): boolean {
+    if (value < this.best - this.minDelta) {
+      this.best = value;
+      return true;
+    }
+    return false;
+  }
+}
+
+export interface EarlyStoppingConfig extends MonitorConfig {
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** A value the monitor must beat; training stops if it does not within `patience` epochs. */
+  baseline?: number;
+  /** At the end of training, go back to the weights of the best epoch (default false). */
+  restoreBestWeights?: boolean;
+}
+
+/** Stops training when the monitored log has stopped improving. */
+export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
+  const where = 'earlyStopping()';
+  checkKeys(config, ['monitor', 'minDelta', 'mode', 'patience', 'baseline', 'restoreBestWeights'], where);
+  const patience = count(config.patience ?? 0, where, 'patience');
+  const restore = config.restoreBestWeights ?? false;
+  let model: TrainingModel;
+  let monitor: Monitor, wait = 0, bestWeights: Float32Array[] | undefined;
+  return {
+    setModel: (m) => { model = m; },
+    onTrainBegin: () => {
+      monitor = new Monitor(config, where);
+      if (config.baseline !== undefined) monitor.best = monitor.read({ [monitor.key]: config.baseline }, where);
+      wait = 0;
+      bestWeights = undefined;
+    },
+    onEpochEnd: (_epoch, logs) => {
+      if (monitor.improves(monitor.read(logs, where))) {
+        wait = 0;
+        if (restore) bestWeights = model.getWeights();
+      } else if (++wait > patience) {
+        model.stopTraining = true;
+      }
+    },
+    onTrainEnd: () => {
+      if (restore && bestWeights) model.setWeights(bestWeights);
+    },
+  };
+}
+
+export interface ReduceLROnPlateauConfig extends MonitorConfig {
+  /** Multiply the learning rate by this when the monitor stalls (default 0.1). */
+  factor?: number;
+  /** Epochs without improvement before reducing (default 10). */
+  patience?: number;
+  /** Epochs to wait after a reduction before counting again (default 0). */
+  cooldown?: number;
+  /** Lower bound on the learning rate (default 0). */
+  minLr?: number;
+}
+
+/** Reduces the learning rate when the monitored log has stopped improving. */
+export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callback {
+  const where = 'reduceLROnPlateau()';
+  checkKeys(config, ['monitor', 'minDelta', 'mode', 'factor', 'patience', 'cooldown', 'minLr'], where);
+  const factor = config.factor ?? 0.1;
+  if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) throw new ValueError(`${where}: factor must be in (0, 1), got ${describe(factor)}`);
+  const patience = count(config.patience ?? 10, where, 'patience');
+  const cooldown = count(config.cooldown ?? 0, where, 'cooldown');
+  const minLr = config.minLr ?? 0;
+  if (typeof minLr !== 'number' || !(minLr >= 0)) throw new ValueError(`${where}: minLr must be a non-negative number, got ${describe(minLr)}`);
+  let model: TrainingModel;
+  let monitor: Monitor, wait = 0, coolingDown = 0;
+  return {
+    setModel: (m) => { model = m; },
+    onTrainBegin: () => {
+      monitor = new Monitor({ minDelta: 1e-4, ...config }, where);
+      wait = 0;
+      coolingDown = 0;
+    },
+    onEpochEnd: (_epoch, logs) => {
+      const value = monitor.read(logs, where);
+      if (coolingDown > 0) coolingDown--;
+      if (monitor.improves(value)) {
+        wait = 0;
+      } else if (coolingDown === 0 && ++wait >= patience) {
+        model.learningRate = Math.max(model.learningRate * factor, minLr);
+        coolingDown = cooldown;
+        wait = 0;
+      }
+    },
+  };
+}
+
+function count(value: unknown, where: string, key: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ValueError(`${where}: ${key} must be a non-negative integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export const callbacks = { earlyStopping, reduceLROnPlateau };

@@ -1,0 +1,43 @@
+// Weight regularizers: a penalty on large weights added to the loss, l1·Σ|w| + l2·Σw², so
+// training prefers simpler models. Names and defaults (0.01) are TF.js's.
+import { ValueError, checkKeys, describe } from './errors.js';
+
+export type RegularizerIdentifier = 'l1' | 'l2' | 'l1l2';
+
+export interface Regularizer {
+  readonly name: RegularizerIdentifier;
+  readonly l1: number;
+  readonly l2: number;
+}
+
+function weight(value: unknown, where: string, key: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValueError(`${where}: ${key} must be a non-negative number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export const regularizers = {
+  l1: (config: { l1?: number } = {}): Regularizer => {
+    checkKeys(config, ['l1'], 'regularizers.l1()');
+    return Object.freeze({ name: 'l1', l1: weight(config.l1 ?? 0.01, 'regularizers.l1()', 'l1'), l2: 0 });
+  },
+  l2: (config: { l2?: number } = {}): Regularizer => {
+    checkKeys(config, ['l2'], 'regularizers.l2()');
+    return Object.freeze({ name: 'l2', l1: 0, l2: weight(config.l2 ?? 0.01, 'regularizers.l2()', 'l2') });
+  },
+  l1l2: (config: { l1?: number; l2?: number } = {}): Regularizer => {
+    checkKeys(config, ['l1', 'l2'], 'regularizers.l1l2()');
+    const where = 'regularizers.l1l2()';
+    return Object.freeze({ name: 'l1l2', l1: weight(config.l1 ?? 0.01, where, 'l1'), l2: weight(config.l2 ?? 0.01, where, 'l2') });
+  },
+};
+
+export function getRegularizer(value: unknown, where: string): Regularizer | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && value in regularizers) return regularizers[value as RegularizerIdentifier]();
+  if (typeof value === 'object' && (value as Regularizer).name in regularizers && typeof (value as Regularizer).l1 === 'number') {
+    return value as Regularizer;
+  }
+  throw new ValueError(`${where}: unknown regularizer ${describe(value)}; expected 'l1', 'l2', 'l1l2' or an object from regularizers.*()`);
+}
