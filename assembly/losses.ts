@@ -203,7 +203,7 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
 
 /**
  * Weight penalty of a regularizer, l1·Σ|w| + l2·Σw², added to the loss; its gradient
- * l1·sign(w) + 2·l2·w is added to `grad`. Returns the penalty.
+ * l1·sign(w) + 2·l2·w is added to `grad` (skipped when 0). Returns the penalty.
  */
 export function penalty_forward_backward(grad: usize, w: usize, n: i32, l1: f32, l2: f32): f64 {
   let total: f64 = 0;
@@ -211,6 +211,7 @@ export function penalty_forward_backward(grad: usize, w: usize, n: i32, l1: f32,
     const o = <usize>i << 2;
     const v = load<f32>(w + o);
     total += <f64>l1 * Math.abs(<f64>v) + <f64>l2 * <f64>v * <f64>v;
+    if (grad == 0) continue;
     const sign: f32 = v > 0 ? 1 : v < 0 ? -1 : 0;
     store<f32>(grad + o, load<f32>(grad + o) + l1 * sign + 2 * l2 * v);
   }

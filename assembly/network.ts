@@ -45,6 +45,7 @@ const N_SLOTS = 84;
 const INPUT = 88; // staging rows for a gathered batch
 const LABEL = 92;
 const ACTIVATIONS = 96;
+const TRAINING = 100; // 1 when the last forward pass dropped values (its masks are live)
 const RNG = 112; // 16 bytes: the dropout stream
 const TOTALS = 128; // METRIC_SLOTS f64 running metric totals
 const HEADER = TOTALS + METRIC_SLOTS * 8;
@@ -272,6 +273,7 @@ export function net_output(net: usize): usize { return load<usize>(layer(net, nL
  */
 export function net_forward(net: usize, x: usize, rows: i32, training: bool): void {
   const layers = nLayers(net);
+  store<i32>(net + TRAINING, training ? 1 : 0);
   let input = x;
   for (let i = 0; i < layers; i++) {
     const l = layer(net, i);
@@ -342,7 +344,9 @@ export function net_backward(net: usize, x: usize, rows: i32): void {
     const below = i > 0 ? load<usize>(layer(net, i - 1) + D) : 0;
     if (load<i32>(l + KIND) == DROPOUT) {
       // The values dropped in the forward pass pass no gradient back.
-      if (below) dropout_backward(below, d, load<usize>(l + Z), rows * units);
+      if (!below) continue;
+      if (load<i32>(net + TRAINING) && load<f32>(l + ALPHA) > 0) dropout_backward(below, d, load<usize>(l + Z), rows * units);
+      else memory.copy(below, d, <usize>(rows * units) << 2);
       continue;
     }
     // dZ = f'(Z) ⊙ dA (a fused last layer already holds dZ), and db = Σ_rows dZ.

@@ -12,4 +12,5 @@ export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimize
 export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
 export type { Data } from './data.js';
+export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError } from './errors.js';

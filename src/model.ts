@@ -196,6 +196,11 @@ export class Sequential implements TrainingModel {
     this.compiled = { loss, metrics, optimizer, labelCols };
   }
 
+  /** The loss chosen by compile(), if any. */
+  get loss(): Loss | undefined {
+    return this.compiled?.loss;
+  }
+
   /** The optimizer chosen by compile(), if any. */
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;

@@ -89,7 +89,8 @@ export const schedules = {
   cosineDecay(config: CosineDecayConfig): LearningRateSchedule {
     const where = 'schedules.cosineDecay()';
     checkKeys(config, ['initialLearningRate', 'decaySteps', 'alpha', 'warmupSteps', 'warmupTarget'], where);
-    const lr = positive(config.initialLearningRate, where, 'initialLearningRate');
+    // With a warmup the climb may start from 0.
+    const lr = positive(config.initialLearningRate, where, 'initialLearningRate', config.warmupTarget !== undefined);
     const steps = positive(config.decaySteps, where, 'decaySteps');
     const alpha = positive(config.alpha ?? 0, where, 'alpha', true);
     const warmup = positive(config.warmupSteps ?? 0, where, 'warmupSteps', true);

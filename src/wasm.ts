@@ -26,9 +26,15 @@ export interface Core {
   sgd_update(params: number, grads: number, n: number, lr: number): void;
   momentum_update(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
   adam_update(params: number, grads: number, m: number, v: number, vmax: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  rmsprop_update(params: number, grads: number, ms: number, mom: number, mg: number, n: number, lr: number, rho: number, momentum: number, epsilon: number, centered: boolean): void;
+  adagrad_update(params: number, grads: number, acc: number, n: number, lr: number, epsilon: number): void;
+  adadelta_update(params: number, grads: number, accGrad: number, accUpdate: number, n: number, lr: number, rho: number, epsilon: number): void;
+  adamax_update(params: number, grads: number, m: number, u: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  weight_decay(params: number, n: number, lr: number, decay: number): void;
   clip_gradients(grads: number, n: number, clipNorm: number, clipValue: number): void;
   dropout_forward(a: number, mask: number, x: number, n: number, rate: number, state: number): void;
   dropout_backward(dx: number, dy: number, mask: number, n: number): void;
+  rng_next_u32(state: number): number;
   net_create(layers: number): number;
   net_set_dense(net: number, i: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
   net_set_dropout(net: number, i: number, units: number, rate: number): void;

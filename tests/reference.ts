@@ -1,87 +1,15 @@
-// Independent float64 references for the kernels under test, written plainly for reading.
-export const SELU_ALPHA = 1.6732632423543772;
-export const SELU_SCALE = 1.0507009873554805;
+// Test helpers: the float64 reference of src/reference.ts under the names the tests use, plain
+// matrix helpers, finite differences and seeded test data.
+import { getLoss } from '../src/losses.js';
+import { ACTIVATIONS, activate, lossValue as referenceLoss, softmaxRows, stackLoss } from '../src/reference.js';
+import { getActivation } from '../src/activations.js';
 
-/** Φ(z) from erf/erfc in f64: Taylor series near 0, continued fraction in the tails. */
-function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  let erfc: number;
-  if (x < 3) {
-    let term = x, sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (-x * x) / n;
-      sum += term / (2 * n + 1);
-    }
-    erfc = 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  } else {
-    let frac = x;
-    for (let k = 80; k >= 1; k--) frac = x + k / 2 / frac;
-    erfc = Math.exp(-x * x) / Math.sqrt(Math.PI) / frac;
-  }
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
+export { activate, softmaxRows };
+export const activationFns = ACTIVATIONS;
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-const softplus = (z: number) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-
-/** Element-wise activations by name, f64. */
-export const activationFns: Record<string, (z: number, alpha: number) => number> = {
-  linear: (z) => z,
-  relu: (z) => Math.max(z, 0),
-  sigmoid,
-  tanh: Math.tanh,
-  relu6: (z) => Math.min(Math.max(z, 0), 6),
-  leakyRelu: (z, a) => (z > 0 ? z : a * z),
-  elu: (z, a) => (z > 0 ? z : a * (Math.exp(z) - 1)),
-  selu: (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * (Math.exp(z) - 1)),
-  softplus,
-  softsign: (z) => z / (1 + Math.abs(z)),
-  hardSigmoid: (z) => Math.min(Math.max(0.2 * z + 0.5, 0), 1),
-  swish: (z) => z * sigmoid(z),
-  gelu: (z) => z * normalCdf(z),
-  mish: (z) => z * Math.tanh(softplus(z)),
-};
-
-export function softmaxRows(z: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let m = -Infinity;
-    for (let c = 0; c < cols; c++) m = Math.max(m, z[r * cols + c]);
-    let s = 0;
-    for (let c = 0; c < cols; c++) s += out[r * cols + c] = Math.exp(z[r * cols + c] - m);
-    for (let c = 0; c < cols; c++) out[r * cols + c] /= s;
-  }
-  return out;
-}
-
-export function activate(name: string, z: ArrayLike<number>, rows: number, cols: number, alpha = 0): Float64Array {
-  if (name === 'softmax') return softmaxRows(z, rows, cols);
-  const f = activationFns[name];
-  return Float64Array.from(z as ArrayLike<number>, (v) => f(v, alpha));
-}
-
-const EPS = 1e-7;
-const clip = (p: number) => Math.min(Math.max(p, EPS), 1 - EPS);
-
-/** Mean-over-batch losses on probabilities, as Keras/TF.js define them, f64. */
+/** Mean-over-batch loss by name on probabilities (values), float64. */
 export function lossValue(name: string, pred: ArrayLike<number>, label: ArrayLike<number>, rows: number, cols: number): number {
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    let rowLoss = 0;
-    if (name === 'categoricalCrossentropy') {
-      let s = 0;
-      for (let c = 0; c < cols; c++) s += pred[r * cols + c];
-      for (let c = 0; c < cols; c++) rowLoss -= label[r * cols + c] * Math.log(clip(pred[r * cols + c] / s));
-    } else {
-      for (let c = 0; c < cols; c++) {
-        const p = pred[r * cols + c], y = label[r * cols + c];
-        rowLoss += name === 'meanSquaredError' ? (p - y) ** 2 : -(y * Math.log(clip(p)) + (1 - y) * Math.log(1 - clip(p)));
-      }
-      rowLoss /= cols;
-    }
-    total += rowLoss;
-  }
-  return total / rows;
+  return referenceLoss(getLoss(name, 'test'), pred, label, rows, cols);
 }
 
 /** C = A·B for row-major A [m×k], B [k×n], f64. */
@@ -103,17 +31,13 @@ export function transpose(a: ArrayLike<number>, rows: number, cols: number): Flo
 
 export interface RefLayer { units: number; activation: string; alpha?: number }
 
-/** Loss of a dense stack with weights [W0, b0, W1, b1, ...], f64 from end to end. */
+/** Loss of a dense stack with weights [W0, b0, W1, b1, ...], float64 from end to end. */
 export function denseStackLoss(weights: ArrayLike<number>[], layers: RefLayer[], x: ArrayLike<number>, y: ArrayLike<number>, rows: number, inputs: number, loss: string): number {
-  let a: ArrayLike<number> = x;
-  let width = inputs;
-  layers.forEach((layer, i) => {
-    const z = matmul(a, weights[2 * i], rows, layer.units, width);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < layer.units; c++) z[r * layer.units + c] += weights[2 * i + 1][c];
-    a = activate(layer.activation, z, rows, layer.units, layer.alpha ?? 0);
-    width = layer.units;
-  });
-  return lossValue(loss, a, y, rows, width);
+  const stack = layers.map((l) => ({
+    kind: 'dense' as const, units: l.units, useBias: true,
+    activation: l.alpha === undefined ? getActivation(l.activation as never, 'test') : { ...getActivation(l.activation as never, 'test'), alpha: l.alpha },
+  }));
+  return stackLoss(stack, weights, getLoss(loss, 'test'), x, y, rows, inputs);
 }
 
 /** Central finite differences of f with respect to each entry of params, in f64. */

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/wasm.js';
-import { getLoss } from '../../src/losses.js';
-import { activate, lossValue, maxRelativeError, numericGradient, random, randomArray } from '../reference.js';
+import { getLoss, losses, type Loss } from '../../src/losses.js';
+import { lossValue } from '../../src/reference.js';
+import { activate, maxRelativeError, numericGradient, random, randomArray } from '../reference.js';
 import { freeAll, get, loadCore, put } from './core.js';
 
 let core: Core;
@@ -10,75 +11,111 @@ afterEach(freeAll);
 
 const ROWS = 5, COLS = 3;
 
-function data(name: string, seed: number): { pred: Float32Array; label: Float32Array } {
+/** Predictions and labels in each loss's domain. */
+function data(loss: Loss, seed: number): { pred: Float32Array; label: Float32Array } {
   const rand = random(seed);
-  if (name === 'meanSquaredError') return { pred: randomArray(ROWS * COLS, rand), label: randomArray(ROWS * COLS, rand) };
-  if (name === 'binaryCrossentropy') {
-    return { pred: randomArray(ROWS * COLS, rand, 0.05, 0.95), label: Float32Array.from({ length: ROWS * COLS }, () => (rand() < 0.5 ? 0 : 1)) };
+  switch (loss.name) {
+    case 'binaryCrossentropy':
+      return { pred: randomArray(ROWS * COLS, rand, 0.05, 0.95), label: Float32Array.from({ length: ROWS * COLS }, () => (rand() < 0.5 ? 0 : 1)) };
+    case 'hinge':
+      return { pred: randomArray(ROWS * COLS, rand, -2, 2), label: Float32Array.from({ length: ROWS * COLS }, () => (rand() < 0.5 ? -1 : 1)) };
+    case 'categoricalCrossentropy':
+    case 'sparseCategoricalCrossentropy':
+    case 'kullbackLeiblerDivergence': {
+      const pred = Float32Array.from(activate('softmax', randomArray(ROWS * COLS, rand, -2, 2), ROWS, COLS));
+      if (loss.sparse) return { pred, label: Float32Array.from({ length: ROWS }, () => Math.floor(rand() * COLS)) };
+      const label = loss.name === 'kullbackLeiblerDivergence'
+        ? Float32Array.from(activate('softmax', randomArray(ROWS * COLS, rand, -2, 2), ROWS, COLS))
+        : new Float32Array(ROWS * COLS).map((_, i) => 0);
+      if (loss.name !== 'kullbackLeiblerDivergence') for (let r = 0; r < ROWS; r++) label[r * COLS + Math.floor(rand() * COLS)] = 1;
+      return { pred, label };
+    }
+    default:
+      return { pred: randomArray(ROWS * COLS, rand, -2, 2), label: randomArray(ROWS * COLS, rand, -2, 2) };
   }
-  const pred = Float32Array.from(activate('softmax', randomArray(ROWS * COLS, rand, -2, 2), ROWS, COLS));
-  const label = new Float32Array(ROWS * COLS);
-  for (let r = 0; r < ROWS; r++) label[r * COLS + Math.floor(rand() * COLS)] = 1;
-  return { pred, label };
 }
 
-describe.each(['meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy'])('%s', (name) => {
-  const { id } = getLoss(name, 'test');
+const LOSSES: [string, Loss][] = [
+  ...['meanSquaredError', 'meanAbsoluteError', 'huber', 'logcosh', 'binaryCrossentropy', 'categoricalCrossentropy',
+    'sparseCategoricalCrossentropy', 'hinge', 'kullbackLeiblerDivergence'].map((name) => [name, getLoss(name, 't')] as [string, Loss]),
+  ['huber delta 0.3', losses.huber({ delta: 0.3 })],
+  ['binary, label smoothing 0.2', losses.binaryCrossentropy({ labelSmoothing: 0.2 })],
+  ['categorical, label smoothing 0.1', losses.categoricalCrossentropy({ labelSmoothing: 0.1 })],
+];
 
-  it('value matches the reference and the gradient agrees with central differences', () => {
-    const { pred, label } = data(name, name.length);
+describe.each(LOSSES)('%s', (_, loss) => {
+  it('value matches the float64 reference; the gradient agrees with central differences', () => {
+    const { pred, label } = data(loss, loss.name.length + loss.param * 10);
     const pg = put(ROWS * COLS);
-    const value = core.loss_forward_backward(pg, put(pred), put(label), ROWS, COLS, id);
-    expect(value).toBeCloseTo(lossValue(name, pred, label, ROWS, COLS), 5);
+    const value = core.loss_forward_backward(pg, put(pred), put(label), ROWS, COLS, loss.id, loss.param);
+    expect(value).toBeCloseTo(lossValue(loss, pred, label, ROWS, COLS), 5);
     const p64 = Float64Array.from(pred);
-    const numeric = numericGradient(p64, () => lossValue(name, p64, label, ROWS, COLS));
+    const numeric = numericGradient(p64, () => lossValue(loss, p64, label, ROWS, COLS));
     expect(maxRelativeError(get(pg, ROWS * COLS), numeric, 1e-4)).toBeLessThan(1e-3);
   });
 
-  it('a perfect prediction has (near) zero loss', () => {
-    const { label } = data(name, 3);
-    const value = core.loss_forward_backward(0, put(label), put(label), ROWS, COLS, id);
+  it('a perfect prediction has the smallest loss', () => {
+    if (loss.name === 'hinge' || loss.param > 0) return; // hinge is 0 beyond the margin; smoothing moves the optimum
+    const { label } = data(loss, 3);
+    const perfect = loss.sparse ? new Float32Array(ROWS * COLS).map((_, i) => (label[Math.floor(i / COLS)] === i % COLS ? 1 : 0)) : label;
+    const value = core.loss_forward_backward(0, put(perfect), put(label), ROWS, COLS, loss.id, loss.param);
     expect(value).toBeLessThan(1e-5);
-    expect(value).toBeGreaterThanOrEqual(0);
+    expect(value).toBeGreaterThanOrEqual(-1e-7);
   });
 });
 
 describe.each([
-  ['binaryCrossentropy', 'sigmoid'],
-  ['categoricalCrossentropy', 'softmax'],
-])('%s from logits (fused with %s)', (name, activation) => {
-  const { id } = getLoss(name, 'test');
+  ['binaryCrossentropy', 'sigmoid', 0],
+  ['binaryCrossentropy', 'sigmoid', 0.1],
+  ['categoricalCrossentropy', 'softmax', 0],
+  ['categoricalCrossentropy', 'softmax', 0.2],
+  ['sparseCategoricalCrossentropy', 'softmax', 0],
+] as const)('%s from logits (fused with %s), label smoothing %d', (name, activation, smoothing) => {
+  const loss = name === 'sparseCategoricalCrossentropy' ? getLoss(name, 't') : losses[name]({ labelSmoothing: smoothing });
 
   it('equals the loss of the activated logits, and its gradient is dLoss/dz', () => {
-    const { label } = data(name, 11);
+    const { label } = data(loss, 11);
     const z = randomArray(ROWS * COLS, random(12), -3, 3);
     const pg = put(ROWS * COLS);
-    const value = core.loss_from_logits(pg, put(z), put(label), ROWS, COLS, id);
-    const lossOf = (logits: ArrayLike<number>) => lossValue(name, activate(activation, logits, ROWS, COLS), label, ROWS, COLS);
+    const value = core.loss_from_logits(pg, put(z), put(label), ROWS, COLS, loss.id, loss.param);
+    const lossOf = (logits: ArrayLike<number>) => lossValue(loss, activate(activation, logits, ROWS, COLS), label, ROWS, COLS);
     expect(value).toBeCloseTo(lossOf(z), 5);
     const z64 = Float64Array.from(z);
     expect(maxRelativeError(get(pg, ROWS * COLS), numericGradient(z64, () => lossOf(z64)), 1e-4)).toBeLessThan(1e-3);
   });
 
   it('stays finite for logits of ±1e4', () => {
-    const { label } = data(name, 13);
+    const { label } = data(loss, 13);
     const z = Float32Array.from({ length: ROWS * COLS }, (_, i) => (i % 2 ? 1e4 : -1e4));
     const pg = put(ROWS * COLS);
-    const value = core.loss_from_logits(pg, put(z), put(label), ROWS, COLS, id);
+    const value = core.loss_from_logits(pg, put(z), put(label), ROWS, COLS, loss.id, loss.param);
     expect(Number.isFinite(value)).toBe(true);
     expect(get(pg, ROWS * COLS).every(Number.isFinite)).toBe(true);
   });
 });
 
-it('cross-entropies stay finite for probabilities of exactly 0 and 1', () => {
-  for (const name of ['binaryCrossentropy', 'categoricalCrossentropy']) {
-    const pred = [1, 0, 0, 0, 1, 0], label = [0, 1, 0, 1, 0, 0];
+it('losses stay finite for probabilities of exactly 0 and 1', () => {
+  for (const name of ['binaryCrossentropy', 'categoricalCrossentropy', 'kullbackLeiblerDivergence', 'sparseCategoricalCrossentropy']) {
+    const loss = getLoss(name, 't');
+    const pred = [1, 0, 0, 0, 1, 0], label = loss.sparse ? [1, 0] : [0, 1, 0, 1, 0, 0];
     const pg = put(6);
-    const value = core.loss_forward_backward(pg, put(pred), put(label), 2, 3, getLoss(name, 't').id);
+    const value = core.loss_forward_backward(pg, put(pred), put(label), 2, 3, loss.id, 0);
     expect(Number.isFinite(value), name).toBe(true);
-    expect(value, name).toBeGreaterThan(10); // −log(1e-7) ≈ 16.1: confidently wrong costs a lot
+    expect(value, name).toBeGreaterThan(5); // confidently wrong costs a lot: −log(1e-7) ≈ 16.1
     expect(get(pg, 6).every(Number.isFinite), name).toBe(true);
   }
+});
+
+it('penalty: l1·Σ|w| + l2·Σw², with its gradient added onto the gradient (none with a null gradient)', () => {
+  const low = get(0, 64);
+  expect(core.penalty_forward_backward(0, put([1, -1]), 2, 0.5, 0.5)).toBeCloseTo(2, 6);
+  expect(get(0, 64)).toEqual(low);
+  const w = [0.5, -2, 0, 1.5];
+  const pg = put([1, 1, 1, 1]);
+  const value = core.penalty_forward_backward(pg, put(w), 4, 0.1, 0.01);
+  expect(value).toBeCloseTo(0.1 * 4 + 0.01 * (0.25 + 4 + 0 + 2.25), 6);
+  const g = Array.from(get(pg, 4));
+  [1 + 0.1 + 0.01, 1 - 0.1 - 0.04, 1, 1 + 0.1 + 0.03].forEach((v, i) => expect(g[i]).toBeCloseTo(v, 6));
 });
 
 it('metrics_update: counts and sums each requested total, across batches', () => {
