@@ -107,6 +107,11 @@ export class Sequential implements TrainingModel {
   private fitting = false;
   private stagedRows = 0;
   private rate = 0;
+  // The activation buffers' row capacity and the batch staging buffers, cached from the core
+  // (they change only when net_reserve grows them) so a training step makes one Wasm call.
+  private batchCap = 0;
+  private inputPtr = 0;
+  private labelPtr = 0;
 
   constructor(config: SequentialConfig = {}) {
     checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
@@ -361,9 +366,8 @@ export class Sequential implements TrainingModel {
     const out = new Float32Array(X.rows * units);
     for (let start = 0; start < X.rows; start += batchSize) {
       const rows = Math.min(batchSize, X.rows - start);
-      const input = core.net_input(net);
-      writeF32(input, X.data.subarray(start * X.cols, (start + rows) * X.cols));
-      core.net_forward(net, input, rows, false);
+      writeF32(this.inputPtr, X.data.subarray(start * X.cols, (start + rows) * X.cols));
+      core.net_forward(net, this.inputPtr, rows, false);
       const output = core.net_output(net) >>> 2;
       out.set(heapF32().subarray(output, output + rows * units), start * units);
     }
@@ -396,8 +400,7 @@ export class Sequential implements TrainingModel {
    */
   trainOnBatch(x: Data, y: Data): number {
     const core = this.stageBatch(x, y, 'trainOnBatch()');
-    const net = this.owned.net;
-    return core.net_train_batch(net, core.net_input(net), core.net_label(net), 0, this.stagedRows);
+    return core.net_train_batch(this.owned.net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
   }
 
   /**
@@ -406,9 +409,9 @@ export class Sequential implements TrainingModel {
    */
   computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
     const core = this.stageBatch(x, y, 'computeGradients()');
-    const net = this.owned.net, input = core.net_input(net), rows = this.stagedRows;
+    const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     core.net_forward(net, input, rows, false);
-    const loss = core.net_loss(net, core.net_label(net), rows, true);
+    const loss = core.net_loss(net, this.labelPtr, rows, true);
     core.net_backward(net, input, rows);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
     return { loss, gradients: this.shapes().map(({ offset, size }) => all.slice(offset, offset + size)) };
@@ -418,8 +421,8 @@ export class Sequential implements TrainingModel {
   computeLoss(x: Data, y: Data): number {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
-    core.net_forward(net, core.net_input(net), this.stagedRows, false);
-    return core.net_loss(net, core.net_label(net), this.stagedRows, false);
+    core.net_forward(net, this.inputPtr, this.stagedRows, false);
+    return core.net_loss(net, this.labelPtr, this.stagedRows, false);
   }
 
   /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
@@ -545,7 +548,11 @@ export class Sequential implements TrainingModel {
   }
 
   private reserve(core: Core, net: number, rows: number, what: string): void {
+    if (rows <= this.batchCap) return;
     if (!core.net_reserve(net, rows)) throw new ValueError(`${what}: activations for ${rows} rows do not fit in Wasm memory`);
+    this.batchCap = core.net_batch_cap(net);
+    this.inputPtr = core.net_input(net) >>> 0;
+    this.labelPtr = core.net_label(net) >>> 0;
   }
 
   // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
@@ -558,10 +565,9 @@ export class Sequential implements TrainingModel {
     const rows = X.length / inputs;
     const Y = this.compiled.loss.sparse ? this.labels(y, what, 'y').data : toFloat32(y, this.compiled.labelCols, what, 'y');
     checkSameRows(rows, Y.length / this.compiled.labelCols, what);
-    const net = this.owned.net;
-    this.reserve(core, net, rows, what);
-    writeF32(core.net_input(net), X);
-    writeF32(core.net_label(net), Y);
+    this.reserve(core, this.owned.net, rows, what);
+    writeF32(this.inputPtr, X);
+    writeF32(this.labelPtr, Y);
     this.stagedRows = rows;
     return core;
   }

@@ -174,12 +174,12 @@ export function wasm(what = 'this call'): Core {
 let heap: Float32Array | undefined;
 
 /**
- * A Float32Array over all of Wasm memory. Memory growth detaches old views, so callers get it
- * fresh after any call that may allocate, and never keep it across one.
+ * A Float32Array over all of Wasm memory. Memory growth detaches old views (their length drops
+ * to 0), so callers get it fresh after any call that may allocate, and never keep it across one.
  */
 export function heapF32(): Float32Array {
-  const buffer = wasm().memory.buffer;
-  if (!heap || heap.buffer !== buffer) heap = new Float32Array(buffer);
+  // A detached view has length 0: cheaper to test than reading memory.buffer on every call.
+  if (!heap || heap.length === 0) heap = new Float32Array(wasm().memory.buffer);
   return heap;
 }
 
@@ -191,7 +191,13 @@ export function readF32(ptr: number, n: number): Float32Array {
 
 /** Copies `data` into Wasm memory at ptr. */
 export function writeF32(ptr: number, data: ArrayLike<number>): void {
-  heapF32().set(data, ptr >>> 2);
+  const h = heapF32(), start = ptr >>> 2;
+  if (data.length > 32) {
+    h.set(data, start);
+    return;
+  }
+  // A few values copy faster in a loop than through TypedArray.prototype.set.
+  for (let i = 0; i < data.length; i++) h[start + i] = data[i];
 }
 
 /** Allocates zeroed bytes or throws a ValueError saying what did not fit. */

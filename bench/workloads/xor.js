@@ -1,0 +1,58 @@
+// xor: the smallest useful network, so what this measures is the fixed cost of one training step
+// in each library: 2-8-1, tanh/sigmoid, mean squared error, SGD lr 0.1, the 4 XOR rows as one
+// batch per step. Reported as steps/s; every task does STEPS steps per timed call.
+import { measureAll } from '../measure.js';
+import { describe } from '../models.js';
+import { renderSection, summaryLine } from '../report.js';
+import { brainTrain, neuriteTrain, tfjsTrain } from '../tasks.js';
+import { XorReference } from '../xor-reference.js';
+
+const XOR = {
+  inputs: 2,
+  layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+  optimizer: { name: 'sgd', learningRate: 0.1 },
+  loss: 'meanSquaredError',
+};
+const STEPS = 200;
+
+export async function xor(ctx) {
+  const batch = { x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), y: new Float32Array([0, 1, 1, 0]), rows: 4 };
+  // Count steps, not samples; FLOP/s mean nothing at this size.
+  const perStep = (task) => ({ ...task, work: STEPS, flop: undefined });
+  const tasks = [
+    neuriteTrain(ctx, XOR, [batch], STEPS),
+    tfjsTrain(ctx, 'wasm', XOR, [batch], STEPS),
+    tfjsTrain(ctx, 'cpu', XOR, [batch], STEPS),
+    brainTrain(ctx, XOR, 'tanh', [batch], {
+      examples: 4,
+      iterations: STEPS,
+      note: 'a step is one pass over the 4 rows = 4 per-example updates; tanh on both layers (one activation for all); momentum 1e-9 (must be > 0)',
+    }),
+    plainJsTrain(batch),
+  ].map(perStep);
+  const section = { label: 'xor train', unit: 'steps/s', results: await measureAll(tasks, ctx.budget) };
+  return {
+    title: `xor — ${describe(XOR)}, MSE, SGD lr 0.1, batch 4`,
+    text: [
+      renderSection(section),
+      '  tfjs-*: trainOnBatch is async and reads the loss back every step; at this size that fixed per-step cost is what is measured',
+    ].join('\n'),
+    summary: [summaryLine(section)],
+  };
+}
+
+/** The Float32Array reference in xor-reference.js. */
+function plainJsTrain({ x, y }) {
+  return {
+    library: 'plain JS',
+    async prepare() {
+      const reference = new XorReference();
+      return {
+        run() {
+          for (let s = 0; s < STEPS; s++) reference.step(x, y);
+        },
+        dispose() {},
+      };
+    },
+  };
+}
