@@ -12,6 +12,7 @@ import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from 
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule } from './schedules.js';
 import { allocate, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
+import { saveModel, type ModelArtifacts, type OptimizerState, type SaveOptions, type SaveTarget } from './serialization.js';
 
 export type { Logs } from './callbacks.js';
 
@@ -290,7 +291,6 @@ export class Sequential implements TrainingModel {
       const valCount = validation ? valRows : X.rows - train;
       const order = staging + floats * 4;
       const indices = new Int32Array(core.memory.buffer, order, train);
-      for (let i = 0; i < train; i++) indices[i] = i;
 
       const schedule = isSchedule(compiled.optimizer.learningRate) ? compiled.optimizer.learningRate : undefined;
       let step = core.net_step(net);
@@ -302,6 +302,9 @@ export class Sequential implements TrainingModel {
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         const started = now();
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+        // Each epoch's order depends only on the random stream, so 3 + 2 epochs (even across a
+        // save and load) visit the rows exactly as 5 epochs in one fit() would.
+        for (let i = 0; i < train; i++) indices[i] = i;
         if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
         core.net_reset_metrics(net);
         let lossSum = 0;
@@ -484,6 +487,44 @@ export class Sequential implements TrainingModel {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /**
+   * Writes the model to `target` (a directory in Node, `localstorage://name`, `indexeddb://name`,
+   * `downloads://name`) and returns what was written; with no target, only returns it, in memory.
+   */
+  save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
+    this.checkUsable('save()');
+    return saveModel(this, target, options);
+  }
+
+  /**
+   * @internal For serialization.ts: the optimizer's step count and state slots (net_slot_count
+   * buffers of net_param_count floats), and the 16-byte shuffle and dropout random streams, so a
+   * reloaded model trains on exactly as this one would; and the compiled metric names.
+   */
+  getOptimizerState(): OptimizerState & { metrics: string[] } {
+    const { core, net, compiled } = this.ready('getOptimizerState()');
+    const slots = readF32(core.net_slots(net), core.net_slot_count(net) * core.net_param_count(net));
+    const rng = new Uint32Array(8);
+    rng.set(new Uint32Array(core.memory.buffer, this.owned.rng, 4), 0);
+    rng.set(new Uint32Array(core.memory.buffer, core.net_rng(net), 4), 4);
+    // The metric names ride along: save() needs them and nothing else exposes them.
+    return { step: core.net_step(net), slots, rng, metrics: compiled.metrics.map((m) => m.key) };
+  }
+
+  /** @internal The inverse of getOptimizerState(), on a model compiled with the same optimizer. */
+  setOptimizerState(state: OptimizerState): void {
+    const { core, net } = this.ready('setOptimizerState()');
+    const size = core.net_slot_count(net) * core.net_param_count(net);
+    if (state.slots.length !== size) throw new ShapeError(`setOptimizerState(): expected ${size} slot values, got ${state.slots.length}`);
+    if (state.rng.length !== 8) throw new ShapeError(`setOptimizerState(): expected 8 random-state words, got ${state.rng.length}`);
+    writeF32(core.net_slots(net), state.slots);
+    core.net_set_step(net, state.step);
+    new Uint32Array(core.memory.buffer, this.owned.rng, 4).set(state.rng.subarray(0, 4));
+    new Uint32Array(core.memory.buffer, core.net_rng(net), 4).set(state.rng.subarray(4));
+    const schedule = this.compiled!.optimizer.learningRate;
+    if (isSchedule(schedule)) this.setRate(core, net, schedule.at(state.step));
   }
 
   // Where each tensor sits in the flat parameter buffer (kernel then bias, layer by layer).
