@@ -8,7 +8,7 @@ import { allocate, heapF32, readF32, wasm } from './wasm.js';
 export type InitializerIdentifier =
   | 'zeros' | 'ones' | 'constant' | 'randomNormal' | 'randomUniform' | 'truncatedNormal'
   | 'glorotNormal' | 'glorotUniform' | 'heNormal' | 'heUniform' | 'leCunNormal' | 'leCunUniform'
-  | 'varianceScaling' | 'identity';
+  | 'varianceScaling' | 'identity' | 'orthogonal';
 
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
 export type Distribution = 'normal' | 'uniform' | 'truncatedNormal';
@@ -164,6 +164,37 @@ export const initializers = {
   /** LeCun: variance 1 / fanIn; for selu. */
   leCunNormal: scaled('leCunNormal', 1, 'fanIn', 'normal'),
   leCunUniform: scaled('leCunUniform', 1, 'fanIn', 'uniform'),
+  /**
+   * gain · Q with orthonormal rows or columns (whichever there are fewer of), from Gram–Schmidt on a
+   * normal draw, as TF.js does: keeps a layer from shrinking or stretching what passes through.
+   */
+  orthogonal: (config: { gain?: number; seed?: number } = {}) => {
+    checkKeys(config, ['gain', 'seed'], 'initializers.orthogonal()');
+    const gain = checkNumber(config.gain ?? 1, 'initializers.orthogonal()', 'gain');
+    return initializer('orthogonal', { gain, seed: config.seed }, (out, n, state, shape) => {
+      const cols = shape[shape.length - 1], rows = n / cols;
+      // Orthonormalize the shorter side's vectors, each of the longer side's length.
+      const count = Math.min(rows, cols), length = Math.max(rows, cols);
+      wasm().rng_normal(out, n, state, 0, 1, false);
+      const q = Float64Array.from(heapF32().subarray(out >>> 2, (out >>> 2) + n));
+      for (let i = 0; i < count; i++) {
+        const v = q.subarray(i * length, (i + 1) * length);
+        for (let j = 0; j < i; j++) {
+          const u = q.subarray(j * length, (j + 1) * length);
+          let dot = 0;
+          for (let k = 0; k < length; k++) dot += u[k] * v[k];
+          for (let k = 0; k < length; k++) v[k] -= dot * u[k];
+        }
+        const norm = Math.hypot(...v);
+        for (let k = 0; k < length; k++) v[k] /= norm;
+      }
+      const heap = heapF32(), start = out >>> 2;
+      // q holds `count` vectors of `length`: rows when rows ≤ cols, otherwise the transpose.
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) heap[start + r * cols + c] = gain * (rows <= cols ? q[r * cols + c] : q[c * rows + r]);
+      }
+    });
+  },
   /** gain · I for a square kernel. */
   identity: (config: { gain?: number } = {}) => {
     checkKeys(config, ['gain'], 'initializers.identity()');

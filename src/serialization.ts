@@ -219,6 +219,7 @@ function initializerConfig(init: Initializer): { class_name: string; config: Rec
     case 'ones': return { class_name: 'Ones', config: {} };
     case 'constant': return { class_name: 'Constant', config: { value: c.value } };
     case 'identity': return { class_name: 'Identity', config: { gain: c.gain } };
+    case 'orthogonal': return { class_name: 'Orthogonal', config: { gain: c.gain, seed } };
     case 'randomNormal': return { class_name: 'RandomNormal', config: { mean: c.mean, stddev: c.stddev, seed } };
     case 'truncatedNormal': return { class_name: 'TruncatedNormal', config: { mean: c.mean, stddev: c.stddev, seed } };
     case 'randomUniform': return { class_name: 'RandomUniform', config: { minval: c.minval, maxval: c.maxval, seed } };
@@ -443,6 +444,7 @@ function parseInitializer(value: unknown, key: string): Initializer | undefined 
     case 'ones': return initializers.ones();
     case 'constant': return initializers.constant({ value: c.value as number });
     case 'identity': return initializers.identity({ gain: c.gain as number | undefined });
+    case 'orthogonal': return initializers.orthogonal({ gain: c.gain as number | undefined, seed });
     case 'randomnormal': return initializers.randomNormal({ mean: c.mean as number, stddev: c.stddev as number, seed });
     case 'truncatednormal': return initializers.truncatedNormal({ mean: c.mean as number, stddev: c.stddev as number, seed });
     case 'randomuniform': return initializers.randomUniform({ minval: c.minval as number, maxval: c.maxval as number, seed });
@@ -455,7 +457,7 @@ function parseInitializer(value: unknown, key: string): Initializer | undefined 
       return named ? initializers[named]({ seed }) : initializers.varianceScaling({ scale: c.scale as number, mode, distribution, seed });
     }
     default:
-      throw new ValueError(`${key}: unsupported initializer ${describe(value.class_name)}; expected Zeros, Ones, Constant, Identity, RandomNormal, TruncatedNormal, RandomUniform, VarianceScaling, or Glorot/He/LeCun Normal/Uniform`);
+      throw new ValueError(`${key}: unsupported initializer ${describe(value.class_name)}; expected Zeros, Ones, Constant, Identity, Orthogonal, RandomNormal, TruncatedNormal, RandomUniform, VarianceScaling, or Glorot/He/LeCun Normal/Uniform`);
   }
 }
 

@@ -70,6 +70,20 @@ it('zeros, ones, constant and identity', () => {
   expect(() => initializers.identity().apply([2, 3])).toThrow(/square/);
 });
 
+it.each([[4, 6], [6, 4], [5, 5]])('orthogonal [%i, %i]: the shorter side is orthonormal (× gain)', (rows, cols) => {
+  const q = initializers.orthogonal({ gain: 2, seed: 1 }).apply([rows, cols]);
+  const byRows = rows <= cols;
+  const count = Math.min(rows, cols), length = Math.max(rows, cols);
+  const at = (v: number, k: number) => (byRows ? q[v * cols + k] : q[k * cols + v]);
+  for (let a = 0; a < count; a++) {
+    for (let b = 0; b < count; b++) {
+      let dot = 0;
+      for (let k = 0; k < length; k++) dot += at(a, k) * at(b, k);
+      expect(dot).toBeCloseTo(a === b ? 4 : 0, 4);
+    }
+  }
+});
+
 it('seeded: one seed, one tensor; the initializer seed overrides the layer stream', () => {
   const a = initializers.heNormal({ seed: 5 }).apply([10, 10]);
   expect(initializers.heNormal({ seed: 5 }).apply([10, 10])).toEqual(a);

@@ -3,7 +3,7 @@
 // training exactly, the browser targets work against small stand-ins for their Web APIs, and bad
 // files fail with typed errors that name the problem.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,16 +15,7 @@ import {
 let dir: string;
 
 beforeAll(async () => {
-  // The cpu backend greets Node users on the console at its first tensor; keep the test log quiet.
-  const { log, warn, info } = console;
-  console.log = console.warn = console.info = () => {};
-  try {
-    await tf.setBackend('cpu');
-    await tf.ready();
-    tf.tensor1d([0]).dispose();
-  } finally {
-    Object.assign(console, { log, warn, info });
-  }
+  await tfjsCpu();
   await ready();
   dir = await mkdtemp(join(tmpdir(), 'neurite-serialization-'));
 });

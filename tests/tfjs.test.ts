@@ -21,7 +21,8 @@
 //   - TF.js's centered RMSProp subtracts ε under the root; see that case for how it is matched.
 // TFJS_DIFF_VERBOSE=1 prints how close each comparison came to its tolerance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import { tf, tfjsCpu } from './tfjs-cpu.js';
+import { random } from './reference.js';
 import { ready, sequential, layers, optimizers, losses, activations, type Sequential } from '../src/index.js';
 
 type Tensor = tf.Tensor;
@@ -29,16 +30,7 @@ type TfActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'selu' | 'gelu' | 'swi
 type NeuriteActivation = Parameters<typeof layers.dense>[0]['activation'];
 
 beforeAll(async () => {
-  // The cpu backend greets Node users on the console at its first tensor; keep the test log quiet.
-  const { log, warn, info } = console;
-  console.log = console.warn = console.info = () => {};
-  try {
-    await tf.setBackend('cpu');
-    await tf.ready();
-    tf.tensor1d([0]).dispose();
-  } finally {
-    Object.assign(console, { log, warn, info });
-  }
+  await tfjsCpu();
   expect(tf.getBackend()).toBe('cpu');
   expect(tf.version.tfjs).toBe('4.22.0');
   await ready();
@@ -48,17 +40,6 @@ afterAll(() => {
   tf.disposeVariables();
 });
 
-/** Deterministic test data (mulberry32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(n: number, rand: () => number, lo: number, hi: number): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
