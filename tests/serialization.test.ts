@@ -243,6 +243,22 @@ describe('browser targets', () => {
     }
   });
 
+  it('indexeddb:// round-trips exactly through an in-memory IndexedDB, in TF.js\'s database', async () => {
+    const { IDBFactory } = await import('fake-indexeddb');
+    const factory = new IDBFactory();
+    Object.assign(globalThis, { indexedDB: factory });
+    try {
+      const model = richModel();
+      await model.save('indexeddb://rich');
+      expect((await factory.databases()).map((d) => d.name)).toContain('tensorflowjs');
+      expectBitwise(model.getWeights(), (await loadModel('indexeddb://rich')).getWeights());
+      await model.save('indexeddb://rich'); // saving again replaces the record
+      await expect(loadModel('indexeddb://other')).rejects.toThrow(/no model saved there/);
+    } finally {
+      delete (globalThis as Record<string, unknown>).indexedDB;
+    }
+  });
+
   it('downloads:// clicks two Blob downloads that load back from File objects', async () => {
     const clicked: { download: string; href: string }[] = [];
     const blobs = new Map<string, Blob>();
