@@ -55,7 +55,7 @@ function gemm(
 ): void {
   if (m <= 0 || n <= 0) return;
   // Tiny products (XOR-sized layers) cost less as plain loops than as packing.
-  if (k <= 0 || m * n * k <= SMALL) {
+  if (k <= 0 || <u64>m * <u64>n * <u64>k <= <u64>SMALL) {
     gemmSmall(c, a, ars, aps, b, bps, bjs, bias, m, n, k, accumulate);
     return;
   }

@@ -142,11 +142,12 @@ export function net_set_regularizers(net: usize, i: i32, kernelL1: f32, kernelL2
 /** Allocates parameters and gradients (zeroed) and points each layer into them. */
 export function net_build(net: usize): bool {
   const layers = nLayers(net);
-  let count: usize = 0;
-  for (let i = 0; i < layers; i++) count += kernelSize(layer(net, i)) + biasSize(layer(net, i));
-  const params = alloc(count << 2);
+  let count: u64 = 0;
+  for (let i = 0; i < layers; i++) count += <u64>kernelSize(layer(net, i)) + <u64>biasSize(layer(net, i));
+  if (count * 8 >= <u64>0xffff_0000) return false;
+  const params = alloc(<usize>count << 2);
   if (params == 0) return false;
-  const grads = alloc(count << 2);
+  const grads = alloc(<usize>count << 2);
   if (grads == 0) { free(params); return false; }
   store<i32>(net + N_PARAMS, <i32>count);
   store<usize>(net + PARAMS, params);
@@ -207,6 +208,7 @@ export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, p1: f32, 
   else slots = 2;
   const n = <usize>load<i32>(net + N_PARAMS);
   if (slots > 0) {
+    if (<u64>slots * <u64>n * 4 >= <u64>0xffff_0000) return false;
     const state = alloc(<usize>slots * n << 2);
     if (state == 0) return false;
     store<usize>(net + SLOTS, state);
@@ -235,13 +237,15 @@ export function net_reserve(net: usize, rows: i32): bool {
   if (rows <= load<i32>(net + BATCH_CAP)) return true;
   const layers = nLayers(net);
   const first = layer(net, 0), last = layer(net, layers - 1);
-  let floats: usize = <usize>load<i32>(first + IN) + <usize>load<i32>(last + OUT);
-  for (let i = 0; i < layers; i++) floats += 3 * <usize>load<i32>(layer(net, i) + OUT);
-  free(load<usize>(net + ACTIVATIONS));
-  store<i32>(net + BATCH_CAP, 0);
-  const block = alloc(floats * <usize>rows << 2);
-  store<usize>(net + ACTIVATIONS, block);
+  let floats: u64 = <u64>load<i32>(first + IN) + <u64>load<i32>(last + OUT);
+  for (let i = 0; i < layers; i++) floats += 3 * <u64>load<i32>(layer(net, i) + OUT);
+  const bytes = floats * <u64>rows * 4;
+  if (bytes >= <u64>0xffff_0000) return false;
+  // The new block is taken before the old one is given back, so a failure leaves the old intact.
+  const block = alloc(<usize>bytes);
   if (block == 0) return false;
+  free(load<usize>(net + ACTIVATIONS));
+  store<usize>(net + ACTIVATIONS, block);
   let p = block;
   const rowBytes = <usize>rows << 2;
   store<usize>(net + INPUT, p);

@@ -48,7 +48,12 @@ function checkAlpha(alpha: number, name: string): number {
 /** Resolves a name or an Activation object; `where` names the argument for error messages. */
 export function getActivation(value: ActivationIdentifier | Activation | undefined | null, where: string): Activation {
   if (value === undefined || value === null) return make('linear');
-  if (typeof value === 'object' && typeof value.name === 'string' && value.name in IDS) return value;
+  // Objects are rebuilt from their name and alpha, so a hand-made one cannot carry a wrong id.
+  if (typeof value === 'object' && typeof value.name === 'string' && value.name in IDS) {
+    if (value.name === 'leakyRelu') return activations.leakyRelu({ alpha: value.alpha });
+    if (value.name === 'elu') return activations.elu({ alpha: value.alpha });
+    return make(value.name);
+  }
   if (typeof value === 'string') {
     const name = (value in IDS ? value : ALIASES[value]) as ActivationIdentifier | undefined;
     if (name === 'leakyRelu') return activations.leakyRelu();

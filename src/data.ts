@@ -60,8 +60,13 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   return data;
 }
 
+/** The largest float32; beyond it a number becomes Infinity once stored in Wasm memory. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 function finite(v: unknown, name: string, at: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${name}: expected finite numbers, got ${describe(v)} at ${at}`);
+  if (typeof v !== 'number' || !(Math.abs(v) <= FLOAT32_MAX)) {
+    throw new ValueError(`${name}: expected finite float32 numbers, got ${describe(v)} at ${at}`);
+  }
   return v;
 }
 

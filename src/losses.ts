@@ -74,8 +74,13 @@ export const losses = {
 };
 
 export function getLoss(value: unknown, where: string): Loss {
-  if (typeof value === 'object' && value !== null && (value as Loss).name in IDS && typeof (value as Loss).id === 'number') {
-    return value as Loss;
+  if (typeof value === 'object' && value !== null && (value as Loss).name in IDS) {
+    // Rebuilt through the factories, so a hand-made object is validated and cannot carry a wrong id.
+    const { name, param, fromLogits } = value as Loss;
+    if (name === 'huber') return losses.huber({ delta: param });
+    if (name === 'sparseCategoricalCrossentropy') return losses.sparseCategoricalCrossentropy({ fromLogits });
+    if (name === 'binaryCrossentropy' || name === 'categoricalCrossentropy') return losses[name]({ fromLogits, labelSmoothing: param });
+    return make(name);
   }
   const name = typeof value === 'string' ? (value in IDS ? (value as LossIdentifier) : ALIASES[value]) : undefined;
   if (!name) throw new ValueError(`${where}: unknown loss ${describe(value)}; expected one of ${Object.keys(IDS).join(', ')}`);

@@ -3,7 +3,7 @@
 // from the output back to the input (assembly/network.ts runs it, one Wasm call per training
 // step). This file holds the API around it: building, compiling, fitting, predicting.
 import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+import { FLOAT32_MAX, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
 import { ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed } from './initializers.js';
 import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
@@ -175,6 +175,7 @@ export class Sequential implements TrainingModel {
   /** Chooses the optimizer, the loss to minimize and the metrics to report. Resets optimizer state. */
   compile(config: CompileConfig): void {
     this.checkUsable('compile()');
+    if (this.fitting) throw new StateError('compile(): this model is fitting; await the running fit() first');
     checkKeys(config, ['optimizer', 'loss', 'metrics'], 'compile()');
     if (!this.stack.some((layer) => layer instanceof Dense)) throw new StateError('compile(): the model needs at least one dense layer');
     const units = this.outputWidth();
@@ -185,6 +186,10 @@ export class Sequential implements TrainingModel {
     const keys = metrics.map((m) => m.key);
     if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')}`);
     const labelCols = loss.sparse ? 1 : units;
+    const sparseMetric = metrics.find((m) => m.mask === 1 << 2);
+    if (sparseMetric && !loss.sparse) {
+      throw new ValueError(`compile(): metric ${JSON.stringify(sparseMetric.key)} compares class indices, which only sparseCategoricalCrossentropy takes as labels; the loss is ${loss.name}`);
+    }
     const dense = metrics.find(needsDenseLabels);
     if (loss.sparse && dense) {
       throw new ValueError(`compile(): metric ${JSON.stringify(dense.key)} compares outputs with labels element by element, but ${loss.name} takes class indices as labels`);
@@ -290,7 +295,6 @@ export class Sequential implements TrainingModel {
       }
       const valCount = validation ? valRows : X.rows - train;
       const order = staging + floats * 4;
-      const indices = new Int32Array(core.memory.buffer, order, train);
 
       const schedule = isSchedule(compiled.optimizer.learningRate) ? compiled.optimizer.learningRate : undefined;
       let step = core.net_step(net);
@@ -300,20 +304,24 @@ export class Sequential implements TrainingModel {
       const perBatch = schedule !== undefined || callbacks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
       let lastYield = now();
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        this.checkUsable('fit()');
         const started = now();
         for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
         // Each epoch's order depends only on the random stream, so 3 + 2 epochs (even across a
         // save and load) visit the rows exactly as 5 epochs in one fit() would.
+        // A fresh view: a callback may have grown Wasm memory, which detaches old ones.
+        const indices = new Int32Array(core.memory.buffer, order, train);
         for (let i = 0; i < train; i++) indices[i] = i;
         if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
         core.net_reset_metrics(net);
-        let lossSum = 0;
+        let lossSum = 0, seen = 0;
         const batches = Math.ceil(train / batchSize);
         // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
         // milliseconds, so the event loop still gets a turn every YIELD_MS. Batch callbacks and
         // schedules need one batch per call.
         let chunk = 1;
         for (let batch = 0; batch < batches && !this.stopTraining; ) {
+          this.checkUsable('fit()');
           const count = perBatch ? 1 : Math.min(chunk, batches - batch);
           const rows = Math.min(batchSize, train - batch * batchSize);
           if (perBatch) {
@@ -324,6 +332,7 @@ export class Sequential implements TrainingModel {
           const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
           if (now() - started < YIELD_MS / 4) chunk *= 2;
           lossSum += loss;
+          seen += Math.min(train, (batch + count) * batchSize) - batch * batchSize;
           step += count;
           if (perBatch) {
             const logs: Logs = { batch, size: rows, loss: loss / rows };
@@ -335,8 +344,9 @@ export class Sequential implements TrainingModel {
             lastYield = now();
           }
         }
-        const logs: Logs = { loss: lossSum / train };
-        Object.assign(logs, this.readMetrics(core, net, train, ''));
+        // Over the rows actually trained: stopTraining may end an epoch early.
+        const logs: Logs = { loss: lossSum / seen };
+        Object.assign(logs, this.readMetrics(core, net, seen, ''));
         if (valCount > 0) {
           logs.val_loss = this.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
           Object.assign(logs, this.readMetrics(core, net, valCount, 'val_'));
@@ -380,8 +390,10 @@ export class Sequential implements TrainingModel {
   /** Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with). */
   evaluate(x: Data, y: Data, config: { batchSize?: number } = {}): Logs {
     const { core, net } = this.ready('evaluate()');
+    // It would reset the metric totals fit() is accumulating.
+    if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
     checkKeys(config, ['batchSize'], 'evaluate()');
-    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate()');
+    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
     const X = toMatrix(x, this.inputShape[0], 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
@@ -403,7 +415,9 @@ export class Sequential implements TrainingModel {
    */
   trainOnBatch(x: Data, y: Data): number {
     const core = this.stageBatch(x, y, 'trainOnBatch()');
-    return core.net_train_batch(this.owned.net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
+    const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
+    if (typeof rate !== 'number') this.setRate(core, net, rate.at(core.net_step(net)));
+    return core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
   }
 
   /**
@@ -451,8 +465,8 @@ export class Sequential implements TrainingModel {
       }
       if (w.length !== size) throw new ShapeError(`setWeights(): tensor ${i} (${label}) must have ${size} values, got ${w.length}`);
       for (let j = 0; j < size; j++) {
-        if (typeof w[j] !== 'number' || !Number.isFinite(w[j])) {
-          throw new ValueError(`setWeights(): tensor ${i} (${label}) must hold finite numbers, got ${describe(w[j])} at index ${j}`);
+        if (typeof w[j] !== 'number' || !(Math.abs(w[j]) <= FLOAT32_MAX)) {
+          throw new ValueError(`setWeights(): tensor ${i} (${label}) must hold finite float32 numbers, got ${describe(w[j])} at index ${j}`);
         }
       }
     });
@@ -480,6 +494,7 @@ export class Sequential implements TrainingModel {
   /** Frees the model's Wasm memory. Any later call on the model throws a StateError. */
   dispose(): void {
     if (this.disposed) return;
+    if (this.fitting) throw new StateError('dispose(): this model is fitting; set stopTraining and await fit() first');
     this.disposed = true;
     registry.unregister(this);
     if (this.owned.net || this.owned.rng) release(this.owned);
@@ -639,6 +654,24 @@ export class Sequential implements TrainingModel {
     if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
     const count = this.countParams();
     if (count * 8 > 2 ** 32) throw new ValueError(`the model has ${count} parameters; with their gradients they exceed WebAssembly's 4 GiB`);
+    // Initial weights first: an initializer that throws (identity on a non-square kernel, say)
+    // leaves nothing half-built. Each tensor gets its own stream from the model seed, unless its
+    // initializer has a seed.
+    const tensors: Float32Array[] = [];
+    const draw = (init: { name: string; apply(shape: number[], seed: number): Float32Array }, shape: number[], seed: number, label: string) => {
+      const t = init.apply(shape, seed);
+      const size = shape.reduce((a, b) => a * b, 1);
+      // Custom initializers are welcome, but what they return is checked like setWeights input.
+      if (!(t instanceof Float32Array) || t.length !== size || !t.every(Number.isFinite)) {
+        throw new ValueError(`initializer ${JSON.stringify(init.name)} for ${label} must return a Float32Array of ${size} finite values, got ${describe(t)}`);
+      }
+      tensors.push(t);
+    };
+    this.stack.forEach((layer, i) => {
+      if (!(layer instanceof Dense)) return;
+      draw(layer.kernelInitializer, [this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0), `${layer.name} kernel`);
+      if (layer.useBias) draw(layer.biasInitializer, [layer.units], deriveSeed(this.seed, i, 1), `${layer.name} bias`);
+    });
     const net = core.net_create(this.stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
     let dropoutSeed: number | undefined;
@@ -667,13 +700,6 @@ export class Sequential implements TrainingModel {
     registry.register(this, this.owned, this);
     core.rng_seed(rng, deriveSeed(this.seed, SHUFFLE_STREAM, 0));
     core.rng_seed(core.net_rng(net), dropoutSeed ?? deriveSeed(this.seed, DROPOUT_STREAM, 0));
-    // Each tensor gets its own stream from the model seed, unless its initializer has a seed.
-    const tensors: Float32Array[] = [];
-    this.stack.forEach((layer, i) => {
-      if (!(layer instanceof Dense)) return;
-      tensors.push(layer.kernelInitializer.apply([this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0)));
-      if (layer.useBias) tensors.push(layer.biasInitializer.apply([layer.units], deriveSeed(this.seed, i, 1)));
-    });
     const params = core.net_params(net);
     this.shapes().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
     return net;

@@ -132,8 +132,10 @@ export const optimizers = {
 
 export function getOptimizer(value: unknown, where: string): Optimizer {
   if (typeof value === 'string' && value in optimizers) return optimizers[value as OptimizerIdentifier]();
-  if (typeof value === 'object' && value !== null && (value as Optimizer).name in optimizers && typeof (value as Optimizer).kernel === 'object') {
-    return value as Optimizer;
+  if (typeof value === 'object' && value !== null && (value as Optimizer).name in optimizers && typeof (value as Optimizer).config === 'object') {
+    // Rebuilt from its name and configuration, so a hand-made object is validated like any other.
+    const { name, config, learningRate } = value as Optimizer;
+    return optimizers[name]({ ...config, learningRate } as never);
   }
   throw new ValueError(`${where}: unknown optimizer ${describe(value)}; expected one of ${Object.keys(optimizers).join(', ')}, or an object from optimizers.*()`);
 }

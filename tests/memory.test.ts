@@ -38,6 +38,20 @@ it('Wasm memory ≤ 1.25 × (parameters + gradients + optimizer state + activati
   expect(core.heap_top()).toBe(top);
 });
 
+it('activations too large for Wasm memory are a ValueError, and nothing else is touched', () => {
+  const bystander = sequential({ inputShape: [2], seed: 1 });
+  bystander.add(layers.dense({ units: 3 }));
+  const before = bystander.getWeights();
+  const wide = sequential({ inputShape: [1], seed: 1 });
+  wide.add(layers.dense({ units: 100_000 }));
+  wide.add(layers.dense({ units: 1 }));
+  const x = new Float32Array(3600);
+  wide.predict(x.subarray(0, 10));
+  expect(() => wide.predict(x, { batchSize: 3600 })).toThrow(/activations for 3600 rows do not fit in Wasm memory/);
+  expect(wide.predict(x.subarray(0, 10)).length).toBe(10);
+  expect(bystander.getWeights()).toEqual(before);
+});
+
 it('fit allocates no JavaScript memory per step: no garbage collection in 200,000 steps', async () => {
   const model = sequential({ inputShape: [2], seed: 1 });
   model.add(layers.dense({ units: 8, activation: 'tanh' }));

@@ -147,11 +147,40 @@ describe('training', () => {
 
   it('fit gives the event loop turns', async () => {
     const model = xorModel();
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 0);
-    await model.fit(XOR_X, XOR_Y, { epochs: 50 });
-    clearInterval(timer);
-    expect(ticks).toBeGreaterThan(0);
+    let ran = false;
+    setImmediate(() => { ran = true; });
+    const fitting = model.fit(XOR_X, XOR_Y, { epochs: 3 });
+    expect(ran).toBe(false);
+    await fitting;
+    expect(ran).toBe(true);
+  });
+
+  it('dispose, compile and evaluate wait for a running fit; trainOnBatch follows a schedule', async () => {
+    const model = xorModel();
+    const refusals: string[] = [];
+    await model.fit(XOR_X, XOR_Y, {
+      epochs: 1,
+      callbacks: { onEpochEnd: () => {
+        for (const call of [() => model.dispose(), () => model.compile({ optimizer: 'sgd', loss: 'mse' }), () => model.evaluate(XOR_X, XOR_Y)]) {
+          try { call(); } catch (e) { if (e instanceof StateError) refusals.push((e as Error).message.split(':')[0]); }
+        }
+      } },
+    });
+    expect(refusals).toEqual(['dispose()', 'compile()', 'evaluate()']);
+    expect(model.isDisposed).toBe(false);
+  });
+
+  it('an initializer that throws leaves nothing half-built', () => {
+    const model = sequential({ inputShape: [3], seed: 1 });
+    model.add(layers.dense({ units: 2, kernelInitializer: 'identity', biasInitializer: 'ones' }));
+    expect(() => model.predict([[1, 2, 3]])).toThrow(/square kernel/);
+    expect(() => model.predict([[1, 2, 3]])).toThrow(/square kernel/);
+  });
+
+  it('a hand-made activation object cannot smuggle in another function', () => {
+    const model = sequential({ inputShape: [1], seed: 1 });
+    model.add(layers.dense({ units: 1, activation: { name: 'relu' } as never, kernelInitializer: 'ones' }));
+    expect(Array.from(model.predict([[-5]]))).toEqual([0]);
   });
 
   it('same seed and data give bit-identical weights; another seed does not', async () => {
@@ -208,7 +237,9 @@ describe('bad input: a typed error naming the problem, and the model still works
     ['wrong row width', (m) => m.fit([[1, 2, 3]], [[1]]), ShapeError, /fit\(\) x: expected rows of width 2, got width 3 at row 0/],
     ['flat data not a multiple of the width', (m) => m.predict(new Float32Array(3)), ShapeError, /multiple of the row width 2, got length 3/],
     ['x and y row counts differ', (m) => m.fit(XOR_X, [[1], [0]]), ShapeError, /same number of rows, got 4 rows of x and 2 rows of y/],
-    ['NaN in x', (m) => m.fit([[0, NaN]], [[1]]), ValueError, /fit\(\) x: expected finite numbers, got NaN at \[0\]\[1\]/],
+    ['NaN in x', (m) => m.fit([[0, NaN]], [[1]]), ValueError, /fit\(\) x: expected finite float32 numbers, got NaN at \[0\]\[1\]/],
+    ['a number beyond float32', (m) => m.trainOnBatch([[1e39, 0]], [[1]]), ValueError, /trainOnBatch\(\) x: expected finite float32 numbers, got 1e\+39 at \[0\]\[0\]/],
+    ['setWeights beyond float32', (m) => m.setWeights([new Float32Array(16), new Float32Array(8), [1e39, 0, 0, 0, 0, 0, 0, 0], [0]]), ValueError, /tensor 2 .* must hold finite float32 numbers, got 1e\+39 at index 0/],
     ['Infinity in y', (m) => m.trainOnBatch(XOR_X, new Float32Array([0, 1, Infinity, 0])), ValueError, /trainOnBatch\(\) y: expected finite numbers, got Infinity at row 2/],
     ['empty data', (m) => m.fit([], []), ValueError, /fit\(\) x: expected at least one row, got an empty array/],
     ['batchSize 0', (m) => m.fit(XOR_X, XOR_Y, { batchSize: 0 }), ValueError, /batchSize: expected an integer in \[1, 2147483647\], got 0/],

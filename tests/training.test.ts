@@ -150,6 +150,19 @@ describe('learning-rate schedules', () => {
     const history = await model.fit(x, y, { epochs: 3, batchSize: 2 }); // 4 steps an epoch
     expect(history.history.lr).toEqual([0.1, 0.05, 0.025].map((v) => expect.closeTo(v, 9)));
     expect(() => { model.learningRate = 1; }).toThrow(/follows the exponentialDecay schedule/);
+    for (let i = 0; i < 5; i++) model.trainOnBatch(x, y); // steps 12..16: trainOnBatch follows it too
+    expect(model.learningRate).toBeCloseTo(schedule.at(16), 12);
+  });
+
+  it('epoch logs average over the rows actually trained when training stops early', async () => {
+    const x = randomArray(8 * 2, random(1)), y = randomArray(8, random(2));
+    const model = sequential({ inputShape: [2], seed: 1 });
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 1e-9 }), loss: 'mse' });
+    const before = model.computeLoss(x.subarray(0, 4), y.subarray(0, 2));
+    const history = await model.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, callbacks: { onBatchEnd: () => { model.stopTraining = true; } } });
+    expect(history.history.loss[0]).toBeCloseTo(model.computeLoss(x.subarray(0, 4), y.subarray(0, 2)), 6);
+    expect(history.history.loss[0]).toBeCloseTo(before, 6);
   });
 });
 
