@@ -24,6 +24,10 @@ const LOSSES: [string, Loss, string][] = [
   ['sparseCategoricalCrossentropy', getLoss('sparseCategoricalCrossentropy', 't'), 'softmax'],
   ['kullbackLeiblerDivergence', getLoss('kullbackLeiblerDivergence', 't'), 'softmax'],
   ['hinge', getLoss('hinge', 't'), 'tanh'],
+  // Cross-entropies on outputs they are not fused with: the loss reads probabilities.
+  ['binaryCrossentropy on softmax outputs', getLoss('binaryCrossentropy', 't'), 'softmax'],
+  ['categoricalCrossentropy on sigmoid outputs', getLoss('categoricalCrossentropy', 't'), 'sigmoid'],
+  ['sparseCategoricalCrossentropy on sigmoid outputs', getLoss('sparseCategoricalCrossentropy', 't'), 'sigmoid'],
 ];
 
 function labels(loss: Loss, rand: () => number): Float32Array {
