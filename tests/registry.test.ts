@@ -62,3 +62,26 @@ it('optimizers: TF.js defaults, configs and validation', () => {
   expect(() => optimizers.adam({ beta1: 1 })).toThrow(/beta1 must be in \[0, 1\), got 1/);
   expect(() => optimizers.sgd({ lr: 0.1 } as never)).toThrow(/unknown option "lr"/);
 });
+
+it('the kernel ids on the TypeScript side match the constants the Wasm core exports', async () => {
+  const { wasm } = await import('../src/wasm.js');
+  const core = wasm() as unknown as Record<string, WebAssembly.Global>;
+  const constant = (name: string) => core[name].value as number;
+  const snake = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+  for (const name of ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'relu6', 'leakyRelu', 'elu', 'selu', 'softplus', 'softsign', 'hardSigmoid', 'swish', 'gelu', 'mish']) {
+    expect(getActivation(name as never, 't').id, name).toBe(constant(snake(name)));
+  }
+  for (const name of ['meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'meanAbsoluteError', 'huber', 'sparseCategoricalCrossentropy', 'hinge', 'kullbackLeiblerDivergence']) {
+    expect(getLoss(name, 't').id, name).toBe(constant(snake(name)));
+  }
+  expect(getLoss('logcosh', 't').id).toBe(constant('LOG_COSH'));
+  for (const name of ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'adamw']) {
+    expect(getOptimizer(name, 't').kernel.id, name).toBe(constant(name.toUpperCase()));
+  }
+  const cce = getLoss('categoricalCrossentropy', 't');
+  const slots: [string, string][] = [['binaryAccuracy', 'BINARY_CORRECT'], ['categoricalAccuracy', 'CATEGORICAL_CORRECT'], ['mse', 'SQUARED_ERROR'], ['mae', 'ABSOLUTE_ERROR']];
+  for (const [metric, slot] of slots) expect(getMetric(metric, cce, 3, 't').mask, metric).toBe(1 << constant(slot));
+  expect(getMetric('precision', cce, 3, 't').mask).toBe((1 << constant('TRUE_POSITIVES')) | (1 << constant('FALSE_POSITIVES')));
+  expect(getMetric('recall', cce, 3, 't').mask).toBe((1 << constant('TRUE_POSITIVES')) | (1 << constant('FALSE_NEGATIVES')));
+  expect(constant('METRIC_SLOTS')).toBe(8);
+});
