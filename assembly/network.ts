@@ -15,7 +15,7 @@ import {
 import { metrics_update, METRIC_SLOTS } from "./metrics";
 import {
   sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
-  adamax_update, weight_decay, clip_gradients, SGD, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
+  adamax_update, weight_decay, clip_gradients, all_finite, SGD, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
 import { dropout_forward, dropout_backward } from "./dropout";
 
@@ -46,6 +46,7 @@ const INPUT = 88; // staging rows for a gathered batch
 const LABEL = 92;
 const ACTIVATIONS = 96;
 const TRAINING = 100; // 1 when the last forward pass dropped values (its masks are live)
+const DIVERGED = 104; // batch index at which net_train_batches met a non-finite loss, or -1
 const RNG = 112; // 16 bytes: the dropout stream
 const TOTALS = 128; // METRIC_SLOTS f64 running metric totals
 const HEADER = TOTALS + METRIC_SLOTS * 8;
@@ -434,7 +435,11 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
   }
   net_forward(net, x, rows, true);
   const loss = net_loss(net, y, rows, true);
+  // A non-finite loss or gradient would put NaN into every weight: the step stops before its
+  // update (reporting NaN for a finite loss whose gradient overflowed).
+  if (!isFinite(loss)) return loss;
   net_backward(net, x, rows);
+  if (!all_finite(load<usize>(net + GRADS), load<i32>(net + N_PARAMS))) return NaN;
   net_update(net);
   return loss;
 }
@@ -442,17 +447,29 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
 /**
  * Batches first .. first+count−1 of an epoch over `rows` rows of the data set at x, y, visited in
  * the order at `order` (row numbers, shuffled by the caller). Returns the sum of batch loss × batch
- * rows.
+ * rows. At a batch whose loss is not finite it stops, without that batch's update, records the
+ * batch in net_diverged_batch() and returns the loss.
  */
 export function net_train_batches(net: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32): f64 {
+  store<i32>(net + DIVERGED, -1);
   let lossSum: f64 = 0;
   for (let b = first; b < first + count; b++) {
     const start = b * batchSize;
     if (start >= rows) break;
     const n = min(batchSize, rows - start);
-    lossSum += net_train_batch(net, x, y, order + (<usize>start << 2), n) * <f64>n;
+    const loss = net_train_batch(net, x, y, order + (<usize>start << 2), n);
+    if (!isFinite(loss)) {
+      store<i32>(net + DIVERGED, b);
+      return loss;
+    }
+    lossSum += loss * <f64>n;
   }
   return lossSum;
+}
+
+/** The batch at which the last net_train_batches call stopped on a non-finite loss, or -1. */
+export function net_diverged_batch(net: usize): i32 {
+  return load<i32>(net + DIVERGED);
 }
 
 export function net_free(net: usize): void {

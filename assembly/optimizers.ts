@@ -190,3 +190,14 @@ export function clip_gradients(grads: usize, n: i32, clipNorm: f32, clipValue: f
     }
   }
 }
+
+/** True when all n floats are finite: x·0 is 0 for a finite x and NaN for ±Infinity or NaN. */
+export function all_finite(x: usize, n: i32): bool {
+  const zero = f32x4.splat(0);
+  let acc = zero;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(x + (<usize>i << 2)), zero));
+  let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) sum += load<f32>(x + (<usize>i << 2)) * 0;
+  return sum == 0;
+}

@@ -17,6 +17,16 @@ export class ValueError extends NeuriteError {}
 /** The call does not fit the object's state: before ready(), before compile(), after dispose(). */
 export class StateError extends NeuriteError {}
 
+/**
+ * Training diverged: the loss or its gradient became NaN or Infinity. fit() stops at that batch
+ * without applying its update, so the weights stay finite; a smaller learning rate is the usual cure.
+ */
+export class DivergenceError extends NeuriteError {
+  constructor(message: string, readonly epoch: number, readonly batch: number, readonly loss: number) {
+    super(message);
+  }
+}
+
 /** Describes a value for an error message: short, and never the whole of a large array. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';

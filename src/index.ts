@@ -13,5 +13,5 @@ export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
 export type { Data } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
-export { NeuriteError, ShapeError, ValueError, StateError } from './errors.js';
+export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
 export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './serialization.js';

@@ -4,7 +4,7 @@
 // step). This file holds the API around it: building, compiling, fitting, predicting.
 import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
 import { FLOAT32_MAX, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
-import { ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
+import { DivergenceError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed } from './initializers.js';
 import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
 import { getLoss, type Loss, type LossIdentifier } from './losses.js';
@@ -330,6 +330,12 @@ export class Sequential implements TrainingModel {
           }
           const started = now();
           const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
+          const diverged = core.net_diverged_batch(net);
+          if (diverged >= 0) {
+            throw new DivergenceError(
+              `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss or its gradient is ${loss}; training stopped before that batch's update, so the weights are the last finite ones (try a smaller learning rate)`,
+              epoch, diverged, loss);
+          }
           if (now() - started < YIELD_MS / 4) chunk *= 2;
           lossSum += loss;
           seen += Math.min(train, (batch + count) * batchSize) - batch * batchSize;

@@ -64,6 +64,7 @@ export interface Core {
   net_update(net: number): void;
   net_train_batch(net: number, x: number, y: number, indices: number, rows: number): number;
   net_train_batches(net: number, x: number, y: number, order: number, rows: number, batchSize: number, first: number, count: number): number;
+  net_diverged_batch(net: number): number;
   net_free(net: number): void;
 }
 

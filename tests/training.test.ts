@@ -205,3 +205,25 @@ describe('callbacks', () => {
   });
 });
 
+
+describe('divergence', () => {
+  it('fit stops with a DivergenceError naming epoch and batch, and the weights stay finite', async () => {
+    const { DivergenceError } = await import('../src/index.js');
+    const x = Array.from({ length: 16 }, (_, i) => [i, -i]), y = x.map(([a]) => [10 * a]);
+    const model = sequential({ inputShape: [2], seed: 1 });
+    model.add(layers.dense({ units: 1 }));
+    // Too large a rate: every step overshoots further, until the squared error overflows float32.
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.05 }), loss: 'mse' });
+    let error: unknown;
+    try { await model.fit(x, y, { epochs: 50, batchSize: 4 }); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(DivergenceError);
+    const { epoch, batch, loss } = error as InstanceType<typeof DivergenceError>;
+    expect(Number.isFinite(loss)).toBe(false);
+    expect((error as Error).message).toContain(`diverged at epoch ${epoch}, batch ${batch}`);
+    expect(model.getWeights().every((w) => w.every(Number.isFinite))).toBe(true);
+    // The model stays usable: a sane learning rate trains it on.
+    model.learningRate = 1e-4;
+    model.setWeights(model.getWeights().map((w) => w.map(() => 0.01)));
+    await model.fit(x, y, { epochs: 2 });
+  });
+});
