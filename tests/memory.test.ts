@@ -75,3 +75,50 @@ it('fit allocates no JavaScript memory per step: no garbage collection in 200,00
   // The probe sees allocation: a batch callback gets a fresh logs object every step.
   expect(await collectionsDuring({ callbacks: { onBatchEnd: () => {} } })).toBeGreaterThan(0);
 });
+
+it('creating, training and disposing 10,000 small models keeps Wasm memory flat', async () => {
+  const core = wasm();
+  const cycle = () => {
+    const model = sequential({ inputShape: [2], seed: 1 });
+    model.add(layers.dense({ units: 8, activation: 'tanh' }));
+    model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    model.trainOnBatch(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), new Float32Array([0, 1, 1, 0]));
+    model.dispose();
+  };
+  cycle();
+  const top = core.heap_top(), bytes = core.memory.buffer.byteLength;
+  for (let i = 0; i < 10_000; i++) cycle();
+  expect(core.heap_top()).toBe(top);
+  expect(core.memory.buffer.byteLength).toBe(bytes);
+});
+
+it('two models fitting at once (interleaved) end as each would alone', async () => {
+  const data = (seed: number) => {
+    const x = new Float32Array(64 * 3).map((_, i) => Math.sin(i * seed)), y = new Float32Array(64).map((_, i) => Math.cos(i * seed));
+    return { x, y };
+  };
+  const build = (seed: number) => {
+    const model = sequential({ inputShape: [3], seed });
+    model.add(layers.dense({ units: 16, activation: 'tanh' }));
+    model.add(layers.dropout({ rate: 0.2 }));
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    return model;
+  };
+  const alone = await Promise.all([1, 2].map(async (seed) => {
+    const model = build(seed);
+    const { x, y } = data(seed);
+    await model.fit(x, y, { epochs: 20, batchSize: 8 });
+    return model.getWeights();
+  }));
+  const a = build(1), b = build(2);
+  // Batch callbacks make each fit yield every batch, so the two interleave step by step.
+  const tick = { onBatchEnd: () => new Promise<void>((resolve) => setImmediate(resolve)) };
+  await Promise.all([
+    a.fit(data(1).x, data(1).y, { epochs: 20, batchSize: 8, callbacks: tick }),
+    b.fit(data(2).x, data(2).y, { epochs: 20, batchSize: 8, callbacks: tick }),
+  ]);
+  expect(a.getWeights()).toEqual(alone[0]);
+  expect(b.getWeights()).toEqual(alone[1]);
+});
