@@ -1,4 +1,5 @@
-// Times one task with tinybench and turns its mean time per call into a rate.
+// Times one task with tinybench and turns its median time per call into a rate: on a shared
+// machine the median shrugs off the calls another process interrupted, for every library alike.
 import { Bench } from 'tinybench';
 
 /**
@@ -30,11 +31,12 @@ export async function measure(task, budget) {
     // `async` is given so tinybench does not call the task once to find out.
     bench.add(library, prepared.run, { async: task.async ?? false });
     await bench.run();
-    const { period, latency } = bench.tasks[0].result;
+    const { latency } = bench.tasks[0].result;
+    const median = latency.p50;
     return {
       library,
-      rate: (work * 1000) / period,
-      gflops: flop === undefined ? undefined : flop / period / 1e6,
+      rate: (work * 1000) / median,
+      gflops: flop === undefined ? undefined : flop / median / 1e6,
       rme: latency.rme,
       runs: latency.samplesCount,
       note,
