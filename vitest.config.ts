@@ -1,4 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// tests/browser/ drive headless Chromium from Node: they run once, in their own project.
+const browserTests = 'tests/browser/**';
 
 // The suite runs twice: on the plain SIMD build, and on the relaxed-SIMD build, which Node 20
 // only runs with --experimental-wasm-relaxed-simd (ready() picks it when the engine validates it).
@@ -7,15 +10,20 @@ export default defineConfig({
     testTimeout: 60_000,
     projects: [
       {
-        test: { name: 'simd', include: ['tests/**/*.test.ts'], env: { NEURITE_EXPECT_BUILD: 'simd' } },
+        test: { name: 'simd', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, browserTests], env: { NEURITE_EXPECT_BUILD: 'simd' } },
       },
       {
         test: {
           name: 'relaxed',
           include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, browserTests],
           env: { NEURITE_EXPECT_BUILD: 'relaxed' },
           execArgv: ['--experimental-wasm-relaxed-simd'],
         },
+      },
+      {
+        // One file at a time: each launches Chromium, and the machine may have 2 cores.
+        test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false },
       },
     ],
   },

@@ -1,5 +1,4 @@
 // Loading the Wasm core, and the few helpers that move numbers in and out of its memory.
-import { instantiate } from '@assemblyscript/loader';
 import { StateError, ValueError } from './errors.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
@@ -147,8 +146,12 @@ async function load(source: WasmSource | undefined, build: WasmBuild): Promise<C
     ? new URL('../dist/neurite.relaxed.wasm', import.meta.url)
     : new URL('../dist/neurite.wasm', import.meta.url);
   const bytes = await fetchBytes(source ?? url);
-  const { exports } = await instantiate<Record<string, unknown>>(bytes as ArrayBuffer, {});
-  return exports as unknown as Core;
+  // Plain WebAssembly.instantiate: the core imports nothing and needs no JS glue. (It once went
+  // through @assemblyscript/loader, a bare import that a page's import map had to name and that a
+  // module Worker, which import maps do not reach, could not resolve at all.)
+  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
+  const instance = await WebAssembly.instantiate(module, {});
+  return instance.exports as unknown as Core;
 }
 
 async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {

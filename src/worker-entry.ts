@@ -1,0 +1,81 @@
+// The Worker side of workerTrainer(): a dedicated Worker (browsers) or a worker_threads thread
+// (Node) that holds one model and runs fit(), predict() and evaluate() on it, posting progress.
+// fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
+import { NeuriteError, StateError, DivergenceError } from './errors.js';
+import { ready } from './wasm.js';
+import { loadModel } from './serialization.js';
+import type { Sequential } from './model.js';
+import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
+
+declare const WorkerGlobalScope: unknown;
+
+let model: Sequential | undefined;
+
+async function handle(request: Request, port: Port): Promise<void> {
+  if (request.type === 'stop') {
+    if (model) model.stopTraining = true;
+    return;
+  }
+  const { id } = request;
+  const reply = (message: Reply, transfer: Transferable[] = []) => port.post(message, transfer);
+  try {
+    if (request.type === 'init') {
+      await ready({ build: request.build });
+      model?.dispose();
+      model = await loadModel(request.artifacts);
+      reply({ type: 'result', id, value: { inputWidth: model.inputShape[0], outputWidth: model.outputShape[0] } });
+      return;
+    }
+    if (!model) throw new StateError('workerTrainer: the worker has no model');
+    switch (request.type) {
+      case 'fit': {
+        const history = await model.fit(request.x, request.y, {
+          ...request.options,
+          callbacks: {
+            ...(request.epochEvents && { onEpochEnd: (epoch: number, logs: Record<string, number>) => reply({ type: 'epoch', id, epoch, logs }) }),
+            ...(request.batchEvents && { onBatchEnd: (batch: number, logs: Record<string, number>) => reply({ type: 'batch', id, batch, logs }) }),
+          },
+        });
+        reply({ type: 'result', id, value: history });
+        return;
+      }
+      case 'save': {
+        const artifacts = await model.save(undefined, { includeOptimizer: true });
+        reply({ type: 'result', id, value: artifacts }, [artifacts.weightData]);
+        return;
+      }
+      case 'predict': {
+        const out = model.predict(request.x);
+        reply({ type: 'result', id, value: out }, transferable(out));
+        return;
+      }
+      case 'evaluate':
+        reply({ type: 'result', id, value: model.evaluate(request.x, request.y) });
+        return;
+    }
+  } catch (err) {
+    reply({ type: 'error', id, error: serialize(err) });
+  }
+}
+
+function serialize(err: unknown): SerializedError {
+  if (err instanceof DivergenceError) return { name: err.name, message: err.message, epoch: err.epoch, batch: err.batch, loss: err.loss };
+  if (err instanceof NeuriteError || err instanceof Error) return { name: err.name, message: err.message };
+  return { name: 'Error', message: String(err) };
+}
+
+// Browsers: this module runs as the Worker's global scope. Node: it runs in a worker_threads thread.
+if (typeof WorkerGlobalScope !== 'undefined') {
+  const scope = globalThis as unknown as { postMessage(m: unknown, t: Transferable[]): void; addEventListener(t: 'message', f: (e: MessageEvent) => void): void };
+  const port: Port = { post: (m, t = []) => scope.postMessage(m, t) };
+  scope.addEventListener('message', (e) => void handle(e.data as Request, port));
+} else {
+  // No top-level await: bundlers build workers as classic scripts (Vite's default is iife).
+  void (async () => {
+    const name = 'node:worker_threads';
+    const { parentPort } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
+    if (!parentPort) throw new StateError('neurite worker-entry: load this module in a Worker, not on the main thread');
+    const port: Port = { post: (m, t = []) => parentPort.postMessage(m, t as never) };
+    parentPort.on('message', (m: Request) => void handle(m, port));
+  })();
+}

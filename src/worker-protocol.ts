@@ -1,0 +1,55 @@
+// The messages between workerTrainer() (main thread) and worker-entry.ts (the Worker). Everything
+// here is structured-cloneable: the model crosses as save() artifacts, data as Float32Arrays
+// whose buffers are transferred, and errors as their class name and message.
+import type { Data } from './data.js';
+import type { Logs } from './callbacks.js';
+import type { ModelArtifacts } from './serialization.js';
+import type { WasmBuild } from './wasm.js';
+
+/** fit() options that can cross to the worker: FitConfig without callbacks and verbose. */
+export interface WorkerFitOptions {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: [Data, Data];
+  initialEpoch?: number;
+}
+
+export type Request =
+  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: WasmBuild | 'auto' }
+  | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; epochEvents: boolean; batchEvents: boolean }
+  | { type: 'stop' }
+  | { type: 'save'; id: number }
+  | { type: 'predict'; id: number; x: Data }
+  | { type: 'evaluate'; id: number; x: Data; y: Data };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  epoch?: number;
+  batch?: number;
+  loss?: number;
+}
+
+export type Reply =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'epoch'; id: number; epoch: number; logs: Logs }
+  | { type: 'batch'; id: number; batch: number; logs: Logs };
+
+/** The one interface worker-entry.ts and workerTrainer() need from either kind of thread. */
+export interface Port {
+  post(message: unknown, transfer?: Transferable[]): void;
+}
+
+/**
+ * The buffer to transfer for `data`, if it is a Float32Array over a whole buffer (a view over
+ * part of one would detach the rest); otherwise nothing, and structured clone copies it once.
+ */
+export function transferable(data: unknown): ArrayBuffer[] {
+  if (!(data instanceof Float32Array)) return [];
+  const buffer = data.buffer;
+  if (!(buffer instanceof ArrayBuffer) || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return [];
+  return [buffer];
+}

@@ -1,0 +1,80 @@
+// neurite in headless Chromium (Debian's, driven by playwright-core): a plain page trains with no
+// configuration, and the numeric cases give bit-identical weights in Chromium and in Node for the
+// same seed, on both Wasm builds. The pages load dist/, so this runs after `npm run build`.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript helpers without type declarations
+import { serve } from '../../tools/static-server.js';
+// @ts-expect-error: plain JavaScript helpers without type declarations
+import { launchChromium } from '../../tools/chromium.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let server: { url: string; close(): Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([serve(root), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function pageResult(path: string): Promise<any> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  try {
+    await page.goto(server.url + path);
+    const result = await page.evaluate(() => (window as any).result);
+    expect(errors).toEqual([]);
+    expect(result.error).toBeUndefined();
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+it('a plain <script type=module> page with an import map loads the Wasm core and trains XOR', async () => {
+  const result = await pageResult('tests/browser/pages/train.html');
+  expect(result.build).toBe('relaxed'); // Chromium runs relaxed SIMD, so ready() picks it
+  expect(result.lastLoss).toBeLessThan(result.firstLoss / 10);
+  expect(result.prediction.map((p: number) => Math.round(p))).toEqual([0, 1, 1, 0]);
+});
+
+describe.each(['simd', 'relaxed'])('the %s build', (build) => {
+  it('gives bit-identical weights in Chromium and in Node for the same seed', async () => {
+    const script = fileURLToPath(new URL('./fixtures/numeric-node.js', import.meta.url));
+    const [inBrowser, { stdout }] = await Promise.all([
+      pageResult(`tests/browser/pages/numeric.html?build=${build}`),
+      promisify(execFile)(process.execPath, ['--experimental-wasm-relaxed-simd', script, build]),
+    ]);
+    const inNode = JSON.parse(stdout);
+    expect(inBrowser.build).toBe(build);
+    expect(inNode.build).toBe(build);
+    expect(Object.keys(inBrowser.weights).length).toBeGreaterThan(3);
+    for (const [name, weights] of Object.entries(inNode.weights as Record<string, number[]>)) {
+      expect(weights.every(Number.isFinite), name).toBe(true);
+      // toEqual on numbers is Object.is: bit-for-bit, as float32 values survive JSON exactly.
+      expect(inBrowser.weights[name], name).toEqual(weights);
+    }
+  });
+});
+
+it('workerTrainer trains in a module Worker while the page keeps animating, and stops on request', async () => {
+  const r = await pageResult('tests/browser/pages/worker.html');
+  expect(r.epochs).toBeGreaterThan(1);
+  expect(r.losses.length).toBe(r.epochs); // onEpochEnd reached the main thread once per epoch
+  expect(r.losses.at(-1)).toBeLessThan(r.losses[0]);
+  expect(r.elapsed).toBeGreaterThan(1000); // the fit ran until stop() at 1.5 s ...
+  expect(r.elapsed).toBeLessThan(20_000); // ... and stop() ended it
+  // The main thread stayed free: frames and 10 ms ticks kept coming, never stalled for long.
+  expect(r.frames).toBeGreaterThan(20);
+  expect(r.ticks).toBeGreaterThan(50);
+  expect(r.maxGap).toBeLessThan(250);
+  expect(r.transferred).toBe(true);
+  expect(r.same).toBe(true);
+});
