@@ -145,11 +145,12 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
     case ELU: return z > 0 ? z : alpha * (Mathf.exp(z) - 1);
     case SELU: return z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * (Mathf.exp(z) - 1);
     case SOFTPLUS: return softplus(z);
-    case SOFTSIGN: return z / (1 + Mathf.abs(z));
+    case SOFTSIGN: return Mathf.abs(z) == Infinity ? Mathf.sign(z) : z / (1 + Mathf.abs(z));
     case HARD_SIGMOID: return min(max(<f32>0.2 * z + <f32>0.5, 0), 1);
-    case SWISH: return z * sigmoid(z);
-    case GELU: return z * normalCdf(z);
-    case MISH: return z * Mathf.tanh(softplus(z));
+    // z·g(z) forms: at z = −∞ (an overflowed sum) the limit is 0, not −∞·0 = NaN.
+    case SWISH: return z < -1e30 ? 0 : z * sigmoid(z);
+    case GELU: return z < -1e30 ? 0 : z * normalCdf(z);
+    case MISH: return z < -1e30 ? 0 : z * Mathf.tanh(softplus(z));
     default: return z;
   }
 }
@@ -157,6 +158,8 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 /** f'(z), given z and a = f(z). */
 // @ts-ignore: decorator
 @inline function derivative(act: i32, z: f32, a: f32, alpha: f32): f32 {
+  // The z·g(z) forms tend to slopes 0 and 1 at ∓∞, where their formulas would give ∞·0 = NaN.
+  if ((act == SWISH || act == GELU || act == MISH) && Mathf.abs(z) > 1e30) return z > 0 ? 1 : 0;
   switch (act) {
     case RELU: return z > 0 ? 1 : 0;
     case RELU6: return z > 0 && z < 6 ? 1 : 0;
@@ -213,21 +216,23 @@ export function activation_forward(a: usize, z: usize, rows: i32, cols: i32, act
 
 /** Numerically stable softmax of one row: exp(z − max) / Σ exp(z − max). */
 function softmaxRow(a: usize, z: usize, cols: i32): void {
-  let m = -Infinity as f32;
-  for (let c = 0; c < cols; c++) m = max(m, load<f32>(z + (<usize>c << 2)));
-  const vm = f32x4.splat(m);
+  // z is clamped to the finite range first: a row that overflowed to ±∞ gets the limit of its
+  // softmax (the largest entries share the mass) instead of ∞ − ∞ = NaN.
+  let m: f32 = -F32.MAX_VALUE;
+  for (let c = 0; c < cols; c++) m = max(m, finiteF32(load<f32>(z + (<usize>c << 2))));
+  const vm = f32x4.splat(m), lo = f32x4.splat(-F32.MAX_VALUE), hi = f32x4.splat(F32.MAX_VALUE);
   let vsum = f32x4.splat(0);
   let c = 0;
   for (; c + 4 <= cols; c += 4) {
     const o = <usize>c << 2;
-    const e = exp4(f32x4.sub(v128.load(z + o), vm));
+    const e = exp4(f32x4.sub(f32x4.pmin(f32x4.pmax(v128.load(z + o), lo), hi), vm));
     v128.store(a + o, e);
     vsum = f32x4.add(vsum, e);
   }
   let sum = f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1) + f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3);
   for (; c < cols; c++) {
     const o = <usize>c << 2;
-    const e = f32x4.extract_lane(exp4(f32x4.splat(load<f32>(z + o) - m)), 0);
+    const e = f32x4.extract_lane(exp4(f32x4.splat(finiteF32(load<f32>(z + o)) - m)), 0);
     store<f32>(a + o, e);
     sum += e;
   }
@@ -241,6 +246,12 @@ function softmaxRow(a: usize, z: usize, cols: i32): void {
     const o = <usize>c << 2;
     store<f32>(a + o, load<f32>(a + o) * f32x4.extract_lane(inv, 0));
   }
+}
+
+/** x clamped to the finite float32 range. */
+// @ts-ignore: decorator
+@inline export function finiteF32(x: f32): f32 {
+  return min(max(x, -F32.MAX_VALUE), F32.MAX_VALUE);
 }
 
 /**

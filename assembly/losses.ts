@@ -5,7 +5,7 @@
 // (categorical cross-entropies, KL divergence) sum over it. `grad` (skipped when 0) receives
 // dLoss/dPred for that mean, so the backward pass needs no further scaling. Formulas follow
 // TensorFlow.js; where it differs from Keras the comment says so.
-import { sigmoid, softplus } from "./activations";
+import { finiteF32, sigmoid, softplus } from "./activations";
 
 export const MEAN_SQUARED_ERROR = 0;
 export const BINARY_CROSSENTROPY = 1;
@@ -90,8 +90,9 @@ export function loss_forward_backward(grad: usize, pred: usize, label: usize, ro
         break;
       }
       case LOG_COSH: {
-        // log(cosh d) = d + softplus(−2d) − log 2, stable for any d.
-        total += <f64>d + <f64>softplus(-2 * d) - LN2;
+        // log(cosh d) = |d| + softplus(−2|d|) − log 2: stable for any d, and ∞ (not ∞ − ∞) at d = ±∞.
+        const ad = Mathf.abs(d);
+        total += <f64>ad + <f64>softplus(-2 * ad) - LN2;
         g = Mathf.tanh(d);
         break;
       }
@@ -138,13 +139,19 @@ function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, col
       psum += load<f32>(row + (<usize>c << 2));
       ysum += target(label, r, c, cols, sparse, smoothing);
     }
+    // A row of all-zero outputs (dead relus, say) would divide 0 by 0: treat it as ε. A row that
+    // overflowed to +∞ normalizes to its infinite entries (their limit), with no slope.
+    psum = max(psum, EPSILON);
+    const overflowed = psum == Infinity;
     for (let c = 0; c < cols; c++) {
       const o = <usize>c << 2;
       const raw = load<f32>(row + o);
-      const p = raw / psum, y = target(label, r, c, cols, sparse, smoothing);
+      const p: f32 = overflowed ? (raw == Infinity ? 1 : 0) : raw / psum, y = target(label, r, c, cols, sparse, smoothing);
       total -= <f64>y * Math.log(<f64>clip(p));
       // d/dp_j of −Σ y_i log(p_i / Σp) = −y_j / p_j + Σy / Σp (zero slope where clipped).
-      if (grad != 0) {
+      if (grad != 0 && overflowed) {
+        store<f32>(grad + (<usize>r * <usize>cols << 2) + o, 0);
+      } else if (grad != 0) {
         const inRange = p > EPSILON && p < 1 - EPSILON;
         store<f32>(grad + (<usize>r * <usize>cols << 2) + o, inv * ((inRange ? -y / raw : 0) + ysum / psum));
       }
@@ -166,11 +173,12 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
     const inv = 1 / <f64>rows;
     for (let r = 0; r < rows; r++) {
       const row = logits + (<usize>r * <usize>cols << 2);
-      let m = -Infinity as f32;
-      for (let c = 0; c < cols; c++) m = max(m, load<f32>(row + (<usize>c << 2)));
+      // Logits clamped to the finite range, so an overflowed row gives its limit, not ∞ − ∞.
+      let m: f32 = -F32.MAX_VALUE;
+      for (let c = 0; c < cols; c++) m = max(m, finiteF32(load<f32>(row + (<usize>c << 2))));
       let sumExp: f64 = 0, ysum: f64 = 0, yz: f64 = 0;
       for (let c = 0; c < cols; c++) {
-        const zc = <f64>(load<f32>(row + (<usize>c << 2)) - m), y = <f64>target(label, r, c, cols, sparse, smoothing);
+        const zc = <f64>finiteF32(load<f32>(row + (<usize>c << 2))) - <f64>m, y = <f64>target(label, r, c, cols, sparse, smoothing);
         sumExp += Math.exp(zc);
         ysum += y;
         yz += y * zc;
@@ -180,7 +188,7 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
       if (grad != 0) {
         for (let c = 0; c < cols; c++) {
           const o = <usize>c << 2;
-          const p = Math.exp(<f64>(load<f32>(row + o) - m) - logSum);
+          const p = Math.exp(<f64>finiteF32(load<f32>(row + o)) - <f64>m - logSum);
           store<f32>(grad + (<usize>r * <usize>cols << 2) + o, <f32>(inv * (p * ysum - <f64>target(label, r, c, cols, sparse, smoothing))));
         }
       }
@@ -192,7 +200,8 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
   const inv: f32 = 1 / <f32>n;
   for (let i: usize = 0; i < n; i++) {
     const o = i << 2;
-    const z = load<f32>(logits + o);
+    // Clamped to the finite range, so an overflowed logit gives the limit, not ∞ − ∞.
+    const z = finiteF32(load<f32>(logits + o));
     let y = load<f32>(label + o);
     if (smoothing > 0) y = y * (1 - smoothing) + 0.5 * smoothing;
     total += <f64>max(z, 0) - <f64>z * <f64>y + Math.log1p(Math.exp(-Math.abs(<f64>z)));

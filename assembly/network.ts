@@ -47,6 +47,7 @@ const LABEL = 92;
 const ACTIVATIONS = 96;
 const TRAINING = 100; // 1 when the last forward pass dropped values (its masks are live)
 const DIVERGED = 104; // batch index at which net_train_batches met a non-finite loss, or -1
+const BACKUP = 108; // the parameters before the last update, to undo one that overflows
 const RNG = 112; // 16 bytes: the dropout stream
 const TOTALS = 128; // METRIC_SLOTS f64 running metric totals
 const HEADER = TOTALS + METRIC_SLOTS * 8;
@@ -150,6 +151,9 @@ export function net_build(net: usize): bool {
   if (params == 0) return false;
   const grads = alloc(<usize>count << 2);
   if (grads == 0) { free(params); return false; }
+  const backup = alloc(<usize>count << 2);
+  if (backup == 0) { free(grads); free(params); return false; }
+  store<usize>(net + BACKUP, backup);
   store<i32>(net + N_PARAMS, <i32>count);
   store<usize>(net + PARAMS, params);
   store<usize>(net + GRADS, grads);
@@ -439,8 +443,16 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
   // update (reporting NaN for a finite loss whose gradient overflowed).
   if (!isFinite(loss)) return loss;
   net_backward(net, x, rows);
-  if (!all_finite(load<usize>(net + GRADS), load<i32>(net + N_PARAMS))) return NaN;
+  const params = load<usize>(net + PARAMS), n = load<i32>(net + N_PARAMS);
+  if (!all_finite(load<usize>(net + GRADS), n)) return NaN;
+  // An update can overflow float32 from finite gradients (a huge learning rate): then it is undone.
+  const bytes = <usize>n << 2;
+  memory.copy(load<usize>(net + BACKUP), params, bytes);
   net_update(net);
+  if (!all_finite(params, n)) {
+    memory.copy(params, load<usize>(net + BACKUP), bytes);
+    return NaN;
+  }
   return loss;
 }
 
@@ -475,6 +487,7 @@ export function net_diverged_batch(net: usize): i32 {
 export function net_free(net: usize): void {
   free(load<usize>(net + PARAMS));
   free(load<usize>(net + GRADS));
+  free(load<usize>(net + BACKUP));
   free(load<usize>(net + SLOTS));
   free(load<usize>(net + ACTIVATIONS));
   free(net);

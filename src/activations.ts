@@ -1,6 +1,6 @@
 // Activation functions: the non-linearity a neuron applies to its weighted sum, a = f(z).
 // Identifiers are TensorFlow.js's; each maps to a kernel id in assembly/activations.ts.
-import { ValueError, describe } from './errors.js';
+import { ValueError, checkKeys, describe } from './errors.js';
 
 export type ActivationIdentifier =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'relu6' | 'leakyRelu' | 'elu' | 'selu'
@@ -33,9 +33,15 @@ function make(name: ActivationIdentifier, alpha = 0): Activation {
 /** Factories for activations that take a configuration; the rest are plain strings. */
 export const activations = {
   /** f(z) = z for z > 0, alpha·z otherwise (TF.js tf.leakyRelu default alpha 0.2). */
-  leakyRelu: (config: { alpha?: number } = {}) => make('leakyRelu', checkAlpha(config.alpha ?? 0.2, 'leakyRelu')),
+  leakyRelu: (config: { alpha?: number } = {}) => {
+    checkKeys(config, ['alpha'], 'activations.leakyRelu()');
+    return make('leakyRelu', checkAlpha(config.alpha ?? 0.2, 'leakyRelu'));
+  },
   /** f(z) = z for z > 0, alpha·(e^z − 1) otherwise (default alpha 1). */
-  elu: (config: { alpha?: number } = {}) => make('elu', checkAlpha(config.alpha ?? 1, 'elu')),
+  elu: (config: { alpha?: number } = {}) => {
+    checkKeys(config, ['alpha'], 'activations.elu()');
+    return make('elu', checkAlpha(config.alpha ?? 1, 'elu'));
+  },
 };
 
 function checkAlpha(alpha: number, name: string): number {
@@ -49,13 +55,14 @@ function checkAlpha(alpha: number, name: string): number {
 export function getActivation(value: ActivationIdentifier | Activation | undefined | null, where: string): Activation {
   if (value === undefined || value === null) return make('linear');
   // Objects are rebuilt from their name and alpha, so a hand-made one cannot carry a wrong id.
-  if (typeof value === 'object' && typeof value.name === 'string' && value.name in IDS) {
+  if (typeof value === 'object' && typeof value.name === 'string' && Object.hasOwn(IDS, value.name)) {
     if (value.name === 'leakyRelu') return activations.leakyRelu({ alpha: value.alpha });
     if (value.name === 'elu') return activations.elu({ alpha: value.alpha });
     return make(value.name);
   }
   if (typeof value === 'string') {
-    const name = (value in IDS ? value : ALIASES[value]) as ActivationIdentifier | undefined;
+    // Own properties only: a plain object also answers to 'toString' or '__proto__'.
+    const name = (Object.hasOwn(IDS, value) ? value : Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined) as ActivationIdentifier | undefined;
     if (name === 'leakyRelu') return activations.leakyRelu();
     if (name === 'elu') return activations.elu();
     if (name) return make(name);

@@ -9,6 +9,8 @@ export type Logs = Record<string, number>;
 export interface TrainingModel {
   stopTraining: boolean;
   learningRate: number;
+  /** Whether a learning-rate schedule sets the rate (then it cannot be set by hand). */
+  readonly hasSchedule: boolean;
   getWeights(): Float32Array[];
   setWeights(weights: ArrayLike<number>[]): void;
 }
@@ -93,7 +95,8 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
   const patience = count(config.patience ?? 0, where, 'patience');
   const restore = config.restoreBestWeights ?? false;
   let model: TrainingModel;
-  let monitor: Monitor, wait = 0, bestWeights: Float32Array[] | undefined;
+  let monitor = new Monitor(config, where); // built here too, so a bad config fails at once
+  let wait = 0, bestWeights: Float32Array[] | undefined;
   return {
     setModel: (m) => { model = m; },
     onTrainBegin: () => {
@@ -138,10 +141,11 @@ export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callbac
   const minLr = config.minLr ?? 0;
   if (typeof minLr !== 'number' || !(minLr >= 0)) throw new ValueError(`${where}: minLr must be a non-negative number, got ${describe(minLr)}`);
   let model: TrainingModel;
-  let monitor: Monitor, wait = 0, coolingDown = 0;
+  let monitor = new Monitor({ minDelta: 1e-4, ...config }, where), wait = 0, coolingDown = 0;
   return {
     setModel: (m) => { model = m; },
     onTrainBegin: () => {
+      if (model.hasSchedule) throw new ValueError(`${where}: the optimizer's learning rate follows a schedule, which this callback cannot change; use one or the other`);
       monitor = new Monitor({ minDelta: 1e-4, ...config }, where);
       wait = 0;
       coolingDown = 0;

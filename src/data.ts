@@ -42,7 +42,7 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   const rows = value.length;
   const data = new Float32Array(rows * cols);
   // A plain number[] is accepted as one column, the way Keras takes 1-D labels for one unit.
-  if (cols === 1 && !Array.isArray(value[0])) {
+  if (cols === 1 && typeof value[0] === 'number') {
     for (let r = 0; r < rows; r++) data[r] = finite(value[r], name, `[${r}]`);
     return data;
   }

@@ -125,8 +125,14 @@ function scaled(name: InitializerIdentifier, scale: number, mode: FanMode, distr
 
 /** The initializer catalog, by TF.js identifier. */
 export const initializers = {
-  zeros: () => initializer('zeros', {}, fill(0)),
-  ones: () => initializer('ones', {}, fill(1)),
+  zeros: (config: Record<string, never> = {}) => {
+    checkKeys(config, [], 'initializers.zeros()');
+    return initializer('zeros', {}, fill(0));
+  },
+  ones: (config: Record<string, never> = {}) => {
+    checkKeys(config, [], 'initializers.ones()');
+    return initializer('ones', {}, fill(1));
+  },
   constant: (config: { value: number }) => {
     checkKeys(config ?? {}, ['value'], 'initializers.constant()');
     const value = checkNumber(config?.value, 'initializers.constant()', 'value');
@@ -221,7 +227,7 @@ export function getInitializer(value: InitializerIdentifier | Initializer | unde
   if (value === undefined || value === null) value = fallback;
   if (typeof value === 'object' && typeof value.apply === 'function') return value;
   if (typeof value === 'string') {
-    const name = (value in initializers ? value : ALIASES[value]) as keyof typeof initializers | undefined;
+    const name = (Object.hasOwn(initializers, value) ? value : Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined) as keyof typeof initializers | undefined;
     if (name === 'constant') throw new ValueError(`${where}: 'constant' needs a value: use initializers.constant({ value })`);
     if (name) return (initializers[name] as () => Initializer)();
   }

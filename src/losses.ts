@@ -74,7 +74,7 @@ export const losses = {
 };
 
 export function getLoss(value: unknown, where: string): Loss {
-  if (typeof value === 'object' && value !== null && (value as Loss).name in IDS) {
+  if (typeof value === 'object' && value !== null && Object.hasOwn(IDS, (value as Loss).name)) {
     // Rebuilt through the factories, so a hand-made object is validated and cannot carry a wrong id.
     const { name, param, fromLogits } = value as Loss;
     if (name === 'huber') return losses.huber({ delta: param });
@@ -82,7 +82,21 @@ export function getLoss(value: unknown, where: string): Loss {
     if (name === 'binaryCrossentropy' || name === 'categoricalCrossentropy') return losses[name]({ fromLogits, labelSmoothing: param });
     return make(name);
   }
-  const name = typeof value === 'string' ? (value in IDS ? (value as LossIdentifier) : ALIASES[value]) : undefined;
+  const name = typeof value !== 'string' ? undefined : Object.hasOwn(IDS, value) ? (value as LossIdentifier) : Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined;
   if (!name) throw new ValueError(`${where}: unknown loss ${describe(value)}; expected one of ${Object.keys(IDS).join(', ')}`);
   return name === 'huber' ? losses.huber() : make(name);
+}
+
+/**
+ * Checks labels against the loss's domain: probabilities in [0, 1] for the cross-entropies and KL
+ * divergence. Outside it the loss has no meaning, and infinities of both signs would meet as NaN.
+ * (Rows of categorical labels are not required to sum to 1: Keras and TF.js accept any weights.)
+ */
+export function checkLabels(loss: Loss, y: Float32Array, cols: number, where: string): void {
+  if (loss.name !== 'binaryCrossentropy' && loss.name !== 'kullbackLeiblerDivergence' && loss.name !== 'categoricalCrossentropy') return;
+  for (let i = 0; i < y.length; i++) {
+    if (!(y[i] >= 0 && y[i] <= 1)) {
+      throw new ValueError(`${where}: ${loss.name} takes labels in [0, 1], got ${y[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { FLOAT32_MAX, checkSameRows, toFloat32, toMatrix, type Data, type Matrix
 import { DivergenceError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed } from './initializers.js';
 import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
-import { getLoss, type Loss, type LossIdentifier } from './losses.js';
+import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule } from './schedules.js';
@@ -152,7 +152,9 @@ export class Sequential implements TrainingModel {
     } else if (layer.inputDim !== undefined && layer.inputDim !== this.outputWidth()) {
       throw new ShapeError(`add(): the layer declares inputShape [${layer.inputDim}] but the previous layer outputs ${this.outputWidth()} units`);
     }
-    layer.name ??= `${layer instanceof Dense ? 'dense' : 'dropout'}_${this.stack.length + 1}`;
+    const name = layer.name ?? `${layer instanceof Dense ? 'dense' : 'dropout'}_${this.stack.length + 1}`;
+    if (this.stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
+    layer.name = name;
     this.stack.push(layer);
   }
 
@@ -169,6 +171,7 @@ export class Sequential implements TrainingModel {
 
   /** Number of weights and biases. */
   countParams(): number {
+    this.checkUsable('countParams()');
     return this.stack.reduce((sum, layer, i) => sum + layer.countParams(this.widthInto(i)), 0);
   }
 
@@ -215,6 +218,11 @@ export class Sequential implements TrainingModel {
   /** The optimizer chosen by compile(), if any. */
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;
+  }
+
+  /** Whether the compiled optimizer's learning rate follows a schedule. */
+  get hasSchedule(): boolean {
+    return this.compiled !== undefined && isSchedule(this.compiled.optimizer.learningRate);
   }
 
   /** The learning rate of the next step. Settable (by reduceLROnPlateau, say) unless a schedule sets it. */
@@ -277,6 +285,8 @@ export class Sequential implements TrainingModel {
     this.fitting = true;
     this.stopTraining = false;
     let staging = 0;
+    // Everything fit() changes, so any failure (a callback that throws, say) can put it back.
+    const before = { weights: readF32(core.net_params(net), core.net_param_count(net)), state: this.getOptimizerState(), rate: this.rate };
     try {
       // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
       const valRows = validation ? validation[0].rows : 0;
@@ -350,6 +360,7 @@ export class Sequential implements TrainingModel {
             lastYield = now();
           }
         }
+        if (seen === 0) break; // stopTraining before the epoch's first batch
         // Over the rows actually trained: stopTraining may end an epoch early.
         const logs: Logs = { loss: lossSum / seen };
         Object.assign(logs, this.readMetrics(core, net, seen, ''));
@@ -367,6 +378,14 @@ export class Sequential implements TrainingModel {
       }
       for (const cb of callbacks) await cb.onTrainEnd?.({});
       return history;
+    } catch (error) {
+      // A divergence keeps the last finite weights, as documented; any other failure undoes the fit.
+      if (!(error instanceof DivergenceError) && !this.disposed) {
+        writeF32(core.net_params(net), before.weights);
+        this.setOptimizerState(before.state);
+        this.setRate(core, net, before.rate);
+      }
+      throw error;
     } finally {
       if (staging) core.free(staging);
       this.fitting = false;
@@ -423,7 +442,11 @@ export class Sequential implements TrainingModel {
     const core = this.stageBatch(x, y, 'trainOnBatch()');
     const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
     if (typeof rate !== 'number') this.setRate(core, net, rate.at(core.net_step(net)));
-    return core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
+    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
+    if (!Number.isFinite(loss)) {
+      throw new DivergenceError(`trainOnBatch(): training diverged: the loss or its gradient is ${loss}; the step was not applied, so the weights are the last finite ones (try a smaller learning rate)`, -1, -1, loss);
+    }
+    return loss;
   }
 
   /**
@@ -437,6 +460,9 @@ export class Sequential implements TrainingModel {
     const loss = core.net_loss(net, this.labelPtr, rows, true);
     core.net_backward(net, input, rows);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
+    if (!Number.isFinite(loss) || !all.every(Number.isFinite)) {
+      throw new ValueError(`computeGradients(): the loss on these rows is ${loss} and overflows float32, so its gradients are not finite numbers; scale the inputs or the weights down`);
+    }
     return { loss, gradients: this.shapes().map(({ offset, size }) => all.slice(offset, offset + size)) };
   }
 
@@ -466,8 +492,8 @@ export class Sequential implements TrainingModel {
     }
     shapes.forEach(({ label, size }, i) => {
       const w = weights[i];
-      if (!(w instanceof Float32Array) && !Array.isArray(w)) {
-        throw new ValueError(`setWeights(): tensor ${i} (${label}) must be a Float32Array or number[], got ${describe(w)}`);
+      if (!Array.isArray(w) && !(w instanceof Float32Array || w instanceof Float64Array)) {
+        throw new ValueError(`setWeights(): tensor ${i} (${label}) must be a Float32Array, Float64Array or number[], got ${describe(w)}`);
       }
       if (w.length !== size) throw new ShapeError(`setWeights(): tensor ${i} (${label}) must have ${size} values, got ${w.length}`);
       for (let j = 0; j < size; j++) {
@@ -582,6 +608,7 @@ export class Sequential implements TrainingModel {
   private labels(y: unknown, where: string, arg: string): Matrix {
     const { loss, labelCols } = this.compiled!;
     const Y = toMatrix(y, labelCols, where, arg);
+    checkLabels(loss, Y.data, labelCols, `${where} ${arg}`);
     if (loss.sparse) {
       const classes = this.outputWidth();
       for (let r = 0; r < Y.rows; r++) {
@@ -625,7 +652,7 @@ export class Sequential implements TrainingModel {
     const inputs = this.inputDim!;
     const X = toFloat32(x, inputs, what, 'x');
     const rows = X.length / inputs;
-    const Y = this.compiled.loss.sparse ? this.labels(y, what, 'y').data : toFloat32(y, this.compiled.labelCols, what, 'y');
+    const Y = this.labels(y, what, 'y').data;
     checkSameRows(rows, Y.length / this.compiled.labelCols, what);
     this.reserve(core, this.owned.net, rows, what);
     writeF32(this.inputPtr, X);

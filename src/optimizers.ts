@@ -131,8 +131,8 @@ export const optimizers = {
 };
 
 export function getOptimizer(value: unknown, where: string): Optimizer {
-  if (typeof value === 'string' && value in optimizers) return optimizers[value as OptimizerIdentifier]();
-  if (typeof value === 'object' && value !== null && (value as Optimizer).name in optimizers && typeof (value as Optimizer).config === 'object') {
+  if (typeof value === 'string' && Object.hasOwn(optimizers, value)) return optimizers[value as OptimizerIdentifier]();
+  if (typeof value === 'object' && value !== null && Object.hasOwn(optimizers, (value as Optimizer).name) && typeof (value as Optimizer).config === 'object') {
     // Rebuilt from its name and configuration, so a hand-made object is validated like any other.
     const { name, config, learningRate } = value as Optimizer;
     return optimizers[name]({ ...config, learningRate } as never);

@@ -35,8 +35,8 @@ export const regularizers = {
 
 export function getRegularizer(value: unknown, where: string): Regularizer | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string' && value in regularizers) return regularizers[value as RegularizerIdentifier]();
-  if (typeof value === 'object' && (value as Regularizer).name in regularizers) {
+  if (typeof value === 'string' && Object.hasOwn(regularizers, value)) return regularizers[value as RegularizerIdentifier]();
+  if (typeof value === 'object' && Object.hasOwn(regularizers, (value as Regularizer).name)) {
     // Rebuilt through its factory, so a hand-made object is validated like any other.
     const { name, l1, l2 } = value as Regularizer;
     return name === 'l1' ? regularizers.l1({ l1 }) : name === 'l2' ? regularizers.l2({ l2 }) : regularizers.l1l2({ l1, l2 });

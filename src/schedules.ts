@@ -93,6 +93,7 @@ export const schedules = {
     const lr = positive(config.initialLearningRate, where, 'initialLearningRate', config.warmupTarget !== undefined);
     const steps = positive(config.decaySteps, where, 'decaySteps');
     const alpha = positive(config.alpha ?? 0, where, 'alpha', true);
+    if (alpha > 1) throw new ValueError(`${where}: alpha must be in [0, 1], got ${alpha}`);
     const warmup = positive(config.warmupSteps ?? 0, where, 'warmupSteps', true);
     const peak = config.warmupTarget === undefined ? lr : positive(config.warmupTarget, where, 'warmupTarget');
     return schedule('cosineDecay', { ...config, alpha, warmupSteps: warmup }, (step) => {
@@ -110,5 +111,7 @@ export const schedules = {
 };
 
 export function isSchedule(value: unknown): value is LearningRateSchedule {
-  return typeof value === 'object' && value !== null && typeof (value as LearningRateSchedule).at === 'function';
+  // Arrays have an `at` method too: a schedule is one of the objects made here.
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as LearningRateSchedule).at === 'function'
+    && typeof (value as LearningRateSchedule).name === 'string';
 }

@@ -208,6 +208,8 @@ function activationConfig(activation: Activation): Record<string, unknown> {
 const SNAKE_FAN: Record<string, string> = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' };
 
 function initializerConfig(init: Initializer): { class_name: string; config: Record<string, unknown> } {
+  // A custom initializer object (anything with apply()) has no saved form.
+  if (!isObject(init.config)) throw new ValueError(`save(): initializer ${describe(init.name)} has no TF.js form: only neurite's initializers can be saved`);
   const c = init.config;
   const seed = c.seed ?? null;
   if ('mode' in c) {
@@ -514,16 +516,18 @@ function parseNeurite(meta: unknown, plan: Plan, tensors: Map<string, Decoded>, 
     if (m.training !== undefined) throw fail('userDefinedMetadata.neurite has optimizer state but no compile config');
     return;
   }
+  if (!isObject(m.compile)) throw fail(`userDefinedMetadata.neurite.compile must be { loss, metrics, optimizer }, got ${describe(m.compile)}`);
   plan.compile = wrap('userDefinedMetadata.neurite.compile', fail, () => {
     const { loss, metrics, optimizer } = m.compile!;
     if (!isObject(loss) || !Array.isArray(metrics) || !isObject(optimizer)) throw new ValueError('expected { loss, metrics, optimizer }');
     const opt = optimizer.schedule
       ? { ...optimizer.config, learningRate: makeSchedule(optimizer.schedule.name, optimizer.schedule.config) }
       : optimizer.config;
-    if (!(optimizer.name in optimizers)) throw new ValueError(`unknown optimizer ${describe(optimizer.name)}`);
+    if (!Object.hasOwn(optimizers, optimizer.name as string)) throw new ValueError(`unknown optimizer ${describe(optimizer.name)}`);
     return { loss: makeLoss(loss), metrics: metrics as MetricIdentifier[], optimizer: getOptimizer(optimizers[optimizer.name](opt as never), 'optimizer') };
   });
   if (m.training === undefined) return;
+  if (!isObject(m.training)) throw fail(`userDefinedMetadata.neurite.training must be { step, learningRate, rng }, got ${describe(m.training)}`);
   const { step, learningRate, rng } = m.training;
   if (!Number.isInteger(step) || step < 0 || typeof learningRate !== 'number' || !(learningRate > 0) || !Array.isArray(rng) || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
     throw fail(`userDefinedMetadata.neurite.training must be { step: integer ≥ 0, learningRate > 0, rng: 8 uint32 }, got ${JSON.stringify(m.training)}`);
@@ -537,7 +541,7 @@ function parseNeurite(meta: unknown, plan: Plan, tensors: Map<string, Decoded>, 
 
 function makeSchedule(name: string, config: Record<string, unknown>): LearningRateSchedule {
   if (name === 'constant') return schedules.constant(config.learningRate as number);
-  if (!(name in schedules)) throw new ValueError(`unknown learning-rate schedule ${describe(name)}`);
+  if (!Object.hasOwn(schedules, name)) throw new ValueError(`unknown learning-rate schedule ${describe(name)}`);
   return (schedules[name as keyof typeof schedules] as (c: unknown) => LearningRateSchedule)(config);
 }
 
