@@ -49,7 +49,8 @@ const TRAINING = 100; // 1 when the last forward pass dropped values (its masks 
 const DIVERGED = 104; // batch index at which net_train_batches met a non-finite loss, or -1
 const BACKUP = 108; // the parameters before the last update, to undo one that overflows
 const RNG = 112; // 16 bytes: the dropout stream
-const TOTALS = 128; // METRIC_SLOTS f64 running metric totals
+const BACKUP_VALID = 128; // 1 when BACKUP holds the weights before the current ones' update
+const TOTALS = 136; // METRIC_SLOTS f64 running metric totals
 const HEADER = TOTALS + METRIC_SLOTS * 8;
 
 const NESTEROV = 1;
@@ -179,6 +180,8 @@ export function net_param_count(net: usize): i32 { return load<i32>(net + N_PARA
 export function net_slots(net: usize): usize { return load<usize>(net + SLOTS); }
 export function net_slot_count(net: usize): i32 { return load<i32>(net + N_SLOTS); }
 export function net_step(net: usize): i32 { return load<i32>(net + STEP); }
+/** The weights were set from outside (setWeights, a load): the backup no longer precedes them. */
+export function net_weights_changed(net: usize): void { store<i32>(net + BACKUP_VALID, 0); }
 export function net_set_step(net: usize, step: i32): void { store<i32>(net + STEP, step); }
 /** The dropout stream's 16-byte state, for rng_seed. */
 export function net_rng(net: usize): usize { return net + RNG; }
@@ -439,20 +442,27 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
   }
   net_forward(net, x, rows, true);
   const loss = net_loss(net, y, rows, true);
-  // A non-finite loss or gradient would put NaN into every weight: the step stops before its
-  // update (reporting NaN for a finite loss whose gradient overflowed).
-  if (!isFinite(loss)) return loss;
-  net_backward(net, x, rows);
   const params = load<usize>(net + PARAMS), n = load<i32>(net + N_PARAMS);
-  if (!all_finite(load<usize>(net + GRADS), n)) return NaN;
-  // An update can overflow float32 from finite gradients (a huge learning rate): then it is undone.
   const bytes = <usize>n << 2;
+  // Divergence: nothing non-finite ever reaches the weights. A non-finite loss means the last
+  // update went too far, so the weights before it (the last with a finite loss) come back.
+  if (!isFinite(loss)) {
+    if (load<i32>(net + BACKUP_VALID)) memory.copy(params, load<usize>(net + BACKUP), bytes);
+    store<i32>(net + BACKUP_VALID, 0);
+    return loss;
+  }
+  net_backward(net, x, rows);
+  // A finite loss whose gradient overflowed: these weights are the last with a finite loss.
+  if (!all_finite(load<usize>(net + GRADS), n)) return NaN;
   memory.copy(load<usize>(net + BACKUP), params, bytes);
   net_update(net);
+  // An update can overflow float32 from finite gradients (a huge learning rate): it is undone.
   if (!all_finite(params, n)) {
     memory.copy(params, load<usize>(net + BACKUP), bytes);
+    store<i32>(net + BACKUP_VALID, 0);
     return NaN;
   }
+  store<i32>(net + BACKUP_VALID, 1);
   return loss;
 }
 

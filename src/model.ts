@@ -343,7 +343,7 @@ export class Sequential implements TrainingModel {
           const diverged = core.net_diverged_batch(net);
           if (diverged >= 0) {
             throw new DivergenceError(
-              `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss or its gradient is ${loss}; training stopped before that batch's update, so the weights are the last finite ones (try a smaller learning rate)`,
+              `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss or its gradient is ${loss}; training stopped before that batch's update, so the weights are the last that gave a finite loss (try a smaller learning rate)`,
               epoch, diverged, loss);
           }
           if (now() - started < YIELD_MS / 4) chunk *= 2;
@@ -382,6 +382,7 @@ export class Sequential implements TrainingModel {
       // A divergence keeps the last finite weights, as documented; any other failure undoes the fit.
       if (!(error instanceof DivergenceError) && !this.disposed) {
         writeF32(core.net_params(net), before.weights);
+        core.net_weights_changed(net);
         this.setOptimizerState(before.state);
         this.setRate(core, net, before.rate);
       }
@@ -444,7 +445,7 @@ export class Sequential implements TrainingModel {
     if (typeof rate !== 'number') this.setRate(core, net, rate.at(core.net_step(net)));
     const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
     if (!Number.isFinite(loss)) {
-      throw new DivergenceError(`trainOnBatch(): training diverged: the loss or its gradient is ${loss}; the step was not applied, so the weights are the last finite ones (try a smaller learning rate)`, -1, -1, loss);
+      throw new DivergenceError(`trainOnBatch(): training diverged: the loss or its gradient is ${loss}; the step was not applied, so the weights are the last that gave a finite loss (try a smaller learning rate)`, -1, -1, loss);
     }
     return loss;
   }
@@ -504,6 +505,7 @@ export class Sequential implements TrainingModel {
     });
     const params = core.net_params(net);
     shapes.forEach(({ offset }, i) => writeF32(params + offset * 4, weights[i]));
+    core.net_weights_changed(net);
   }
 
   /** A table of layers, output shapes and parameter counts, as Keras prints it. */

@@ -45,6 +45,7 @@ export interface Core {
   net_slots(net: number): number;
   net_slot_count(net: number): number;
   net_step(net: number): number;
+  net_weights_changed(net: number): void;
   net_set_step(net: number, step: number): void;
   net_rng(net: number): number;
   net_set_loss(net: number, loss: number, param: number, fromLogits: boolean, labelCols: number, metricMask: number): void;

@@ -207,6 +207,21 @@ describe('callbacks', () => {
 
 
 describe('divergence', () => {
+  it('restores the weights of the last step whose loss was finite', async () => {
+    const { DivergenceError } = await import('../src/index.js');
+    const x = Array.from({ length: 16 }, (_, i) => [i, -i]), y = x.map(([a]) => [10 * a]);
+    const model = sequential({ inputShape: [2], seed: 1 });
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 0.05 }), loss: 'mse' });
+    const used: Float32Array[][] = []; // the weights each batch started from
+    const error = await model.fit(x, y, { epochs: 50, batchSize: 4, callbacks: { onBatchBegin: () => { used.push(model.getWeights()); } } }).catch((e) => e);
+    expect(error).toBeInstanceOf(DivergenceError);
+    // The diverging batch started from used.at(-1). If its loss was finite (its gradient overflowed)
+    // those are the last weights with a finite loss; if not, the ones the batch before started from.
+    expect([used.at(-1), used.at(-2)]).toContainEqual(model.getWeights());
+    expect(model.getWeights().every((w) => w.every(Number.isFinite))).toBe(true);
+  });
+
   it('fit stops with a DivergenceError naming epoch and batch, and the weights stay finite', async () => {
     const { DivergenceError } = await import('../src/index.js');
     const x = Array.from({ length: 16 }, (_, i) => [i, -i]), y = x.map(([a]) => [10 * a]);
