@@ -122,3 +122,32 @@ it('two models fitting at once (interleaved) end as each would alone', async () 
   expect(a.getWeights()).toEqual(alone[0]);
   expect(b.getWeights()).toEqual(alone[1]);
 });
+
+it('models dropped without dispose() give their Wasm memory back once garbage-collected', async () => {
+  const core = wasm();
+  const make = () => {
+    const model = sequential({ inputShape: [64], seed: 1 });
+    model.add(layers.dense({ units: 256 }));
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    model.trainOnBatch(new Float32Array(64), new Float32Array(256));
+  };
+  make();
+  collectGarbage();
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  const top = core.heap_top();
+  for (let i = 0; i < 50; i++) make(); // about 19 MiB of parameters, gradients and moments, never disposed
+  for (let round = 0; round < 20 && core.heap_top() > top; round++) {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(core.heap_top()).toBeLessThanOrEqual(top);
+});
+
+it('a model too large for WebAssembly is refused before anything is allocated', () => {
+  const core = wasm();
+  const top = core.heap_top();
+  const model = sequential({ inputShape: [40_000], seed: 1 });
+  model.add(layers.dense({ units: 20_000 }));
+  expect(() => model.getWeights()).toThrow(/800020000 parameters; with their gradients they exceed WebAssembly's 4 GiB/);
+  expect(core.heap_top()).toBe(top);
+});
