@@ -8,6 +8,11 @@
 // layout): A is copied into 4-row strips and B into 8-column strips, both stored k-major and
 // zero-padded at the edges, so the kernel never branches on size; only the write-back does.
 // The forms differ only in the strides the packing routines read with.
+//
+// In the threaded build (assembly/threads.ts) a large product is split by columns between the
+// threads, each with its own packing buffers; every column is computed exactly as it would be
+// on one thread, so the results are bitwise the same.
+import { parallel, THREADS_MAX } from "./threads";
 
 const MR = 4;
 const NR = 8;
@@ -16,10 +21,16 @@ const MC = 64; // rows of A packed at once (64 KiB)
 const NC = 512; // columns of B packed at once (512 KiB)
 const SMALL = 512; // m·n·k at or below which packing costs more than it saves
 
-// Packing buffers are static, so no multiply ever allocates or grows memory.
-const packA = memory.data(MC * KC * 4, 16);
-const packB = memory.data(KC * NC * 4, 16);
-const edgeTile = memory.data(MR * NR * 4, 16);
+// Packing buffers are static, one set per thread, so no multiply ever allocates or grows memory.
+const PACK_A_BYTES: usize = MC * KC * 4;
+const PACK_B_BYTES: usize = KC * NC * 4;
+const SCRATCH_BYTES: usize = PACK_A_BYTES + PACK_B_BYTES + MR * NR * 4;
+const scratch = memory.data(<i32>SCRATCH_BYTES * THREADS_MAX, 16);
+
+// The forms, as the threaded build passes them between threads.
+export const NN: i32 = 0;
+export const NT: i32 = 1;
+export const TN: i32 = 2;
 
 // Fused multiply-add: one rounding with relaxed SIMD, mul then add without it.
 // @ts-ignore: decorator
@@ -29,54 +40,75 @@ const edgeTile = memory.data(MR * NR * 4, 16);
 }
 
 export function gemm_nn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  gemm(c, a, k, 1, b, n, 1, 0, m, n, k, accumulate);
+  run(NN, c, a, b, 0, m, n, k, accumulate);
 }
 
 /** C[m×n] = A[m×k] · B[k×n] + bias[n] on every row: a dense layer's z = x·W + b in one pass. */
 export function gemm_nn_bias(c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32): void {
-  gemm(c, a, k, 1, b, n, 1, bias, m, n, k, false);
+  run(NN, c, a, b, bias, m, n, k, false);
 }
 
 export function gemm_nt(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  gemm(c, a, k, 1, b, 1, k, 0, m, n, k, accumulate);
+  run(NT, c, a, b, 0, m, n, k, accumulate);
 }
 
 export function gemm_tn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  gemm(c, a, 1, m, b, n, 1, 0, m, n, k, accumulate);
+  run(TN, c, a, b, 0, m, n, k, accumulate);
+}
+
+// @ts-ignore: decorator
+@inline function run(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  if (ASC_FEATURE_THREADS && parallel(form, c, a, b, bias, m, n, k, accumulate)) return;
+  gemm_columns(form, c, a, b, bias, m, n, k, accumulate, 0, n, 0);
+}
+
+/**
+ * Columns [j0, j1) of one of the three products, with the packing buffers of thread `slot`:
+ * the unit of work a thread takes (the whole product on one thread).
+ */
+export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, j0: i32, j1: i32, slot: i32): void {
+  // Strides: A(i,p) at a[i*ars + p*aps], B(p,j) at b[p*bps + j*bjs].
+  const ars = form == TN ? 1 : k, aps = form == TN ? m : 1;
+  const bps = form == NT ? 1 : n, bjs = form == NT ? k : 1;
+  gemm(c + (<usize>j0 << 2), n, a, ars, aps, b + (<usize>j0 * <usize>bjs << 2), bps, bjs, bias ? bias + (<usize>j0 << 2) : 0, m, j1 - j0, k, accumulate, slot);
 }
 
 /**
  * C[m×n] (+)= A·B (+ bias) where A(i,p) is at a[i*ars + p*aps] and B(p,j) at b[p*bps + j*bjs]
- * (strides in elements; C is row-major with row length n; bias is 0 or n floats).
+ * (strides in elements; C is row-major with `ldc` floats a row; bias is 0 or n floats), packing
+ * into the buffers of thread `slot`.
  */
 function gemm(
-  c: usize, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
-  m: i32, n: i32, k: i32, accumulate: bool,
+  c: usize, ldc: i32, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
+  m: i32, n: i32, k: i32, accumulate: bool, slot: i32,
 ): void {
   if (m <= 0 || n <= 0) return;
   // Tiny products (XOR-sized layers) cost less as plain loops than as packing.
   if (k <= 0 || <u64>m * <u64>n * <u64>k <= <u64>SMALL) {
-    gemmSmall(c, a, ars, aps, b, bps, bjs, bias, m, n, k, accumulate);
+    gemmSmall(c, ldc, a, ars, aps, b, bps, bjs, bias, m, n, k, accumulate);
     return;
   }
+  const packA = scratch + <usize>slot * SCRATCH_BYTES;
+  const packB = packA + PACK_A_BYTES;
+  const edgeTile = packB + PACK_B_BYTES;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      packPanelB(b, bps, bjs, p0, j0, kc, nc);
+      packPanelB(packB, b, bps, bjs, p0, j0, kc, nc);
       // Later depth blocks add onto what the first one wrote; the last one adds the bias.
       const add = accumulate || p0 > 0;
       const lastBias = p0 + kc == k ? bias : 0;
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
-        packPanelA(a, ars, aps, i0, p0, mc, kc);
+        packPanelA(packA, a, ars, aps, i0, p0, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const pb = packB + (<usize>jr * <usize>kc << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = packA + (<usize>ir * <usize>kc << 2);
-            const pc = c + ((<usize>(i0 + ir) * <usize>n + <usize>(j0 + jr)) << 2);
+            const pc = c + ((<usize>(i0 + ir) * <usize>ldc + <usize>(j0 + jr)) << 2);
             const tileBias = lastBias ? lastBias + (<usize>(j0 + jr) << 2) : 0;
-            microKernel(pc, n, pa, pb, kc, min(MR, mc - ir), min(NR, nc - jr), add, tileBias);
+            microKernel(pc, ldc, pa, pb, kc, min(MR, mc - ir), min(NR, nc - jr), add, tileBias, edgeTile);
           }
         }
       }
@@ -89,13 +121,13 @@ function gemm(
  * time when B's rows are contiguous (nn, tn), dot products along k when they are not (nt).
  */
 function gemmSmall(
-  c: usize, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
+  c: usize, ldc: i32, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
   m: i32, n: i32, k: i32, accumulate: bool,
 ): void {
   const aStep = <usize>aps << 2, bStep = <usize>bps << 2;
   for (let i = 0; i < m; i++) {
     const aRow = a + (<usize>(i * ars) << 2);
-    const cRow = c + (<usize>(i * n) << 2);
+    const cRow = c + (<usize>(i * ldc) << 2);
     let j = 0;
     if (bjs == 1) {
       for (; j + 4 <= n; j += 4) {
@@ -136,7 +168,7 @@ function gemmSmall(
 }
 
 /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A into 4-row strips, k-major, zero-padded. */
-function packPanelA(a: usize, ars: i32, aps: i32, i0: i32, p0: i32, mc: i32, kc: i32): void {
+function packPanelA(packA: usize, a: usize, ars: i32, aps: i32, i0: i32, p0: i32, mc: i32, kc: i32): void {
   let dst = packA;
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
@@ -163,7 +195,7 @@ function packPanelA(a: usize, ars: i32, aps: i32, i0: i32, p0: i32, mc: i32, kc:
 }
 
 /** Packs depth [p0, p0+kc) × columns [j0, j0+nc) of B into 8-column strips, k-major, zero-padded. */
-function packPanelB(b: usize, bps: i32, bjs: i32, p0: i32, j0: i32, kc: i32, nc: i32): void {
+function packPanelB(packB: usize, b: usize, bps: i32, bjs: i32, p0: i32, j0: i32, kc: i32, nc: i32): void {
   let dst = packB;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
@@ -193,7 +225,7 @@ function packPanelB(b: usize, bps: i32, bjs: i32, p0: i32, j0: i32, kc: i32, nc:
  * One 4×8 tile of C from a packed A strip and a packed B strip; writes only rows < mr, cols < nr.
  * A non-zero `bias` (the tile's first column) starts every row's sums at the bias.
  */
-function microKernel(c: usize, ldc: i32, pa: usize, pb: usize, kc: i32, mr: i32, nr: i32, add: bool, bias: usize): void {
+function microKernel(c: usize, ldc: i32, pa: usize, pb: usize, kc: i32, mr: i32, nr: i32, add: bool, bias: usize, edgeTile: usize): void {
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
   if (bias) {
     if (nr == NR) {

@@ -1,5 +1,6 @@
 // Loading the Wasm core, and the few helpers that move numbers in and out of its memory.
 import { StateError, ValueError } from './errors.js';
+import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
 export interface Core {
@@ -66,24 +67,35 @@ export interface Core {
   net_train_batches(net: number, x: number, y: number, order: number, rows: number, batchSize: number, first: number, count: number): number;
   net_diverged_batch(net: number): number;
   net_free(net: number): void;
+  threads_set(count: number): void;
+  threads_count(): number;
 }
 
 let core: Core | undefined;
 let loadedBuild: WasmBuild | undefined;
 let loading: Promise<void> | undefined;
+let pool: ThreadPool | undefined;
 
 /** Where the compiled core can come from, for `ready({ wasm })`. */
 export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
 
 /**
- * The two builds of the core: plain Wasm SIMD, and relaxed SIMD (fused multiply-add in the
- * matrix multiply), which Chromium runs as is and Node 20 only with --experimental-wasm-relaxed-simd.
+ * The builds of the core: plain Wasm SIMD; relaxed SIMD (fused multiply-add in the matrix
+ * multiply), which Chromium runs as is and Node 20 only with --experimental-wasm-relaxed-simd;
+ * and threads (plain SIMD over a shared memory, large products split between workers).
  */
-export type WasmBuild = 'simd' | 'relaxed';
+export type WasmBuild = 'simd' | 'relaxed' | 'threads';
 
 export interface ReadyOptions {
-  /** Which build to load: 'auto' (default) picks relaxed where the engine validates it. */
-  build?: WasmBuild | 'auto';
+  /** Which single-threaded build to load: 'auto' (default) picks relaxed where the engine validates it. */
+  build?: 'simd' | 'relaxed' | 'auto';
+  /**
+   * Threads for large matrix products: 1 (default), a number up to 4, or 'auto' (the cores
+   * available, up to 4). More than one loads the threaded build and starts workers, where
+   * SharedArrayBuffer exists (a browser page must be cross-origin isolated); elsewhere neurite
+   * stays on one thread.
+   */
+  threads?: number | 'auto';
   /** Override where the .wasm is loaded from (a URL, its bytes or a compiled module). */
   wasm?: WasmSource;
 }
@@ -96,13 +108,50 @@ export interface ReadyOptions {
 export function ready(options: ReadyOptions = {}): Promise<void> {
   if (core) return Promise.resolve();
   if (!loading) {
-    const build = chooseBuild(options.build ?? 'auto');
-    loading = load(options.wasm, build).then(
+    const threads = chooseThreads(options.threads ?? 1);
+    const build = threads > 1 ? 'threads' : chooseBuild(options.build ?? 'auto');
+    loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, build)).then(
       (exports) => { core = exports; loadedBuild = build; },
       (err) => { loading = undefined; throw err; },
     );
   }
   return loading;
+}
+
+/** Threads taking part in large products (1 unless ready() started a pool). */
+export function threadCount(): number {
+  return pool ? wasm('threadCount()').threads_count() : 1;
+}
+
+/** Uses `count` threads (1 … the number ready() started) from now on; mainly for comparisons. */
+export function setThreads(count: number): void {
+  const started = pool?.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > started) {
+    throw new ValueError(`setThreads(): count must be an integer in [1, ${started}] (the threads ready() started), got ${JSON.stringify(count)}`);
+  }
+  if (pool) wasm('setThreads()').threads_set(count);
+}
+
+function chooseThreads(threads: unknown): number {
+  if (threads === 'auto') return Math.min(MAX_THREADS, availableCores());
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new ValueError(`ready(): threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${JSON.stringify(threads)}`);
+  }
+  // Without SharedArrayBuffer (a page that is not cross-origin isolated) there are no threads.
+  return typeof SharedArrayBuffer === 'undefined' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false ? 1 : threads;
+}
+
+// Instantiates the threaded build over a new shared memory, then starts the workers.
+async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Core> {
+  const bytes = await fetchBytes(source ?? new URL('../dist/neurite.threads.wasm', import.meta.url));
+  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
+  // 4 MiB holds the static packing buffers of every thread; 65,536 pages is Wasm's 4 GiB.
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as Core;
+  pool = await startThreads(module, memory, threads);
+  exports.threads_set(threads);
+  return exports;
 }
 
 /** True once ready() has resolved. */
@@ -131,7 +180,7 @@ export function supportsRelaxedSimd(): boolean {
   }
 }
 
-function chooseBuild(build: unknown): WasmBuild {
+function chooseBuild(build: unknown): 'simd' | 'relaxed' {
   if (build === 'auto') return supportsRelaxedSimd() ? 'relaxed' : 'simd';
   if (build === 'simd') return build;
   if (build === 'relaxed') {
@@ -183,8 +232,11 @@ let heap: Float32Array | undefined;
  * to 0), so callers get it fresh after any call that may allocate, and never keep it across one.
  */
 export function heapF32(): Float32Array {
-  // A detached view has length 0: cheaper to test than reading memory.buffer on every call.
-  if (!heap || heap.length === 0) heap = new Float32Array(wasm().memory.buffer);
+  // A detached view has length 0: cheaper to test than reading memory.buffer on every call. A
+  // shared memory's views are never detached, only outgrown, so there the length is compared.
+  if (!heap || heap.length === 0 || (pool && heap.byteLength !== wasm().memory.buffer.byteLength)) {
+    heap = new Float32Array(wasm().memory.buffer);
+  }
   return heap;
 }
 

@@ -4,7 +4,6 @@
 import type { Data } from './data.js';
 import type { Logs } from './callbacks.js';
 import type { ModelArtifacts } from './serialization.js';
-import type { WasmBuild } from './wasm.js';
 
 /** fit() options that can cross to the worker: FitConfig without callbacks and verbose. */
 export interface WorkerFitOptions {
@@ -17,7 +16,7 @@ export interface WorkerFitOptions {
 }
 
 export type Request =
-  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: WasmBuild | 'auto' }
+  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto' }
   | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; epochEvents: boolean; batchEvents: boolean }
   | { type: 'stop' }
   | { type: 'save'; id: number }

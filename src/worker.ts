@@ -7,7 +7,6 @@ import type { Logs } from './callbacks.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, Sequential } from './model.js';
 import { loadModel, type ModelArtifacts } from './serialization.js';
-import type { WasmBuild } from './wasm.js';
 import { transferable, type Reply, type Request, type SerializedError, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
@@ -19,7 +18,7 @@ export type WorkerLike =
 
 export interface WorkerTrainerOptions {
   /** The Wasm build the worker loads (default 'auto'). */
-  build?: WasmBuild | 'auto';
+  build?: 'simd' | 'relaxed' | 'auto';
   /**
    * A worker you created yourself from neurite's worker-entry module (e.g. for a bundler that
    * needs it spelled out). By default workerTrainer starts one.
