@@ -2,6 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 // tests/browser/ drive headless Chromium from Node: they run once, in their own project.
 const browserTests = 'tests/browser/**';
+// tests/threads.test.ts runs in the 'threads' project only.
+const threadTests = 'tests/threads.test.ts';
 
 // The suite runs twice: on the plain SIMD build, and on the relaxed-SIMD build, which Node 20
 // only runs with --experimental-wasm-relaxed-simd (ready() picks it when the engine validates it).
@@ -10,15 +12,24 @@ export default defineConfig({
     testTimeout: 60_000,
     projects: [
       {
-        test: { name: 'simd', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, browserTests], env: { NEURITE_EXPECT_BUILD: 'simd' } },
+        test: { name: 'simd', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, browserTests, threadTests], env: { NEURITE_EXPECT_BUILD: 'simd' } },
       },
       {
         test: {
           name: 'relaxed',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, browserTests],
+          exclude: [...configDefaults.exclude, browserTests, threadTests],
           env: { NEURITE_EXPECT_BUILD: 'relaxed' },
           execArgv: ['--experimental-wasm-relaxed-simd'],
+        },
+      },
+      {
+        // The threaded build with two threads, on the tests that exercise large products.
+        test: {
+          name: 'threads',
+          include: ['tests/threads.test.ts', 'tests/assembly/gemm.test.ts', 'tests/assembly/network.test.ts', 'tests/model.test.ts', 'tests/training.test.ts', 'tests/e2e.test.ts'],
+          env: { NEURITE_EXPECT_BUILD: 'threads' },
+          setupFiles: ['tests/setup/threads.ts'],
         },
       },
       {

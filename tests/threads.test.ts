@@ -1,0 +1,59 @@
+// The threaded build: large products split between threads give bitwise the results of one
+// thread. Runs in the 'threads' project only (tests/setup/threads.ts starts two threads).
+import { beforeAll, expect, it } from 'vitest';
+import { ready, sequential, layers, optimizers, setThreads, threadCount, wasmBuild, ValueError } from '../src/index.js';
+import { wasm } from '../src/wasm.js';
+import { matmul, random, randomArray, transpose } from './reference.js';
+import { freeAll, get, put } from './assembly/core.js';
+
+beforeAll(() => ready());
+it('runs on the threaded build with the two threads it was asked for', () => {
+  expect(wasmBuild()).toBe('threads');
+  expect(threadCount()).toBe(2);
+  expect(() => setThreads(3)).toThrow(ValueError);
+});
+
+it.each([[300, 100, 77], [256, 256, 256], [37, 523, 129]])('every product form on %i×%i×%i matches the reference on 1 and 2 threads', (m, n, k) => {
+  const core = wasm();
+  const rand = random(m + n + k);
+  const a = randomArray(m * k, rand), b = randomArray(k * n, rand);
+  const expected = matmul(a, b, m, n, k);
+  const results = [1, 2].map((threads) => {
+    setThreads(threads);
+    const out: Float32Array[] = [];
+    for (const form of ['nn', 'nt', 'tn'] as const) {
+      const c = put(m * n);
+      core[`gemm_${form}`](c, put(form === 'tn' ? transpose(a, m, k) : a), put(form === 'nt' ? transpose(b, k, n) : b), m, n, k, false);
+      out.push(get(c, m * n));
+    }
+    return out;
+  });
+  freeAll();
+  setThreads(2);
+  for (const c of results[1]) {
+    let worst = 0;
+    for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - expected[i]));
+    expect(worst).toBeLessThan(1e-6 * Math.sqrt(k) + 1e-6);
+  }
+  expect(results[1]).toEqual(results[0]);
+});
+
+it('training on 2 threads gives bitwise the weights of 1 thread', async () => {
+  const train = async (threads: number) => {
+    setThreads(threads);
+    const model = sequential({ inputShape: [256], seed: 3 });
+    model.add(layers.dense({ units: 300, activation: 'relu' }));
+    model.add(layers.dropout({ rate: 0.1 }));
+    model.add(layers.dense({ units: 130, activation: 'tanh' }));
+    model.add(layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+    const x = new Float32Array(256 * 256).map((_, i) => Math.sin(i)), y = new Float32Array(2560).map((_, i) => (i % 10 === 3 ? 1 : 0));
+    await model.fit(x, y, { epochs: 2, batchSize: 128 });
+    const weights = model.getWeights();
+    model.dispose();
+    return weights;
+  };
+  const one = await train(1), two = await train(2);
+  setThreads(2);
+  expect(two).toEqual(one);
+});
