@@ -4,7 +4,7 @@
 //
 //   npm run bench                      full run, a few minutes
 //   npm run bench -- --quick           under a minute, noisier
-//   node bench/run.js --only xor,gemm  some workloads only
+//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, threads)
 //   node bench/run.js --build simd     force neurite's plain-SIMD build (default: what ready() picks)
 //
 // Run it with --experimental-wasm-relaxed-simd on Node 20 to measure the relaxed-SIMD peak (and
@@ -27,7 +27,14 @@ import { mnist } from './workloads/mnist.js';
 import { wide } from './workloads/wide.js';
 import { xor } from './workloads/xor.js';
 
-const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm };
+const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, threads };
+
+/** 1 and 2 threads: bench/threads.js in a process of its own, since ready() loads one build per process. */
+async function threads(ctx) {
+  const text = execFileSync(process.execPath, [join(ROOT, 'bench/threads.js'), ...(ctx.mode === 'quick' ? ['--quick'] : [])], { encoding: 'utf8' });
+  const [table] = text.split('\n\n');
+  return { title: table.split('\n')[0], text: table.split('\n').slice(1).join('\n'), summary: [] };
+}
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
