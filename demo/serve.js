@@ -9,5 +9,6 @@ if (!existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/neurite.wasm
   console.error('dist/ is not built: run `npm run build` first.');
   process.exit(1);
 }
-const { url } = await serve(root, { port: Number(process.env.PORT ?? 5173) });
+// Cross-origin isolated, so a page can ready({ threads }) (see the README's Threads section).
+const { url } = await serve(root, { port: Number(process.env.PORT ?? 5173), isolated: true });
 console.log(`neurite demo: ${url}demo/  (Ctrl+C to stop)`);

@@ -19,9 +19,12 @@ const TYPES = {
 
 /**
  * Serves `root` on 127.0.0.1 (port 0 picks a free one). Resolves to { url, close }, where url
- * ends with a slash.
+ * ends with a slash. With `isolated`, every response carries the two headers that make a page
+ * cross-origin isolated, which browsers require before they hand out SharedArrayBuffer (and so
+ * before neurite can start threads).
  */
-export async function serve(root, { port = 0, host = '127.0.0.1' } = {}) {
+export async function serve(root, { port = 0, host = '127.0.0.1', isolated = false } = {}) {
+  const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -31,7 +34,7 @@ export async function serve(root, { port = 0, host = '127.0.0.1' } = {}) {
       if (file !== base && !file.startsWith(base + sep)) return send(res, 403, 'forbidden');
       if ((await stat(file).catch(() => undefined))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation });
       res.end(body);
     } catch {
       send(res, 404, 'not found');

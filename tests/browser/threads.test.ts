@@ -1,0 +1,45 @@
+// The threaded build in headless Chromium: a cross-origin isolated page starts two threads and
+// trains bitwise as on one; a page that is not isolated has no SharedArrayBuffer and stays on
+// one thread.
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript helpers without type declarations
+import { serve } from '../../tools/static-server.js';
+// @ts-expect-error: plain JavaScript helpers without type declarations
+import { launchChromium } from '../../tools/chromium.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let browser: Browser;
+
+beforeAll(async () => { browser = await launchChromium(); });
+afterAll(async () => { await browser?.close(); });
+
+async function open(isolated: boolean): Promise<any> {
+  const server = await serve(root, { isolated });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  try {
+    await page.goto(`${server.url}tests/browser/pages/threads.html`);
+    const result = await page.evaluate(() => (window as any).result);
+    expect(errors).toEqual([]);
+    expect(result.error).toBeUndefined();
+    return result;
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+it('on a cross-origin isolated page, two threads train bitwise as one', async () => {
+  const result = await open(true);
+  expect(result).toMatchObject({ isolated: true, build: 'threads', threads: 2, identical: true, finite: true });
+});
+
+it('without COOP/COEP there is no SharedArrayBuffer, and neurite stays on one thread', async () => {
+  const result = await open(false);
+  expect(result.isolated).toBe(false);
+  expect(result.build).not.toBe('threads');
+  expect(result.threads).toBe(1);
+});
