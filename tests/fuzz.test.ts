@@ -27,6 +27,7 @@
 //   NEURITE_FUZZ_SEED=123 ...                                                  (other cases)
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { random } from './reference.js';
 import {
   ready, sequential, layers, activations, initializers, regularizers, losses, optimizers, schedules, callbacks, loadModel, gradientCheck,
   NeuriteError, ShapeError, ValueError, StateError, DivergenceError, type Sequential,
@@ -113,17 +114,8 @@ function replacer(_key: string, v: unknown): unknown {
   return typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
 
-/** A small seeded generator (mulberry32) for the bulk of the data, so cases shrink on their structure. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator for the bulk of the data, so cases shrink on their structure. */
+const prng = random;
 
 // ---------------------------------------------------------------------------------------------
 // The catalog, and names that are not in it

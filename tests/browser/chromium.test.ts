@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageResult as openPage } from './page.js';
 // @ts-expect-error: plain JavaScript helpers without type declarations
 import { serve } from '../../tools/static-server.js';
 // @ts-expect-error: plain JavaScript helpers without type declarations
@@ -23,19 +24,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function pageResult(path: string): Promise<any> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  try {
-    await page.goto(server.url + path);
-    const result = await page.evaluate(() => (window as any).result);
-    expect(errors).toEqual([]);
-    expect(result.error).toBeUndefined();
-    return result;
-  } finally {
-    await page.close();
-  }
+function pageResult(path: string): Promise<any> {
+  return openPage(browser, server.url + path);
 }
 
 it('a plain <script type=module> page with an import map loads the Wasm core and trains XOR', async () => {

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { pageResult } from './page.js';
 // @ts-expect-error: plain JavaScript helpers without type declarations
 import { serve } from '../../tools/static-server.js';
 // @ts-expect-error: plain JavaScript helpers without type declarations
@@ -17,17 +18,9 @@ afterAll(async () => { await browser?.close(); });
 
 async function open(isolated: boolean): Promise<any> {
   const server = await serve(root, { isolated });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
   try {
-    await page.goto(`${server.url}tests/browser/pages/threads.html`);
-    const result = await page.evaluate(() => (window as any).result);
-    expect(errors).toEqual([]);
-    expect(result.error).toBeUndefined();
-    return result;
+    return await pageResult(browser, `${server.url}tests/browser/pages/threads.html`);
   } finally {
-    await page.close();
     await server.close();
   }
 }
