@@ -134,26 +134,27 @@ function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, col
       continue;
     }
     // p is normalized to sum 1 and clipped, as TF.js does; loss = −Σ y·log p.
-    let psum: f32 = 0, ysum: f32 = 0;
+    // Summed in f64, so finite outputs cannot overflow the sum.
+    let psum: f64 = 0, ysum: f32 = 0;
     for (let c = 0; c < cols; c++) {
-      psum += load<f32>(row + (<usize>c << 2));
+      psum += <f64>load<f32>(row + (<usize>c << 2));
       ysum += target(label, r, c, cols, sparse, smoothing);
     }
     // A row of all-zero outputs (dead relus, say) would divide 0 by 0: treat it as ε. A row that
     // overflowed to +∞ normalizes to its infinite entries (their limit), with no slope.
-    psum = max(psum, EPSILON);
+    psum = max(psum, <f64>EPSILON);
     const overflowed = psum == Infinity;
     for (let c = 0; c < cols; c++) {
       const o = <usize>c << 2;
       const raw = load<f32>(row + o);
-      const p: f32 = overflowed ? (raw == Infinity ? 1 : 0) : raw / psum, y = target(label, r, c, cols, sparse, smoothing);
+      const p: f32 = overflowed ? (raw == Infinity ? 1 : 0) : <f32>(<f64>raw / psum), y = target(label, r, c, cols, sparse, smoothing);
       total -= <f64>y * Math.log(<f64>clip(p));
       // d/dp_j of −Σ y_i log(p_i / Σp) = −y_j / p_j + Σy / Σp (zero slope where clipped).
       if (grad != 0 && overflowed) {
         store<f32>(grad + (<usize>r * <usize>cols << 2) + o, 0);
       } else if (grad != 0) {
         const inRange = p > EPSILON && p < 1 - EPSILON;
-        store<f32>(grad + (<usize>r * <usize>cols << 2) + o, inv * ((inRange ? -y / raw : 0) + ysum / psum));
+        store<f32>(grad + (<usize>r * <usize>cols << 2) + o, inv * ((inRange ? -y / raw : 0) + <f32>(<f64>ysum / psum)));
       }
     }
   }

@@ -206,8 +206,6 @@ export function net_set_loss(net: usize, loss: i32, param: f32, fromLogits: bool
 
 /** Picks the optimizer and allocates its state (zeroed); restarts the step count. */
 export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, p1: f32, p2: f32, epsilon: f32, p3: f32, flags: i32, clipNorm: f32, clipValue: f32): bool {
-  free(load<usize>(net + SLOTS));
-  store<usize>(net + SLOTS, 0);
   let slots = 0;
   if (optimizer == SGD) slots = p1 > 0 ? 1 : 0;
   else if (optimizer == ADAGRAD) slots = 1;
@@ -215,13 +213,15 @@ export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, p1: f32, 
   else if (optimizer == ADAM || optimizer == ADAMW) slots = flags & AMSGRAD ? 3 : 2;
   else slots = 2;
   const n = <usize>load<i32>(net + N_PARAMS);
+  // The new state is taken before the old is given back, so a failure leaves the old one whole.
+  let state: usize = 0;
   if (slots > 0) {
     if (<u64>slots * <u64>n * 4 >= <u64>0xffff_0000) return false;
-    const state = alloc(<usize>slots * n << 2);
+    state = alloc(<usize>slots * n << 2);
     if (state == 0) return false;
-    store<usize>(net + SLOTS, state);
-    if (optimizer == ADAGRAD) for (let i: usize = 0; i < n; i++) store<f32>(state + (i << 2), p3);
   }
+  free(load<usize>(net + SLOTS));
+  store<usize>(net + SLOTS, state);
   store<i32>(net + N_SLOTS, slots);
   store<i32>(net + OPTIMIZER, optimizer);
   store<i32>(net + STEP, 0);
@@ -233,7 +233,20 @@ export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, p1: f32, 
   store<i32>(net + FLAGS, flags);
   store<f32>(net + CLIP_NORM, clipNorm);
   store<f32>(net + CLIP_VALUE, clipValue);
+  resetState(net);
   return true;
+}
+
+// The optimizer's state as compile() leaves it: zero moments (adagrad: its initial accumulator).
+function resetState(net: usize): void {
+  const bytes = <usize>load<i32>(net + N_SLOTS) * <usize>load<i32>(net + N_PARAMS) << 2;
+  const state = load<usize>(net + SLOTS);
+  if (load<i32>(net + OPTIMIZER) == ADAGRAD) {
+    const init = load<f32>(net + P3);
+    for (let o: usize = 0; o < bytes; o += 4) store<f32>(state + o, init);
+  } else {
+    memory.fill(state, 0, bytes);
+  }
 }
 
 export function net_set_learning_rate(net: usize, lr: f32): void {
@@ -444,25 +457,33 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
   const loss = net_loss(net, y, rows, true);
   const params = load<usize>(net + PARAMS), n = load<i32>(net + N_PARAMS);
   const bytes = <usize>n << 2;
-  // Divergence: nothing non-finite ever reaches the weights. A non-finite loss means the last
-  // update went too far, so the weights before it (the last with a finite loss) come back.
-  if (!isFinite(loss)) {
-    if (load<i32>(net + BACKUP_VALID)) memory.copy(params, load<usize>(net + BACKUP), bytes);
-    store<i32>(net + BACKUP_VALID, 0);
-    return loss;
-  }
+  // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
+  // finite (or beyond float32) means the last update went too far: it is undone.
+  if (!isFinite(loss) || loss > <f64>F32.MAX_VALUE) return diverged(net, NaN);
   net_backward(net, x, rows);
-  // A finite loss whose gradient overflowed: these weights are the last with a finite loss.
-  if (!all_finite(load<usize>(net + GRADS), n)) return NaN;
+  if (!all_finite(load<usize>(net + GRADS), n)) return diverged(net, NaN);
   memory.copy(load<usize>(net + BACKUP), params, bytes);
   net_update(net);
-  // An update can overflow float32 from finite gradients (a huge learning rate): it is undone.
+  // An update can overflow float32 from finite gradients (a huge learning rate): it is undone too.
   if (!all_finite(params, n)) {
-    memory.copy(params, load<usize>(net + BACKUP), bytes);
-    store<i32>(net + BACKUP_VALID, 0);
-    return NaN;
+    store<i32>(net + BACKUP_VALID, 1);
+    return diverged(net, NaN);
   }
   store<i32>(net + BACKUP_VALID, 1);
+  return loss;
+}
+
+/**
+ * Undoes the last update (the weights come back from BACKUP, the step count goes back by one) and
+ * restarts the optimizer's moments, which that update had already pushed off course.
+ */
+function diverged(net: usize, loss: f64): f64 {
+  if (load<i32>(net + BACKUP_VALID)) {
+    memory.copy(load<usize>(net + PARAMS), load<usize>(net + BACKUP), <usize>load<i32>(net + N_PARAMS) << 2);
+    store<i32>(net + STEP, max(load<i32>(net + STEP) - 1, 0));
+  }
+  store<i32>(net + BACKUP_VALID, 0);
+  resetState(net);
   return loss;
 }
 

@@ -57,16 +57,28 @@ export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m
   atomic.store<i32>(JOB + DONE, 0);
   // The atomic add publishes the job's fields to the workers that see the new generation.
   atomic.add<i32>(JOB + GENERATION, 1);
-  atomic.notify(JOB + GENERATION, threads - 1);
+  // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
+  // count a needed one could be left sleeping.
+  atomic.notify(JOB + GENERATION);
   share(0, threads);
   // The main thread of a page may not block, so it spins; its own share took about as long.
+  // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
   while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
   return true;
 }
 
-/** Runs on worker `index` (1 … THREADS_MAX − 1) forever: waits for a job, takes its share. */
-export function thread_loop(index: i32): void {
-  let seen = atomic.load<i32>(JOB + GENERATION);
+/** The job counter, which the pool hands each worker as it starts. */
+export function threads_generation(): i32 {
+  return atomic.load<i32>(JOB + GENERATION);
+}
+
+/**
+ * Runs on worker `index` (1 … THREADS_MAX − 1) forever: waits for a job, takes its share.
+ * `generation` is the job counter when the pool started it, so a job posted before this worker
+ * reached its first wait is still seen as new.
+ */
+export function thread_loop(index: i32, generation: i32): void {
+  let seen = generation;
   while (true) {
     atomic.wait<i32>(JOB + GENERATION, seen, -1);
     const generation = atomic.load<i32>(JOB + GENERATION);

@@ -286,8 +286,9 @@ export class Sequential implements TrainingModel {
     this.stopTraining = false;
     let staging = 0;
     // Everything fit() changes, so any failure (a callback that throws, say) can put it back.
-    const before = { weights: readF32(core.net_params(net), core.net_param_count(net)), state: this.getOptimizerState(), rate: this.rate };
+    let before: { weights: Float32Array; state: OptimizerState; rate: number } | undefined;
     try {
+      before = { weights: readF32(core.net_params(net), core.net_param_count(net)), state: this.getOptimizerState(), rate: this.rate };
       // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
       const valRows = validation ? validation[0].rows : 0;
       const floats = (X.rows + valRows) * (X.cols + Y.cols);
@@ -380,7 +381,7 @@ export class Sequential implements TrainingModel {
       return history;
     } catch (error) {
       // A divergence keeps the last finite weights, as documented; any other failure undoes the fit.
-      if (!(error instanceof DivergenceError) && !this.disposed) {
+      if (before && !(error instanceof DivergenceError) && !this.disposed) {
         writeF32(core.net_params(net), before.weights);
         core.net_weights_changed(net);
         this.setOptimizerState(before.state);

@@ -6,12 +6,14 @@ interface Start {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   index: number;
+  /** The job counter when the pool started this worker (see thread_loop). */
+  generation: number;
 }
 
 async function serve(start: Start, post: (message: unknown) => void): Promise<void> {
   const { exports } = await WebAssembly.instantiate(start.module, { env: { memory: start.memory } });
   post('ready');
-  (exports.thread_loop as (index: number) => void)(start.index);
+  (exports.thread_loop as (index: number, generation: number) => void)(start.index, start.generation);
 }
 
 if (typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined'

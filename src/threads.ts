@@ -13,19 +13,31 @@ export interface ThreadPool {
 interface Port {
   postMessage(message: unknown): void;
   once(listener: (message: unknown) => void, fail: (error: unknown) => void): void;
+  terminate(): void;
 }
 
-/** Starts count − 1 workers on `module` over `memory`; resolves once each is waiting for work. */
-export async function startThreads(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<ThreadPool> {
+/**
+ * Starts count − 1 workers on `module` over `memory`; resolves once each has instantiated it.
+ * `generation` is the core's job counter now (threads_generation()). If a worker cannot start,
+ * the ones that did are terminated and the promise rejects.
+ */
+export async function startThreads(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number, generation: number): Promise<ThreadPool> {
   // `../dist/` resolves to the same file from src/ (tests) and from dist/ (the package).
   const url = new URL('../dist/threads-worker.js', import.meta.url);
   const spawn = isNode() ? await nodeSpawner() : browserSpawner;
-  await Promise.all(Array.from({ length: count - 1 }, async (_, i) => {
-    const port = spawn(url);
-    const started = new Promise<void>((resolve, reject) => port.once(() => resolve(), reject));
-    port.postMessage({ module, memory, index: i + 1 });
-    await started;
-  }));
+  const ports: Port[] = [];
+  try {
+    await Promise.all(Array.from({ length: count - 1 }, async (_, i) => {
+      const port = spawn(url);
+      ports.push(port);
+      const started = new Promise<void>((resolve, reject) => port.once(() => resolve(), reject));
+      port.postMessage({ module, memory, index: i + 1, generation });
+      await started;
+    }));
+  } catch (error) {
+    for (const port of ports) port.terminate();
+    throw error;
+  }
   return { count };
 }
 
@@ -45,12 +57,15 @@ async function nodeSpawner(): Promise<(url: URL) => Port> {
   const name = 'node:worker_threads';
   const { Worker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
   return (url) => {
-    const worker = new Worker(url);
+    // The parent's flags, less --input-type, which a worker started from a file rejects.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    const worker = new Worker(url, { execArgv });
     // Workers park in Atomics.wait for good: they must not keep the process alive.
     worker.unref();
     return {
       postMessage: (message) => worker.postMessage(message),
       once: (listener, fail) => { worker.once('message', listener); worker.once('error', fail); },
+      terminate: () => void worker.terminate(),
     };
   };
 }
@@ -63,5 +78,6 @@ function browserSpawner(url: URL): Port {
       worker.addEventListener('message', (event) => listener(event.data), { once: true });
       worker.addEventListener('error', fail, { once: true });
     },
+    terminate: () => worker.terminate(),
   };
 }

@@ -69,6 +69,7 @@ export interface Core {
   net_free(net: number): void;
   threads_set(count: number): void;
   threads_count(): number;
+  threads_generation(): number;
 }
 
 let core: Core | undefined;
@@ -109,9 +110,8 @@ export function ready(options: ReadyOptions = {}): Promise<void> {
   if (core) return Promise.resolve();
   if (!loading) {
     const threads = chooseThreads(options.threads ?? 1);
-    const build = threads > 1 ? 'threads' : chooseBuild(options.build ?? 'auto');
-    loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, build)).then(
-      (exports) => { core = exports; loadedBuild = build; },
+    loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, chooseBuild(options.build ?? 'auto'))).then(
+      (loaded) => { core = loaded.exports; loadedBuild = loaded.build; },
       (err) => { loading = undefined; throw err; },
     );
   }
@@ -142,16 +142,24 @@ function chooseThreads(threads: unknown): number {
 }
 
 // Instantiates the threaded build over a new shared memory, then starts the workers.
-async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Core> {
+async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Loaded> {
   const bytes = await fetchBytes(source ?? new URL('../dist/neurite.threads.wasm', import.meta.url));
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
   // 4 MiB holds the static packing buffers of every thread; 65,536 pages is Wasm's 4 GiB.
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === 'thread_loop')) {
+    throw new ValueError('ready(): the wasm given is not the threaded build (dist/neurite.threads.wasm), which threads > 1 needs');
+  }
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as Core;
-  pool = await startThreads(module, memory, threads);
+  try {
+    pool = await startThreads(module, memory, threads, exports.threads_generation());
+  } catch {
+    // Workers that cannot start (a script the page's policy blocks, say) leave one thread.
+    return load(undefined, 'simd');
+  }
   exports.threads_set(threads);
-  return exports;
+  return { exports, build: 'threads' };
 }
 
 /** True once ready() has resolved. */
@@ -159,7 +167,7 @@ export function isReady(): boolean {
   return core !== undefined;
 }
 
-/** The build ready() loaded ('simd' or 'relaxed'), or undefined before it resolves. */
+/** The build ready() loaded ('simd', 'relaxed' or 'threads'), or undefined before it resolves. */
 export function wasmBuild(): WasmBuild | undefined {
   return loadedBuild;
 }
@@ -190,7 +198,12 @@ function chooseBuild(build: unknown): 'simd' | 'relaxed' {
   throw new ValueError(`ready(): build must be 'auto', 'simd' or 'relaxed', got ${JSON.stringify(build)}`);
 }
 
-async function load(source: WasmSource | undefined, build: WasmBuild): Promise<Core> {
+interface Loaded {
+  exports: Core;
+  build: WasmBuild;
+}
+
+async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): Promise<Loaded> {
   // `../dist/` resolves to the same file from src/ (tests) and from dist/ (the package).
   const url = build === 'relaxed'
     ? new URL('../dist/neurite.relaxed.wasm', import.meta.url)
@@ -200,8 +213,11 @@ async function load(source: WasmSource | undefined, build: WasmBuild): Promise<C
   // through @assemblyscript/loader, a bare import that a page's import map had to name and that a
   // module Worker, which import maps do not reach, could not resolve at all.)
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
+  if (WebAssembly.Module.imports(module).length > 0) {
+    throw new ValueError('ready(): the wasm given imports a shared memory: it is the threaded build, which needs threads > 1 (and SharedArrayBuffer)');
+  }
   const instance = await WebAssembly.instantiate(module, {});
-  return instance.exports as unknown as Core;
+  return { exports: instance.exports as unknown as Core, build };
 }
 
 async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {

@@ -57,3 +57,26 @@ it('training on 2 threads gives bitwise the weights of 1 thread', async () => {
   setThreads(2);
   expect(two).toEqual(one);
 });
+
+it('a pool of four threads used on two finishes its products (every worker is woken)', async () => {
+  const { execFile } = await import('node:child_process');
+  const script = `
+    const neurite = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+    const core = await import(${JSON.stringify(new URL('../dist/wasm.js', import.meta.url).href)});
+    await neurite.ready({ threads: 4 });
+    for (const threads of [2, 3, 1, 4, 2]) {
+      neurite.setThreads(threads);
+      const n = 256, [a, b, c] = [0, 1, 2].map(() => core.allocate(n * n * 4, 't'));
+      core.wasm().gemm_nn(c, a, b, n, n, n, false);
+    }
+    console.log('ok', neurite.threadCount());`;
+  const { writeFile, mkdtemp } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(await mkdtemp(join(tmpdir(), 'neurite-threads-')), 'pool.mjs');
+  await writeFile(file, script);
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [file], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  expect(output.trim()).toBe('ok 2');
+});

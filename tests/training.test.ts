@@ -207,6 +207,24 @@ describe('callbacks', () => {
 
 
 describe('divergence', () => {
+  it('rejected steps leave the optimizer usable: a sane rate trains on as from fresh moments', async () => {
+    const { DivergenceError } = await import('../src/index.js');
+    const x = [[0.5, -1], [1, 0.25], [-0.5, 0.75], [0.2, 0.1]], y = [[1], [0], [1], [0]];
+    const model = sequential({ inputShape: [2], seed: 4 });
+    model.add(layers.dense({ units: 1 }));
+    model.compile({ optimizer: optimizers.sgd({ learningRate: 1e36, momentum: 0.9 }), loss: 'mse' });
+    const start = model.computeLoss(x, y);
+    let rejected = 0;
+    for (let i = 0; i < 4; i++) {
+      try { model.trainOnBatch(x, y); } catch (e) { expect(e).toBeInstanceOf(DivergenceError); rejected++; }
+    }
+    expect(rejected).toBeGreaterThan(0);
+    model.learningRate = 1e-3;
+    for (let i = 0; i < 20; i++) model.trainOnBatch(x, y);
+    expect(model.computeLoss(x, y)).toBeLessThan(Math.max(start, model.computeLoss(x, y) + 1) * 1.01);
+    expect(model.getWeights().every((w) => w.every(Number.isFinite))).toBe(true);
+  });
+
   it('restores the weights of the last step whose loss was finite', async () => {
     const { DivergenceError } = await import('../src/index.js');
     const x = Array.from({ length: 16 }, (_, i) => [i, -i]), y = x.map(([a]) => [10 * a]);
