@@ -182,7 +182,17 @@ function packPanelA(packA: usize, a: usize, ars: i32, aps: i32, i0: i32, p0: i32
         dst += 16;
       }
     } else {
-      for (let p = 0; p < kc; p++) {
+      let p = 0;
+      if (rows == MR && aps == 1) {
+        // A stored row-major: 4 rows × 4 depths at a time, transposed in registers.
+        const row = a + ((<usize>(i0 + ir) * <usize>ars + <usize>p0) << 2), ld = <usize>ars << 2;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          transpose4(dst, v128.load(row + o), v128.load(row + ld + o), v128.load(row + 2 * ld + o), v128.load(row + 3 * ld + o), 16);
+          dst += 64;
+        }
+      }
+      for (; p < kc; p++) {
         for (let r = 0; r < MR; r++) {
           let v: f32 = 0;
           if (r < rows) v = load<f32>(a + ((<usize>(i0 + ir + r) * <usize>ars + <usize>(p0 + p) * <usize>aps) << 2));
@@ -192,6 +202,20 @@ function packPanelA(packA: usize, a: usize, ars: i32, aps: i32, i0: i32, p0: i32
       }
     }
   }
+}
+
+/**
+ * Stores the transpose of the 4×4 block with rows r0..r3 as four vectors `stride` bytes apart:
+ * vector i holds element i of every row.
+ */
+// @ts-ignore: decorator
+@inline function transpose4(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128, stride: usize): void {
+  const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7));
 }
 
 /** Packs depth [p0, p0+kc) × columns [j0, j0+nc) of B into 8-column strips, k-major, zero-padded. */
@@ -209,7 +233,19 @@ function packPanelB(packB: usize, b: usize, bps: i32, bjs: i32, p0: i32, j0: i32
         dst += 32;
       }
     } else {
-      for (let p = 0; p < kc; p++) {
+      let p = 0;
+      if (cols == NR && bps == 1) {
+        // Bᵀ stored row-major (the A·Bᵀ form): 8 columns × 4 depths, as two 4×4 transposes.
+        const col = b + ((<usize>(j0 + jr) * <usize>bjs + <usize>p0) << 2), ld = <usize>bjs << 2;
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          transpose4(dst, v128.load(col + o), v128.load(col + ld + o), v128.load(col + 2 * ld + o), v128.load(col + 3 * ld + o), 32);
+          const hi = col + 4 * ld + o;
+          transpose4(dst + 16, v128.load(hi), v128.load(hi + ld), v128.load(hi + 2 * ld), v128.load(hi + 3 * ld), 32);
+          dst += 128;
+        }
+      }
+      for (; p < kc; p++) {
         for (let q = 0; q < NR; q++) {
           let v: f32 = 0;
           if (q < cols) v = load<f32>(b + ((<usize>(p0 + p) * <usize>bps + <usize>(j0 + jr + q) * <usize>bjs) << 2));
