@@ -92,11 +92,11 @@ export function getLoss(value: unknown, where: string): Loss {
  * divergence. Outside it the loss has no meaning, and infinities of both signs would meet as NaN.
  * (Rows of categorical labels are not required to sum to 1: Keras and TF.js accept any weights.)
  */
-export function checkLabels(loss: Loss, y: Float32Array, cols: number, where: string): void {
+export function checkLabels(loss: Loss, y: Float32Array, cols: number, where: string, arg: string): void {
   if (loss.name !== 'binaryCrossentropy' && loss.name !== 'kullbackLeiblerDivergence' && loss.name !== 'categoricalCrossentropy') return;
   for (let i = 0; i < y.length; i++) {
     if (!(y[i] >= 0 && y[i] <= 1)) {
-      throw new ValueError(`${where}: ${loss.name} takes labels in [0, 1], got ${y[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      throw new ValueError(`${where} ${arg}: ${loss.name} takes labels in [0, 1], got ${y[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
     }
   }
 }

@@ -609,19 +609,26 @@ export class Sequential implements TrainingModel {
 
   // Labels as a matrix: class indices (one per row, integers in range) for a sparse loss.
   private labels(y: unknown, where: string, arg: string): Matrix {
+    const data = this.labelData(y, where, arg), cols = this.compiled!.labelCols;
+    return { data, rows: data.length / cols, cols };
+  }
+
+  // Labels as a flat Float32Array checked against the loss: class indices (integers in range) for
+  // a sparse loss, [0, 1] for the cross-entropies. A Float32Array passes with no allocation.
+  private labelData(y: unknown, where: string, arg: string): Float32Array {
     const { loss, labelCols } = this.compiled!;
-    const Y = toMatrix(y, labelCols, where, arg);
-    checkLabels(loss, Y.data, labelCols, `${where} ${arg}`);
+    const data = toFloat32(y, labelCols, where, arg);
+    checkLabels(loss, data, labelCols, where, arg);
     if (loss.sparse) {
       const classes = this.outputWidth();
-      for (let r = 0; r < Y.rows; r++) {
-        const c = Y.data[r];
+      for (let r = 0; r < data.length; r++) {
+        const c = data[r];
         if (!Number.isInteger(c) || c < 0 || c >= classes) {
           throw new ValueError(`${where} ${arg}: ${loss.name} takes class indices, integers in [0, ${classes - 1}], got ${c} at row ${r}`);
         }
       }
     }
-    return Y;
+    return data;
   }
 
   private checkUsable(what: string): void {
@@ -655,7 +662,7 @@ export class Sequential implements TrainingModel {
     const inputs = this.inputDim!;
     const X = toFloat32(x, inputs, what, 'x');
     const rows = X.length / inputs;
-    const Y = this.labels(y, what, 'y').data;
+    const Y = this.labelData(y, what, 'y');
     checkSameRows(rows, Y.length / this.compiled.labelCols, what);
     this.reserve(core, this.owned.net, rows, what);
     writeF32(this.inputPtr, X);
