@@ -1,6 +1,6 @@
 // neurite: train neural networks on the device, with a WebAssembly SIMD core.
 export { ready, isReady, wasmBuild, supportsRelaxedSimd, threadCount, setThreads, type ReadyOptions, type WasmSource, type WasmBuild } from './wasm.js';
-export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs, type Callbacks } from './model.js';
+export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
 export { layers, Dense, Dropout, type DenseConfig, type DropoutConfig, type Layer } from './layers.js';
 export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';
 export { losses, type Loss } from './losses.js';

@@ -32,9 +32,6 @@ export interface CompileConfig {
   metrics?: MetricIdentifier[] | MetricIdentifier;
 }
 
-/** @deprecated Use Callback. */
-export type Callbacks = Callback;
-
 export interface FitConfig {
   /** Passes over the training data (default 1). */
   epochs?: number;
