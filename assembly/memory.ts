@@ -90,3 +90,10 @@ export function free(ptr: usize): void {
 export function heap_top(): usize {
   return top;
 }
+
+/** Bytes that could still be handed out: memory up to Wasm's 4 GiB above the top, plus free blocks. */
+export function heap_available(): f64 {
+  let total: u64 = (<u64>65536 << 16) - <u64>top;
+  for (let block = freeList; block != 0; block = nextOf(block)) total += <u64>sizeOf(block);
+  return <f64>total;
+}

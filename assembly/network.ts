@@ -4,7 +4,9 @@
 //
 // Memory plan (llm.c style): one buffer holds every parameter, each layer's kernel and bias point
 // into it, in getWeights() order; gradients and the optimizer's state are parallel buffers of the
-// same layout; one more buffer holds the activations for `batchCap` rows.
+// same layout; one more buffer holds the activations for `batchCap` rows. Parameters and optimizer
+// state are double-buffered: an update writes the next ones beside the current ones, and they are
+// adopted only when every value is finite, so a failed step leaves the model exactly as it was.
 import { alloc, free } from "./memory";
 import { gemm_nn_bias, gemm_nt, gemm_tn } from "./gemm";
 import { activation_forward, activation_backward, bias_gradient, SIGMOID, SOFTMAX } from "./activations";
@@ -28,7 +30,7 @@ const LOGITS = 16; // how the loss reads the output: see net_set_loss
 const LABEL_COLS = 20;
 const METRIC_MASK = 24;
 const OPTIMIZER = 28;
-const STEP = 32;
+const NEXT_SLOTS = 32; // where the next update writes the optimizer state
 const N_PARAMS = 36;
 const LR = 40;
 const P1 = 44; // β1, ρ or momentum, by optimizer
@@ -47,9 +49,9 @@ const LABEL = 92;
 const ACTIVATIONS = 96;
 const TRAINING = 100; // 1 when the last forward pass dropped values (its masks are live)
 const DIVERGED = 104; // batch index at which net_train_batches met a non-finite loss, or -1
-const BACKUP = 108; // the parameters before the last update, to undo one that overflows
+const NEXT_PARAMS = 108; // where the next update writes the parameters
 const RNG = 112; // 16 bytes: the dropout stream
-const BACKUP_VALID = 128; // 1 when BACKUP holds the weights before the current ones' update
+const STEP = 128; // f64: updates applied, exact to 2^53 (an i32 would wrap after 2^31 steps)
 const TOTALS = 136; // METRIC_SLOTS f64 running metric totals
 const HEADER = TOTALS + METRIC_SLOTS * 8;
 
@@ -147,19 +149,26 @@ export function net_build(net: usize): bool {
   const layers = nLayers(net);
   let count: u64 = 0;
   for (let i = 0; i < layers; i++) count += <u64>kernelSize(layer(net, i)) + <u64>biasSize(layer(net, i));
-  if (count * 8 >= <u64>0xffff_0000) return false;
+  if (count * 12 >= <u64>0xffff_0000) return false;
   const params = alloc(<usize>count << 2);
   if (params == 0) return false;
   const grads = alloc(<usize>count << 2);
   if (grads == 0) { free(params); return false; }
-  const backup = alloc(<usize>count << 2);
-  if (backup == 0) { free(grads); free(params); return false; }
-  store<usize>(net + BACKUP, backup);
+  const next = alloc(<usize>count << 2);
+  if (next == 0) { free(grads); free(params); return false; }
+  store<usize>(net + NEXT_PARAMS, next);
   store<i32>(net + N_PARAMS, <i32>count);
   store<usize>(net + PARAMS, params);
   store<usize>(net + GRADS, grads);
+  pointLayers(net);
+  return true;
+}
+
+// Points each layer's kernel and bias (and their gradients) into the flat buffers, in getWeights() order.
+function pointLayers(net: usize): void {
+  const params = load<usize>(net + PARAMS), grads = load<usize>(net + GRADS);
   let offset: usize = 0;
-  for (let i = 0; i < layers; i++) {
+  for (let i = 0; i < nLayers(net); i++) {
     const l = layer(net, i);
     // Layers without a kernel or bias keep null pointers: the kernels skip a null bias.
     const kernel = kernelSize(l), bias = biasSize(l);
@@ -170,7 +179,6 @@ export function net_build(net: usize): bool {
     store<usize>(l + DB, bias ? grads + (offset << 2) : 0);
     offset += bias;
   }
-  return true;
 }
 
 export function net_params(net: usize): usize { return load<usize>(net + PARAMS); }
@@ -179,10 +187,8 @@ export function net_param_count(net: usize): i32 { return load<i32>(net + N_PARA
 /** The optimizer's state: net_slot_count() buffers of net_param_count() floats, back to back. */
 export function net_slots(net: usize): usize { return load<usize>(net + SLOTS); }
 export function net_slot_count(net: usize): i32 { return load<i32>(net + N_SLOTS); }
-export function net_step(net: usize): i32 { return load<i32>(net + STEP); }
-/** The weights were set from outside (setWeights, a load): the backup no longer precedes them. */
-export function net_weights_changed(net: usize): void { store<i32>(net + BACKUP_VALID, 0); }
-export function net_set_step(net: usize, step: i32): void { store<i32>(net + STEP, step); }
+export function net_step(net: usize): f64 { return load<f64>(net + STEP); }
+export function net_set_step(net: usize, step: f64): void { store<f64>(net + STEP, step); }
 /** The dropout stream's 16-byte state, for rng_seed. */
 export function net_rng(net: usize): usize { return net + RNG; }
 
@@ -204,27 +210,28 @@ export function net_set_loss(net: usize, loss: i32, param: f32, fromLogits: bool
   store<i32>(net + METRIC_MASK, metricMask);
 }
 
-/** Picks the optimizer and allocates its state (zeroed); restarts the step count. */
-export function net_set_optimizer(net: usize, optimizer: i32, lr: f32, p1: f32, p2: f32, epsilon: f32, p3: f32, flags: i32, clipNorm: f32, clipValue: f32): bool {
-  let slots = 0;
-  if (optimizer == SGD) slots = p1 > 0 ? 1 : 0;
-  else if (optimizer == ADAGRAD) slots = 1;
-  else if (optimizer == RMSPROP) slots = flags & CENTERED ? 3 : 2;
-  else if (optimizer == ADAM || optimizer == ADAMW) slots = flags & AMSGRAD ? 3 : 2;
-  else slots = 2;
+/**
+ * Picks the optimizer and allocates its `slots` state buffers (zeroed; src/optimizers.ts counts
+ * them per rule), double-buffered; restarts the step count.
+ */
+export function net_set_optimizer(net: usize, optimizer: i32, slots: i32, lr: f32, p1: f32, p2: f32, epsilon: f32, p3: f32, flags: i32, clipNorm: f32, clipValue: f32): bool {
   const n = <usize>load<i32>(net + N_PARAMS);
   // The new state is taken before the old is given back, so a failure leaves the old one whole.
-  let state: usize = 0;
+  let state: usize = 0, next: usize = 0;
   if (slots > 0) {
-    if (<u64>slots * <u64>n * 4 >= <u64>0xffff_0000) return false;
+    if (<u64>slots * <u64>n * 8 >= <u64>0xffff_0000) return false;
     state = alloc(<usize>slots * n << 2);
     if (state == 0) return false;
+    next = alloc(<usize>slots * n << 2);
+    if (next == 0) { free(state); return false; }
   }
   free(load<usize>(net + SLOTS));
+  free(load<usize>(net + NEXT_SLOTS));
   store<usize>(net + SLOTS, state);
+  store<usize>(net + NEXT_SLOTS, next);
   store<i32>(net + N_SLOTS, slots);
   store<i32>(net + OPTIMIZER, optimizer);
-  store<i32>(net + STEP, 0);
+  store<f64>(net + STEP, 0);
   store<f32>(net + LR, lr);
   store<f32>(net + P1, p1);
   store<f32>(net + P2, p2);
@@ -388,42 +395,58 @@ export function net_backward(net: usize, x: usize, rows: i32): void {
   }
 }
 
-/** One optimizer step over every parameter (after clipping the gradients). */
-export function net_update(net: usize): void {
-  const t = load<i32>(net + STEP) + 1;
-  store<i32>(net + STEP, t);
+/**
+ * One optimizer step over every parameter (after clipping the gradients), written to the next
+ * buffers. Returns false, adopting nothing, when a new parameter or state value is not finite
+ * (an update that overflows float32); otherwise the next buffers become the current ones.
+ */
+export function net_update(net: usize): bool {
+  const t = load<f64>(net + STEP) + 1;
   const params = load<usize>(net + PARAMS), grads = load<usize>(net + GRADS);
+  const out = load<usize>(net + NEXT_PARAMS);
   const n = load<i32>(net + N_PARAMS);
   clip_gradients(grads, n, load<f32>(net + CLIP_NORM), load<f32>(net + CLIP_VALUE));
   const lr = load<f32>(net + LR), p1 = load<f32>(net + P1), p2 = load<f32>(net + P2);
   const eps = load<f32>(net + EPS), p3 = load<f32>(net + P3), flags = load<i32>(net + FLAGS);
-  const s0 = load<usize>(net + SLOTS), size = <usize>n << 2;
-  const s1 = s0 + size, s2 = s1 + size;
+  const size = <usize>n << 2;
+  const s0 = load<usize>(net + SLOTS), s1 = s0 + size, s2 = s1 + size;
+  const o0 = load<usize>(net + NEXT_SLOTS), o1 = o0 + size, o2 = o1 + size;
+  const amsgrad = (flags & AMSGRAD) != 0;
   switch (load<i32>(net + OPTIMIZER)) {
     case ADAMW:
-      weight_decay(params, n, lr, p3);
-      adam_update(params, grads, s0, s1, flags & AMSGRAD ? s2 : 0, n, lr, p1, p2, eps, t);
+      // Decay into the output buffer, then Adam reads it there.
+      weight_decay(out, params, n, lr, p3);
+      adam_update(out, o0, o1, amsgrad ? o2 : 0, out, s0, s1, amsgrad ? s2 : 0, grads, n, lr, p1, p2, eps, t);
       break;
     case ADAM:
-      adam_update(params, grads, s0, s1, flags & AMSGRAD ? s2 : 0, n, lr, p1, p2, eps, t);
+      adam_update(out, o0, o1, amsgrad ? o2 : 0, params, s0, s1, amsgrad ? s2 : 0, grads, n, lr, p1, p2, eps, t);
       break;
     case RMSPROP:
-      rmsprop_update(params, grads, s0, s1, s2, n, lr, p1, p2, eps, (flags & CENTERED) != 0);
+      rmsprop_update(out, o0, o1, o2, params, s0, s1, s2, grads, n, lr, p1, p2, eps, (flags & CENTERED) != 0);
       break;
     case ADAGRAD:
-      adagrad_update(params, grads, s0, n, lr, eps);
+      adagrad_update(out, o0, params, s0, grads, n, lr, eps);
       break;
     case ADADELTA:
-      adadelta_update(params, grads, s0, s1, n, lr, p1, eps);
+      adadelta_update(out, o0, o1, params, s0, s1, grads, n, lr, p1, eps);
       break;
     case ADAMAX:
       // TF.js's adamax decays the rate with the step count: lr / (1 + decay·(t−1)).
-      adamax_update(params, grads, s0, s1, n, lr / (1 + p3 * <f32>(t - 1)), p1, p2, eps, t);
+      adamax_update(out, o0, o1, params, s0, s1, grads, n, lr / (1 + p3 * <f32>(t - 1)), p1, p2, eps, t);
       break;
     default:
-      if (p1 > 0) momentum_update(params, grads, s0, n, lr, p1, (flags & NESTEROV) != 0);
-      else sgd_update(params, grads, n, lr);
+      if (p1 > 0) momentum_update(out, o0, params, s0, grads, n, lr, p1, (flags & NESTEROV) != 0);
+      else sgd_update(out, params, grads, n, lr);
   }
+  // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
+  if (!all_finite(out, n) || !all_finite(o0, load<i32>(net + N_SLOTS) * n)) return false;
+  store<usize>(net + PARAMS, out);
+  store<usize>(net + NEXT_PARAMS, params);
+  store<usize>(net + SLOTS, o0);
+  store<usize>(net + NEXT_SLOTS, s0);
+  store<f64>(net + STEP, t);
+  pointLayers(net);
+  return true;
 }
 
 // memory.copy has a fixed cost that dominates rows of a few floats.
@@ -439,7 +462,7 @@ export function net_update(net: usize): void {
 /**
  * One training step on `rows` ≤ batchCap rows. With `indices` ≠ 0 the rows are gathered from the
  * data set at `x`, `y` (indices[0..rows) are row numbers); otherwise x and y are the batch.
- * Returns the batch loss (before the update).
+ * Returns the batch loss (before the update), or NaN when the step was not applied.
  */
 export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, rows: i32): f64 {
   if (indices != 0) {
@@ -453,38 +476,18 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
     x = xs;
     y = ys;
   }
+  // A failed step leaves the model as it was: the dropout stream too is put back.
+  const stream = v128.load(net + RNG);
   net_forward(net, x, rows, true);
   const loss = net_loss(net, y, rows, true);
-  const params = load<usize>(net + PARAMS), n = load<i32>(net + N_PARAMS);
-  const bytes = <usize>n << 2;
   // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
-  // finite (or beyond float32) means the last update went too far: it is undone.
-  if (!isFinite(loss) || loss > <f64>F32.MAX_VALUE) return diverged(net, NaN);
-  net_backward(net, x, rows);
-  if (!all_finite(load<usize>(net + GRADS), n)) return diverged(net, NaN);
-  memory.copy(load<usize>(net + BACKUP), params, bytes);
-  net_update(net);
-  // An update can overflow float32 from finite gradients (a huge learning rate): it is undone too.
-  if (!all_finite(params, n)) {
-    store<i32>(net + BACKUP_VALID, 1);
-    return diverged(net, NaN);
+  // finite (or beyond float32), or an update that overflows, is not applied.
+  if (isFinite(loss) && loss <= <f64>F32.MAX_VALUE) {
+    net_backward(net, x, rows);
+    if (all_finite(load<usize>(net + GRADS), load<i32>(net + N_PARAMS)) && net_update(net)) return loss;
   }
-  store<i32>(net + BACKUP_VALID, 1);
-  return loss;
-}
-
-/**
- * Undoes the last update (the weights come back from BACKUP, the step count goes back by one) and
- * restarts the optimizer's moments, which that update had already pushed off course.
- */
-function diverged(net: usize, loss: f64): f64 {
-  if (load<i32>(net + BACKUP_VALID)) {
-    memory.copy(load<usize>(net + PARAMS), load<usize>(net + BACKUP), <usize>load<i32>(net + N_PARAMS) << 2);
-    store<i32>(net + STEP, max(load<i32>(net + STEP) - 1, 0));
-  }
-  store<i32>(net + BACKUP_VALID, 0);
-  resetState(net);
-  return loss;
+  v128.store(net + RNG, stream);
+  return NaN;
 }
 
 /**
@@ -518,8 +521,9 @@ export function net_diverged_batch(net: usize): i32 {
 export function net_free(net: usize): void {
   free(load<usize>(net + PARAMS));
   free(load<usize>(net + GRADS));
-  free(load<usize>(net + BACKUP));
+  free(load<usize>(net + NEXT_PARAMS));
   free(load<usize>(net + SLOTS));
+  free(load<usize>(net + NEXT_SLOTS));
   free(load<usize>(net + ACTIVATIONS));
   free(net);
 }

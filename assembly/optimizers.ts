@@ -11,17 +11,21 @@ export const ADADELTA = 4;
 export const ADAMAX = 5;
 export const ADAMW = 6;
 
+// Every rule writes the new parameters and state to separate output buffers (outputs first, then
+// inputs), so the network can check an update before adopting it and keep the old values whole if
+// it overflows. Passing the same buffer as input and output updates in place.
+
 /** Plain gradient descent: θ ← θ − lr·g. */
-export function sgd_update(params: usize, grads: usize, n: i32, lr: f32): void {
+export function sgd_update(paramsOut: usize, params: usize, grads: usize, n: i32, lr: f32): void {
   const vlr = f32x4.splat(lr);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(vlr, v128.load(grads + o))));
+    v128.store(paramsOut + o, f32x4.sub(v128.load(params + o), f32x4.mul(vlr, v128.load(grads + o))));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(params + o, load<f32>(params + o) - lr * load<f32>(grads + o));
+    store<f32>(paramsOut + o, load<f32>(params + o) - lr * load<f32>(grads + o));
   }
 }
 
@@ -29,13 +33,13 @@ export function sgd_update(params: usize, grads: usize, n: i32, lr: f32): void {
  * SGD with momentum (TF.js's momentum optimizer, equal to Keras's SGD(momentum) for a fixed rate):
  *   v ← momentum·v + g;   θ ← θ − lr·v,   or with Nesterov θ ← θ − lr·(g + momentum·v).
  */
-export function momentum_update(params: usize, grads: usize, velocity: usize, n: i32, lr: f32, momentum: f32, nesterov: bool): void {
+export function momentum_update(paramsOut: usize, velocityOut: usize, params: usize, velocity: usize, grads: usize, n: i32, lr: f32, momentum: f32, nesterov: bool): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const v = momentum * load<f32>(velocity + o) + g;
-    store<f32>(velocity + o, v);
-    store<f32>(params + o, load<f32>(params + o) - lr * (nesterov ? g + momentum * v : v));
+    store<f32>(velocityOut + o, v);
+    store<f32>(paramsOut + o, load<f32>(params + o) - lr * (nesterov ? g + momentum * v : v));
   }
 }
 
@@ -44,32 +48,36 @@ export function momentum_update(params: usize, grads: usize, velocity: usize, n:
  * variance is ms − mg²; mom ← momentum·mom + lr·g / √(variance + ε); θ ← θ − mom.
  * ε sits inside the square root (Keras adds it outside).
  */
-export function rmsprop_update(params: usize, grads: usize, ms: usize, mom: usize, mg: usize, n: i32, lr: f32, rho: f32, momentum: f32, epsilon: f32, centered: bool): void {
+export function rmsprop_update(
+  paramsOut: usize, msOut: usize, momOut: usize, mgOut: usize,
+  params: usize, ms: usize, mom: usize, mg: usize, grads: usize,
+  n: i32, lr: f32, rho: f32, momentum: f32, epsilon: f32, centered: bool,
+): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const s = rho * load<f32>(ms + o) + (1 - rho) * g * g;
-    store<f32>(ms + o, s);
+    store<f32>(msOut + o, s);
     let variance = s;
     if (centered) {
       const mean = rho * load<f32>(mg + o) + (1 - rho) * g;
-      store<f32>(mg + o, mean);
+      store<f32>(mgOut + o, mean);
       variance = s - mean * mean;
     }
     const step = momentum * load<f32>(mom + o) + lr * g / Mathf.sqrt(variance + epsilon);
-    store<f32>(mom + o, step);
-    store<f32>(params + o, load<f32>(params + o) - step);
+    store<f32>(momOut + o, step);
+    store<f32>(paramsOut + o, load<f32>(params + o) - step);
   }
 }
 
 /** Adagrad as TF.js: acc ← acc + g²; θ ← θ − lr·g / √(acc + ε) (ε inside the root). */
-export function adagrad_update(params: usize, grads: usize, acc: usize, n: i32, lr: f32, epsilon: f32): void {
+export function adagrad_update(paramsOut: usize, accOut: usize, params: usize, acc: usize, grads: usize, n: i32, lr: f32, epsilon: f32): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const a = load<f32>(acc + o) + g * g;
-    store<f32>(acc + o, a);
-    store<f32>(params + o, load<f32>(params + o) - lr * g / Mathf.sqrt(a + epsilon));
+    store<f32>(accOut + o, a);
+    store<f32>(paramsOut + o, load<f32>(params + o) - lr * g / Mathf.sqrt(a + epsilon));
   }
 }
 
@@ -77,26 +85,35 @@ export function adagrad_update(params: usize, grads: usize, acc: usize, n: i32, 
  * Adadelta as TF.js, which divides by the gradient accumulator from before this step:
  *   u ← √(accU + ε) / √(accG + ε) · g;  accG ← ρ·accG + (1−ρ)·g²;  accU ← ρ·accU + (1−ρ)·u²;  θ ← θ − lr·u.
  */
-export function adadelta_update(params: usize, grads: usize, accGrad: usize, accUpdate: usize, n: i32, lr: f32, rho: f32, epsilon: f32): void {
+export function adadelta_update(
+  paramsOut: usize, accGradOut: usize, accUpdateOut: usize,
+  params: usize, accGrad: usize, accUpdate: usize, grads: usize,
+  n: i32, lr: f32, rho: f32, epsilon: f32,
+): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const ag = load<f32>(accGrad + o), au = load<f32>(accUpdate + o);
     const u = Mathf.sqrt(au + epsilon) / Mathf.sqrt(ag + epsilon) * g;
-    store<f32>(accGrad + o, rho * ag + (1 - rho) * g * g);
-    store<f32>(accUpdate + o, rho * au + (1 - rho) * u * u);
-    store<f32>(params + o, load<f32>(params + o) - lr * u);
+    store<f32>(accGradOut + o, rho * ag + (1 - rho) * g * g);
+    store<f32>(accUpdateOut + o, rho * au + (1 - rho) * u * u);
+    store<f32>(paramsOut + o, load<f32>(params + o) - lr * u);
   }
 }
 
 /**
- * Adam (Kingma & Ba) as TensorFlow.js applies it, for step t = 1, 2, ...:
+ * Adam (Kingma & Ba) as TensorFlow.js applies it, for step t = 1, 2, ... (a float64: exact far
+ * beyond 2^31 steps, where an i32 count would wrap and zero the bias corrections):
  *   m ← β1·m + (1−β1)·g          first moment (mean of gradients)
  *   v ← β2·v + (1−β2)·g²         second moment (uncentred variance)
  *   θ ← θ − lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε)
  * With `vmax` ≠ 0 (AMSGrad, from Keras: TF.js has none) the running maximum of v replaces v.
  */
-export function adam_update(params: usize, grads: usize, m: usize, v: usize, vmax: usize, n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: i32): void {
+export function adam_update(
+  paramsOut: usize, mOut: usize, vOut: usize, vmaxOut: usize,
+  params: usize, m: usize, v: usize, vmax: usize, grads: usize,
+  n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: f64,
+): void {
   const c1 = <f32>(1 - Math.pow(beta1, t)), c2 = <f32>(1 - Math.pow(beta2, t));
   if (vmax != 0) {
     for (let i = 0; i < n; i++) {
@@ -105,10 +122,10 @@ export function adam_update(params: usize, grads: usize, m: usize, v: usize, vma
       const mi = beta1 * load<f32>(m + o) + (1 - beta1) * g;
       const vi = beta2 * load<f32>(v + o) + (1 - beta2) * g * g;
       const vm = max(load<f32>(vmax + o), vi);
-      store<f32>(m + o, mi);
-      store<f32>(v + o, vi);
-      store<f32>(vmax + o, vm);
-      store<f32>(params + o, load<f32>(params + o) - lr * ((mi / c1) / (Mathf.sqrt(vm / c2) + epsilon)));
+      store<f32>(mOut + o, mi);
+      store<f32>(vOut + o, vi);
+      store<f32>(vmaxOut + o, vm);
+      store<f32>(paramsOut + o, load<f32>(params + o) - lr * ((mi / c1) / (Mathf.sqrt(vm / c2) + epsilon)));
     }
     return;
   }
@@ -122,44 +139,48 @@ export function adam_update(params: usize, grads: usize, m: usize, v: usize, vma
     const g = v128.load(grads + o);
     const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, g));
     const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(g, g)));
-    v128.store(m + o, mi);
-    v128.store(v + o, vi);
+    v128.store(mOut + o, mi);
+    v128.store(vOut + o, vi);
     const step = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps));
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(vlr, step)));
+    v128.store(paramsOut + o, f32x4.sub(v128.load(params + o), f32x4.mul(vlr, step)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const mi = beta1 * load<f32>(m + o) + (1 - beta1) * g;
     const vi = beta2 * load<f32>(v + o) + (1 - beta2) * g * g;
-    store<f32>(m + o, mi);
-    store<f32>(v + o, vi);
-    store<f32>(params + o, load<f32>(params + o) - lr * ((mi / c1) / (Mathf.sqrt(vi / c2) + epsilon)));
+    store<f32>(mOut + o, mi);
+    store<f32>(vOut + o, vi);
+    store<f32>(paramsOut + o, load<f32>(params + o) - lr * ((mi / c1) / (Mathf.sqrt(vi / c2) + epsilon)));
   }
 }
 
 /**
  * Adamax as TF.js: m ← β1·m + (1−β1)·g;  u ← max(β2·u, |g|);  θ ← θ − lr/(1−β1ᵗ) · m/(u + ε).
  */
-export function adamax_update(params: usize, grads: usize, m: usize, u: usize, n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: i32): void {
+export function adamax_update(
+  paramsOut: usize, mOut: usize, uOut: usize,
+  params: usize, m: usize, u: usize, grads: usize,
+  n: i32, lr: f32, beta1: f32, beta2: f32, epsilon: f32, t: f64,
+): void {
   const rate = lr / <f32>(1 - Math.pow(beta1, t));
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const g = load<f32>(grads + o);
     const mi = beta1 * load<f32>(m + o) + (1 - beta1) * g;
     const ui = max(beta2 * load<f32>(u + o), Mathf.abs(g));
-    store<f32>(m + o, mi);
-    store<f32>(u + o, ui);
-    store<f32>(params + o, load<f32>(params + o) - rate * mi / (ui + epsilon));
+    store<f32>(mOut + o, mi);
+    store<f32>(uOut + o, ui);
+    store<f32>(paramsOut + o, load<f32>(params + o) - rate * mi / (ui + epsilon));
   }
 }
 
 /** Decoupled weight decay (AdamW, from Keras): θ ← θ − lr·decay·θ, before the Adam step. */
-export function weight_decay(params: usize, n: i32, lr: f32, decay: f32): void {
+export function weight_decay(paramsOut: usize, params: usize, n: i32, lr: f32, decay: f32): void {
   const factor: f32 = 1 - lr * decay;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(params + o, load<f32>(params + o) * factor);
+    store<f32>(paramsOut + o, load<f32>(params + o) * factor);
   }
 }
 

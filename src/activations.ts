@@ -1,6 +1,6 @@
 // Activation functions: the non-linearity a neuron applies to its weighted sum, a = f(z).
 // Identifiers are TensorFlow.js's; each maps to a kernel id in assembly/activations.ts.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 
 export type ActivationIdentifier =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'relu6' | 'leakyRelu' | 'elu' | 'selu'
@@ -45,10 +45,7 @@ export const activations = {
 };
 
 function checkAlpha(alpha: number, name: string): number {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new ValueError(`activations.${name}(): alpha must be a finite number, got ${describe(alpha)}`);
-  }
-  return alpha;
+  return checkFloat32(alpha, {}, `activations.${name}()`, 'alpha');
 }
 
 /** Resolves a name or an Activation object; `where` names the argument for error messages. */

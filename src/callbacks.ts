@@ -1,7 +1,7 @@
 // Callbacks: code that runs at points of fit(), to watch training or steer it. Plain objects with
 // any of the hooks work; earlyStopping and reduceLROnPlateau are the two Keras built-ins that
 // steer, with Keras's names and defaults.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 
 export type Logs = Record<string, number>;
 
@@ -50,7 +50,7 @@ class Monitor {
     this.key = config.monitor ?? 'val_loss';
     if (typeof this.key !== 'string') throw new ValueError(`${where}: monitor must be a log name, got ${describe(this.key)}`);
     const minDelta = config.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new ValueError(`${where}: minDelta must be a non-negative number, got ${describe(minDelta)}`);
+    if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) throw new ValueError(`${where}: minDelta must be a non-negative finite number, got ${describe(minDelta)}`);
     this.minDelta = minDelta;
     const mode = config.mode ?? 'auto';
     if (!['auto', 'min', 'max'].includes(mode)) throw new ValueError(`${where}: mode must be auto, min or max, got ${describe(mode)}`);
@@ -94,6 +94,10 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
   checkKeys(config, ['monitor', 'minDelta', 'mode', 'patience', 'baseline', 'restoreBestWeights'], where);
   const patience = count(config.patience ?? 0, where, 'patience');
   const restore = config.restoreBestWeights ?? false;
+  if (typeof restore !== 'boolean') throw new ValueError(`${where}: restoreBestWeights must be a boolean, got ${describe(restore)}`);
+  if (config.baseline !== undefined && (typeof config.baseline !== 'number' || !Number.isFinite(config.baseline))) {
+    throw new ValueError(`${where}: baseline must be a finite number, got ${describe(config.baseline)}`);
+  }
   let model: TrainingModel;
   let monitor = new Monitor(config, where); // built here too, so a bad config fails at once
   let wait = 0, bestWeights: Float32Array[] | undefined;
@@ -138,8 +142,9 @@ export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callbac
   if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) throw new ValueError(`${where}: factor must be in (0, 1), got ${describe(factor)}`);
   const patience = count(config.patience ?? 10, where, 'patience');
   const cooldown = count(config.cooldown ?? 0, where, 'cooldown');
-  const minLr = config.minLr ?? 0;
-  if (typeof minLr !== 'number' || !(minLr >= 0)) throw new ValueError(`${where}: minLr must be a non-negative number, got ${describe(minLr)}`);
+  // The rate never goes below the smallest positive normal float32: past it, it would underflow to
+  // 0 in the core, which no optimizer can train with. A rate at its floor stays there.
+  const minLr = Math.max(checkFloat32(config.minLr ?? 0, { min: 0 }, where, 'minLr'), MIN_NORMAL_FLOAT32);
   let model: TrainingModel;
   let monitor = new Monitor({ minDelta: 1e-4, ...config }, where), wait = 0, coolingDown = 0;
   return {
@@ -156,13 +161,15 @@ export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callbac
       if (monitor.improves(value)) {
         wait = 0;
       } else if (coolingDown === 0 && ++wait >= patience) {
-        model.learningRate = Math.max(model.learningRate * factor, minLr);
+        if (model.learningRate > minLr) model.learningRate = Math.max(model.learningRate * factor, minLr);
         coolingDown = cooldown;
         wait = 0;
       }
     },
   };
 }
+
+const MIN_NORMAL_FLOAT32 = 2 ** -126;
 
 function count(value: unknown, where: string, key: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {

@@ -16,21 +16,42 @@ export function toMatrix(value: unknown, cols: number, where: string, arg: strin
   return { data, rows: data.length / cols, cols };
 }
 
+// The engine's own getters, which a subclass or an own property cannot override: user arrays are
+// measured with these, never through their `length`, which may lie.
+const typedArrayPrototype = Object.getPrototypeOf(Float32Array.prototype) as object;
+const intrinsicLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'length')!.get!;
+const intrinsicTag = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)!.get!;
+const intrinsicBuffer = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get!;
+const intrinsicByteOffset = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'byteOffset')!.get!;
+
+/** True for a real Float32Array (or subclass), judged without running any of its code. */
+export function isFloat32Array(value: unknown): value is Float32Array {
+  return ArrayBuffer.isView(value) && intrinsicTag.call(value) === 'Float32Array';
+}
+
+/** The element count of a typed array as the engine knows it. */
+export function lengthOf(view: ArrayBufferView): number {
+  return intrinsicLength.call(view) as number;
+}
+
+/** A plain Float32Array over `count` values of `view` from index `from`, made without its own methods. */
+export function float32Range(view: Float32Array, from: number, count: number): Float32Array {
+  return new Float32Array(intrinsicBuffer.call(view) as ArrayBufferLike, (intrinsicByteOffset.call(view) as number) + from * 4, count);
+}
+
 /**
- * Checks `value` against a row width and returns it as a flat Float32Array: the same array, with
- * no copy and no allocation, when it already is one. Errors call it `${where} ${arg}`, e.g.
- * "fit() x" (built only when there is an error, so the check allocates nothing).
+ * Checks `value`'s shape against a row width and returns it as a flat Float32Array. A Float32Array
+ * is returned as it is, with no copy and no allocation: its values are checked by checkFinite on
+ * the copy in Wasm memory, after it is taken, so nothing can change them in between. Arrays are
+ * copied here, each value read once and checked as it is copied. Errors call the data
+ * `${where} ${arg}`, e.g. "fit() x" (built only when there is an error).
  */
 export function toFloat32(value: unknown, cols: number, where: string, arg: string): Float32Array {
-  if (value instanceof Float32Array) {
-    if (value.length === 0) throw new ValueError(`${where} ${arg}: expected at least one row, got an empty Float32Array`);
-    if (value.length % cols !== 0) {
-      throw new ShapeError(`${where} ${arg}: expected a flat Float32Array whose length is a multiple of the row width ${cols}, got length ${value.length}`);
-    }
-    for (let i = 0; i < value.length; i++) {
-      if (!Number.isFinite(value[i])) {
-        throw new ValueError(`${where} ${arg}: expected finite numbers, got ${value[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
-      }
+  if (isFloat32Array(value)) {
+    const length = lengthOf(value);
+    if (length === 0) throw new ValueError(`${where} ${arg}: expected at least one row, got an empty Float32Array`);
+    if (length % cols !== 0) {
+      throw new ShapeError(`${where} ${arg}: expected a flat Float32Array whose length is a multiple of the row width ${cols}, got length ${length}`);
     }
     return value;
   }
@@ -38,27 +59,49 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   if (!Array.isArray(value)) {
     throw new ValueError(`${name}: expected number[][] or a flat Float32Array, got ${describe(value)}`);
   }
-  if (value.length === 0) throw new ValueError(`${name}: expected at least one row, got an empty array`);
+  // Read once: a Proxy or getter may answer differently the next time.
   const rows = value.length;
+  if (rows === 0) throw new ValueError(`${name}: expected at least one row, got an empty array`);
+  if (!Number.isSafeInteger(rows) || rows * cols > MAX_ELEMENTS) {
+    throw new ValueError(`${name}: ${rows} rows of ${cols} values exceed the ${MAX_ELEMENTS} float32 values WebAssembly's memory can hold`);
+  }
   const data = new Float32Array(rows * cols);
   // A plain number[] is accepted as one column, the way Keras takes 1-D labels for one unit.
-  if (cols === 1 && typeof value[0] === 'number') {
-    for (let r = 0; r < rows; r++) data[r] = finite(value[r], name, `[${r}]`);
+  const first = value[0];
+  if (cols === 1 && typeof first === 'number') {
+    data[0] = finite(first, name, '[0]');
+    for (let r = 1; r < rows; r++) data[r] = finite(value[r], name, `[${r}]`);
     return data;
   }
   for (let r = 0; r < rows; r++) {
-    const row = value[r];
+    const row = r === 0 ? first : value[r];
     if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
       throw new ShapeError(`${name}: expected each row to be an array of ${cols} numbers, got ${describe(row)} at row ${r}`);
     }
     const cells = row as ArrayLike<unknown>;
-    if (cells.length !== cols) {
-      throw new ShapeError(`${name}: expected rows of width ${cols}, got width ${cells.length} at row ${r}`);
+    const width = ArrayBuffer.isView(row) ? lengthOf(row) : cells.length;
+    if (width !== cols) {
+      throw new ShapeError(`${name}: expected rows of width ${cols}, got width ${describe(width)} at row ${r}`);
     }
     for (let c = 0; c < cols; c++) data[r * cols + c] = finite(cells[c], name, `[${r}][${c}]`);
   }
   return data;
 }
+
+/**
+ * Throws unless the `n` floats of `data` from `start` are finite (`data` is usually the copy in Wasm
+ * memory, `cols` the row width for the message). Loops over indices: it allocates nothing.
+ */
+export function checkFinite(data: Float32Array, start: number, n: number, cols: number, where: string, arg: string): void {
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(data[start + i])) {
+      throw new ValueError(`${where} ${arg}: expected finite numbers, got ${data[start + i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+    }
+  }
+}
+
+/** The most float32 values one Wasm memory can hold (4 GiB). */
+export const MAX_ELEMENTS = 2 ** 30;
 
 /** The largest float32; beyond it a number becomes Infinity once stored in Wasm memory. */
 export const FLOAT32_MAX = 3.4028234663852886e38;

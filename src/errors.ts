@@ -27,16 +27,55 @@ export class DivergenceError extends NeuriteError {
   }
 }
 
-/** Describes a value for an error message: short, and never the whole of a large array. */
+/** Describes a value for an error message: short, never the whole of a large array, and never failing. */
 export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
-  if (typeof value === 'function') return 'a function';
-  return `an object (${Object.prototype.toString.call(value)})`;
+  try {
+    if (value === undefined) return 'undefined';
+    if (value === null) return 'null';
+    if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'symbol') return 'a symbol';
+    if (typeof value === 'function') return 'a function';
+    // Typed arrays by the engine's own tag and length: a subclass may lie through its getters.
+    if (ArrayBuffer.isView(value)) {
+      const tag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!.call(value) as string | undefined;
+      return tag ? `a ${tag} of length ${Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get!.call(value)}` : 'a DataView';
+    }
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    return `an object (${Object.prototype.toString.call(value)})`;
+  } catch {
+    // A Proxy or a getter that throws while being described.
+    return 'a value that cannot be inspected';
+  }
+}
+
+/** Bounds for checkFloat32: `above`/`below` exclude the bound, `min`/`max` include it. */
+export interface Float32Range {
+  min?: number;
+  max?: number;
+  above?: number;
+  below?: number;
+}
+
+/**
+ * Checks a numeric option as the core will hold it, in float32, and returns it: 1e39 would become
+ * Infinity there, 1e-50 zero and 0.99999999999 one, so the float32 value must meet the bounds.
+ */
+export function checkFloat32(value: unknown, range: Float32Range, where: string, key: string): number {
+  const f = typeof value === 'number' ? Math.fround(value) : NaN;
+  const { min, max, above, below } = range;
+  if (Number.isFinite(f) && (min === undefined || f >= min) && (max === undefined || f <= max) && (above === undefined || f > above) && (below === undefined || f < below)) {
+    return value as number;
+  }
+  const expected = above === 0 && below === undefined && max === undefined ? 'a positive finite number'
+    : min === 0 && below === undefined && max === undefined ? 'a non-negative finite number'
+    : min !== undefined && below !== undefined && above === undefined ? `in [${min}, ${below})`
+    : `a finite number${[
+      above !== undefined ? ` > ${above}` : min !== undefined ? ` ≥ ${min}` : '',
+      below !== undefined ? ` < ${below}` : max !== undefined ? ` ≤ ${max}` : '',
+    ].filter(Boolean).join(' and')}`;
+  const stored = typeof value === 'number' && f !== value ? `, which is ${f} as the float32 the core uses` : '';
+  throw new ValueError(`${where}: ${key} must be ${expected}, got ${describe(value)}${stored}`);
 }
 
 /** Rejects configuration keys not in `allowed`, so a typo is an error rather than ignored. */

@@ -1,7 +1,7 @@
 // gradientCheck: the chain rule, visible. It compares the gradients backpropagation computes (in
 // the Wasm core, float32) with central finite differences of an independent float64 forward
 // pass (src/reference.ts), tensor by tensor.
-import { toFloat32 } from './data.js';
+import { lengthOf, toFloat32 } from './data.js';
 import { StateError, ValueError, checkKeys, describe } from './errors.js';
 import { Dense } from './layers.js';
 import type { Sequential } from './model.js';
@@ -34,7 +34,7 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
   const inputs = model.inputShape[0];
   const xs = toFloat32(x, inputs, 'gradientCheck()', 'x');
   const ys = toFloat32(y, loss.sparse ? 1 : model.outputShape[0], 'gradientCheck()', 'y');
-  const rows = xs.length / inputs;
+  const rows = lengthOf(xs) / inputs;
   const layers: ReferenceLayer[] = model.layers.map((layer) => layer instanceof Dense
     ? {
       kind: 'dense', units: layer.units, activation: layer.activation, useBias: layer.useBias,

@@ -2,7 +2,7 @@
 // layer gets the same gradient and they never differ), so kernels start from zero-mean random
 // values whose variance is chosen from the layer's fan-in and fan-out. Formulas and names are
 // TensorFlow.js's; random draws come from the seeded generator in assembly/rng.ts.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 import { allocate, heapF32, readF32, wasm } from './wasm.js';
 
 export type InitializerIdentifier =
@@ -42,15 +42,19 @@ function initializer(name: InitializerIdentifier, config: Record<string, unknown
     name,
     config: Object.freeze({ ...config }),
     apply(shape: readonly number[], seed?: number): Float32Array {
-      const n = shape.reduce((a, b) => a * b, 1);
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ValueError(`${name}.apply(): shape must be positive integers, got ${JSON.stringify(shape)}`);
+      // Copied once: a Proxy or getter must not change the shape between its check and its use.
+      const dims = Array.isArray(shape) && shape.length <= 8 ? Array.from(shape) : undefined;
+      if (!dims || !dims.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ValueError(`${name}.apply(): shape must be an array of at most 8 positive integers, got ${describe(shape)}`);
       }
+      if (seed !== undefined) checkSeed(seed, `${name}.apply()`);
+      const n = dims.reduce((a, b) => a * b, 1);
       const core = wasm(`${name}.apply()`);
-      const state = allocate(16 + n * 4, `initializing a tensor of shape [${shape.join(', ')}]`);
+      // allocate() checks the size as a float64 before the core sees it as 32 bits.
+      const state = allocate(16 + n * 4, `initializing a tensor of shape [${dims.join(', ')}]`);
       try {
         core.rng_seed(state, ownSeed ?? seed ?? randomSeed());
-        sample(state + 16, n, state, shape);
+        sample(state + 16, n, state, dims);
         return readF32(state + 16, n);
       } finally {
         core.free(state);
@@ -70,11 +74,9 @@ export function checkSeed(seed: unknown, where: string): number {
   return seed;
 }
 
+// Values are drawn or filled in float32: the bounds apply to the float32 value.
 function checkNumber(value: unknown, where: string, what: string, positive = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
-    throw new ValueError(`${where}: ${what} must be a ${positive ? 'positive' : 'finite'} number, got ${describe(value)}`);
-  }
-  return value;
+  return checkFloat32(value, positive ? { above: 0 } : {}, where, what);
 }
 
 
@@ -191,7 +193,10 @@ export const initializers = {
           for (let k = 0; k < length; k++) dot += u[k] * v[k];
           for (let k = 0; k < length; k++) v[k] -= dot * u[k];
         }
-        const norm = Math.hypot(...v);
+        // A loop, not Math.hypot(...v): spreading a long vector overflows the call stack.
+        let sum = 0;
+        for (let k = 0; k < length; k++) sum += v[k] * v[k];
+        const norm = Math.sqrt(sum);
         for (let k = 0; k < length; k++) v[k] /= norm;
       }
       const heap = heapF32(), start = out >>> 2;

@@ -2,7 +2,7 @@
 //   z_j = Σ_i x_i·w_ij + b_j,   a_j = activation(z_j)
 // Its kernel w is [inputs × units] (row-major, as in Keras/TF.js) and its bias b is [units].
 import { getActivation, type Activation, type ActivationIdentifier } from './activations.js';
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 import { checkSeed, getInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 
@@ -27,6 +27,9 @@ export interface DenseConfig {
   name?: string;
 }
 
+/** The widest layer or input: sizes reach the core as 32-bit integers (and 2^30 floats fill its 4 GiB). */
+export const MAX_WIDTH = 2 ** 30;
+
 const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'inputShape', 'inputDim', 'name'];
 
 export class Dense {
@@ -45,8 +48,9 @@ export class Dense {
   constructor(config: DenseConfig) {
     const where = 'layers.dense()';
     checkKeys(config, DENSE_KEYS, where);
-    if (!Number.isInteger(config.units) || config.units <= 0) {
-      throw new ValueError(`${where}: units must be a positive integer, got ${describe(config.units)}`);
+    // Sizes reach the core as 32-bit integers: anything larger is refused here, not wrapped there.
+    if (!Number.isInteger(config.units) || config.units <= 0 || config.units > MAX_WIDTH) {
+      throw new ValueError(`${where}: units must be a positive integer (at most ${MAX_WIDTH}), got ${describe(config.units)}`);
     }
     this.units = config.units;
     this.activation = getActivation(config.activation, `${where} activation`);
@@ -59,7 +63,7 @@ export class Dense {
     this.kernelRegularizer = getRegularizer(config.kernelRegularizer, `${where} kernelRegularizer`);
     this.biasRegularizer = getRegularizer(config.biasRegularizer, `${where} biasRegularizer`);
     this.inputDim = inputWidth(config.inputShape, config.inputDim, where);
-    this.name = config.name;
+    this.name = layerName(config.name, where);
   }
 
   /** Parameters of this layer given its input width. */
@@ -68,16 +72,24 @@ export class Dense {
   }
 }
 
+/** A layer's name as given: a non-empty string, or undefined for one chosen by the model. */
+function layerName(name: unknown, where: string): string | undefined {
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 256)) {
+    throw new ValueError(`${where}: name must be a non-empty string of at most 256 characters, got ${describe(name)}`);
+  }
+  return name;
+}
+
 /** Reads an input width from inputShape ([n]) or inputDim (n); undefined if neither is given. */
 export function inputWidth(inputShape: unknown, inputDim: unknown, where: string): number | undefined {
   if (inputShape !== undefined) {
-    if (!Array.isArray(inputShape) || inputShape.length !== 1 || !Number.isInteger(inputShape[0]) || inputShape[0] <= 0) {
-      throw new ValueError(`${where}: inputShape must be [n] with n a positive integer (dense networks take flat rows), got ${JSON.stringify(inputShape)}`);
+    if (!Array.isArray(inputShape) || inputShape.length !== 1 || !Number.isInteger(inputShape[0]) || inputShape[0] <= 0 || inputShape[0] > MAX_WIDTH) {
+      throw new ValueError(`${where}: inputShape must be [n] with n a positive integer (dense networks take flat rows), got ${describe(inputShape)}`);
     }
     return inputShape[0];
   }
   if (inputDim !== undefined) {
-    if (!Number.isInteger(inputDim) || (inputDim as number) <= 0) {
+    if (!Number.isInteger(inputDim) || (inputDim as number) <= 0 || (inputDim as number) > MAX_WIDTH) {
       throw new ValueError(`${where}: inputDim must be a positive integer, got ${describe(inputDim)}`);
     }
     return inputDim as number;
@@ -109,13 +121,10 @@ export class Dropout {
   constructor(config: DropoutConfig) {
     const where = 'layers.dropout()';
     checkKeys(config, ['rate', 'seed', 'inputShape', 'inputDim', 'name'], where);
-    if (typeof config.rate !== 'number' || !(config.rate >= 0 && config.rate < 1)) {
-      throw new ValueError(`${where}: rate must be a number in [0, 1), got ${describe(config.rate)}`);
-    }
-    this.rate = config.rate;
+    this.rate = checkFloat32(config.rate, { min: 0, below: 1 }, where, 'rate');
     this.seed = config.seed === undefined ? undefined : checkSeed(config.seed, where);
     this.inputDim = inputWidth(config.inputShape, config.inputDim, where);
-    this.name = config.name;
+    this.name = layerName(config.name, where);
   }
 
   countParams(): number {

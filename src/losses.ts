@@ -1,7 +1,7 @@
 // Losses: how far predictions are from labels, as one number to minimize; training follows its
 // gradient. Identifiers are TensorFlow.js's (Keras spellings accepted); the value is the mean
 // over the batch of each example's loss, as in Keras. The arithmetic is in assembly/losses.ts.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 
 export type LossIdentifier =
   | 'meanSquaredError' | 'meanAbsoluteError' | 'huber' | 'logcosh' | 'binaryCrossentropy'
@@ -50,10 +50,7 @@ function crossentropy(name: LossIdentifier, config: CrossentropyConfig, smoothin
   checkKeys(config, smoothing ? ['fromLogits', 'labelSmoothing'] : ['fromLogits'], where);
   const fromLogits = config.fromLogits ?? false;
   if (typeof fromLogits !== 'boolean') throw new ValueError(`${where}: fromLogits must be a boolean, got ${describe(fromLogits)}`);
-  const labelSmoothing = config.labelSmoothing ?? 0;
-  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
-    throw new ValueError(`${where}: labelSmoothing must be in [0, 1), got ${describe(labelSmoothing)}`);
-  }
+  const labelSmoothing = checkFloat32(config.labelSmoothing ?? 0, { min: 0, below: 1 }, where, 'labelSmoothing');
   return make(name, labelSmoothing, fromLogits);
 }
 
@@ -65,10 +62,7 @@ export const losses = {
   /** Quadratic within ±delta, linear beyond (default delta 1). */
   huber: (config: { delta?: number } = {}) => {
     checkKeys(config, ['delta'], 'losses.huber()');
-    const delta = config.delta ?? 1;
-    if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
-      throw new ValueError(`losses.huber(): delta must be a positive number, got ${describe(delta)}`);
-    }
+    const delta = checkFloat32(config.delta ?? 1, { above: 0 }, 'losses.huber()', 'delta');
     return make('huber', delta);
   },
 };
@@ -92,11 +86,12 @@ export function getLoss(value: unknown, where: string): Loss {
  * divergence. Outside it the loss has no meaning, and infinities of both signs would meet as NaN.
  * (Rows of categorical labels are not required to sum to 1: Keras and TF.js accept any weights.)
  */
-export function checkLabels(loss: Loss, y: Float32Array, cols: number, where: string, arg: string): void {
+export function checkLabels(loss: Loss, y: Float32Array, start: number, n: number, cols: number, where: string, arg: string): void {
   if (loss.name !== 'binaryCrossentropy' && loss.name !== 'kullbackLeiblerDivergence' && loss.name !== 'categoricalCrossentropy') return;
-  for (let i = 0; i < y.length; i++) {
-    if (!(y[i] >= 0 && y[i] <= 1)) {
-      throw new ValueError(`${where} ${arg}: ${loss.name} takes labels in [0, 1], got ${y[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+  for (let i = 0; i < n; i++) {
+    const v = y[start + i];
+    if (!(v >= 0 && v <= 1)) {
+      throw new ValueError(`${where} ${arg}: ${loss.name} takes labels in [0, 1], got ${v} at row ${Math.floor(i / cols)}, column ${i % cols}`);
     }
   }
 }

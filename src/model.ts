@@ -3,15 +3,15 @@
 // from the output back to the input (assembly/network.ts runs it, one Wasm call per training
 // step). This file holds the API around it: building, compiling, fitting, predicting.
 import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { FLOAT32_MAX, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
-import { DivergenceError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
-import { checkSeed, randomSeed } from './initializers.js';
+import { checkFinite, checkSameRows, isFloat32Array, lengthOf, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkFloat32, checkKeys, describe } from './errors.js';
+import { checkSeed, randomSeed, type Initializer } from './initializers.js';
 import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
 import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
-import { isSchedule } from './schedules.js';
-import { allocate, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
+import { isSchedule, type LearningRateSchedule } from './schedules.js';
+import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
 import { saveModel, type ModelArtifacts, type OptimizerState, type SaveOptions, type SaveTarget } from './serialization.js';
 
 export type { Logs } from './callbacks.js';
@@ -104,6 +104,8 @@ export class Sequential implements TrainingModel {
   private disposed = false;
   private fitting = false;
   private stagedRows = 0;
+  // True while the initializers draw the first weights (they must not call back into the model).
+  private initializing = false;
   private rate = 0;
   // The activation buffers' row capacity and the batch staging buffers, cached from the core
   // (they change only when net_reserve grows them) so a training step makes one Wasm call.
@@ -196,13 +198,17 @@ export class Sequential implements TrainingModel {
     }
     if (this.stack[this.stack.length - 1] instanceof Dropout) throw new StateError('compile(): the last layer must be a dense layer, not dropout');
     const core = this.core('compile()');
-    const net = this.build();
     const k = optimizer.kernel;
     const lr = this.learningRateAt(optimizer, 0);
-    if (!core.net_set_optimizer(net, k.id, lr, k.p1, k.p2, k.epsilon, k.p3, k.flags, k.clipNorm, k.clipValue)) {
-      throw new ValueError(`compile(): the ${optimizer.name} optimizer's state for ${this.countParams()} parameters does not fit in Wasm memory`);
-    }
-    core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
+    // Everything it needs is counted before anything is allocated or drawn.
+    this.checkMemory(k.slots, 'compile()');
+    this.building(() => {
+      const net = this.build();
+      if (!core.net_set_optimizer(net, k.id, k.slots, lr, k.p1, k.p2, k.epsilon, k.p3, k.flags, k.clipNorm, k.clipValue)) {
+        throw new ValueError(`compile(): the ${optimizer.name} optimizer's state for ${this.countParams()} parameters does not fit in Wasm memory`);
+      }
+      core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
+    });
     this.rate = lr;
     this.compiled = { loss, metrics, optimizer, labelCols };
   }
@@ -233,11 +239,7 @@ export class Sequential implements TrainingModel {
     if (isSchedule(this.compiled.optimizer.learningRate)) {
       throw new StateError(`learningRate: the optimizer follows the ${this.compiled.optimizer.learningRate.name} schedule; it cannot be set by hand`);
     }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new ValueError(`learningRate: expected a positive finite number, got ${describe(value)}`);
-    }
-    this.rate = value;
-    core.net_set_learning_rate(this.owned.net, value);
+    this.setRate(core, this.owned.net, checkFloat32(value, { above: 0 }, 'learningRate', 'the rate'));
   }
 
   /**
@@ -291,15 +293,16 @@ export class Sequential implements TrainingModel {
       const floats = (X.rows + valRows) * (X.cols + Y.cols);
       staging = allocate(floats * 4 + train * 4, `fit() staging ${X.rows} rows`);
       this.reserve(core, net, Math.min(batchSize, Math.max(train, valRows)), 'fit()');
+      // Each array is copied once and the copy in Wasm is what gets checked.
       const xPtr = staging, yPtr = xPtr + X.rows * X.cols * 4;
-      writeF32(xPtr, X.data);
-      writeF32(yPtr, Y.data);
+      this.stageMatrix(xPtr, X, 'fit()', 'x');
+      this.stageMatrix(yPtr, Y, 'fit()', 'y', true);
       let vxPtr = xPtr + train * X.cols * 4, vyPtr = yPtr + train * Y.cols * 4;
       if (validation) {
         vxPtr = yPtr + Y.rows * Y.cols * 4;
         vyPtr = vxPtr + valRows * X.cols * 4;
-        writeF32(vxPtr, validation[0].data);
-        writeF32(vyPtr, validation[1].data);
+        this.stageMatrix(vxPtr, validation[0], 'fit()', 'validationData x');
+        this.stageMatrix(vyPtr, validation[1], 'fit()', 'validationData y', true);
       }
       const valCount = validation ? valRows : X.rows - train;
       const order = staging + floats * 4;
@@ -334,14 +337,14 @@ export class Sequential implements TrainingModel {
           const rows = Math.min(batchSize, train - batch * batchSize);
           if (perBatch) {
             for (const cb of callbacks) await cb.onBatchBegin?.(batch, { batch, size: rows });
-            if (schedule) this.setRate(core, net, schedule.at(step));
+            if (schedule) this.setRate(core, net, scheduledRate(schedule, step));
           }
           const started = now();
           const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
           const diverged = core.net_diverged_batch(net);
           if (diverged >= 0) {
             throw new DivergenceError(
-              `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss or its gradient is ${loss}; training stopped before that batch's update, so the weights are the last that gave a finite loss (try a smaller learning rate)`,
+              `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
               epoch, diverged, loss);
           }
           if (now() - started < YIELD_MS / 4) chunk *= 2;
@@ -377,10 +380,9 @@ export class Sequential implements TrainingModel {
       for (const cb of callbacks) await cb.onTrainEnd?.({});
       return history;
     } catch (error) {
-      // A divergence keeps the last finite weights, as documented; any other failure undoes the fit.
-      if (before && !(error instanceof DivergenceError) && !this.disposed) {
+      // Any failure, divergence included, undoes the fit: the weights before it are known to be sane.
+      if (before && !this.disposed) {
         writeF32(core.net_params(net), before.weights);
-        core.net_weights_changed(net);
         this.setOptimizerState(before.state);
         this.setRate(core, net, before.rate);
       }
@@ -394,21 +396,25 @@ export class Sequential implements TrainingModel {
   /** Outputs for every row of x: a Float32Array of rows × units of the last layer, row-major. */
   predict(x: Data, config: { batchSize?: number } = {}): Float32Array {
     const core = this.core('predict()');
-    const net = this.build();
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
     const X = toMatrix(x, this.inputShape[0], 'predict()', 'x');
     const units = this.outputWidth();
-    this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
-    const out = new Float32Array(X.rows * units);
-    for (let start = 0; start < X.rows; start += batchSize) {
-      const rows = Math.min(batchSize, X.rows - start);
-      writeF32(this.inputPtr, X.data.subarray(start * X.cols, (start + rows) * X.cols));
-      core.net_forward(net, this.inputPtr, rows, false);
-      const output = core.net_output(net) >>> 2;
-      out.set(heapF32().subarray(output, output + rows * units), start * units);
-    }
-    return out;
+    if (X.rows * units > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${units} outputs exceed the 4 GiB a result can hold`);
+    return this.building(() => {
+      const net = this.build();
+      this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
+      const out = new Float32Array(X.rows * units);
+      for (let start = 0; start < X.rows; start += batchSize) {
+        const rows = Math.min(batchSize, X.rows - start);
+        writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
+        checkFinite(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, 'predict()', `x (from row ${start})`);
+        core.net_forward(net, this.inputPtr, rows, false);
+        const output = core.net_output(net) >>> 2;
+        out.set(heapF32().subarray(output, output + rows * units), start * units);
+      }
+      return out;
+    });
   }
 
   /** Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with). */
@@ -421,12 +427,13 @@ export class Sequential implements TrainingModel {
     const X = toMatrix(x, this.inputShape[0], 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
-    const staging = allocate((X.data.length + Y.data.length) * 4, `evaluate() staging ${X.rows} rows`);
+    const xBytes = X.rows * X.cols * 4;
+    const staging = allocate(xBytes + Y.rows * Y.cols * 4, `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
-      writeF32(staging, X.data);
-      writeF32(staging + X.data.length * 4, Y.data);
-      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + X.data.length * 4, X.rows, batchSize) };
+      this.stageMatrix(staging, X, 'evaluate()', 'x');
+      this.stageMatrix(staging + xBytes, Y, 'evaluate()', 'y', true);
+      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + xBytes, X.rows, batchSize) };
       return Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
     } finally {
       core.free(staging);
@@ -440,10 +447,10 @@ export class Sequential implements TrainingModel {
   trainOnBatch(x: Data, y: Data): number {
     const core = this.stageBatch(x, y, 'trainOnBatch()');
     const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
-    if (typeof rate !== 'number') this.setRate(core, net, rate.at(core.net_step(net)));
+    if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
     const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
     if (!Number.isFinite(loss)) {
-      throw new DivergenceError(`trainOnBatch(): training diverged: the loss or its gradient is ${loss}; the step was not applied, so the weights are the last that gave a finite loss (try a smaller learning rate)`, -1, -1, loss);
+      throw new DivergenceError(`trainOnBatch(): training diverged: the loss, its gradient or the update is not finite; the step was not applied and the model is as it was before this call (try a smaller learning rate)`, -1, -1, loss);
     }
     return loss;
   }
@@ -476,34 +483,33 @@ export class Sequential implements TrainingModel {
   /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
   getWeights(): Float32Array[] {
     const core = this.core('getWeights()');
-    const net = this.build();
+    const net = this.building(() => this.build());
     const all = readF32(core.net_params(net), core.net_param_count(net));
     return this.shapes().map(({ offset, size }) => all.slice(offset, offset + size));
   }
 
-  /** Replaces every weight tensor (same order and sizes as getWeights()); all are checked before any is written. */
+  /**
+   * Replaces every weight tensor (same order and sizes as getWeights()). Each tensor is copied once
+   * and the copies are checked before any is written; an unbuilt model is built with them directly,
+   * without running its initializers.
+   */
   setWeights(weights: ArrayLike<number>[]): void {
-    const core = this.core('setWeights()');
-    const net = this.build();
+    this.checkUsable('setWeights()');
     const shapes = this.shapes();
-    if (!Array.isArray(weights) || weights.length !== shapes.length) {
+    if (!Array.isArray(weights)) {
       throw new ShapeError(`setWeights(): expected an array of ${shapes.length} tensors (${shapes.map((s) => s.label).join(', ')}), got ${describe(weights)}`);
     }
-    shapes.forEach(({ label, size }, i) => {
-      const w = weights[i];
-      if (!Array.isArray(w) && !(w instanceof Float32Array || w instanceof Float64Array)) {
-        throw new ValueError(`setWeights(): tensor ${i} (${label}) must be a Float32Array, Float64Array or number[], got ${describe(w)}`);
-      }
-      if (w.length !== size) throw new ShapeError(`setWeights(): tensor ${i} (${label}) must have ${size} values, got ${w.length}`);
-      for (let j = 0; j < size; j++) {
-        if (typeof w[j] !== 'number' || !(Math.abs(w[j]) <= FLOAT32_MAX)) {
-          throw new ValueError(`setWeights(): tensor ${i} (${label}) must hold finite float32 numbers, got ${describe(w[j])} at index ${j}`);
-        }
-      }
-    });
-    const params = core.net_params(net);
-    shapes.forEach(({ offset }, i) => writeF32(params + offset * 4, weights[i]));
-    core.net_weights_changed(net);
+    const count = weights.length;
+    if (count !== shapes.length) {
+      throw new ShapeError(`setWeights(): expected an array of ${shapes.length} tensors (${shapes.map((s) => s.label).join(', ')}), got ${describe(count)} tensors`);
+    }
+    const tensors = shapes.map(({ label, size }, i) => copyTensor(weights[i], size, `setWeights(): tensor ${i} (${label})`));
+    if (!this.owned.net) {
+      this.building(() => this.build(tensors));
+      return;
+    }
+    const params = wasm().net_params(this.owned.net);
+    shapes.forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
   }
 
   /** A table of layers, output shapes and parameter counts, as Keras prints it. */
@@ -526,6 +532,7 @@ export class Sequential implements TrainingModel {
   /** Frees the model's Wasm memory. Any later call on the model throws a StateError. */
   dispose(): void {
     if (this.disposed) return;
+    if (this.initializing) throw new StateError('dispose(): the model is being built; an initializer cannot dispose of it');
     if (this.fitting) throw new StateError('dispose(): this model is fitting; set stopTraining and await fit() first');
     this.disposed = true;
     registry.unregister(this);
@@ -540,7 +547,7 @@ export class Sequential implements TrainingModel {
    * Writes the model to `target` (a directory in Node, `localstorage://name`, `indexeddb://name`,
    * `downloads://name`) and returns what was written; with no target, only returns it, in memory.
    */
-  save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
+  async save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
     this.checkUsable('save()');
     return saveModel(this, target, options);
   }
@@ -566,12 +573,13 @@ export class Sequential implements TrainingModel {
     const size = core.net_slot_count(net) * core.net_param_count(net);
     if (state.slots.length !== size) throw new ShapeError(`setOptimizerState(): expected ${size} slot values, got ${state.slots.length}`);
     if (state.rng.length !== 8) throw new ShapeError(`setOptimizerState(): expected 8 random-state words, got ${state.rng.length}`);
+    if (!Number.isSafeInteger(state.step) || state.step < 0) throw new ValueError(`setOptimizerState(): the step must be an integer in [0, 2^53), got ${describe(state.step)}`);
     writeF32(core.net_slots(net), state.slots);
     core.net_set_step(net, state.step);
     new Uint32Array(core.memory.buffer, this.owned.rng, 4).set(state.rng.subarray(0, 4));
     new Uint32Array(core.memory.buffer, core.net_rng(net), 4).set(state.rng.subarray(4));
     const schedule = this.compiled!.optimizer.learningRate;
-    if (isSchedule(schedule)) this.setRate(core, net, schedule.at(state.step));
+    if (isSchedule(schedule)) this.setRate(core, net, scheduledRate(schedule, state.step));
   }
 
   // Where each tensor sits in the flat parameter buffer (kernel then bias, layer by layer).
@@ -604,28 +612,37 @@ export class Sequential implements TrainingModel {
     return this.widthInto(this.stack.length);
   }
 
-  // Labels as a matrix: class indices (one per row, integers in range) for a sparse loss.
+  // Labels as a matrix of the loss's label width; their values are checked once staged in Wasm.
   private labels(y: unknown, where: string, arg: string): Matrix {
-    const data = this.labelData(y, where, arg), cols = this.compiled!.labelCols;
-    return { data, rows: data.length / cols, cols };
+    return toMatrix(y, this.compiled!.labelCols, where, arg);
   }
 
-  // Labels as a flat Float32Array checked against the loss: class indices (integers in range) for
-  // a sparse loss, [0, 1] for the cross-entropies. A Float32Array passes with no allocation.
-  private labelData(y: unknown, where: string, arg: string): Float32Array {
-    const { loss, labelCols } = this.compiled!;
-    const data = toFloat32(y, labelCols, where, arg);
-    checkLabels(loss, data, labelCols, where, arg);
+  /**
+   * Copies `count` values of `data` (rows of `cols`) into Wasm memory at ptr, then checks the copy
+   * there, so no getter or second reader can change what was checked: finite values, and for labels
+   * what the loss takes (class indices in range for a sparse loss, [0, 1] for the cross-entropies).
+   * Allocates nothing.
+   */
+  private stage(ptr: number, data: Float32Array, count: number, cols: number, where: string, arg: string, labels = false): void {
+    writeF32(ptr, data, 0, count);
+    const heap = heapF32(), start = ptr >>> 2;
+    checkFinite(heap, start, count, cols, where, arg);
+    if (!labels) return;
+    const { loss } = this.compiled!;
+    checkLabels(loss, heap, start, count, cols, where, arg);
     if (loss.sparse) {
       const classes = this.outputWidth();
-      for (let r = 0; r < data.length; r++) {
-        const c = data[r];
+      for (let r = 0; r < count; r++) {
+        const c = heap[start + r];
         if (!Number.isInteger(c) || c < 0 || c >= classes) {
           throw new ValueError(`${where} ${arg}: ${loss.name} takes class indices, integers in [0, ${classes - 1}], got ${c} at row ${r}`);
         }
       }
     }
-    return data;
+  }
+
+  private stageMatrix(ptr: number, m: Matrix, where: string, arg: string, labels = false): void {
+    this.stage(ptr, m.data, m.rows * m.cols, m.cols, where, arg, labels);
   }
 
   private checkUsable(what: string): void {
@@ -656,20 +673,22 @@ export class Sequential implements TrainingModel {
     const core = this.core(what);
     if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
-    const inputs = this.inputDim!;
+    const inputs = this.inputDim!, labelCols = this.compiled.labelCols;
+    // Flat arrays, not matrices: a Float32Array batch is staged with no allocation at all.
     const X = toFloat32(x, inputs, what, 'x');
-    const rows = X.length / inputs;
-    const Y = this.labelData(y, what, 'y');
-    checkSameRows(rows, Y.length / this.compiled.labelCols, what);
+    const Y = toFloat32(y, labelCols, what, 'y');
+    const rows = lengthOf(X) / inputs, labelRows = lengthOf(Y) / labelCols;
+    checkSameRows(rows, labelRows, what);
+    if (rows > MAX_BATCH) throw new ValueError(`${what}: ${rows} rows are more than one batch can hold (${MAX_BATCH})`);
     this.reserve(core, this.owned.net, rows, what);
-    writeF32(this.inputPtr, X);
-    writeF32(this.labelPtr, Y);
+    this.stage(this.inputPtr, X, rows * inputs, inputs, what, 'x');
+    this.stage(this.labelPtr, Y, rows * labelCols, labelCols, what, 'y', true);
     this.stagedRows = rows;
     return core;
   }
 
   private learningRateAt(optimizer: Optimizer, step: number): number {
-    return isSchedule(optimizer.learningRate) ? optimizer.learningRate.at(step) : optimizer.learningRate;
+    return isSchedule(optimizer.learningRate) ? scheduledRate(optimizer.learningRate, step) : optimizer.learningRate;
   }
 
   private setRate(core: Core, net: number, lr: number): void {
@@ -687,31 +706,61 @@ export class Sequential implements TrainingModel {
     return logs;
   }
 
-  /** Allocates the network in Wasm and draws the initial weights, once. */
-  private build(): number {
+  /**
+   * Runs `fn`; if it fails after building the model in this call, the model goes back to unbuilt,
+   * so a failed predict(), setWeights() or compile() leaves the model exactly as it was.
+   */
+  private building<T>(fn: () => T): T {
+    const built = this.owned.net !== 0;
+    try {
+      return fn();
+    } catch (error) {
+      if (!built && this.owned.net) {
+        registry.unregister(this);
+        release(this.owned);
+        this.batchCap = this.inputPtr = this.labelPtr = 0;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Wasm memory the model needs beyond what it holds: parameters, gradients and the next
+   * parameters (double-buffered updates) if unbuilt, plus the initializers' largest draw, plus
+   * `slots` optimizer buffers, double-buffered too. Checked before anything is allocated.
+   */
+  private checkMemory(slots: number, what: string): void {
+    const shapes = this.shapes();
+    const params = shapes.reduce((sum, s) => sum + s.size, 0);
+    const largest = shapes.reduce((most, s) => Math.max(most, s.size), 0);
+    const need = (this.owned.net ? 0 : (3 * params + largest) * 4) + 2 * slots * params * 4;
+    const left = availableBytes();
+    if (need > left) {
+      throw new ValueError(`${what}: the model's ${params} parameters need ${formatBytes(need)} of Wasm memory (weights, gradients${slots ? ` and ${slots} optimizer state buffer${slots > 1 ? 's' : ''}` : ''}), but only ${formatBytes(left)} of WebAssembly's 4 GiB are left`);
+    }
+  }
+
+  /**
+   * Allocates the network in Wasm, once, with `initial` weights (from setWeights or a load) or
+   * else weights drawn by the layers' initializers.
+   */
+  private build(initial?: Float32Array[]): number {
     if (this.owned.net) return this.owned.net;
     const core = this.core('build');
+    // An initializer that calls back into its own model would build it twice over.
+    if (this.initializing) throw new StateError('the model is being built: an initializer cannot use the model it initializes');
     if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
+    this.checkMemory(0, 'building the model');
     const count = this.countParams();
-    if (count * 8 > 2 ** 32) throw new ValueError(`the model has ${count} parameters; with their gradients they exceed WebAssembly's 4 GiB`);
-    // Initial weights first: an initializer that throws (identity on a non-square kernel, say)
-    // leaves nothing half-built. Each tensor gets its own stream from the model seed, unless its
-    // initializer has a seed.
-    const tensors: Float32Array[] = [];
-    const draw = (init: { name: string; apply(shape: number[], seed: number): Float32Array }, shape: number[], seed: number, label: string) => {
-      const t = init.apply(shape, seed);
-      const size = shape.reduce((a, b) => a * b, 1);
-      // Custom initializers are welcome, but what they return is checked like setWeights input.
-      if (!(t instanceof Float32Array) || t.length !== size || !t.every(Number.isFinite)) {
-        throw new ValueError(`initializer ${JSON.stringify(init.name)} for ${label} must return a Float32Array of ${size} finite values, got ${describe(t)}`);
+    let tensors = initial;
+    if (!tensors) {
+      this.initializing = true;
+      try {
+        tensors = this.drawInitialWeights();
+      } finally {
+        this.initializing = false;
       }
-      tensors.push(t);
-    };
-    this.stack.forEach((layer, i) => {
-      if (!(layer instanceof Dense)) return;
-      draw(layer.kernelInitializer, [this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0), `${layer.name} kernel`);
-      if (layer.useBias) draw(layer.biasInitializer, [layer.units], deriveSeed(this.seed, i, 1), `${layer.name} bias`);
-    });
+    }
     const net = core.net_create(this.stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
     let dropoutSeed: number | undefined;
@@ -745,6 +794,24 @@ export class Sequential implements TrainingModel {
     return net;
   }
 
+  // Initial weights, drawn before anything is allocated: an initializer that throws (identity on a
+  // non-square kernel, say) leaves nothing half-built. Each tensor gets its own stream from the
+  // model seed, unless its initializer has a seed. What custom initializers return is checked
+  // like setWeights input.
+  private drawInitialWeights(): Float32Array[] {
+    const tensors: Float32Array[] = [];
+    this.stack.forEach((layer, i) => {
+      if (!(layer instanceof Dense)) return;
+      const draw = (init: Initializer, shape: number[], seed: number, label: string) => {
+        const size = shape[0] * (shape[1] ?? 1);
+        tensors.push(copyTensor(init.apply(shape, seed), size, `initializer ${JSON.stringify(init.name)} for ${label}: its result`));
+      };
+      draw(layer.kernelInitializer, [this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0), `${layer.name} kernel`);
+      if (layer.useBias) draw(layer.biasInitializer, [layer.units], deriveSeed(this.seed, i, 1), `${layer.name} bias`);
+    });
+    return tensors;
+  }
+
   // Mean loss over staged rows in chunks that fit the activation buffers; metric totals restart.
   private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number {
     const inputs = this.inputShape[0], labelCols = this.compiled!.labelCols;
@@ -776,6 +843,43 @@ function callbackList(value: unknown): Callback[] {
     }
   });
   return list as Callback[];
+}
+
+/**
+ * A copy of one weight tensor of `size` values from a user's array: its length is read once (a
+ * typed array's from the engine), each value once, and the copy is what gets checked.
+ */
+function copyTensor(w: unknown, size: number, what: string): Float32Array {
+  if (isFloat32Array(w) || w instanceof Float64Array) {
+    const length = lengthOf(w);
+    if (length !== size) throw new ShapeError(`${what} must have ${size} values, got ${length}`);
+    const copy = new Float32Array(size);
+    copy.set(w);
+    checkFinite(copy, 0, size, size, what, '');
+    return copy;
+  }
+  if (!Array.isArray(w)) throw new ValueError(`${what} must be a Float32Array, Float64Array or number[], got ${describe(w)}`);
+  const length = w.length;
+  if (length !== size) throw new ShapeError(`${what} must have ${size} values, got ${describe(length)}`);
+  const copy = new Float32Array(size);
+  for (let j = 0; j < size; j++) {
+    const v = w[j]; // read once: a getter may answer differently the next time
+    // Checked as stored: 1e39 is finite as a float64 but Infinity as a float32.
+    if (typeof v !== 'number' || !Number.isFinite((copy[j] = v, copy[j]))) throw new ValueError(`${what} must hold finite float32 numbers, got ${describe(v)} at index ${j}`);
+  }
+  return copy;
+}
+
+/** A schedule's rate at `step`, checked every time it is read: a number ≥ 0 that float32 holds. */
+function scheduledRate(schedule: LearningRateSchedule, step: number): number {
+  let rate: unknown;
+  try {
+    rate = schedule.at(step);
+  } catch (error) {
+    if (error instanceof NeuriteError) throw error;
+    throw new ValueError(`the learning-rate schedule ${describe(schedule.name)} threw at step ${step}: ${error instanceof Error ? error.message : describe(error)}`);
+  }
+  return checkFloat32(rate, { min: 0 }, `the learning-rate schedule ${describe(schedule.name)} at step ${step}`, 'the rate');
 }
 
 function integer(value: unknown, min: number, max: number, what: string): number {

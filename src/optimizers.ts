@@ -2,7 +2,7 @@
 // moves the weights along the negative gradient: too small crawls, too large diverges. Defaults
 // and update rules are TensorFlow.js's (Keras's for adamw and amsgrad, which TF.js lacks); the
 // rules run in assembly/optimizers.ts over the model's flat parameter buffer.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 import { isSchedule, type LearningRateSchedule } from './schedules.js';
 
 export type OptimizerIdentifier = 'sgd' | 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | 'adamw';
@@ -14,7 +14,7 @@ export interface Optimizer {
   /** The hyperparameters as given or defaulted, by their TF.js / Keras names. */
   readonly config: Readonly<Record<string, number | boolean>>;
   /** How the Wasm core runs it: rule id, parameters by slot, flags. */
-  readonly kernel: Readonly<{ id: number; p1: number; p2: number; epsilon: number; p3: number; flags: number; clipNorm: number; clipValue: number }>;
+  readonly kernel: Readonly<{ id: number; slots: number; p1: number; p2: number; epsilon: number; p3: number; flags: number; clipNorm: number; clipValue: number }>;
 }
 
 // Rule ids and flags; must match assembly/optimizers.ts and assembly/network.ts.
@@ -55,15 +55,12 @@ const SPECS: Record<OptimizerIdentifier, Spec> = {
 };
 
 function checkValue(value: unknown, check: Spec[string]['check'], where: string, key: string): number | boolean {
-  const ok =
-    check === 'boolean' ? typeof value === 'boolean'
-    : typeof value === 'number' && Number.isFinite(value) && (
-      check === 'positive' ? value > 0 : check === 'nonNegative' ? value >= 0 : value >= 0 && value < 1);
-  if (!ok) {
-    const expected = { boolean: 'a boolean', positive: 'a positive finite number', nonNegative: 'a non-negative number', fraction: 'in [0, 1)' }[check];
-    throw new ValueError(`${where}: ${key} must be ${expected}, got ${describe(value)}`);
+  if (check === 'boolean') {
+    if (typeof value !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${describe(value)}`);
+    return value;
   }
-  return value as number | boolean;
+  // The core holds every hyperparameter as a float32: the bounds apply to that value.
+  return checkFloat32(value, check === 'positive' ? { above: 0 } : check === 'nonNegative' ? { min: 0 } : { min: 0, below: 1 }, where, key);
 }
 
 function create(name: OptimizerIdentifier, given: object): Optimizer {
@@ -103,11 +100,16 @@ function create(name: OptimizerIdentifier, given: object): Optimizer {
     adamax: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: c.decay },
     adamw: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: c.weightDecay },
   }[name];
+  // State buffers of one value per parameter: moments, accumulators, velocities.
+  const slots = {
+    sgd: c.momentum > 0 ? 1 : 0, adam: c.amsgrad ? 3 : 2, rmsprop: c.centered ? 3 : 2, adagrad: 1,
+    adadelta: 2, adamax: 2, adamw: c.amsgrad ? 3 : 2,
+  }[name];
   return Object.freeze({
     name,
     learningRate,
     config: Object.freeze(config),
-    kernel: Object.freeze({ id: IDS[name], ...kernel, flags, clipNorm, clipValue }),
+    kernel: Object.freeze({ id: IDS[name], slots, ...kernel, flags, clipNorm, clipValue }),
   });
 }
 

@@ -1,6 +1,6 @@
 // Weight regularizers: a penalty on large weights added to the loss, l1·Σ|w| + l2·Σw², so
 // training prefers simpler models. Names and defaults (0.01) are TF.js's.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 
 export type RegularizerIdentifier = 'l1' | 'l2' | 'l1l2';
 
@@ -11,10 +11,7 @@ export interface Regularizer {
 }
 
 function weight(value: unknown, where: string, key: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValueError(`${where}: ${key} must be a non-negative number, got ${describe(value)}`);
-  }
-  return value;
+  return checkFloat32(value, { min: 0 }, where, key);
 }
 
 export const regularizers = {

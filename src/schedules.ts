@@ -1,7 +1,7 @@
 // Learning-rate schedules: the learning rate as a function of the optimizer step. A large rate
 // early covers ground; a smaller one later settles into a minimum. Names and formulas are Keras's
 // (TF.js has none); `step` counts updates already made, from 0.
-import { ValueError, checkKeys, describe } from './errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 
 export interface LearningRateSchedule {
   readonly name: string;
@@ -11,10 +11,7 @@ export interface LearningRateSchedule {
 }
 
 function positive(value: unknown, where: string, what: string, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new ValueError(`${where}: ${what} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${describe(value)}`);
-  }
-  return value;
+  return checkFloat32(value, allowZero ? { min: 0 } : { above: 0 }, where, what);
 }
 
 function schedule(name: string, config: Record<string, unknown>, at: (step: number) => number): LearningRateSchedule {

@@ -57,8 +57,10 @@ async function nodeSpawner(): Promise<(url: URL) => Port> {
   const name = 'node:worker_threads';
   const { Worker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
   return (url) => {
-    // The parent's flags, less --input-type, which a worker started from a file rejects.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    // The parent's flags, less --input-type, which a worker started from a file rejects, and V8's
+    // Wasm flags (--experimental-wasm-relaxed-simd), which Worker refuses and which already apply
+    // to the whole process.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
     const worker = new Worker(url, { execArgv });
     // Workers park in Atomics.wait for good: they must not keep the process alive.
     worker.unref();

@@ -1,5 +1,6 @@
 // Loading the Wasm core, and the few helpers that move numbers in and out of its memory.
-import { StateError, ValueError } from './errors.js';
+import { float32Range, lengthOf } from './data.js';
+import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
@@ -8,6 +9,7 @@ export interface Core {
   alloc(bytes: number): number;
   free(ptr: number): void;
   heap_top(): number;
+  heap_available(): number;
   rng_seed(state: number, seed: number): void;
   rng_uniform(out: number, n: number, state: number, lo: number, hi: number): void;
   rng_normal(out: number, n: number, state: number, mean: number, std: number, truncate: boolean): void;
@@ -23,14 +25,14 @@ export interface Core {
   loss_from_logits(grad: number, logits: number, label: number, rows: number, cols: number, loss: number, smoothing: number): number;
   penalty_forward_backward(grad: number, w: number, n: number, l1: number, l2: number): number;
   metrics_update(totals: number, pred: number, label: number, rows: number, cols: number, mask: number): void;
-  sgd_update(params: number, grads: number, n: number, lr: number): void;
-  momentum_update(params: number, grads: number, velocity: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
-  adam_update(params: number, grads: number, m: number, v: number, vmax: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
-  rmsprop_update(params: number, grads: number, ms: number, mom: number, mg: number, n: number, lr: number, rho: number, momentum: number, epsilon: number, centered: boolean): void;
-  adagrad_update(params: number, grads: number, acc: number, n: number, lr: number, epsilon: number): void;
-  adadelta_update(params: number, grads: number, accGrad: number, accUpdate: number, n: number, lr: number, rho: number, epsilon: number): void;
-  adamax_update(params: number, grads: number, m: number, u: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
-  weight_decay(params: number, n: number, lr: number, decay: number): void;
+  sgd_update(paramsOut: number, params: number, grads: number, n: number, lr: number): void;
+  momentum_update(paramsOut: number, velocityOut: number, params: number, velocity: number, grads: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
+  adam_update(paramsOut: number, mOut: number, vOut: number, vmaxOut: number, params: number, m: number, v: number, vmax: number, grads: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  rmsprop_update(paramsOut: number, msOut: number, momOut: number, mgOut: number, params: number, ms: number, mom: number, mg: number, grads: number, n: number, lr: number, rho: number, momentum: number, epsilon: number, centered: boolean): void;
+  adagrad_update(paramsOut: number, accOut: number, params: number, acc: number, grads: number, n: number, lr: number, epsilon: number): void;
+  adadelta_update(paramsOut: number, accGradOut: number, accUpdateOut: number, params: number, accGrad: number, accUpdate: number, grads: number, n: number, lr: number, rho: number, epsilon: number): void;
+  adamax_update(paramsOut: number, mOut: number, uOut: number, params: number, m: number, u: number, grads: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
+  weight_decay(paramsOut: number, params: number, n: number, lr: number, decay: number): void;
   clip_gradients(grads: number, n: number, clipNorm: number, clipValue: number): void;
   dropout_forward(a: number, mask: number, x: number, n: number, rate: number, state: number): void;
   dropout_backward(dx: number, dy: number, mask: number, n: number): void;
@@ -46,11 +48,10 @@ export interface Core {
   net_slots(net: number): number;
   net_slot_count(net: number): number;
   net_step(net: number): number;
-  net_weights_changed(net: number): void;
   net_set_step(net: number, step: number): void;
   net_rng(net: number): number;
   net_set_loss(net: number, loss: number, param: number, fromLogits: boolean, labelCols: number, metricMask: number): void;
-  net_set_optimizer(net: number, optimizer: number, lr: number, p1: number, p2: number, epsilon: number, p3: number, flags: number, clipNorm: number, clipValue: number): number;
+  net_set_optimizer(net: number, optimizer: number, slots: number, lr: number, p1: number, p2: number, epsilon: number, p3: number, flags: number, clipNorm: number, clipValue: number): number;
   net_set_learning_rate(net: number, lr: number): void;
   net_reserve(net: number, rows: number): number;
   net_batch_cap(net: number): number;
@@ -62,7 +63,7 @@ export interface Core {
   net_reset_metrics(net: number): void;
   net_metric_totals(net: number): number;
   net_backward(net: number, x: number, rows: number): void;
-  net_update(net: number): void;
+  net_update(net: number): boolean;
   net_train_batch(net: number, x: number, y: number, indices: number, rows: number): number;
   net_train_batches(net: number, x: number, y: number, order: number, rows: number, batchSize: number, first: number, count: number): number;
   net_diverged_batch(net: number): number;
@@ -107,15 +108,42 @@ export interface ReadyOptions {
  * in browsers it is fetched from there.
  */
 export function ready(options: ReadyOptions = {}): Promise<void> {
+  // Options are checked on every call, and a bad one always rejects (never throws).
+  let threads: number, build: 'simd' | 'relaxed';
+  try {
+    checkKeys(options, ['build', 'threads', 'wasm'], 'ready()');
+    threads = chooseThreads(options.threads ?? 1);
+    build = chooseBuild(options.build ?? 'auto');
+    if (core || loading) checkSameOptions(options, threads);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (core) return Promise.resolve();
   if (!loading) {
-    const threads = chooseThreads(options.threads ?? 1);
-    loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, chooseBuild(options.build ?? 'auto'))).then(
+    // A failed load can be retried: nothing is kept of it.
+    loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, build)).then(
       (loaded) => { core = loaded.exports; loadedBuild = loaded.build; },
-      (err) => { loading = undefined; throw err; },
+      (err) => {
+        loading = undefined;
+        // A missing file, a refused fetch, a module that does not instantiate: typed, like every error.
+        throw err instanceof NeuriteError ? err : new ValueError(`ready(): loading the Wasm core failed: ${err instanceof Error ? err.message : describe(err)}`);
+      },
     );
   }
   return loading;
+}
+
+// ready() loads one core per process: a later call that asks for something else is an error,
+// never silently ignored. Calls without options (or asking for what is there) share it.
+function checkSameOptions(options: ReadyOptions, threads: number): void {
+  const started = pool?.count ?? 1;
+  if (options.threads !== undefined && options.threads !== 'auto' && threads !== started && !(threads > 1 && loadedBuild === 'simd' && !pool)) {
+    throw new StateError(`ready(): neurite is already ${core ? 'loaded' : 'loading'} with ${started} thread${started > 1 ? 's' : ''}; threads: ${threads} applies only to the first ready() call`);
+  }
+  if (options.build !== undefined && options.build !== 'auto' && loadedBuild !== undefined && options.build !== loadedBuild) {
+    throw new StateError(`ready(): neurite is already loaded with the ${loadedBuild} build; build: '${options.build}' applies only to the first ready() call`);
+  }
+  if (options.wasm !== undefined) throw new StateError('ready(): neurite is already loaded; wasm applies only to the first ready() call');
 }
 
 /** Threads taking part in large products (1 unless ready() started a pool). */
@@ -144,18 +172,21 @@ function chooseThreads(threads: unknown): number {
 // Instantiates the threaded build over a new shared memory, then starts the workers.
 async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Loaded> {
   const bytes = await fetchBytes(source ?? new URL('../dist/neurite.threads.wasm', import.meta.url));
-  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
+  const module = await compile(bytes);
   // 4 MiB holds the static packing buffers of every thread; 65,536 pages is Wasm's 4 GiB.
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
   if (!WebAssembly.Module.exports(module).some((e) => e.name === 'thread_loop')) {
     throw new ValueError('ready(): the wasm given is not the threaded build (dist/neurite.threads.wasm), which threads > 1 needs');
   }
+  checkExports(module);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as Core;
   try {
     pool = await startThreads(module, memory, threads, exports.threads_generation());
-  } catch {
-    // Workers that cannot start (a script the page's policy blocks, say) leave one thread.
+  } catch (error) {
+    // Workers that cannot start (a script the page's policy blocks, say) leave one thread, and
+    // say so: threads were asked for.
+    console.warn(`neurite: ready({ threads: ${threads} }) could not start its workers (${error instanceof Error ? error.message : String(error)}); training runs on one thread, and threadCount() is 1`);
     return load(undefined, 'simd');
   }
   exports.threads_set(threads);
@@ -212,17 +243,39 @@ async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): 
   // Plain WebAssembly.instantiate: the core imports nothing and needs no JS glue. (It once went
   // through @assemblyscript/loader, a bare import that a page's import map had to name and that a
   // module Worker, which import maps do not reach, could not resolve at all.)
-  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as BufferSource);
+  const module = await compile(bytes);
   if (WebAssembly.Module.imports(module).length > 0) {
     throw new ValueError('ready(): the wasm given imports a shared memory: it is the threaded build, which needs threads > 1 (and SharedArrayBuffer)');
   }
+  checkExports(module);
   const instance = await WebAssembly.instantiate(module, {});
   return { exports: instance.exports as unknown as Core, build };
+}
+
+async function compile(bytes: ArrayBuffer | ArrayBufferView | WebAssembly.Module): Promise<WebAssembly.Module> {
+  if (bytes instanceof WebAssembly.Module) return bytes;
+  try {
+    return await WebAssembly.compile(bytes as BufferSource);
+  } catch (error) {
+    throw new ValueError(`ready(): the wasm given is not a WebAssembly module (${error instanceof Error ? error.message : describe(error)})`);
+  }
+}
+
+// Functions every build exports; a module without them is not neurite's core.
+const REQUIRED_EXPORTS = ['memory', 'alloc', 'free', 'heap_available', 'net_create', 'net_train_batch', 'gemm_nn'];
+
+function checkExports(module: WebAssembly.Module): void {
+  const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
+  if (missing.length > 0) throw new ValueError(`ready(): the wasm given is not neurite's core (it lacks ${missing.join(', ')}); give dist/neurite.wasm or leave wasm out`);
 }
 
 async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
   if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
   if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new ValueError(`ready(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(source)}`);
+  }
   const url = source instanceof URL ? source : new URL(source as string, import.meta.url);
   if (url.protocol === 'file:') {
     // Node's fetch does not read file: URLs.
@@ -262,25 +315,40 @@ export function readF32(ptr: number, n: number): Float32Array {
   return heapF32().slice(start, start + n);
 }
 
-/** Copies `data` into Wasm memory at ptr. */
-export function writeF32(ptr: number, data: ArrayLike<number>): void {
+/**
+ * Copies `count` values of `data` from index `from` (default: all of it) into Wasm memory at ptr.
+ * `data` may be a user's array: it is measured and read only through the engine's own accessors.
+ */
+export function writeF32(ptr: number, data: Float32Array, from = 0, count = lengthOf(data) - from): void {
   const h = heapF32(), start = ptr >>> 2;
-  if (data.length > 32) {
-    h.set(data, start);
-    return;
+  if (count <= 32) {
+    // A few values copy faster in a loop than through TypedArray.prototype.set.
+    for (let i = 0; i < count; i++) h[start + i] = data[from + i];
+  } else {
+    h.set(from === 0 && count === lengthOf(data) ? data : float32Range(data, from, count), start);
   }
-  // A few values copy faster in a loop than through TypedArray.prototype.set.
-  for (let i = 0; i < data.length; i++) h[start + i] = data[i];
 }
 
-/** Allocates zeroed bytes or throws a ValueError saying what did not fit. */
+/** The largest block the core's allocator hands out (assembly/memory.ts refuses more). */
+export const MAX_ALLOCATION = 0xffff_ffe0 - 16;
+
+/**
+ * Allocates zeroed bytes or throws a ValueError saying what did not fit. The size is checked as a
+ * float64 before the core sees it as a 32-bit integer, where 2^32 bytes would wrap to 0.
+ */
 export function allocate(bytes: number, what: string): number {
-  if (!Number.isFinite(bytes) || bytes > 2 ** 32) {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ValueError(`${what}: ${bytes} is not a size in bytes`);
+  if (bytes > MAX_ALLOCATION) {
     throw new ValueError(`${what} needs ${formatBytes(bytes)}, more than WebAssembly's 4 GiB of memory`);
   }
   const ptr = wasm().alloc(bytes) >>> 0;
-  if (ptr === 0) throw new ValueError(`${what} needs ${formatBytes(bytes)}, which does not fit in WebAssembly's 4 GiB of memory`);
+  if (ptr === 0) throw new ValueError(`${what} needs ${formatBytes(bytes)}, which does not fit in what is left of WebAssembly's 4 GiB of memory`);
   return ptr;
+}
+
+/** Bytes the allocator could still hand out: unclaimed memory up to 4 GiB plus its free blocks. */
+export function availableBytes(): number {
+  return wasm().heap_available();
 }
 
 export function formatBytes(bytes: number): string {

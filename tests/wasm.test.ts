@@ -17,10 +17,14 @@ it('ready() is idempotent and concurrent callers share one instantiation', async
   expect(sequential({ inputShape: [2] }).inputShape).toEqual([2]);
 });
 
-it('ready({ wasm }) accepts the module bytes', async () => {
+it('once loaded, ready() shares the core but refuses options it cannot honour', async () => {
+  await ready();
   const { readFile } = await import('node:fs/promises');
   const bytes = await readFile(new URL('../dist/neurite.wasm', import.meta.url));
-  await expect(ready({ wasm: bytes })).resolves.toBeUndefined();
+  await expect(ready({ wasm: bytes })).rejects.toThrow(StateError);
+  await expect(ready({ threads: 0 })).rejects.toThrow(/threads must be 'auto' or an integer/);
+  await expect(ready({ thread: 2 } as never)).rejects.toThrow(/unknown option "thread"/);
+  await expect(ready({})).resolves.toBeUndefined();
 });
 
 it('ready() loads the relaxed-SIMD build exactly where the engine supports it', async () => {

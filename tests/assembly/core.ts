@@ -12,7 +12,7 @@ export async function loadCore(): Promise<Core> {
 export function put(data: ArrayLike<number> | number): number {
   const n = typeof data === 'number' ? data : data.length;
   const ptr = allocate(Math.max(n, 1) * 4, 'test buffer');
-  if (typeof data !== 'number') writeF32(ptr, data);
+  if (typeof data !== 'number') writeF32(ptr, Float32Array.from(data));
   live.push(ptr);
   return ptr;
 }

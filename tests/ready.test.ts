@@ -1,0 +1,30 @@
+// ready() before anything is loaded: bad sources and options are typed errors, a failed ready()
+// leaves nothing behind and can be retried, and the module bytes themselves can be given.
+// (Its own file: the first successful ready() of a process is final.)
+import { readFile } from 'node:fs/promises';
+import { expect, it } from 'vitest';
+import { ready, isReady, wasmBuild, StateError, ValueError } from '../src/index.js';
+
+const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+it('bad options and modules reject with typed errors and leave ready() retryable', async () => {
+  await expect(ready({ thread: 2 } as never)).rejects.toThrow(ValueError);
+  await expect(ready({ threads: 0 })).rejects.toThrow(ValueError);
+  await expect(ready({ build: 'fast' as never })).rejects.toThrow(ValueError);
+  await expect(ready({ wasm: new Uint8Array([1, 2, 3]) })).rejects.toThrow(/not a WebAssembly module/);
+  await expect(ready({ wasm: EMPTY_MODULE })).rejects.toThrow(/not neurite's core/);
+  await expect(ready({ wasm: {} as never })).rejects.toThrow(/wasm must be a URL/);
+  await expect(ready({ wasm: new URL('./no-such-core.wasm', import.meta.url) })).rejects.toThrow(ValueError);
+  expect(isReady()).toBe(false);
+
+  const build = process.env.NEURITE_EXPECT_BUILD === 'relaxed' ? 'relaxed' : 'simd';
+  const bytes = await readFile(new URL(`../dist/neurite${build === 'relaxed' ? '.relaxed' : ''}.wasm`, import.meta.url));
+  await expect(ready({ wasm: bytes, build })).resolves.toBeUndefined();
+  expect(isReady()).toBe(true);
+  expect(wasmBuild()).toBe(build);
+  // Now loaded: a different build is refused, the same one (or none) is fine.
+  // (Where the engine has no relaxed SIMD, asking for it is a ValueError before anything else.)
+  await expect(ready({ build: build === 'simd' ? 'relaxed' : 'simd' })).rejects.toThrow(build === 'simd' ? ValueError : StateError);
+  await expect(ready({ build })).resolves.toBeUndefined();
+  await expect(ready()).resolves.toBeUndefined();
+});
