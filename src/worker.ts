@@ -158,7 +158,7 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
     });
   }
 
-  await call({ type: 'init', id: nextId++, artifacts, build }, {}, [artifacts.weightData]);
+  await call({ type: 'init', id: nextId++, artifacts, build }, { model: artifacts }, [artifacts.weightData]);
 
   const trainer: WorkerTrainer = {
     async fit(x, y, config = {}) {
@@ -266,13 +266,17 @@ function unsendable(method: string, args: Record<string, unknown>, err: unknown)
   });
   const what = name ?? 'the data';
   const reason = (err as { message?: string } | null)?.message ?? String(err);
-  return new ValueError(`workerTrainer ${method}(): ${what} cannot be sent to the worker: ${reason}`);
+  const where = method === 'init' ? 'workerTrainer()' : `workerTrainer ${method}()`;
+  return new ValueError(`${where}: ${what} cannot be sent to the worker: ${reason}`);
 }
 
 async function toArtifacts(model: Sequential | ModelArtifacts): Promise<ModelArtifacts> {
   if (typeof model === 'object' && model !== null && 'modelTopology' in model) {
-    // A copy, as the weights are transferred to the worker and the caller keeps theirs.
-    return { ...model, weightData: model.weightData.slice(0) };
+    const { weightData } = model;
+    if (!(weightData instanceof ArrayBuffer)) throw new ValueError(`workerTrainer(): artifacts.weightData must be an ArrayBuffer, got ${describe(weightData)}`);
+    // A copy, as the weights are transferred to the worker and the caller keeps theirs. An empty
+    // buffer may be detached, which slice() refuses: the worker then reports the missing weights.
+    return { ...model, weightData: weightData.byteLength === 0 ? new ArrayBuffer(0) : weightData.slice(0) };
   }
   if (typeof model !== 'object' || model === null || typeof (model as Sequential).save !== 'function') {
     throw new ValueError(`workerTrainer(): expected a model or saved model artifacts, got ${describe(model)}`);

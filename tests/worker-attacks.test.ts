@@ -128,6 +128,15 @@ describe('bad options and data are typed errors, always as a rejected promise (i
     }
   });
 
+  it('rejects artifacts whose weights are missing or detached, or that cannot be sent, with typed errors', async () => {
+    const artifacts = await model().save(undefined, { includeOptimizer: true });
+    const detached = artifacts.weightData.slice(0);
+    structuredClone(detached, { transfer: [detached] });
+    await expect(workerTrainer({ ...artifacts, weightData: undefined as never })).rejects.toThrow(/weightData must be an ArrayBuffer/);
+    await expect(workerTrainer({ ...artifacts, weightData: detached })).rejects.toBeInstanceOf(NeuriteError);
+    await expect(workerTrainer({ ...artifacts, modelTopology: { f: () => 1 } as never })).rejects.toThrow(/workerTrainer\(\): model cannot be sent/);
+  });
+
   it('rejects data that cannot be structured-cloned with a ValueError naming the argument', async () => {
     const trainer = await start();
     const { x, y } = circles(8);
