@@ -171,37 +171,17 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
       // Without transfer, a Float32Array view is cloned as its whole buffer: send just the view's floats.
       const [xs, ys] = transfer ? [x, y] : [copy(x), copy(y)];
 
-      // The callbacks run as progress arrives; the first that fails stops the worker's fit, which
-      // then, at its end, waits for all of them to settle and undoes itself if one failed.
-      let failed: { error: unknown } | undefined;
-      const running: Promise<unknown>[] = [];
-      const onFailure = (error: unknown) => {
-        if (!failed) send({ type: 'stop' });
-        failed ??= { error };
-      };
-      const run = <A>(f: ((i: number, logs: A) => unknown) | undefined, i: number, logs: A) => {
-        if (!f || failed) return;
-        try {
-          const result = f(i, logs);
-          if (isThenable(result)) running.push(Promise.resolve(result).catch(onFailure));
-        } catch (error) {
-          onFailure(error);
-        }
-      };
-      const onProgress = (reply: Progress) => {
-        if (reply.type === 'epoch') run(onEpochEnd, reply.epoch, reply.logs);
-        else if (reply.type === 'batch') run(onBatchEnd, reply.batch, reply.logs);
-        else void Promise.all(running).then(() => send({ type: 'callbacksDone', id: reply.id, failed: !!failed }));
-      };
+      const callbacks = progressCallbacks(onEpochEnd, onBatchEnd, send);
       try {
         return await call<History>(
           { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, epochEvents: !!onEpochEnd, batchEvents: !!onBatchEnd },
           { x, y, ...fitOptions },
           [...transferable(xs), ...transferable(ys)],
-          onProgress,
+          callbacks.onProgress,
         );
       } catch (err) {
         // The callback's own error; but a fit that diverged first keeps its last finite weights, so it reports that.
+        const failed = callbacks.failed();
         throw failed && !(err instanceof DivergenceError) ? failed.error : err;
       }
     },
@@ -222,7 +202,8 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
       return call<Float32Array>({ type: 'predict', id: nextId++, x: xs }, { x }, transferable(xs));
     },
     async evaluate(x, y) {
-      return call<Logs>({ type: 'evaluate', id: nextId++, x: copy(x), y: copy(y) }, { x, y });
+      const [xs, ys] = [copy(x), copy(y)];
+      return call<Logs>({ type: 'evaluate', id: nextId++, x: xs, y: ys }, { x, y }, [...transferable(xs), ...transferable(ys)]);
     },
     terminate() {
       fail(new StateError('workerTrainer: terminate() was called'));
@@ -230,6 +211,39 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
     },
   };
   return trainer;
+}
+
+/**
+ * One fit's progress callbacks, run on this thread as the worker's messages arrive. The first that
+ * throws or rejects stops the worker's fit; as it ends, the worker waits for every callback to
+ * settle ('trainEnd', then 'callbacksDone') and undoes the fit if one failed.
+ */
+function progressCallbacks(onEpochEnd: WorkerFitConfig['onEpochEnd'], onBatchEnd: WorkerFitConfig['onBatchEnd'], send: (message: Request) => void) {
+  let failed: { error: unknown } | undefined;
+  const running: Promise<unknown>[] = [];
+  const onFailure = (error: unknown) => {
+    if (failed) return;
+    failed = { error };
+    send({ type: 'stop' });
+  };
+  const run = (f: ((i: number, logs: Logs) => unknown) | undefined, i: number, logs: Logs) => {
+    if (!f || failed) return;
+    try {
+      const result = f(i, logs);
+      if (isThenable(result)) running.push(Promise.resolve(result).catch(onFailure));
+    } catch (error) {
+      onFailure(error);
+    }
+  };
+  return {
+    onProgress(reply: Progress): void {
+      if (reply.type === 'epoch') run(onEpochEnd, reply.epoch, reply.logs);
+      else if (reply.type === 'batch') run(onBatchEnd, reply.batch, reply.logs);
+      else void Promise.all(running).then(() => send({ type: 'callbacksDone', id: reply.id, failed: !!failed }));
+    },
+    /** The first callback error, if one failed. */
+    failed: () => failed,
+  };
 }
 
 function isWorker(value: unknown): value is WorkerLike {
