@@ -312,7 +312,9 @@ async function startWorker(): Promise<WorkerLike> {
 }
 
 function copy(data: Data): Data {
-  return data instanceof Float32Array ? data.slice() : data;
+  if (!(data instanceof Float32Array)) return data;
+  // An empty view may be over a detached buffer (transferred before), which slice() refuses.
+  return data.length === 0 ? new Float32Array(0) : data.slice();
 }
 
 /** The model's weight tensors from artifacts, in getWeights() order. */

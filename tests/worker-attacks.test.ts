@@ -64,6 +64,13 @@ describe('a callback that fails rejects fit() with its error and undoes the fit 
     // Thrown by the last epoch's callback, when the worker has already trained every batch.
     ['the last onEpochEnd throws', (e) => ({ onEpochEnd: (epoch: number) => { if (epoch === 4) throw e; } })],
   ];
+  it('stops the worker\'s training: a fit of a million epochs whose first callback throws rejects at once', async () => {
+    const { x, y } = circles(64);
+    const trainer = await start();
+    const error = boom();
+    await expect(trainer.fit(x, y, { epochs: 1_000_000, onEpochEnd: () => { throw error; } })).rejects.toBe(error);
+  });
+
   for (const [name, callbacks] of cases) {
     it(name, async () => {
       const { x, y } = circles(64);
@@ -169,6 +176,8 @@ describe('bad options and data are typed errors, always as a rejected promise (i
     await trainer.fit(x, y, { transfer: true });
     expect(x.length).toBe(0);
     await expect(trainer.fit(x, y, { transfer: true })).rejects.toThrow(ValueError);
+    await expect(trainer.fit(x, y)).rejects.toThrow(/x: expected at least one row/);
+    await expect(trainer.predict(x)).rejects.toThrow(/x: expected at least one row/);
   });
 
   it('never throws synchronously: every async method returns a promise that rejects with a typed error', async () => {
