@@ -113,6 +113,14 @@ describe('a failed start leaves no worker running (item 7)', () => {
     expect(code).toBe(0);
   });
 
+  it('a worker keeps the build it loaded first: a second start asking for another one is refused', async () => {
+    const worker = new Worker(ENTRY);
+    await start(model(), { worker, build: 'simd' });
+    const gone = exited(worker);
+    await expect(workerTrainer(model(), { worker, build: 'relaxed' })).rejects.toThrow(/already runs the simd build/);
+    await gone;
+  });
+
   it('a worker the caller passed in is ended when the start fails (the trainer owns it)', async () => {
     const artifacts = await model().save(undefined, { includeOptimizer: true });
     const worker = new Worker(ENTRY);
