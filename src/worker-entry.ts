@@ -11,7 +11,7 @@ declare const WorkerGlobalScope: unknown;
 
 let model: Sequential | undefined;
 
-// A fit whose callbacks run on the main thread waits, as it ends, for word that they all returned:
+// A fit whose callbacks run on the main thread waits, as it ends, for word that they all settled:
 // one that failed makes the fit throw, which puts the model back as it was before the fit.
 const callbacksDone = new Map<number, (failed: boolean) => void>();
 
