@@ -2,7 +2,7 @@
 // (Node) that holds one model and runs fit(), predict() and evaluate() on it, posting progress.
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
 import { NeuriteError, StateError, DivergenceError } from './errors.js';
-import { ready } from './wasm.js';
+import { ready, wasmBuild } from './wasm.js';
 import { loadModel } from './serialization.js';
 import type { Sequential } from './model.js';
 import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
@@ -11,9 +11,25 @@ declare const WorkerGlobalScope: unknown;
 
 let model: Sequential | undefined;
 
+// A fit whose callbacks run on the main thread waits, as it ends, for word that they all settled:
+// one that failed makes the fit throw, which puts the model back as it was before the fit.
+const callbacksDone = new Map<number, (failed: boolean) => void>();
+
+function awaitCallbacks(id: number, reply: (message: Reply) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    callbacksDone.set(id, (failed) => (failed ? reject(new StateError('workerTrainer fit(): a callback on the main thread failed')) : resolve()));
+    reply({ type: 'trainEnd', id });
+  });
+}
+
 async function handle(request: Request, port: Port): Promise<void> {
   if (request.type === 'stop') {
     if (model) model.stopTraining = true;
+    return;
+  }
+  if (request.type === 'callbacksDone') {
+    callbacksDone.get(request.id)?.(request.failed);
+    callbacksDone.delete(request.id);
     return;
   }
   const { id } = request;
@@ -21,6 +37,10 @@ async function handle(request: Request, port: Port): Promise<void> {
   try {
     if (request.type === 'init') {
       await ready({ build: request.build });
+      // A worker given to a second workerTrainer() keeps its first build: say so rather than train differently.
+      if (request.build !== 'auto' && wasmBuild() !== request.build) {
+        throw new StateError(`workerTrainer: this worker already runs the ${wasmBuild()} build, not ${request.build}; start a new worker`);
+      }
       model?.dispose();
       model = await loadModel(request.artifacts);
       reply({ type: 'result', id, value: { inputWidth: model.inputShape[0], outputWidth: model.outputShape[0] } });
@@ -34,6 +54,7 @@ async function handle(request: Request, port: Port): Promise<void> {
           callbacks: {
             ...(request.epochEvents && { onEpochEnd: (epoch: number, logs: Record<string, number>) => reply({ type: 'epoch', id, epoch, logs }) }),
             ...(request.batchEvents && { onBatchEnd: (batch: number, logs: Record<string, number>) => reply({ type: 'batch', id, batch, logs }) }),
+            ...((request.epochEvents || request.batchEvents) && { onTrainEnd: () => awaitCallbacks(id, reply) }),
           },
         });
         reply({ type: 'result', id, value: history });

@@ -19,6 +19,8 @@ export type Request =
   | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto' }
   | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; epochEvents: boolean; batchEvents: boolean }
   | { type: 'stop' }
+  // The answer to a fit's 'trainEnd': every main-thread callback has settled, and whether one failed.
+  | { type: 'callbacksDone'; id: number; failed: boolean }
   | { type: 'save'; id: number }
   | { type: 'predict'; id: number; x: Data }
   | { type: 'evaluate'; id: number; x: Data; y: Data };
@@ -35,7 +37,9 @@ export type Reply =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'epoch'; id: number; epoch: number; logs: Logs }
-  | { type: 'batch'; id: number; batch: number; logs: Logs };
+  | { type: 'batch'; id: number; batch: number; logs: Logs }
+  // A fit with callbacks has trained and waits for 'callbacksDone' before it returns or undoes itself.
+  | { type: 'trainEnd'; id: number };
 
 /** The one interface worker-entry.ts and workerTrainer() need from either kind of thread. */
 export interface Port {
@@ -49,6 +53,7 @@ export interface Port {
 export function transferable(data: unknown): ArrayBuffer[] {
   if (!(data instanceof Float32Array)) return [];
   const buffer = data.buffer;
-  if (!(buffer instanceof ArrayBuffer) || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return [];
+  // An empty one may be detached (transferred before), which a transfer list refuses.
+  if (!(buffer instanceof ArrayBuffer) || data.byteLength === 0 || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return [];
   return [buffer];
 }

@@ -7,6 +7,7 @@ import type { Logs } from './callbacks.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, Sequential } from './model.js';
 import { loadModel, type ModelArtifacts } from './serialization.js';
+import { wasmBuild } from './wasm.js';
 import { transferable, type Reply, type Request, type SerializedError, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
@@ -17,20 +18,29 @@ export type WorkerLike =
   | { postMessage(m: unknown, t?: readonly unknown[]): void; on(type: string, f: (v: any) => void): unknown; terminate(): unknown };
 
 export interface WorkerTrainerOptions {
-  /** The Wasm build the worker loads (default 'auto'). */
+  /**
+   * The Wasm build the worker loads. By default the one ready() loaded on this thread (the plain
+   * SIMD build for 'threads', which computes the same bits), so trainer.fit() gives the weights
+   * model.fit() gives; 'auto' if ready() has not run here.
+   */
   build?: 'simd' | 'relaxed' | 'auto';
   /**
    * A worker you created yourself from neurite's worker-entry module (e.g. for a bundler that
-   * needs it spelled out). By default workerTrainer starts one.
+   * needs it spelled out). By default workerTrainer starts one. Either way the trainer owns it:
+   * terminate() ends it, and so does a workerTrainer() that rejects.
    */
   worker?: WorkerLike;
 }
 
 export interface WorkerFitConfig extends WorkerFitOptions {
-  /** Called on the main thread after each epoch, with that epoch's logs. */
-  onEpochEnd?: (epoch: number, logs: Logs) => void;
-  /** Called on the main thread after each batch (a message per batch: use for small data sets). */
-  onBatchEnd?: (batch: number, logs: Logs) => void;
+  /**
+   * Called on the main thread after each epoch, with that epoch's logs. If it throws (or returns
+   * a promise that rejects), fit() rejects with that error and the worker's model is put back as
+   * it was before the fit.
+   */
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  /** Called on the main thread after each batch (a message per batch: use for small data sets). Errors as onEpochEnd. */
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
   /**
    * Move x and y to the worker without a copy (default false). Their buffers are then detached:
    * the arrays read as empty on this thread afterwards.
@@ -39,9 +49,13 @@ export interface WorkerFitConfig extends WorkerFitOptions {
 }
 
 export interface WorkerTrainer {
-  /** Trains the worker's model; progress callbacks run on this thread. Resolves to the History. */
+  /**
+   * Trains the worker's model; progress callbacks run on this thread. Resolves to the History.
+   * A fit that fails, except by divergence, leaves the worker's weights, optimizer state and
+   * learning rate as they were before it, as model.fit() does.
+   */
   fit(x: Data, y: Data, config?: WorkerFitConfig): Promise<History>;
-  /** Ends a running fit() after its current batch; fit() then resolves normally. */
+  /** Ends a running fit() after its current batch; fit() then resolves normally. Does nothing otherwise. */
   stop(): void;
   /** The worker model's weights, in getWeights() order. */
   getWeights(): Promise<Float32Array[]>;
@@ -51,17 +65,19 @@ export interface WorkerTrainer {
   getModel(): Promise<Sequential>;
   predict(x: Data): Promise<Float32Array>;
   evaluate(x: Data, y: Data): Promise<Logs>;
-  /** Stops the worker. Pending calls reject with a StateError. */
+  /** Stops the worker. Pending and later calls reject with a StateError. */
   terminate(): void;
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'onEpochEnd', 'onBatchEnd', 'transfer'];
+const BUILDS = ['simd', 'relaxed', 'auto'];
+
+type Progress = Extract<Reply, { type: 'epoch' | 'batch' | 'trainEnd' }>;
 
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
-  onEpochEnd?: (epoch: number, logs: Logs) => void;
-  onBatchEnd?: (batch: number, logs: Logs) => void;
+  onProgress?: (reply: Progress) => void;
 }
 
 /**
@@ -72,11 +88,29 @@ interface Pending {
  *   await trainer.fit(x, y, { epochs: 50, onEpochEnd: (e, logs) => draw(logs.loss) });
  *   model.setWeights(await trainer.getWeights());
  *   trainer.terminate();
+ *
+ * If it rejects, no worker is left running (a live worker keeps a Node process from exiting).
  */
 export async function workerTrainer(model: Sequential | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
-  checkKeys(options, ['build', 'worker'], 'workerTrainer()');
-  const artifacts = await toArtifacts(model);
-  const worker = options.worker ?? (await startWorker());
+  const given = (options as WorkerTrainerOptions | null)?.worker;
+  let worker = isWorker(given) ? given : undefined;
+  try {
+    checkKeys(options, ['build', 'worker'], 'workerTrainer()');
+    if (given !== undefined && !worker) {
+      throw new ValueError(`workerTrainer(): worker must be a Worker (with postMessage, terminate, and on or addEventListener) running neurite's worker entry, got ${describe(given)}`);
+    }
+    const build = workerBuild(options.build);
+    const artifacts = await toArtifacts(model);
+    worker ??= await startWorker();
+    return await connect(worker, artifacts, build);
+  } catch (err) {
+    worker?.terminate();
+    throw err;
+  }
+}
+
+// Talks to a started worker: sends it the model, and returns the trainer once the worker has loaded it.
+async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto'): Promise<WorkerTrainer> {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -89,12 +123,12 @@ export async function workerTrainer(model: Sequential | ModelArtifacts, options:
   const onMessage = (reply: Reply) => {
     const p = pending.get(reply.id);
     if (!p) return;
-    if (reply.type === 'epoch') p.onEpochEnd?.(reply.epoch, reply.logs);
-    else if (reply.type === 'batch') p.onBatchEnd?.(reply.batch, reply.logs);
-    else {
+    if (reply.type === 'result' || reply.type === 'error') {
       pending.delete(reply.id);
       if (reply.type === 'result') p.resolve(reply.value);
       else p.reject(deserialize(reply.error));
+    } else {
+      p.onProgress?.(reply);
     }
   };
   const onError = (err: unknown) => fail(new StateError(`workerTrainer: the worker failed: ${(err as { message?: string })?.message ?? String(err)}`));
@@ -106,19 +140,28 @@ export async function workerTrainer(model: Sequential | ModelArtifacts, options:
     worker.addEventListener('message', (e: MessageEvent) => onMessage(e.data as Reply));
     worker.addEventListener('error', (e: ErrorEvent) => { e.preventDefault?.(); onError(e); });
   }
+  const send = (message: Request) => {
+    if (!failure) worker.postMessage(message);
+  };
 
-  function call<T>(request: Request & { id: number }, transfer: ArrayBuffer[] = [], hooks: Partial<Pending> = {}): Promise<T> {
-    if (failure) return Promise.reject(failure);
+  /** Sends a request; `args` are what the caller passed, to name the one that cannot be sent. */
+  async function call<T>(request: Request & { id: number }, args: Record<string, unknown> = {}, transfer: ArrayBuffer[] = [], onProgress?: Pending['onProgress']): Promise<T> {
+    if (failure) throw failure;
     return new Promise<T>((resolve, reject) => {
-      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, ...hooks });
-      worker.postMessage(request, transfer as never);
+      try {
+        worker.postMessage(request, [...new Set(transfer)] as never);
+      } catch (err) {
+        reject(unsendable(request.type, args, err));
+        return;
+      }
+      pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
     });
   }
 
-  await call({ type: 'init', id: nextId++, artifacts, build: options.build ?? 'auto' }, [artifacts.weightData]);
+  await call({ type: 'init', id: nextId++, artifacts, build }, { model: artifacts }, [artifacts.weightData]);
 
   const trainer: WorkerTrainer = {
-    fit(x, y, config = {}) {
+    async fit(x, y, config = {}) {
       checkKeys(config, FIT_KEYS, 'workerTrainer fit()');
       const { onEpochEnd, onBatchEnd, transfer = false, ...fitOptions } = config;
       for (const [name, f] of [['onEpochEnd', onEpochEnd], ['onBatchEnd', onBatchEnd]] as const) {
@@ -127,16 +170,25 @@ export async function workerTrainer(model: Sequential | ModelArtifacts, options:
       if (typeof transfer !== 'boolean') throw new ValueError(`workerTrainer fit(): transfer must be a boolean, got ${describe(transfer)}`);
       // Without transfer, a Float32Array view is cloned as its whole buffer: send just the view's floats.
       const [xs, ys] = transfer ? [x, y] : [copy(x), copy(y)];
-      return call<History>(
-        { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, epochEvents: !!onEpochEnd, batchEvents: !!onBatchEnd },
-        [...transferable(xs), ...transferable(ys)],
-        { onEpochEnd, onBatchEnd },
-      );
+
+      const callbacks = progressCallbacks(onEpochEnd, onBatchEnd, send);
+      try {
+        return await call<History>(
+          { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, epochEvents: !!onEpochEnd, batchEvents: !!onBatchEnd },
+          { x, y, ...fitOptions },
+          [...transferable(xs), ...transferable(ys)],
+          callbacks.onProgress,
+        );
+      } catch (err) {
+        // The callback's own error; but a fit that diverged first keeps its last finite weights, so it reports that.
+        const failed = callbacks.failed();
+        throw failed && !(err instanceof DivergenceError) ? failed.error : err;
+      }
     },
     stop() {
-      if (!failure) worker.postMessage({ type: 'stop' } satisfies Request);
+      send({ type: 'stop' });
     },
-    save() {
+    async save() {
       return call<ModelArtifacts>({ type: 'save', id: nextId++ });
     },
     async getWeights() {
@@ -145,12 +197,13 @@ export async function workerTrainer(model: Sequential | ModelArtifacts, options:
     async getModel() {
       return loadModel(await trainer.save());
     },
-    predict(x) {
+    async predict(x) {
       const xs = copy(x);
-      return call<Float32Array>({ type: 'predict', id: nextId++, x: xs }, transferable(xs));
+      return call<Float32Array>({ type: 'predict', id: nextId++, x: xs }, { x }, transferable(xs));
     },
-    evaluate(x, y) {
-      return call<Logs>({ type: 'evaluate', id: nextId++, x: copy(x), y: copy(y) });
+    async evaluate(x, y) {
+      const [xs, ys] = [copy(x), copy(y)];
+      return call<Logs>({ type: 'evaluate', id: nextId++, x: xs, y: ys }, { x, y }, [...transferable(xs), ...transferable(ys)]);
     },
     terminate() {
       fail(new StateError('workerTrainer: terminate() was called'));
@@ -160,10 +213,84 @@ export async function workerTrainer(model: Sequential | ModelArtifacts, options:
   return trainer;
 }
 
+/**
+ * One fit's progress callbacks, run on this thread as the worker's messages arrive. The first that
+ * throws or rejects stops the worker's fit; as it ends, the worker waits for every callback to
+ * settle ('trainEnd', then 'callbacksDone') and undoes the fit if one failed.
+ */
+function progressCallbacks(onEpochEnd: WorkerFitConfig['onEpochEnd'], onBatchEnd: WorkerFitConfig['onBatchEnd'], send: (message: Request) => void) {
+  let failed: { error: unknown } | undefined;
+  const running: Promise<unknown>[] = [];
+  const onFailure = (error: unknown) => {
+    if (failed) return;
+    failed = { error };
+    send({ type: 'stop' });
+  };
+  const run = (f: ((i: number, logs: Logs) => unknown) | undefined, i: number, logs: Logs) => {
+    if (!f || failed) return;
+    try {
+      const result = f(i, logs);
+      if (isThenable(result)) running.push(Promise.resolve(result).catch(onFailure));
+    } catch (error) {
+      onFailure(error);
+    }
+  };
+  return {
+    onProgress(reply: Progress): void {
+      if (reply.type === 'epoch') run(onEpochEnd, reply.epoch, reply.logs);
+      else if (reply.type === 'batch') run(onBatchEnd, reply.batch, reply.logs);
+      else void Promise.all(running).then(() => send({ type: 'callbacksDone', id: reply.id, failed: !!failed }));
+    },
+    /** The first callback error, if one failed. */
+    failed: () => failed,
+  };
+}
+
+function isWorker(value: unknown): value is WorkerLike {
+  const w = value as Record<string, unknown> | null;
+  return typeof w === 'object' && w !== null && typeof w.postMessage === 'function' && typeof w.terminate === 'function' &&
+    (typeof w.on === 'function' || typeof w.addEventListener === 'function');
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+// The build ready() loaded on this thread, so the worker computes the same bits.
+function workerBuild(build: unknown): 'simd' | 'relaxed' | 'auto' {
+  if (build === undefined) {
+    const here = wasmBuild();
+    return here === undefined ? 'auto' : here === 'threads' ? 'simd' : here;
+  }
+  if (typeof build !== 'string' || !BUILDS.includes(build)) {
+    throw new ValueError(`workerTrainer(): build must be 'auto', 'simd' or 'relaxed', got ${describe(build)}`);
+  }
+  return build as 'simd' | 'relaxed' | 'auto';
+}
+
+/** A ValueError naming the argument that structured clone refused (a function, a Symbol, a Proxy...). */
+function unsendable(method: string, args: Record<string, unknown>, err: unknown): ValueError {
+  const name = Object.keys(args).find((key) => {
+    try {
+      structuredClone(args[key]);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const what = name ?? 'the data';
+  const reason = (err as { message?: string } | null)?.message ?? String(err);
+  const where = method === 'init' ? 'workerTrainer()' : `workerTrainer ${method}()`;
+  return new ValueError(`${where}: ${what} cannot be sent to the worker: ${reason}`);
+}
+
 async function toArtifacts(model: Sequential | ModelArtifacts): Promise<ModelArtifacts> {
   if (typeof model === 'object' && model !== null && 'modelTopology' in model) {
-    // A copy, as the weights are transferred to the worker and the caller keeps theirs.
-    return { ...model, weightData: model.weightData.slice(0) };
+    const { weightData } = model;
+    if (!(weightData instanceof ArrayBuffer)) throw new ValueError(`workerTrainer(): artifacts.weightData must be an ArrayBuffer, got ${describe(weightData)}`);
+    // A copy, as the weights are transferred to the worker and the caller keeps theirs. An empty
+    // buffer may be detached, which slice() refuses: the worker then reports the missing weights.
+    return { ...model, weightData: weightData.byteLength === 0 ? new ArrayBuffer(0) : weightData.slice(0) };
   }
   if (typeof model !== 'object' || model === null || typeof (model as Sequential).save !== 'function') {
     throw new ValueError(`workerTrainer(): expected a model or saved model artifacts, got ${describe(model)}`);
@@ -185,7 +312,9 @@ async function startWorker(): Promise<WorkerLike> {
 }
 
 function copy(data: Data): Data {
-  return data instanceof Float32Array ? data.slice() : data;
+  if (!(data instanceof Float32Array)) return data;
+  // An empty view may be over a detached buffer (transferred before), which slice() refuses.
+  return data.length === 0 ? new Float32Array(0) : data.slice();
 }
 
 /** The model's weight tensors from artifacts, in getWeights() order. */
