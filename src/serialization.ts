@@ -541,9 +541,11 @@ function parseNeurite(meta: unknown, plan: Plan, tensors: Map<string, Decoded>, 
   plan.compile = wrap('userDefinedMetadata.neurite.compile', fail, () => {
     const { loss, metrics, optimizer } = m.compile!;
     if (!isObject(loss) || !Array.isArray(metrics) || !isObject(optimizer)) throw new ValueError('expected { loss, metrics, optimizer }');
-    const opt = optimizer.schedule
-      ? { ...optimizer.config, learningRate: makeSchedule(optimizer.schedule.name, optimizer.schedule.config) }
-      : optimizer.config;
+    const { schedule } = optimizer;
+    if (schedule !== undefined && (!isObject(schedule) || typeof schedule.name !== 'string' || !isObject(schedule.config))) {
+      throw new ValueError(`optimizer.schedule must be { name, config }, got ${preview(schedule)}`);
+    }
+    const opt = schedule ? { ...optimizer.config, learningRate: makeSchedule(schedule.name, schedule.config) } : optimizer.config;
     if (!Object.hasOwn(optimizers, optimizer.name as string)) throw new ValueError(`unknown optimizer ${describe(optimizer.name)}`);
     return { loss: makeLoss(loss), metrics: metrics as MetricIdentifier[], optimizer: getOptimizer(optimizers[optimizer.name](opt as never), 'optimizer') };
   });
@@ -883,7 +885,14 @@ function loadLocalStorage(name: string): Parsed {
     }
   };
   const metadata = storage.getItem(keys.metadata) === null ? {} : get(keys.metadata, true);
-  return { modelTopology: get(keys.topology, true), weightSpecs: get(keys.weightSpecs, true), weightData: fromBase64(get(keys.weightData, false)), userDefinedMetadata: metadata.userDefinedMetadata };
+  let weightData: ArrayBuffer;
+  try {
+    weightData = fromBase64(get(keys.weightData, false));
+  } catch (err) {
+    if (err instanceof NeuriteError) throw err;
+    throw new ValueError(`loadModel() localstorage://${name}: ${keys.weightData} is not base64: ${(err as Error).message}`, { cause: err });
+  }
+  return { modelTopology: get(keys.topology, true), weightSpecs: get(keys.weightSpecs, true), weightData, userDefinedMetadata: isObject(metadata) ? metadata.userDefinedMetadata : undefined };
 }
 
 function openDatabase(): Promise<IDBDatabase> {

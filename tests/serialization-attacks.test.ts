@@ -485,3 +485,30 @@ describe('models without weights', () => {
     await expect(loadModel({ ...a, weightSpecs: [], weightData: new ArrayBuffer(0) })).rejects.toThrow(/the model has no layers/);
   });
 });
+
+describe('other stored damage is a typed error, not a TypeError or DOMException', () => {
+  it('a learning-rate schedule without a config', async () => {
+    const m = model(10);
+    m.compile({ optimizer: optimizers.adam(), loss: 'meanSquaredError' });
+    const a = await m.save();
+    const compile = (a.userDefinedMetadata!.neurite as unknown as { compile: { optimizer: Record<string, unknown> } }).compile;
+    for (const schedule of [{ name: 'constant' }, 5, { name: ['x'], config: {} }]) {
+      compile.optimizer.schedule = schedule;
+      await expect(loadModel(a)).rejects.toThrow(/optimizer\.schedule must be \{ name, config \}/);
+    }
+  });
+
+  it('localstorage:// weight data that is not base64, and metadata that is null', async () => {
+    const items = new Map<string, string>();
+    Object.assign(globalThis, { localStorage: { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) } });
+    try {
+      await model(11).save('localstorage://m');
+      items.set('tensorflowjs_models/m/model_metadata', 'null');
+      expect(bits((await loadModel('localstorage://m')).predict(X))).toEqual(bits(model(11).predict(X)));
+      items.set('tensorflowjs_models/m/weight_data', '%%% not base64 %%%');
+      await expect(loadModel('localstorage://m')).rejects.toThrow(/weight_data is not base64/);
+    } finally {
+      delete (globalThis as Record<string, unknown>).localStorage;
+    }
+  });
+});
