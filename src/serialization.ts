@@ -751,25 +751,21 @@ async function saveDirectory(dir: string, artifacts: ModelArtifacts): Promise<vo
     await fs.mkdir(folder, { recursive: true }).catch(fail('create the folder', folder));
     const weights = path.join(folder, 'weights.bin'), json = path.join(folder, 'model.json');
     const tag = globalThis.crypto.randomUUID().slice(0, 8);
-    const temp = (name: string) => path.join(folder, `.${name}.${tag}.tmp`);
-    const files: [string, string, string | Uint8Array][] = [
-      [temp('weights.bin'), weights, new Uint8Array(artifacts.weightData)],
-      [temp('model.json'), json, JSON.stringify(modelJSON(artifacts, 'weights.bin'))],
-    ];
-    const backup = temp('weights.bin.old');
+    const [newWeights, newJSON, oldWeights] = ['weights.bin', 'model.json', 'weights.bin.old'].map((name) => path.join(folder, `.${name}.${tag}.tmp`));
     let kept = false, replaced = false;
     try {
-      for (const [tmp, , data] of files) await fs.writeFile(tmp, data, { flag: 'wx' }).catch(fail('write', tmp));
-      kept = await keep(fs, weights, backup);
-      await fs.rename(files[0][0], weights).catch(fail('replace', weights));
+      await fs.writeFile(newWeights, new Uint8Array(artifacts.weightData), { flag: 'wx' }).catch(fail('write', newWeights));
+      await fs.writeFile(newJSON, JSON.stringify(modelJSON(artifacts, 'weights.bin')), { flag: 'wx' }).catch(fail('write', newJSON));
+      kept = await keep(fs, weights, oldWeights);
+      await fs.rename(newWeights, weights).catch(fail('replace', weights));
       replaced = true;
-      await fs.rename(files[1][0], json).catch(fail('replace', json));
+      await fs.rename(newJSON, json).catch(fail('replace', json));
     } catch (err) {
       // Put the previous weights back, or take ours out if there were none.
-      if (replaced) await (kept ? fs.rename(backup, weights) : fs.rm(weights, { force: true })).catch(() => undefined);
+      if (replaced) await (kept ? fs.rename(oldWeights, weights) : fs.rm(weights, { force: true })).catch(() => undefined);
       throw err;
     } finally {
-      for (const file of [...files.map(([tmp]) => tmp), backup]) await fs.rm(file, { force: true }).catch(() => undefined);
+      for (const file of [newWeights, newJSON, oldWeights]) await fs.rm(file, { force: true }).catch(() => undefined);
     }
   });
 }
