@@ -2,8 +2,9 @@
 
 /** Base class of every error neurite throws. */
 export class NeuriteError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `options.cause`: the underlying error (a Node file-system error, say), kept for debugging. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -90,6 +90,15 @@ const GENERATED_BY = 'neurite 0.1.0';
 const KERAS_VERSION = 'tfjs-layers 4.22.0';
 const SLOT_PREFIX = 'neurite_optimizer/slot_';
 
+// Bounds on what a load reads, so a hostile file cannot exhaust memory or the stack.
+/** model.json holds the topology and the manifest, kilobytes in practice. */
+const MAX_MODEL_JSON_BYTES = 256 * 2 ** 20;
+/** All weights together: a Wasm memory holds at most 4 GiB. */
+const MAX_WEIGHT_BYTES = 2 ** 32;
+/** Keras configs nest about 8 levels; this leaves room and keeps every later walk off the stack limit. */
+const MAX_JSON_DEPTH = 64;
+const MAX_JSON_VALUES = 1_000_000;
+
 // ---------------------------------------------------------------------------------------------
 // Saving
 
@@ -311,6 +320,10 @@ interface Plan {
 
 function parse(artifacts: Parsed, origin: string): Plan {
   const fail = (message: string) => new ValueError(`loadModel() ${origin}: ${message}`);
+  checkNesting(artifacts.modelTopology, 'modelTopology', fail);
+  checkNesting(artifacts.weightSpecs, 'weightSpecs', fail);
+  const meta = isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata.neurite : undefined;
+  checkNesting(meta, 'userDefinedMetadata.neurite', fail);
   let topology = artifacts.modelTopology as Record<string, unknown>;
   if (!isObject(topology)) throw fail(`modelTopology must be an object, got ${describe(topology)}`);
   // Keras (Python) nests the model config one level down.
@@ -320,6 +333,8 @@ function parse(artifacts: Parsed, origin: string): Plan {
   if (!isObject(config) || !Array.isArray(config.layers)) throw fail(`modelTopology.config.layers must be an array of layers`);
 
   const entries = config.layers as unknown[];
+  // save() refuses a model with no layers, by the same rule: there is no input width to record.
+  if (entries.length === 0) throw fail('the model has no layers');
   const unsupported = entries
     .map((l, i) => (isObject(l) && (l.class_name === 'Dense' || l.class_name === 'Dropout') ? undefined : `${isObject(l) ? String(l.class_name) : describe(l)} (layer ${i}${isObject(l) && isObject(l.config) && l.config.name ? `, ${String(l.config.name)}` : ''})`))
     .filter((s) => s !== undefined);
@@ -328,11 +343,12 @@ function parse(artifacts: Parsed, origin: string): Plan {
   const built: Layer[] = [];
   const expected: { name: string; shape: number[] }[] = [];
   let width = 0;
+  let inputWidth = 0;
   entries.forEach((entry, i) => {
     const { class_name: kind, config: c } = entry as { class_name: string; config: Record<string, unknown> };
     const where = `layer ${i} (${kind}${isObject(c) && typeof c.name === 'string' ? ` "${c.name}"` : ''})`;
     if (!isObject(c)) throw fail(`${where}: config must be an object`);
-    if (i === 0) width = inputWidthOf(c, where, fail);
+    if (i === 0) width = inputWidth = inputWidthOf(c, where, fail);
     if (c.trainable === false) throw fail(`${where}: trainable: false is not supported`);
     const layer = wrap(where, fail, () => (kind === 'Dense' ? parseDense(c) : parseDropout(c)));
     if (built.some((l) => l.name === layer.name)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
@@ -343,7 +359,6 @@ function parse(artifacts: Parsed, origin: string): Plan {
       width = layer.units;
     }
   });
-  if (!built.some((l) => l instanceof Dense)) throw fail('the model has no Dense layer');
 
   const tensors = decodeWeights(artifacts.weightSpecs, artifacts.weightData, fail);
   const weights = expected.map(({ name, shape }) => {
@@ -358,8 +373,7 @@ function parse(artifacts: Parsed, origin: string): Plan {
   const extra = [...tensors.values()].filter((t) => t.spec.group !== 'optimizer').map((t) => t.spec.name);
   if (extra.length) throw fail(`weightSpecs lists weights no layer has: ${extra.join(', ')}`);
 
-  const plan: Plan = { name: typeof config.name === 'string' ? config.name : undefined, inputWidth: expected[0].shape[0], seed: undefined, layers: built, weights };
-  const meta = isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata.neurite : undefined;
+  const plan: Plan = { name: typeof config.name === 'string' ? config.name : undefined, inputWidth, seed: undefined, layers: built, weights };
   if (meta !== undefined) parseNeurite(meta, plan, tensors, fail);
   return plan;
 }
@@ -367,7 +381,7 @@ function parse(artifacts: Parsed, origin: string): Plan {
 function inputWidthOf(c: Record<string, unknown>, where: string, fail: (m: string) => Error): number {
   const shape = c.batch_input_shape ?? (c.input_dim !== undefined ? [null, c.input_dim] : undefined);
   if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== null || !Number.isInteger(shape[1]) || shape[1] <= 0) {
-    throw fail(`${where}: the first layer needs batch_input_shape [null, n] with n a positive integer, got ${JSON.stringify(shape)}`);
+    throw fail(`${where}: the first layer needs batch_input_shape [null, n] with n a positive integer, got ${preview(shape)}`);
   }
   return shape[1];
 }
@@ -387,7 +401,7 @@ const DENSE_KEYS = ['units', 'activation', 'neurite_alpha', 'use_bias', 'kernel_
 function parseDense(c: Record<string, unknown>): Dense {
   checkKeys(c, DENSE_KEYS, 'config');
   for (const key of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) {
-    if (c[key] != null) throw new ValueError(`${key} is not supported, got ${JSON.stringify(c[key])}`);
+    if (c[key] != null) throw new ValueError(`${key} is not supported, got ${preview(c[key])}`);
   }
   return layers.dense({
     units: c.units as number,
@@ -403,7 +417,7 @@ function parseDense(c: Record<string, unknown>): Dense {
 
 function parseDropout(c: Record<string, unknown>): Dropout {
   checkKeys(c, ['rate', 'noise_shape', 'seed', 'name', 'trainable', 'batch_input_shape', 'dtype', 'batch_size'], 'config');
-  if (c.noise_shape != null) throw new ValueError(`noise_shape is not supported, got ${JSON.stringify(c.noise_shape)}`);
+  if (c.noise_shape != null) throw new ValueError(`noise_shape is not supported, got ${preview(c.noise_shape)}`);
   return layers.dropout({ rate: c.rate as number, seed: (c.seed ?? undefined) as number | undefined, name: c.name as string | undefined });
 }
 
@@ -466,7 +480,7 @@ function parseInitializer(value: unknown, key: string): Initializer | undefined 
 function parseRegularizer(value: unknown, key: string): Regularizer | undefined {
   if (value === null || value === undefined) return undefined;
   if (!isObject(value) || !['L1L2', 'L1', 'L2'].includes(value.class_name as string) || !isObject(value.config)) {
-    throw new ValueError(`${key}: unsupported regularizer ${JSON.stringify(value)}; expected L1L2, L1 or L2`);
+    throw new ValueError(`${key}: unsupported regularizer ${preview(value)}; expected L1L2, L1 or L2`);
   }
   const l1 = (value.config.l1 ?? 0) as number, l2 = (value.config.l2 ?? 0) as number;
   if (l1 === 0 && l2 === 0) return undefined;
@@ -475,6 +489,20 @@ function parseRegularizer(value: unknown, key: string): Regularizer | undefined 
 
 interface Decoded { spec: WeightSpec; values: Float32Array }
 
+/** Checks one weightSpecs entry and returns its size in bytes. */
+function specBytes(spec: unknown, fail: (m: string) => Error): number {
+  if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw fail(`weightSpecs entry ${preview(isObject(spec) ? spec.name ?? spec : spec)} needs a name and a shape of non-negative integers, got ${preview(spec)}`);
+  }
+  if ('quantization' in spec) throw fail(`weight "${spec.name}" is quantized; neurite reads float32 weights only`);
+  if (spec.dtype !== 'float32' && !(spec.dtype === 'int32' && spec.group === 'optimizer')) {
+    throw fail(`weight "${spec.name}" has dtype ${describe(spec.dtype)}; expected float32`);
+  }
+  const bytes = (spec.shape as number[]).reduce((a, b) => a * b, 4);
+  if (bytes > MAX_WEIGHT_BYTES) throw fail(`weight "${spec.name}" of shape [${spec.shape.join(', ')}] needs ${bytes} bytes, more than the 4 GiB a Wasm memory holds`);
+  return bytes;
+}
+
 /** Splits weightData by the specs, checking the byte count matches exactly and every value is finite. */
 function decodeWeights(specs: unknown, data: ArrayBuffer, fail: (m: string) => Error): Map<string, Decoded> {
   if (!Array.isArray(specs)) throw fail(`weightSpecs must be an array, got ${describe(specs)}`);
@@ -482,15 +510,8 @@ function decodeWeights(specs: unknown, data: ArrayBuffer, fail: (m: string) => E
   const out = new Map<string, Decoded>();
   let offset = 0;
   for (const spec of specs as WeightSpec[]) {
-    if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw fail(`weightSpecs entry ${describe(spec?.name ?? spec)} needs a name and a shape of non-negative integers, got ${JSON.stringify(spec)}`);
-    }
-    if ('quantization' in spec) throw fail(`weight "${spec.name}" is quantized; neurite reads float32 weights only`);
-    if (spec.dtype !== 'float32' && !(spec.dtype === 'int32' && spec.group === 'optimizer')) {
-      throw fail(`weight "${spec.name}" has dtype ${describe(spec.dtype)}; expected float32`);
-    }
+    const bytes = specBytes(spec, fail);
     if (out.has(spec.name)) throw fail(`weightSpecs lists "${spec.name}" twice`);
-    const bytes = spec.shape.reduce((a, b) => a * b, 1) * 4;
     if (offset + bytes > data.byteLength) {
       throw new ShapeError(`${fail('').message}weight data is truncated: weightSpecs need ${bytes} bytes for "${spec.name}" at byte ${offset}, but the data has ${data.byteLength} bytes in all`);
     }
@@ -520,23 +541,58 @@ function parseNeurite(meta: unknown, plan: Plan, tensors: Map<string, Decoded>, 
   plan.compile = wrap('userDefinedMetadata.neurite.compile', fail, () => {
     const { loss, metrics, optimizer } = m.compile!;
     if (!isObject(loss) || !Array.isArray(metrics) || !isObject(optimizer)) throw new ValueError('expected { loss, metrics, optimizer }');
-    const opt = optimizer.schedule
-      ? { ...optimizer.config, learningRate: makeSchedule(optimizer.schedule.name, optimizer.schedule.config) }
-      : optimizer.config;
+    const { schedule } = optimizer;
+    if (schedule !== undefined && (!isObject(schedule) || typeof schedule.name !== 'string' || !isObject(schedule.config))) {
+      throw new ValueError(`optimizer.schedule must be { name, config }, got ${preview(schedule)}`);
+    }
+    const opt = schedule ? { ...optimizer.config, learningRate: makeSchedule(schedule.name, schedule.config) } : optimizer.config;
     if (!Object.hasOwn(optimizers, optimizer.name as string)) throw new ValueError(`unknown optimizer ${describe(optimizer.name)}`);
     return { loss: makeLoss(loss), metrics: metrics as MetricIdentifier[], optimizer: getOptimizer(optimizers[optimizer.name](opt as never), 'optimizer') };
   });
   if (m.training === undefined) return;
   if (!isObject(m.training)) throw fail(`userDefinedMetadata.neurite.training must be { step, learningRate, rng }, got ${describe(m.training)}`);
   const { step, learningRate, rng } = m.training;
-  if (!Number.isInteger(step) || step < 0 || typeof learningRate !== 'number' || !(learningRate > 0) || !Array.isArray(rng) || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
-    throw fail(`userDefinedMetadata.neurite.training must be { step: integer ≥ 0, learningRate > 0, rng: 8 uint32 }, got ${JSON.stringify(m.training)}`);
+  if (!Number.isSafeInteger(step) || step < 0 || !Number.isFinite(learningRate) || !(learningRate > 0) || !Array.isArray(rng) || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+    throw fail(`userDefinedMetadata.neurite.training must be { step: a safe integer ≥ 0, learningRate: finite > 0, rng: 8 uint32 }, got ${preview(m.training)}`);
   }
-  const slots: Float32Array[] = [];
-  for (let k = 0; tensors.has(`${SLOT_PREFIX}${k}`); k++) slots.push(tensors.get(`${SLOT_PREFIX}${k}`)!.values);
+  const slots = optimizerSlots(plan.compile!.optimizer, plan.weights.reduce((n, w) => n + w.length, 0), tensors, fail);
   const all = new Float32Array(slots.reduce((n, s) => n + s.length, 0));
-  slots.forEach((s, k) => all.set(s, k * (slots[0]?.length ?? 0)));
+  slots.forEach((s, k) => all.set(s, k * s.length));
   plan.training = { state: { step, slots: all, rng: Uint32Array.from(rng) }, learningRate };
+}
+
+// Each optimizer's state slots in net_update's order (assembly/network.ts), and which ones its
+// rule needs non-negative: running squares and maxima go under a square root or divide.
+function slotKinds(o: Optimizer): { label: string; nonNegative: boolean }[] {
+  const any = (label: string) => ({ label, nonNegative: false });
+  const positive = (label: string) => ({ label, nonNegative: true });
+  switch (o.name) {
+    case 'sgd': return o.config.momentum ? [any('momentum')] : [];
+    case 'adam': case 'adamw': return [any('first moment m'), positive('second moment v'), ...(o.config.amsgrad ? [positive('amsgrad maximum vmax')] : [])];
+    case 'rmsprop': return [positive('mean square ms'), any('momentum'), ...(o.config.centered ? [any('mean gradient mg')] : [])];
+    case 'adagrad': return [positive('accumulator')];
+    case 'adadelta': return [positive('gradient accumulator'), positive('update accumulator')];
+    case 'adamax': return [any('first moment m'), positive('infinity norm u')];
+  }
+}
+
+/** The saved optimizer slots, checked: exactly the ones `optimizer` needs, float32, one value per parameter, signs its rule allows. */
+function optimizerSlots(optimizer: Optimizer, count: number, tensors: Map<string, Decoded>, fail: (m: string) => Error): Float32Array[] {
+  const kinds = slotKinds(optimizer);
+  const extra = [...tensors.keys()].filter((name) => name.startsWith(SLOT_PREFIX) && !kinds.some((_, k) => name === `${SLOT_PREFIX}${k}`));
+  if (extra.length) throw fail(`weightSpecs lists optimizer slots ${extra.map(preview).join(', ')}, but ${optimizer.name} keeps ${kinds.length}`);
+  return kinds.map(({ label, nonNegative }, k) => {
+    const name = `${SLOT_PREFIX}${k}`;
+    const t = tensors.get(name);
+    if (!t || t.spec.group !== 'optimizer') throw fail(`the ${optimizer.name} state needs weight "${name}" (${label}) in group 'optimizer', which weightSpecs does not list`);
+    if (t.spec.dtype !== 'float32') throw fail(`optimizer slot "${name}" (${label}) has dtype ${describe(t.spec.dtype)}; expected float32`);
+    if (t.spec.shape.length !== 1 || t.values.length !== count) {
+      throw new ShapeError(`${fail('').message}optimizer slot "${name}" (${label}) has shape [${t.spec.shape.join(', ')}] but the model has ${count} parameters: expected [${count}]`);
+    }
+    const bad = nonNegative ? t.values.findIndex((v) => v < 0) : -1;
+    if (bad >= 0) throw fail(`optimizer slot "${name}" (${label}) holds ${t.values[bad]} at index ${bad}; ${optimizer.name}'s ${label} is never negative`);
+    return t.values;
+  });
 }
 
 function makeSchedule(name: string, config: Record<string, unknown>): LearningRateSchedule {
@@ -584,32 +640,63 @@ async function readSource(source: unknown): Promise<{ artifacts: Parsed; origin:
   throw new ValueError(`loadModel(): expected artifacts { modelTopology, weightSpecs, weightData }, a path, a localstorage:// or indexeddb:// URL, or [jsonFile, ...weightFiles], got ${describe(source)}`);
 }
 
-// model.json: the topology and a manifest of weight files, read with `read(path)`.
-async function fromModelJSON(text: string, origin: string, read: (path: string) => Promise<ArrayBuffer>): Promise<Parsed> {
+// model.json: the topology and a manifest of weight files, read in order with `read(path, maxBytes)`.
+// A reader refuses a file larger than maxBytes before reading it: what the manifest's weights
+// still need, so no file can make a load read more than the weights it describes.
+async function fromModelJSON(text: string, origin: string, read: (path: string, maxBytes: number) => Promise<Uint8Array>): Promise<Parsed> {
+  const fail = (message: string) => new ValueError(`loadModel() ${origin}: ${message}`);
   let json: ModelJSON;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ValueError(`loadModel() ${origin}: malformed JSON: ${(err as Error).message}`);
+    throw fail(`malformed JSON: ${(err as Error).message}`);
   }
-  if (!isObject(json) || json.modelTopology === undefined) throw new ValueError(`loadModel() ${origin}: not a TF.js model.json: it has no modelTopology`);
-  if (json.format !== undefined && json.format !== 'layers-model') throw new ValueError(`loadModel() ${origin}: format is ${describe(json.format)}; neurite reads 'layers-model' (graph models cannot be trained)`);
+  if (!isObject(json) || json.modelTopology === undefined) throw fail('not a TF.js model.json: it has no modelTopology');
+  if (json.format !== undefined && json.format !== 'layers-model') throw fail(`format is ${describe(json.format)}; neurite reads 'layers-model' (graph models cannot be trained)`);
+  checkNesting(json.weightsManifest, 'weightsManifest', fail);
   if (!Array.isArray(json.weightsManifest) || !json.weightsManifest.every((g) => isObject(g) && Array.isArray(g.paths) && Array.isArray(g.weights))) {
-    throw new ValueError(`loadModel() ${origin}: weightsManifest must be an array of { paths, weights }`);
+    throw fail('weightsManifest must be an array of { paths, weights }');
   }
-  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths.map(read)));
-  const total = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const needed = weightSpecs.reduce((n, spec) => n + specBytes(spec, fail), 0);
+  if (needed > MAX_WEIGHT_BYTES) throw fail(`the weights need ${needed} bytes, more than the 4 GiB a Wasm memory holds`);
+  const paths = json.weightsManifest.flatMap((g) => g.paths as unknown[]);
+  const seen = new Set<string>();
+  for (const path of paths) {
+    checkWeightsPath(path, fail);
+    const key = path.split('/').filter((s) => s !== '' && s !== '.').join('/');
+    if (seen.has(key)) throw fail(`weightsManifest names weights file ${preview(path)} twice`);
+    seen.add(key);
+  }
+  const buffers: Uint8Array[] = [];
+  let total = 0;
+  for (const path of paths as string[]) {
+    const bytes = await read(path, needed - total);
+    buffers.push(bytes);
+    total += bytes.byteLength;
+  }
+  const weightData = new Uint8Array(total);
   let offset = 0;
   for (const b of buffers) {
-    total.set(new Uint8Array(b), offset);
+    weightData.set(b, offset);
     offset += b.byteLength;
   }
-  return {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: total.buffer,
-    userDefinedMetadata: json.userDefinedMetadata,
-  };
+  return { modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer, userDefinedMetadata: json.userDefinedMetadata };
+}
+
+/**
+ * A weights path must name a file inside the model's folder: relative, with '/' separators, no
+ * '..' segment, no URL scheme or drive letter, no NUL. (Symlinks are resolved by the reader.)
+ */
+function checkWeightsPath(path: unknown, fail: (m: string) => Error): asserts path is string {
+  if (typeof path !== 'string' || path === '' || path.length > 4096) throw fail(`a weights path must be a non-empty string of at most 4096 characters, got ${preview(path)}`);
+  const why = path.includes('\0') ? 'it holds a NUL character'
+    : path.includes('\\') ? 'it holds a backslash (paths use /)'
+    : path.startsWith('/') ? 'it is absolute'
+    : /^[a-z][a-z0-9+.-]*:/i.test(path) ? 'it has a URL scheme or drive letter'
+    : path.split('/').includes('..') ? 'it has a .. segment'
+    : undefined;
+  if (why) throw fail(`weights path ${preview(path)} must stay inside the model folder, but ${why}`);
 }
 
 function modelJSON(artifacts: ModelArtifacts, weightsPath: string): ModelJSON {
@@ -619,40 +706,132 @@ function modelJSON(artifacts: ModelArtifacts, weightsPath: string): ModelJSON {
 
 // --- Node: a directory holding model.json and weights.bin, as tfjs-node's file:// writes it.
 
-async function nodeFs(): Promise<typeof import('node:fs/promises')> {
-  const name = 'node:fs/promises';
-  return (await import(/* @vite-ignore */ name)) as typeof import('node:fs/promises');
+type NodeModules = { fs: typeof import('node:fs/promises'); path: typeof import('node:path') };
+
+async function node(): Promise<NodeModules> {
+  // Imported by a name bundlers do not follow: browsers never load these.
+  const load = (name: string) => import(/* @vite-ignore */ name);
+  const [fs, path] = await Promise.all([load('node:fs/promises'), load('node:path')]);
+  return { fs, path };
 }
 
+/** A Node file-system error as a neurite error naming the path: ValueError for a bad path, StateError for the environment (permissions, space). */
+function fileError(where: string, action: string, path: string, err: unknown): NeuriteError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const badPath = ['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENAMETOOLONG', 'ELOOP', 'EINVAL', 'ENXIO', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE'];
+  const Type = code === undefined || badPath.includes(code) ? ValueError : StateError;
+  return new Type(`${where}: cannot ${action} ${path}: ${code ?? (err as Error)?.message}`, { cause: err });
+}
+
+// Saves to one folder run one at a time, in the order they were called; keyed by absolute path.
+const savesInProgress = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const run = (savesInProgress.get(key) ?? Promise.resolve()).then(task, task);
+  const settled = run.catch(() => undefined);
+  savesInProgress.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (savesInProgress.get(key) === settled) savesInProgress.delete(key);
+  }
+}
+
+/**
+ * Writes weights.bin and model.json under temporary names unique to this save, then renames
+ * them into place, model.json last. Until model.json is renamed the old weights are kept (a hard
+ * link, or a copy), so a save that fails at any step restores the previous checkpoint and removes
+ * what it wrote.
+ */
 async function saveDirectory(dir: string, artifacts: ModelArtifacts): Promise<void> {
-  const fs = await nodeFs();
-  await fs.mkdir(dir, { recursive: true });
-  // Written beside the old files and renamed over them, so a failed save leaves a saved model whole.
-  const files: [string, string | Uint8Array][] = [
-    ['weights.bin', new Uint8Array(artifacts.weightData)],
-    ['model.json', JSON.stringify(modelJSON(artifacts, 'weights.bin'))],
-  ];
-  for (const [name, data] of files) await fs.writeFile(`${dir}/${name}.tmp`, data);
-  for (const [name] of files) await fs.rename(`${dir}/${name}.tmp`, `${dir}/${name}`);
+  const { fs, path } = await node();
+  const folder = path.resolve(dir);
+  const fail = (action: string, file: string) => (err: unknown) => { throw fileError('save()', action, file, err); };
+  await oneAtATime(folder, async () => {
+    await fs.mkdir(folder, { recursive: true }).catch(fail('create the folder', folder));
+    const weights = path.join(folder, 'weights.bin'), json = path.join(folder, 'model.json');
+    const tag = globalThis.crypto.randomUUID().slice(0, 8);
+    const [newWeights, newJSON, oldWeights] = ['weights.bin', 'model.json', 'weights.bin.old'].map((name) => path.join(folder, `.${name}.${tag}.tmp`));
+    let kept = false, replaced = false;
+    try {
+      await fs.writeFile(newWeights, new Uint8Array(artifacts.weightData), { flag: 'wx' }).catch(fail('write', newWeights));
+      await fs.writeFile(newJSON, JSON.stringify(modelJSON(artifacts, 'weights.bin')), { flag: 'wx' }).catch(fail('write', newJSON));
+      kept = await keep(fs, weights, oldWeights);
+      await fs.rename(newWeights, weights).catch(fail('replace', weights));
+      replaced = true;
+      await fs.rename(newJSON, json).catch(fail('replace', json));
+    } catch (err) {
+      // Put the previous weights back, or take ours out if there were none.
+      if (replaced) await (kept ? fs.rename(oldWeights, weights) : fs.rm(weights, { force: true })).catch(() => undefined);
+      throw err;
+    } finally {
+      for (const file of [newWeights, newJSON, oldWeights]) await fs.rm(file, { force: true }).catch(() => undefined);
+    }
+  });
 }
 
-async function loadDirectory(path: string): Promise<{ artifacts: Parsed; origin: string }> {
-  const fs = await nodeFs();
-  const file = path.endsWith('.json') ? path : `${path.replace(/\/$/, '')}/model.json`;
-  const dir = file.slice(0, file.lastIndexOf('/') + 1) || './';
-  const read = async (p: string, what: string) => {
-    try {
-      return await fs.readFile(p);
-    } catch (err) {
-      throw new ValueError(`loadModel(): cannot read ${what} ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+/** Keeps `file` reachable as `backup` (a hard link, else a copy); false if there is no such file. */
+async function keep(fs: NodeModules['fs'], file: string, backup: string): Promise<boolean> {
+  try {
+    await fs.link(file, backup);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    await fs.copyFile(file, backup).catch((e) => { throw fileError('save()', 'keep a copy of', file, e); });
+    return true;
+  }
+}
+
+async function loadDirectory(source: string): Promise<{ artifacts: Parsed; origin: string }> {
+  const { fs, path } = await node();
+  const file = source.endsWith('.json') ? source : `${source.replace(/\/$/, '')}/model.json`;
+  const real = await fs.realpath(file).catch((err) => { throw fileError('loadModel()', 'read model file', file, err); });
+  const tooBig = (size: number) => new ValueError(`loadModel(): model file ${file} has ${size} bytes, more than the ${MAX_MODEL_JSON_BYTES} a model.json may have`);
+  const text = new TextDecoder().decode(await readRegularFile(fs, real, `model file ${file}`, MAX_MODEL_JSON_BYTES, tooBig));
+  const folder = path.dirname(real);
+  const inside = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  const seen = new Set<string>();
+  const artifacts = await fromModelJSON(text, file, async (p, maxBytes) => {
+    const joined = path.join(path.dirname(file), p);
+    // With symlinks resolved, the file must be in the folder. Missing and outside get one message,
+    // so nothing about files outside the folder (whether they exist, their size) gets out.
+    const target = await fs.realpath(path.join(folder, p)).catch((err) => err as Error);
+    if (typeof target !== 'string' || !target.startsWith(inside)) {
+      throw new ValueError(`loadModel() ${file}: cannot read weights file ${joined}: no such file inside the model folder`, { cause: target });
     }
-  };
-  const text = (await read(file, 'model file')).toString('utf8');
-  const artifacts = await fromModelJSON(text, file, async (p) => {
-    const bytes = await read(dir + p, 'weights file');
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    if (seen.has(target)) throw new ValueError(`loadModel() ${file}: weightsManifest names weights file ${preview(p)} twice (through a symlink)`);
+    seen.add(target);
+    const label = `weights file ${joined}`;
+    return readRegularFile(fs, target, label, maxBytes, (size) => new ShapeError(`loadModel() ${file}: ${label} has ${size} bytes, more than the ${maxBytes} the weightsManifest still needs`));
   });
   return { artifacts, origin: file };
+}
+
+/**
+ * Reads `file` if it is a regular file of at most maxBytes: it is opened first (not following a
+ * last symlink, not blocking on a FIFO), checked on the open handle, and read from it for the
+ * size checked, so a file replaced or growing meanwhile cannot make this read more.
+ */
+async function readRegularFile(fs: NodeModules['fs'], file: string, label: string, maxBytes: number, tooBig: (size: number) => NeuriteError): Promise<Uint8Array> {
+  const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
+  const handle = await fs.open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK).catch((err) => { throw fileError('loadModel()', 'read', label, err); });
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ValueError(`loadModel(): ${label} is not a regular file`);
+    if (stat.size > maxBytes) throw tooBig(stat.size);
+    const bytes = new Uint8Array(stat.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, got, bytes.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return bytes.subarray(0, got);
+  } catch (err) {
+    throw err instanceof NeuriteError ? err : fileError('loadModel()', 'read', label, err);
+  } finally {
+    await handle.close();
+  }
 }
 
 // --- Browsers. Keys, stores and file names are TF.js's, so either library reads what the other saved.
@@ -702,7 +881,14 @@ function loadLocalStorage(name: string): Parsed {
     }
   };
   const metadata = storage.getItem(keys.metadata) === null ? {} : get(keys.metadata, true);
-  return { modelTopology: get(keys.topology, true), weightSpecs: get(keys.weightSpecs, true), weightData: fromBase64(get(keys.weightData, false)), userDefinedMetadata: metadata.userDefinedMetadata };
+  let weightData: ArrayBuffer;
+  try {
+    weightData = fromBase64(get(keys.weightData, false));
+  } catch (err) {
+    if (err instanceof NeuriteError) throw err;
+    throw new ValueError(`loadModel() localstorage://${name}: ${keys.weightData} is not base64: ${(err as Error).message}`, { cause: err });
+  }
+  return { modelTopology: get(keys.topology, true), weightSpecs: get(keys.weightSpecs, true), weightData, userDefinedMetadata: isObject(metadata) ? metadata.userDefinedMetadata : undefined };
 }
 
 function openDatabase(): Promise<IDBDatabase> {
@@ -775,12 +961,17 @@ async function loadFiles(files: unknown[]): Promise<{ artifacts: Parsed; origin:
   const [json, ...weights] = files as Blob[];
   const nameOf = (f: Blob, i: number) => (typeof File !== 'undefined' && f instanceof File ? f.name : `files[${i}]`);
   const origin = nameOf(json, 0);
-  const artifacts = await fromModelJSON(await json.text(), origin, async (path) => {
+  if (json.size > MAX_MODEL_JSON_BYTES) throw new ValueError(`loadModel(): model file ${origin} has ${json.size} bytes, more than the ${MAX_MODEL_JSON_BYTES} a model.json may have`);
+  const used = new Set<Blob>();
+  const artifacts = await fromModelJSON(await json.text(), origin, async (path, maxBytes) => {
     const base = path.slice(path.lastIndexOf('/') + 1);
     // Blobs have no names: with one weights file, it is the one the manifest means.
     const match = weights.find((f, i) => nameOf(f, i + 1) === base) ?? (weights.length === 1 && !(weights[0] instanceof File) ? weights[0] : undefined);
     if (!match) throw new ValueError(`loadModel() ${origin}: the manifest needs weights file ${describe(base)}, which is not among the files given (${weights.map(nameOf).join(', ') || 'none'})`);
-    return match.arrayBuffer();
+    if (used.has(match)) throw new ValueError(`loadModel() ${origin}: weightsManifest names weights file ${describe(base)} twice`);
+    used.add(match);
+    if (match.size > maxBytes) throw new ShapeError(`loadModel() ${origin}: weights file ${describe(base)} has ${match.size} bytes, more than the ${maxBytes} the weightsManifest still needs`);
+    return new Uint8Array(await match.arrayBuffer());
   });
   return { artifacts, origin };
 }
@@ -797,6 +988,38 @@ function fromBase64(text: string): ArrayBuffer {
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   return bytes.buffer;
+}
+
+/**
+ * Refuses arrays and objects nested deeper than MAX_JSON_DEPTH (cycles included) or holding more
+ * than MAX_JSON_VALUES values. It walks with its own stack, so it cannot overflow; after it, the
+ * recursive walks of checks and messages (JSON.stringify, String of an array) cannot either.
+ */
+function checkNesting(value: unknown, what: string, fail: (m: string) => Error): void {
+  const stack: [unknown, number, string][] = [[value, 0, what]];
+  let count = 0;
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
+    if (depth >= MAX_JSON_DEPTH) throw fail(`${path} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`);
+    const entries = Object.entries(v);
+    count += entries.length;
+    if (count > MAX_JSON_VALUES) throw fail(`${what} holds more than ${MAX_JSON_VALUES} values`);
+    // The path names the first levels only, which is where to look.
+    for (const [key, child] of entries) stack.push([child, depth + 1, depth < 6 ? `${path}${Array.isArray(v) ? `[${key}]` : `.${key.slice(0, 40)}`}` : path]);
+  }
+}
+
+/** A loaded value for an error message: its JSON, cut short (describe() for what has none). */
+function preview(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A BigInt or a cycle in in-memory artifacts.
+  }
+  if (text === undefined) return describe(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
