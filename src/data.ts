@@ -13,7 +13,7 @@ export interface Matrix {
 /** toFloat32() with its row count and width. */
 export function toMatrix(value: unknown, cols: number, where: string, arg: string): Matrix {
   const data = toFloat32(value, cols, where, arg);
-  return { data, rows: data.length / cols, cols };
+  return { data, rows: lengthOf(data) / cols, cols };
 }
 
 // The engine's own getters, which a subclass or an own property cannot override: user arrays are

@@ -571,8 +571,9 @@ export class Sequential implements TrainingModel {
   setOptimizerState(state: OptimizerState): void {
     const { core, net } = this.ready('setOptimizerState()');
     const size = core.net_slot_count(net) * core.net_param_count(net);
-    if (state.slots.length !== size) throw new ShapeError(`setOptimizerState(): expected ${size} slot values, got ${state.slots.length}`);
-    if (state.rng.length !== 8) throw new ShapeError(`setOptimizerState(): expected 8 random-state words, got ${state.rng.length}`);
+    // Measured by the engine, not by `length`: these are copied into Wasm memory as they are.
+    if (!isFloat32Array(state.slots) || lengthOf(state.slots) !== size) throw new ShapeError(`setOptimizerState(): expected a Float32Array of ${size} slot values, got ${describe(state.slots)}`);
+    if (!(state.rng instanceof Uint32Array) || lengthOf(state.rng) !== 8) throw new ShapeError(`setOptimizerState(): expected 8 random-state words, got ${describe(state.rng)}`);
     if (!Number.isSafeInteger(state.step) || state.step < 0) throw new ValueError(`setOptimizerState(): the step must be an integer in [0, 2^53), got ${describe(state.step)}`);
     writeF32(core.net_slots(net), state.slots);
     core.net_set_step(net, state.step);

@@ -2,7 +2,7 @@
 // (Node) that holds one model and runs fit(), predict() and evaluate() on it, posting progress.
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
 import { NeuriteError, StateError, DivergenceError } from './errors.js';
-import { ready, wasmBuild } from './wasm.js';
+import { ready } from './wasm.js';
 import { loadModel } from './serialization.js';
 import type { Sequential } from './model.js';
 import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
@@ -36,11 +36,8 @@ async function handle(request: Request, port: Port): Promise<void> {
   const reply = (message: Reply, transfer: Transferable[] = []) => port.post(message, transfer);
   try {
     if (request.type === 'init') {
+      // A worker given to a second workerTrainer() keeps its first build: ready() refuses another.
       await ready({ build: request.build });
-      // A worker given to a second workerTrainer() keeps its first build: say so rather than train differently.
-      if (request.build !== 'auto' && wasmBuild() !== request.build) {
-        throw new StateError(`workerTrainer: this worker already runs the ${wasmBuild()} build, not ${request.build}; start a new worker`);
-      }
       model?.dispose();
       model = await loadModel(request.artifacts);
       reply({ type: 'result', id, value: { inputWidth: model.inputShape[0], outputWidth: model.outputShape[0] } });
