@@ -305,10 +305,10 @@ export function activation_backward(dz: usize, da: usize, z: usize, a: usize, ro
   }
 }
 
-/** dbias[c] = Σ_r dz[r, c]: the bias gradient, since every row adds the same bias. */
-export function bias_gradient(dbias: usize, dz: usize, rows: i32, cols: i32): void {
+/** dbias[c] = Σ_r dz[r, c] (added to dbias with `accumulate`): every row adds the same bias. */
+export function bias_gradient(dbias: usize, dz: usize, rows: i32, cols: i32, accumulate: bool): void {
   const rowBytes = <usize>cols << 2;
-  memory.fill(dbias, 0, rowBytes);
+  if (!accumulate) memory.fill(dbias, 0, rowBytes);
   for (let r = 0; r < rows; r++) {
     const row = dz + <usize>r * rowBytes;
     let c = 0;

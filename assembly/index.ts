@@ -6,5 +6,6 @@ export * from "./activations";
 export * from "./losses";
 export * from "./metrics";
 export * from "./optimizers";
-export * from "./dropout";
+export * from "./layers/dense";
+export * from "./layers/dropout";
 export * from "./network";

@@ -1,15 +1,15 @@
-// The one piece of model structure that lives in Wasm: a table describing a stack of layers and
-// where their tensors sit, so a whole training step (forward, loss, backward, update) is a single
-// call. The TypeScript model fills the table once; every buffer is allocated here.
+// The network: a stack of layer records (assembly/layers/) and the buffers they point into, so a
+// whole training step (forward, loss, backward, update) is a single call. The TypeScript model
+// describes each layer once; every buffer is allocated here.
 //
 // Memory plan (llm.c style): one buffer holds every parameter, each layer's kernel and bias point
 // into it, in getWeights() order; gradients and the optimizer's state are parallel buffers of the
-// same layout; one more buffer holds the activations for `batchCap` rows. Parameters and optimizer
-// state are double-buffered: an update writes the next ones beside the current ones, and they are
-// adopted only when every value is finite, so a failed step leaves the model exactly as it was.
+// same layout; one more buffer holds the activations for `batchCap` examples. Parameters and
+// optimizer state are double-buffered: an update writes the next ones beside the current ones, and
+// they are adopted only when every value is finite, so a failed step leaves the model exactly as
+// it was.
 import { alloc, free } from "./memory";
-import { gemm_nn_bias, gemm_nt, gemm_tn } from "./gemm";
-import { activation_forward, activation_backward, bias_gradient, SIGMOID, SOFTMAX } from "./activations";
+import { SIGMOID, SOFTMAX } from "./activations";
 import {
   loss_forward_backward, loss_from_logits, penalty_forward_backward,
   BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY,
@@ -17,43 +17,10 @@ import {
 import { metrics_update, METRIC_SLOTS } from "./metrics";
 import {
   sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
-  adamax_update, weight_decay, clip_gradients, all_finite, SGD, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
+  adamax_update, weight_decay, clip_gradients, all_finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
-import { dropout_forward, dropout_backward } from "./dropout";
-
-// Header fields (byte offsets).
-const N_LAYERS = 0;
-const BATCH_CAP = 4;
-const LOSS = 8;
-const LOSS_PARAM = 12; // f32: huber delta or label smoothing
-const LOGITS = 16; // how the loss reads the output: see net_set_loss
-const LABEL_COLS = 20;
-const METRIC_MASK = 24;
-const OPTIMIZER = 28;
-const NEXT_SLOTS = 32; // where the next update writes the optimizer state
-const N_PARAMS = 36;
-const LR = 40;
-const P1 = 44; // β1, ρ or momentum, by optimizer
-const P2 = 48; // β2, or momentum for rmsprop
-const EPS = 52;
-const P3 = 56; // weight decay (adamw), decay (adamax), initial accumulator (adagrad)
-const FLAGS = 60; // NESTEROV | CENTERED | AMSGRAD
-const CLIP_NORM = 64;
-const CLIP_VALUE = 68;
-const PARAMS = 72;
-const GRADS = 76;
-const SLOTS = 80; // optimizer state: N_SLOTS buffers of N_PARAMS floats, back to back
-const N_SLOTS = 84;
-const INPUT = 88; // staging rows for a gathered batch
-const LABEL = 92;
-const ACTIVATIONS = 96;
-const TRAINING = 100; // 1 when the last forward pass dropped values (its masks are live)
-const DIVERGED = 104; // batch index at which net_train_batches met a non-finite loss, or -1
-const NEXT_PARAMS = 108; // where the next update writes the parameters
-const RNG = 112; // 16 bytes: the dropout stream
-const STEP = 128; // f64: updates applied, exact to 2^53 (an i32 would wrap after 2^31 steps)
-const TOTALS = 136; // METRIC_SLOTS f64 running metric totals
-const HEADER = TOTALS + METRIC_SLOTS * 8;
+import { Layer, record, DENSE, DROPOUT } from "./layers/layer";
+import { layer_forward, layer_backward } from "./layers/index";
 
 const NESTEROV = 1;
 const CENTERED = 2;
@@ -64,91 +31,136 @@ const PROBABILITIES = 0; // the loss sees the last layer's output
 const FUSED = 1; // softmax/sigmoid + cross-entropy computed from the last layer's z
 const FROM_LOGITS = 2; // the output itself is logits (fromLogits: true)
 
-// Layer record fields.
-const KIND = 0;
-const IN = 4;
-const OUT = 8;
-const ACT = 12;
-const ALPHA = 16; // f32: the activation's parameter, or the dropout rate
-const W = 20;
-const B = 24;
-const DW = 28;
-const DB = 32;
-const Z = 36; // pre-activation (dropout: the mask), batchCap × out
-const A = 40; // output, batchCap × out
-const D = 44; // gradient: dLoss/dA, turned into dLoss/dZ in place
-const USE_BIAS = 48;
-const KERNEL_L1 = 52; // f32 regularizer weights
-const KERNEL_L2 = 56;
-const BIAS_L1 = 60;
-const BIAS_L2 = 64;
-const LAYER = 80;
-
-const DENSE = 0;
-const DROPOUT = 1;
-
-// @ts-ignore: decorator
-@inline function layer(net: usize, i: i32): usize {
-  return net + HEADER + <usize>i * LAYER;
+@unmanaged
+class Net {
+  layerCount: i32;
+  /** Examples the activation buffers hold. */
+  batchCap: i32;
+  /** The loss, its parameter (huber delta or label smoothing) and how it reads the output. */
+  loss: i32;
+  lossParam: f32;
+  lossMode: i32;
+  /** Label values per row of the last axis: 1 for sparse labels (class indices). */
+  labelCols: i32;
+  metricMask: i32;
+  /** The optimizer: rule, state buffers, hyperparameters (p1: β1, ρ or momentum; p2: β2, or
+   * momentum for rmsprop; p3: weight decay, adamax decay or adagrad's initial accumulator). */
+  optimizer: i32;
+  slotCount: i32;
+  lr: f32;
+  p1: f32;
+  p2: f32;
+  epsilon: f32;
+  p3: f32;
+  flags: i32;
+  clipNorm: f32;
+  clipValue: f32;
+  paramCount: i32;
+  /** Layers with parameters that are frozen: the update then runs layer by layer. */
+  frozenCount: i32;
+  /** 1 when the last forward pass dropped values (its masks are live). */
+  training: i32;
+  /** The batch at which net_train_batches met a non-finite loss, or -1. */
+  divergedBatch: i32;
+  params: usize;
+  nextParams: usize;
+  grads: usize;
+  slots: usize;
+  nextSlots: usize;
+  activations: usize;
+  /** Staging rows for a gathered batch. */
+  input: usize;
+  label: usize;
+  /** METRIC_SLOTS f64 running metric totals, and the layer records, in this same block. */
+  totals: usize;
+  layers: usize;
+  /** The dropout stream's 16-byte state. */
+  rng0: u32;
+  rng1: u32;
+  rng2: u32;
+  rng3: u32;
+  /** Updates applied, exact to 2^53 (an i32 would wrap after 2^31 steps). */
+  step: f64;
 }
 
 // @ts-ignore: decorator
-@inline function nLayers(net: usize): i32 {
-  return load<i32>(net + N_LAYERS);
+@inline function net(ptr: usize): Net {
+  return changetype<Net>(ptr);
 }
 
 // @ts-ignore: decorator
-@inline function kernelSize(l: usize): usize {
-  return load<i32>(l + KIND) == DENSE ? <usize>load<i32>(l + IN) * <usize>load<i32>(l + OUT) : 0;
+@inline function layer(n: Net, i: i32): Layer {
+  return record(n.layers + <usize>i * offsetof<Layer>());
 }
 
 // @ts-ignore: decorator
-@inline function biasSize(l: usize): usize {
-  return load<i32>(l + KIND) == DENSE && load<i32>(l + USE_BIAS) ? <usize>load<i32>(l + OUT) : 0;
+@inline function lastLayer(n: Net): Layer {
+  return layer(n, n.layerCount - 1);
 }
 
-/** A table for `layers` layers; 0 when out of memory. */
+// @ts-ignore: decorator
+@inline function rngState(n: Net): usize {
+  return changetype<usize>(n) + offsetof<Net>("rng0");
+}
+
+/** A network of `layers` layers (each then described by net_set_*); 0 when out of memory. */
 export function net_create(layers: i32): usize {
-  const net = alloc(<usize>HEADER + <usize>layers * <usize>LAYER);
-  if (net == 0) return 0;
-  store<i32>(net + N_LAYERS, layers);
-  return net;
+  const header = (offsetof<Net>() + 7) & ~7;
+  const ptr = alloc(header + METRIC_SLOTS * 8 + <usize>layers * offsetof<Layer>());
+  if (ptr == 0) return 0;
+  const n = net(ptr);
+  n.layerCount = layers;
+  n.totals = ptr + header;
+  n.layers = n.totals + METRIC_SLOTS * 8;
+  for (let i = 0; i < layers; i++) layer(n, i).trainable = 1;
+  return ptr;
 }
 
-/** Layer i is dense: units = activation(inputs · kernel + bias). */
-export function net_set_dense(net: usize, i: i32, inputs: i32, units: i32, act: i32, alpha: f32, useBias: bool): void {
-  const l = layer(net, i);
-  store<i32>(l + KIND, DENSE);
-  store<i32>(l + IN, inputs);
-  store<i32>(l + OUT, units);
-  store<i32>(l + ACT, act);
-  store<f32>(l + ALPHA, alpha);
-  store<i32>(l + USE_BIAS, useBias ? 1 : 0);
+/**
+ * Layer i is dense: units = activation(x·kernel + bias) over the last axis of its input, which
+ * holds `groups` rows of `inputs` values per example.
+ */
+export function net_set_dense(ptr: usize, i: i32, groups: i32, inputs: i32, units: i32, act: i32, alpha: f32, useBias: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = DENSE;
+  l.groups = groups;
+  l.inFeatures = inputs;
+  l.outFeatures = units;
+  l.inputSize = groups * inputs;
+  l.outputSize = groups * units;
+  l.activation = act;
+  l.alpha = alpha;
+  l.useBias = useBias ? 1 : 0;
+  l.kernelSize = inputs * units;
+  l.biasSize = useBias ? units : 0;
+  l.savedSize = l.outputSize; // z, for the activation's derivative
 }
 
-/** Layer i is dropout over `units` values at `rate`. */
-export function net_set_dropout(net: usize, i: i32, units: i32, rate: f32): void {
-  const l = layer(net, i);
-  store<i32>(l + KIND, DROPOUT);
-  store<i32>(l + IN, units);
-  store<i32>(l + OUT, units);
-  store<f32>(l + ALPHA, rate);
+/** Layer i is dropout over `size` values per example at `rate`. */
+export function net_set_dropout(ptr: usize, i: i32, size: i32, rate: f32): void {
+  const l = layer(net(ptr), i);
+  l.kind = DROPOUT;
+  l.groups = 1;
+  l.inFeatures = l.outFeatures = size;
+  l.inputSize = l.outputSize = size;
+  l.rate = rate;
+  l.savedSize = size; // the mask
 }
 
 /** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */
-export function net_set_regularizers(net: usize, i: i32, kernelL1: f32, kernelL2: f32, biasL1: f32, biasL2: f32): void {
-  const l = layer(net, i);
-  store<f32>(l + KERNEL_L1, kernelL1);
-  store<f32>(l + KERNEL_L2, kernelL2);
-  store<f32>(l + BIAS_L1, biasL1);
-  store<f32>(l + BIAS_L2, biasL2);
+export function net_set_regularizers(ptr: usize, i: i32, kernelL1: f32, kernelL2: f32, biasL1: f32, biasL2: f32): void {
+  const l = layer(net(ptr), i);
+  l.kernelL1 = kernelL1;
+  l.kernelL2 = kernelL2;
+  l.biasL1 = biasL1;
+  l.biasL2 = biasL2;
 }
 
 /** Allocates parameters and gradients (zeroed) and points each layer into them. */
-export function net_build(net: usize): bool {
-  const layers = nLayers(net);
+export function net_build(ptr: usize): bool {
+  const n = net(ptr);
   let count: u64 = 0;
-  for (let i = 0; i < layers; i++) count += <u64>kernelSize(layer(net, i)) + <u64>biasSize(layer(net, i));
+  for (let i = 0; i < n.layerCount; i++) count += <u64>layer(n, i).kernelSize + <u64>layer(n, i).biasSize;
   if (count * 12 >= <u64>0xffff_0000) return false;
   const params = alloc(<usize>count << 2);
   if (params == 0) return false;
@@ -156,297 +168,324 @@ export function net_build(net: usize): bool {
   if (grads == 0) { free(params); return false; }
   const next = alloc(<usize>count << 2);
   if (next == 0) { free(grads); free(params); return false; }
-  store<usize>(net + NEXT_PARAMS, next);
-  store<i32>(net + N_PARAMS, <i32>count);
-  store<usize>(net + PARAMS, params);
-  store<usize>(net + GRADS, grads);
-  pointLayers(net);
+  n.paramCount = <i32>count;
+  n.params = params;
+  n.nextParams = next;
+  n.grads = grads;
+  let offset = 0;
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    l.paramOffset = offset;
+    offset += l.kernelSize + l.biasSize;
+  }
+  pointLayers(n);
   return true;
 }
 
-// Points each layer's kernel and bias (and their gradients) into the flat buffers, in getWeights() order.
-function pointLayers(net: usize): void {
-  const params = load<usize>(net + PARAMS), grads = load<usize>(net + GRADS);
-  let offset: usize = 0;
-  for (let i = 0; i < nLayers(net); i++) {
-    const l = layer(net, i);
-    // Layers without a kernel or bias keep null pointers: the kernels skip a null bias.
-    const kernel = kernelSize(l), bias = biasSize(l);
-    store<usize>(l + W, kernel ? params + (offset << 2) : 0);
-    store<usize>(l + DW, kernel ? grads + (offset << 2) : 0);
-    offset += kernel;
-    store<usize>(l + B, bias ? params + (offset << 2) : 0);
-    store<usize>(l + DB, bias ? grads + (offset << 2) : 0);
-    offset += bias;
+// Points each layer's kernel and bias (and their gradients) into the flat buffers, in
+// getWeights() order. Layers without a kernel or bias keep null pointers: kernels skip a null bias.
+function pointLayers(n: Net): void {
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    const kernel = <usize>l.paramOffset << 2, bias = kernel + (<usize>l.kernelSize << 2);
+    l.kernel = l.kernelSize ? n.params + kernel : 0;
+    l.kernelGrad = l.kernelSize ? n.grads + kernel : 0;
+    l.bias = l.biasSize ? n.params + bias : 0;
+    l.biasGrad = l.biasSize ? n.grads + bias : 0;
   }
 }
 
-export function net_params(net: usize): usize { return load<usize>(net + PARAMS); }
-export function net_grads(net: usize): usize { return load<usize>(net + GRADS); }
-export function net_param_count(net: usize): i32 { return load<i32>(net + N_PARAMS); }
+export function net_params(ptr: usize): usize { return net(ptr).params; }
+export function net_grads(ptr: usize): usize { return net(ptr).grads; }
+export function net_param_count(ptr: usize): i32 { return net(ptr).paramCount; }
 /** The optimizer's state: net_slot_count() buffers of net_param_count() floats, back to back. */
-export function net_slots(net: usize): usize { return load<usize>(net + SLOTS); }
-export function net_slot_count(net: usize): i32 { return load<i32>(net + N_SLOTS); }
-export function net_step(net: usize): f64 { return load<f64>(net + STEP); }
-export function net_set_step(net: usize, step: f64): void { store<f64>(net + STEP, step); }
+export function net_slots(ptr: usize): usize { return net(ptr).slots; }
+export function net_slot_count(ptr: usize): i32 { return net(ptr).slotCount; }
+export function net_step(ptr: usize): f64 { return net(ptr).step; }
+export function net_set_step(ptr: usize, step: f64): void { net(ptr).step = step; }
 /** The dropout stream's 16-byte state, for rng_seed. */
-export function net_rng(net: usize): usize { return net + RNG; }
+export function net_rng(ptr: usize): usize { return rngState(net(ptr)); }
+
+/**
+ * Freezes (0) or unfreezes (1) layer i. A frozen layer's parameters get no gradient and no update;
+ * its values are made equal in both buffers, which the update then leaves alone.
+ */
+export function net_set_trainable(ptr: usize, i: i32, trainable: bool): void {
+  const n = net(ptr), l = layer(n, i);
+  if ((l.trainable != 0) == trainable) return;
+  l.trainable = trainable ? 1 : 0;
+  const size = l.kernelSize + l.biasSize;
+  if (size == 0) return;
+  n.frozenCount += trainable ? -1 : 1;
+  if (!trainable) {
+    // Zero gradients keep the global clipping norm to the trainable weights.
+    memory.fill(n.grads + (<usize>l.paramOffset << 2), 0, <usize>size << 2);
+    syncLayer(n, l);
+  }
+}
+
+/**
+ * The parameters or optimizer state were written from outside (setWeights, a load, fit undoing
+ * itself): frozen layers' values are copied to the next buffers, so an update keeps them.
+ */
+export function net_weights_changed(ptr: usize): void {
+  const n = net(ptr);
+  if (n.frozenCount == 0) return;
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    if (!l.trainable) syncLayer(n, l);
+  }
+}
+
+// Copies one layer's parameters and optimizer state from the current buffers to the next ones.
+function syncLayer(n: Net, l: Layer): void {
+  const offset = <usize>l.paramOffset << 2, bytes = <usize>(l.kernelSize + l.biasSize) << 2;
+  if (bytes == 0) return;
+  memory.copy(n.nextParams + offset, n.params + offset, bytes);
+  const slotBytes = <usize>n.paramCount << 2;
+  for (let s = 0; s < n.slotCount; s++) {
+    memory.copy(n.nextSlots + <usize>s * slotBytes + offset, n.slots + <usize>s * slotBytes + offset, bytes);
+  }
+}
 
 /**
  * Picks the loss, its parameter, the label width (1 for sparse labels) and the metric totals to
  * keep. Softmax + categorical and sigmoid + binary cross-entropy are computed from the last
  * layer's z (as Keras does on TensorFlow); with fromLogits the output itself is the logits.
  */
-export function net_set_loss(net: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
-  const act = load<i32>(layer(net, nLayers(net) - 1) + ACT);
+export function net_set_loss(ptr: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
+  const n = net(ptr), last = lastLayer(n);
+  const act = last.kind == DENSE ? last.activation : -1;
   const categorical = loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY;
   let mode = PROBABILITIES;
   if (fromLogits) mode = FROM_LOGITS;
   else if ((categorical && act == SOFTMAX) || (loss == BINARY_CROSSENTROPY && act == SIGMOID)) mode = FUSED;
-  store<i32>(net + LOSS, loss);
-  store<f32>(net + LOSS_PARAM, param);
-  store<i32>(net + LOGITS, mode);
-  store<i32>(net + LABEL_COLS, labelCols);
-  store<i32>(net + METRIC_MASK, metricMask);
+  n.loss = loss;
+  n.lossParam = param;
+  n.lossMode = mode;
+  n.labelCols = labelCols;
+  n.metricMask = metricMask;
 }
 
 /**
  * Picks the optimizer and allocates its `slots` state buffers (zeroed; src/optimizers.ts counts
  * them per rule), double-buffered; restarts the step count.
  */
-export function net_set_optimizer(net: usize, optimizer: i32, slots: i32, lr: f32, p1: f32, p2: f32, epsilon: f32, p3: f32, flags: i32, clipNorm: f32, clipValue: f32): bool {
-  const n = <usize>load<i32>(net + N_PARAMS);
+export function net_set_optimizer(ptr: usize, optimizer: i32, slots: i32, lr: f32, p1: f32, p2: f32, epsilon: f32, p3: f32, flags: i32, clipNorm: f32, clipValue: f32): bool {
+  const n = net(ptr);
+  const count = <usize>n.paramCount;
   // The new state is taken before the old is given back, so a failure leaves the old one whole.
   let state: usize = 0, next: usize = 0;
   if (slots > 0) {
-    if (<u64>slots * <u64>n * 8 >= <u64>0xffff_0000) return false;
-    state = alloc(<usize>slots * n << 2);
+    if (<u64>slots * <u64>count * 8 >= <u64>0xffff_0000) return false;
+    state = alloc(<usize>slots * count << 2);
     if (state == 0) return false;
-    next = alloc(<usize>slots * n << 2);
+    next = alloc(<usize>slots * count << 2);
     if (next == 0) { free(state); return false; }
   }
-  free(load<usize>(net + SLOTS));
-  free(load<usize>(net + NEXT_SLOTS));
-  store<usize>(net + SLOTS, state);
-  store<usize>(net + NEXT_SLOTS, next);
-  store<i32>(net + N_SLOTS, slots);
-  store<i32>(net + OPTIMIZER, optimizer);
-  store<f64>(net + STEP, 0);
-  store<f32>(net + LR, lr);
-  store<f32>(net + P1, p1);
-  store<f32>(net + P2, p2);
-  store<f32>(net + EPS, epsilon);
-  store<f32>(net + P3, p3);
-  store<i32>(net + FLAGS, flags);
-  store<f32>(net + CLIP_NORM, clipNorm);
-  store<f32>(net + CLIP_VALUE, clipValue);
-  resetState(net);
+  free(n.slots);
+  free(n.nextSlots);
+  n.slots = state;
+  n.nextSlots = next;
+  n.slotCount = slots;
+  n.optimizer = optimizer;
+  n.step = 0;
+  n.lr = lr;
+  n.p1 = p1;
+  n.p2 = p2;
+  n.epsilon = epsilon;
+  n.p3 = p3;
+  n.flags = flags;
+  n.clipNorm = clipNorm;
+  n.clipValue = clipValue;
+  // Zero moments (adagrad: its initial accumulator), in both buffers: frozen ranges keep these.
+  const bytes = <usize>slots * count << 2;
+  if (optimizer == ADAGRAD) {
+    for (let o: usize = 0; o < bytes; o += 4) {
+      store<f32>(state + o, p3);
+      store<f32>(next + o, p3);
+    }
+  }
   return true;
 }
 
-// The optimizer's state as compile() leaves it: zero moments (adagrad: its initial accumulator).
-function resetState(net: usize): void {
-  const bytes = <usize>load<i32>(net + N_SLOTS) * <usize>load<i32>(net + N_PARAMS) << 2;
-  const state = load<usize>(net + SLOTS);
-  if (load<i32>(net + OPTIMIZER) == ADAGRAD) {
-    const init = load<f32>(net + P3);
-    for (let o: usize = 0; o < bytes; o += 4) store<f32>(state + o, init);
-  } else {
-    memory.fill(state, 0, bytes);
+export function net_set_learning_rate(ptr: usize, lr: f32): void {
+  net(ptr).lr = lr;
+}
+
+/** Makes the activation buffers hold at least `rows` examples; false when out of memory. */
+export function net_reserve(ptr: usize, rows: i32): bool {
+  const n = net(ptr);
+  if (rows <= n.batchCap) return true;
+  // Staging for inputs and labels (never wider than the output), then each layer's buffers.
+  const first = layer(n, 0), last = lastLayer(n);
+  let floats: u64 = <u64>first.inputSize + <u64>last.outputSize;
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    floats += <u64>l.savedSize + 2 * <u64>l.outputSize;
   }
-}
-
-export function net_set_learning_rate(net: usize, lr: f32): void {
-  store<f32>(net + LR, lr);
-}
-
-/** Makes the activation buffers hold at least `rows` rows; false when out of memory. */
-export function net_reserve(net: usize, rows: i32): bool {
-  if (rows <= load<i32>(net + BATCH_CAP)) return true;
-  const layers = nLayers(net);
-  const first = layer(net, 0), last = layer(net, layers - 1);
-  let floats: u64 = <u64>load<i32>(first + IN) + <u64>load<i32>(last + OUT);
-  for (let i = 0; i < layers; i++) floats += 3 * <u64>load<i32>(layer(net, i) + OUT);
   const bytes = floats * <u64>rows * 4;
   if (bytes >= <u64>0xffff_0000) return false;
   // The new block is taken before the old one is given back, so a failure leaves the old intact.
   const block = alloc(<usize>bytes);
   if (block == 0) return false;
-  free(load<usize>(net + ACTIVATIONS));
-  store<usize>(net + ACTIVATIONS, block);
-  let p = block;
+  free(n.activations);
+  n.activations = block;
   const rowBytes = <usize>rows << 2;
-  store<usize>(net + INPUT, p);
-  p += <usize>load<i32>(first + IN) * rowBytes;
-  store<usize>(net + LABEL, p);
-  p += <usize>load<i32>(last + OUT) * rowBytes;
-  for (let i = 0; i < layers; i++) {
-    const l = layer(net, i);
-    const size = <usize>load<i32>(l + OUT) * rowBytes;
-    store<usize>(l + Z, p); p += size;
-    store<usize>(l + A, p); p += size;
-    store<usize>(l + D, p); p += size;
+  let p = block;
+  n.input = p;
+  p += <usize>first.inputSize * rowBytes;
+  n.label = p;
+  p += <usize>last.outputSize * rowBytes;
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    l.saved = p; p += <usize>l.savedSize * rowBytes;
+    l.output = p; p += <usize>l.outputSize * rowBytes;
+    l.outputGrad = p; p += <usize>l.outputSize * rowBytes;
   }
-  store<i32>(net + BATCH_CAP, rows);
+  n.batchCap = rows;
   return true;
 }
 
-/** Row capacity of the activation buffers. */
-export function net_batch_cap(net: usize): i32 { return load<i32>(net + BATCH_CAP); }
+/** Example capacity of the activation buffers. */
+export function net_batch_cap(ptr: usize): i32 { return net(ptr).batchCap; }
 /** Where a caller stages `rows` input rows (and labels) for net_forward / net_loss. */
-export function net_input(net: usize): usize { return load<usize>(net + INPUT); }
-export function net_label(net: usize): usize { return load<usize>(net + LABEL); }
+export function net_input(ptr: usize): usize { return net(ptr).input; }
+export function net_label(ptr: usize): usize { return net(ptr).label; }
 /** The last layer's output after net_forward. */
-export function net_output(net: usize): usize { return load<usize>(layer(net, nLayers(net) - 1) + A); }
+export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).output; }
 
-/**
- * Forward pass of `rows` ≤ batchCap input rows at `x`, layer by layer: dense z = x·W + b, a = f(z);
- * dropout drops values only when `training`.
- */
-export function net_forward(net: usize, x: usize, rows: i32, training: bool): void {
-  const layers = nLayers(net);
-  store<i32>(net + TRAINING, training ? 1 : 0);
+/** Forward pass of `rows` ≤ batchCap examples at `x`, layer by layer; dropout drops only when `training`. */
+export function net_forward(ptr: usize, x: usize, rows: i32, training: bool): void {
+  const n = net(ptr);
+  n.training = training ? 1 : 0;
   let input = x;
-  for (let i = 0; i < layers; i++) {
-    const l = layer(net, i);
-    const units = load<i32>(l + OUT);
-    if (load<i32>(l + KIND) == DROPOUT) {
-      const n = rows * units, rate = load<f32>(l + ALPHA);
-      if (training && rate > 0) dropout_forward(load<usize>(l + A), load<usize>(l + Z), input, n, rate, net + RNG);
-      else memory.copy(load<usize>(l + A), input, <usize>n << 2);
-    } else {
-      gemm_nn_bias(load<usize>(l + Z), input, load<usize>(l + W), load<usize>(l + B), rows, units, load<i32>(l + IN));
-      activation_forward(load<usize>(l + A), load<usize>(l + Z), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
-    }
-    input = load<usize>(l + A);
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    layer_forward(l, input, rows, training, rngState(n));
+    input = l.output;
   }
 }
 
 /**
  * Loss of the last forward pass against labels `y`, plus the regularizers' penalties; with
  * `withGrad`, also seeds the backward pass (dLoss/dA of the last layer, or dLoss/dZ when fused).
- * Adds the batch into the metric totals.
+ * Adds the batch into the metric totals. The loss sees the rows of the output's last axis.
  */
-export function net_loss(net: usize, y: usize, rows: i32, withGrad: bool): f64 {
-  const last = layer(net, nLayers(net) - 1);
-  const units = load<i32>(last + OUT);
-  const grad = withGrad ? load<usize>(last + D) : 0;
-  const loss = load<i32>(net + LOSS), param = load<f32>(net + LOSS_PARAM);
-  const mode = load<i32>(net + LOGITS);
-  let value = mode == PROBABILITIES
-    ? loss_forward_backward(grad, load<usize>(last + A), y, rows, units, loss, param)
-    : loss_from_logits(grad, load<usize>(last + (mode == FUSED ? Z : A)), y, rows, units, loss, param);
-  for (let i = 0; i < nLayers(net); i++) value += penalty(layer(net, i), false);
-  const mask = load<i32>(net + METRIC_MASK);
-  if (mask) metrics_update(net + TOTALS, load<usize>(last + A), y, rows, units, mask);
+export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool): f64 {
+  const n = net(ptr), last = lastLayer(n);
+  const lossRows = rows * last.groups, units = last.outFeatures;
+  const grad = withGrad ? last.outputGrad : 0;
+  let value = n.lossMode == PROBABILITIES
+    ? loss_forward_backward(grad, last.output, y, lossRows, units, n.loss, n.lossParam)
+    : loss_from_logits(grad, n.lossMode == FUSED ? last.saved : last.output, y, lossRows, units, n.loss, n.lossParam);
+  for (let i = 0; i < n.layerCount; i++) value += penalty(layer(n, i), false);
+  if (n.metricMask) metrics_update(n.totals, last.output, y, lossRows, units, n.metricMask);
   return value;
 }
 
 // The regularizer penalty of one layer; with `withGrad` its gradient is added to dW and db.
-function penalty(l: usize, withGrad: bool): f64 {
+function penalty(l: Layer, withGrad: bool): f64 {
   let total: f64 = 0;
-  const kl1 = load<f32>(l + KERNEL_L1), kl2 = load<f32>(l + KERNEL_L2);
-  const bl1 = load<f32>(l + BIAS_L1), bl2 = load<f32>(l + BIAS_L2);
-  if (kl1 != 0 || kl2 != 0) {
-    total += penalty_forward_backward(withGrad ? load<usize>(l + DW) : 0, load<usize>(l + W), <i32>kernelSize(l), kl1, kl2);
+  // A frozen layer's penalty is a constant: it counts in the loss but has no gradient to add.
+  const grad = withGrad && l.trainable != 0;
+  if ((l.kernelL1 != 0 || l.kernelL2 != 0) && l.kernel) {
+    total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, l.kernelSize, l.kernelL1, l.kernelL2);
   }
-  if ((bl1 != 0 || bl2 != 0) && load<usize>(l + B)) {
-    total += penalty_forward_backward(withGrad ? load<usize>(l + DB) : 0, load<usize>(l + B), <i32>biasSize(l), bl1, bl2);
+  if ((l.biasL1 != 0 || l.biasL2 != 0) && l.bias) {
+    total += penalty_forward_backward(grad ? l.biasGrad : 0, l.bias, l.biasSize, l.biasL1, l.biasL2);
   }
   return total;
 }
 
 /** Zeroes the metric totals. */
-export function net_reset_metrics(net: usize): void {
-  memory.fill(net + TOTALS, 0, METRIC_SLOTS * 8);
+export function net_reset_metrics(ptr: usize): void {
+  memory.fill(net(ptr).totals, 0, METRIC_SLOTS * 8);
 }
 
 /** The metric totals: METRIC_SLOTS f64 values (see assembly/metrics.ts). */
-export function net_metric_totals(net: usize): usize {
-  return net + TOTALS;
+export function net_metric_totals(ptr: usize): usize {
+  return net(ptr).totals;
 }
 
 /** Backward pass after net_loss: the chain rule, layer by layer from the output to `x`. */
-export function net_backward(net: usize, x: usize, rows: i32): void {
-  const layers = nLayers(net);
-  for (let i = layers - 1; i >= 0; i--) {
-    const l = layer(net, i);
-    const inputs = load<i32>(l + IN), units = load<i32>(l + OUT);
-    const d = load<usize>(l + D);
-    const below = i > 0 ? load<usize>(layer(net, i - 1) + D) : 0;
-    if (load<i32>(l + KIND) == DROPOUT) {
-      // The values dropped in the forward pass pass no gradient back.
-      if (!below) continue;
-      if (load<i32>(net + TRAINING) && load<f32>(l + ALPHA) > 0) dropout_backward(below, d, load<usize>(l + Z), rows * units);
-      else memory.copy(below, d, <usize>(rows * units) << 2);
-      continue;
-    }
-    // dZ = f'(Z) ⊙ dA (a fused last layer already holds dZ), and db = Σ_rows dZ.
-    if (i < layers - 1 || load<i32>(net + LOGITS) != FUSED) {
-      activation_backward(d, d, load<usize>(l + Z), load<usize>(l + A), rows, units, load<i32>(l + ACT), load<f32>(l + ALPHA));
-    }
-    if (load<usize>(l + DB)) bias_gradient(load<usize>(l + DB), d, rows, units);
-    const input = i == 0 ? x : load<usize>(layer(net, i - 1) + A);
-    // dW = Xᵀ · dZ
-    gemm_tn(load<usize>(l + DW), input, d, inputs, units, rows, false);
-    // dX = dZ · Wᵀ becomes dA of the layer below.
-    if (below) gemm_nt(below, d, load<usize>(l + W), rows, inputs, units, false);
+export function net_backward(ptr: usize, x: usize, rows: i32): void {
+  const n = net(ptr);
+  const training = n.training != 0;
+  for (let i = n.layerCount - 1; i >= 0; i--) {
+    const l = layer(n, i);
+    const below = i > 0 ? layer(n, i - 1).outputGrad : 0;
+    const input = i > 0 ? layer(n, i - 1).output : x;
+    layer_backward(l, below, input, rows, training, i == n.layerCount - 1 && n.lossMode == FUSED);
     penalty(l, true);
   }
 }
 
 /**
- * One optimizer step over every parameter (after clipping the gradients), written to the next
- * buffers. Returns false, adopting nothing, when a new parameter or state value is not finite
- * (an update that overflows float32); otherwise the next buffers become the current ones.
+ * One optimizer step over the trainable parameters (after clipping the gradients), written to
+ * the next buffers. Returns false, adopting nothing, when a new parameter or state value is not
+ * finite (an update that overflows float32); otherwise the next buffers become the current ones.
  */
-export function net_update(net: usize): bool {
-  const t = load<f64>(net + STEP) + 1;
-  const params = load<usize>(net + PARAMS), grads = load<usize>(net + GRADS);
-  const out = load<usize>(net + NEXT_PARAMS);
-  const n = load<i32>(net + N_PARAMS);
-  clip_gradients(grads, n, load<f32>(net + CLIP_NORM), load<f32>(net + CLIP_VALUE));
-  const lr = load<f32>(net + LR), p1 = load<f32>(net + P1), p2 = load<f32>(net + P2);
-  const eps = load<f32>(net + EPS), p3 = load<f32>(net + P3), flags = load<i32>(net + FLAGS);
-  const size = <usize>n << 2;
-  const s0 = load<usize>(net + SLOTS), s1 = s0 + size, s2 = s1 + size;
-  const o0 = load<usize>(net + NEXT_SLOTS), o1 = o0 + size, o2 = o1 + size;
+export function net_update(ptr: usize): bool {
+  const n = net(ptr);
+  const t = n.step + 1;
+  clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
+  if (n.frozenCount == 0) {
+    update_range(n, 0, n.paramCount, t);
+  } else {
+    // Layer by layer, skipping the frozen ones (their values already match in both buffers).
+    for (let i = 0; i < n.layerCount; i++) {
+      const l = layer(n, i);
+      const size = l.kernelSize + l.biasSize;
+      if (l.trainable && size) update_range(n, l.paramOffset, size, t);
+    }
+  }
+  // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
+  if (!all_finite(n.nextParams, n.paramCount) || !all_finite(n.nextSlots, n.slotCount * n.paramCount)) return false;
+  const params = n.params, slots = n.slots;
+  n.params = n.nextParams;
+  n.nextParams = params;
+  n.slots = n.nextSlots;
+  n.nextSlots = slots;
+  n.step = t;
+  pointLayers(n);
+  return true;
+}
+
+// The update rule over parameters [start, start + count) into the next buffers.
+function update_range(n: Net, start: i32, count: i32, t: f64): void {
+  const offset = <usize>start << 2, slotBytes = <usize>n.paramCount << 2;
+  const params = n.params + offset, grads = n.grads + offset, out = n.nextParams + offset;
+  const s0 = n.slots + offset, s1 = s0 + slotBytes, s2 = s1 + slotBytes;
+  const o0 = n.nextSlots + offset, o1 = o0 + slotBytes, o2 = o1 + slotBytes;
+  const lr = n.lr, p1 = n.p1, p2 = n.p2, eps = n.epsilon, p3 = n.p3, flags = n.flags;
   const amsgrad = (flags & AMSGRAD) != 0;
-  switch (load<i32>(net + OPTIMIZER)) {
+  switch (n.optimizer) {
     case ADAMW:
       // Decay into the output buffer, then Adam reads it there.
-      weight_decay(out, params, n, lr, p3);
-      adam_update(out, o0, o1, amsgrad ? o2 : 0, out, s0, s1, amsgrad ? s2 : 0, grads, n, lr, p1, p2, eps, t);
+      weight_decay(out, params, count, lr, p3);
+      adam_update(out, o0, o1, amsgrad ? o2 : 0, out, s0, s1, amsgrad ? s2 : 0, grads, count, lr, p1, p2, eps, t);
       break;
     case ADAM:
-      adam_update(out, o0, o1, amsgrad ? o2 : 0, params, s0, s1, amsgrad ? s2 : 0, grads, n, lr, p1, p2, eps, t);
+      adam_update(out, o0, o1, amsgrad ? o2 : 0, params, s0, s1, amsgrad ? s2 : 0, grads, count, lr, p1, p2, eps, t);
       break;
     case RMSPROP:
-      rmsprop_update(out, o0, o1, o2, params, s0, s1, s2, grads, n, lr, p1, p2, eps, (flags & CENTERED) != 0);
+      rmsprop_update(out, o0, o1, o2, params, s0, s1, s2, grads, count, lr, p1, p2, eps, (flags & CENTERED) != 0);
       break;
     case ADAGRAD:
-      adagrad_update(out, o0, params, s0, grads, n, lr, eps);
+      adagrad_update(out, o0, params, s0, grads, count, lr, eps);
       break;
     case ADADELTA:
-      adadelta_update(out, o0, o1, params, s0, s1, grads, n, lr, p1, eps);
+      adadelta_update(out, o0, o1, params, s0, s1, grads, count, lr, p1, eps);
       break;
     case ADAMAX:
       // TF.js's adamax decays the rate with the step count: lr / (1 + decay·(t−1)).
-      adamax_update(out, o0, o1, params, s0, s1, grads, n, lr / (1 + p3 * <f32>(t - 1)), p1, p2, eps, t);
+      adamax_update(out, o0, o1, params, s0, s1, grads, count, lr / (1 + p3 * <f32>(t - 1)), p1, p2, eps, t);
       break;
     default:
-      if (p1 > 0) momentum_update(out, o0, params, s0, grads, n, lr, p1, (flags & NESTEROV) != 0);
-      else sgd_update(out, params, grads, n, lr);
+      if (p1 > 0) momentum_update(out, o0, params, s0, grads, count, lr, p1, (flags & NESTEROV) != 0);
+      else sgd_update(out, params, grads, count, lr);
   }
-  // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
-  if (!all_finite(out, n) || !all_finite(o0, load<i32>(net + N_SLOTS) * n)) return false;
-  store<usize>(net + PARAMS, out);
-  store<usize>(net + NEXT_PARAMS, params);
-  store<usize>(net + SLOTS, o0);
-  store<usize>(net + NEXT_SLOTS, s0);
-  store<f64>(net + STEP, t);
-  pointLayers(net);
-  return true;
 }
 
 // memory.copy has a fixed cost that dominates rows of a few floats.
@@ -460,14 +499,16 @@ export function net_update(net: usize): bool {
 }
 
 /**
- * One training step on `rows` ≤ batchCap rows. With `indices` ≠ 0 the rows are gathered from the
- * data set at `x`, `y` (indices[0..rows) are row numbers); otherwise x and y are the batch.
- * Returns the batch loss (before the update), or NaN when the step was not applied.
+ * One training step on `rows` ≤ batchCap examples. With `indices` ≠ 0 the examples are gathered
+ * from the data set at `x`, `y` (indices[0..rows) are example numbers); otherwise x and y are the
+ * batch. Returns the batch loss (before the update), or NaN when the step was not applied.
  */
-export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, rows: i32): f64 {
+export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, rows: i32): f64 {
+  const n = net(ptr);
   if (indices != 0) {
-    const xBytes = <usize>load<i32>(layer(net, 0) + IN) << 2, yBytes = <usize>load<i32>(net + LABEL_COLS) << 2;
-    const xs = load<usize>(net + INPUT), ys = load<usize>(net + LABEL);
+    const last = lastLayer(n);
+    const xBytes = <usize>layer(n, 0).inputSize << 2, yBytes = <usize>(last.groups * n.labelCols) << 2;
+    const xs = n.input, ys = n.label;
     for (let r = 0; r < rows; r++) {
       const row = <usize>load<i32>(indices + (<usize>r << 2));
       copyRow(xs + <usize>r * xBytes, x + row * xBytes, xBytes);
@@ -477,53 +518,55 @@ export function net_train_batch(net: usize, x: usize, y: usize, indices: usize, 
     y = ys;
   }
   // A failed step leaves the model as it was: the dropout stream too is put back.
-  const stream = v128.load(net + RNG);
-  net_forward(net, x, rows, true);
-  const loss = net_loss(net, y, rows, true);
+  const stream = v128.load(rngState(n));
+  net_forward(ptr, x, rows, true);
+  const loss = net_loss(ptr, y, rows, true);
   // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
   // finite (or beyond float32), or an update that overflows, is not applied.
   if (isFinite(loss) && loss <= <f64>F32.MAX_VALUE) {
-    net_backward(net, x, rows);
-    if (all_finite(load<usize>(net + GRADS), load<i32>(net + N_PARAMS)) && net_update(net)) return loss;
+    net_backward(ptr, x, rows);
+    if (all_finite(n.grads, n.paramCount) && net_update(ptr)) return loss;
   }
-  v128.store(net + RNG, stream);
+  v128.store(rngState(n), stream);
   return NaN;
 }
 
 /**
- * Batches first .. first+count−1 of an epoch over `rows` rows of the data set at x, y, visited in
- * the order at `order` (row numbers, shuffled by the caller). Returns the sum of batch loss × batch
- * rows. At a batch whose loss is not finite it stops, without that batch's update, records the
- * batch in net_diverged_batch() and returns the loss.
+ * Batches first .. first+count−1 of an epoch over `rows` examples of the data set at x, y, visited
+ * in the order at `order` (example numbers, shuffled by the caller). Returns the sum of batch loss
+ * × batch rows. At a batch whose step fails it stops, without that batch's update, records the
+ * batch in net_diverged_batch() and returns NaN.
  */
-export function net_train_batches(net: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32): f64 {
-  store<i32>(net + DIVERGED, -1);
+export function net_train_batches(ptr: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32): f64 {
+  const n = net(ptr);
+  n.divergedBatch = -1;
   let lossSum: f64 = 0;
   for (let b = first; b < first + count; b++) {
     const start = b * batchSize;
     if (start >= rows) break;
-    const n = min(batchSize, rows - start);
-    const loss = net_train_batch(net, x, y, order + (<usize>start << 2), n);
+    const size = min(batchSize, rows - start);
+    const loss = net_train_batch(ptr, x, y, order + (<usize>start << 2), size);
     if (!isFinite(loss)) {
-      store<i32>(net + DIVERGED, b);
+      n.divergedBatch = b;
       return loss;
     }
-    lossSum += loss * <f64>n;
+    lossSum += loss * <f64>size;
   }
   return lossSum;
 }
 
 /** The batch at which the last net_train_batches call stopped on a non-finite loss, or -1. */
-export function net_diverged_batch(net: usize): i32 {
-  return load<i32>(net + DIVERGED);
+export function net_diverged_batch(ptr: usize): i32 {
+  return net(ptr).divergedBatch;
 }
 
-export function net_free(net: usize): void {
-  free(load<usize>(net + PARAMS));
-  free(load<usize>(net + GRADS));
-  free(load<usize>(net + NEXT_PARAMS));
-  free(load<usize>(net + SLOTS));
-  free(load<usize>(net + NEXT_SLOTS));
-  free(load<usize>(net + ACTIVATIONS));
-  free(net);
+export function net_free(ptr: usize): void {
+  const n = net(ptr);
+  free(n.params);
+  free(n.nextParams);
+  free(n.grads);
+  free(n.slots);
+  free(n.nextSlots);
+  free(n.activations);
+  free(ptr);
 }

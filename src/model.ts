@@ -772,7 +772,7 @@ export class Sequential implements TrainingModel {
         dropoutSeed ??= layer.seed;
         return;
       }
-      core.net_set_dense(net, i, inputs, layer.units, layer.activation.id, layer.activation.alpha, layer.useBias);
+      core.net_set_dense(net, i, 1, inputs, layer.units, layer.activation.id, layer.activation.alpha, layer.useBias);
       const k = layer.kernelRegularizer, b = layer.biasRegularizer;
       core.net_set_regularizers(net, i, k?.l1 ?? 0, k?.l2 ?? 0, b?.l1 ?? 0, b?.l2 ?? 0);
     });

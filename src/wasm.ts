@@ -20,7 +20,7 @@ export interface Core {
   gemm_nn_bias(c: number, a: number, b: number, bias: number, m: number, n: number, k: number): void;
   activation_forward(a: number, z: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_backward(dz: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
-  bias_gradient(dbias: number, dz: number, rows: number, cols: number): void;
+  bias_gradient(dbias: number, dz: number, rows: number, cols: number, accumulate: boolean): void;
   loss_forward_backward(grad: number, pred: number, label: number, rows: number, cols: number, loss: number, param: number): number;
   loss_from_logits(grad: number, logits: number, label: number, rows: number, cols: number, loss: number, smoothing: number): number;
   penalty_forward_backward(grad: number, w: number, n: number, l1: number, l2: number): number;
@@ -35,10 +35,14 @@ export interface Core {
   weight_decay(paramsOut: number, params: number, n: number, lr: number, decay: number): void;
   clip_gradients(grads: number, n: number, clipNorm: number, clipValue: number): void;
   dropout_forward(a: number, mask: number, x: number, n: number, rate: number, state: number): void;
-  dropout_backward(dx: number, dy: number, mask: number, n: number): void;
+  dropout_backward(dx: number, dy: number, mask: number, n: number, accumulate: boolean): void;
+  dense_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, inputs: number, units: number, act: number, alpha: number): void;
+  dense_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, inputs: number, units: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   rng_next_u32(state: number): number;
   net_create(layers: number): number;
-  net_set_dense(net: number, i: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
+  net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
+  net_set_trainable(net: number, i: number, trainable: boolean): void;
+  net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, units: number, rate: number): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;

@@ -41,7 +41,7 @@ describe.each(NAMES)('%s', (name) => {
     const pz = put(z), pa = put(n), pd = put(da), pdb = put(cols);
     core.activation_forward(pa, pz, rows, cols, act.id, act.alpha);
     core.activation_backward(pd, pd, pz, pa, rows, cols, act.id, act.alpha);
-    core.bias_gradient(pdb, pd, rows, cols);
+    core.bias_gradient(pdb, pd, rows, cols, false);
     // d/dz of Σ da ⊙ f(z), numerically in f64.
     const z64 = Float64Array.from(z);
     const numeric = numericGradient(z64, () => activate(name, z64, rows, cols, act.alpha).reduce((s, v, i) => s + v * da[i], 0), 1e-5);

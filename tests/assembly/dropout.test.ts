@@ -19,7 +19,7 @@ it('drops about `rate` of the values, scales the rest by 1/(1 − rate), and bac
   // Inverted dropout keeps the expected value.
   expect(out.reduce((s, v) => s + v, 0) / n).toBeCloseTo(2, 1);
   const dy = put(new Float32Array(n).fill(1)), dx = put(n);
-  core.dropout_backward(dx, dy, mask, n);
+  core.dropout_backward(dx, dy, mask, n, false);
   expect(get(dx, n)).toEqual(get(mask, n));
 });
 

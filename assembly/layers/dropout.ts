@@ -1,6 +1,6 @@
 // Dropout: during training each value is zeroed with probability `rate` and the survivors are
 // scaled by 1/(1 − rate) ("inverted" dropout), so nothing needs rescaling at inference.
-import { rng_next_f64 } from "./rng";
+import { rng_next_f64 } from "../rng";
 
 /** a = x ⊙ mask with mask_i ∈ {0, 1/(1−rate)} drawn from the stream at `state`; the mask is kept. */
 export function dropout_forward(a: usize, mask: usize, x: usize, n: i32, rate: f32, state: usize): void {
@@ -13,15 +13,20 @@ export function dropout_forward(a: usize, mask: usize, x: usize, n: i32, rate: f
   }
 }
 
-/** dx = dy ⊙ mask. */
-export function dropout_backward(dx: usize, dy: usize, mask: usize, n: i32): void {
+/**
+ * dx = dy ⊙ mask (added to dx with `accumulate`): dropped values pass no gradient back. A mask of 0
+ * means nothing was dropped (a forward pass outside training), so dy passes through.
+ */
+export function dropout_backward(dx: usize, dy: usize, mask: usize, n: i32, accumulate: bool): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(dx + o, f32x4.mul(v128.load(dy + o), v128.load(mask + o)));
+    const g = mask ? f32x4.mul(v128.load(dy + o), v128.load(mask + o)) : v128.load(dy + o);
+    v128.store(dx + o, accumulate ? f32x4.add(v128.load(dx + o), g) : g);
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(dx + o, load<f32>(dy + o) * load<f32>(mask + o));
+    const g = mask ? load<f32>(dy + o) * load<f32>(mask + o) : load<f32>(dy + o);
+    store<f32>(dx + o, accumulate ? load<f32>(dx + o) + g : g);
   }
 }

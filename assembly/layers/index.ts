@@ -1,0 +1,45 @@
+// The Wasm side's layer registry: each kind's forward and backward pass, chosen by the record's
+// kind. Adding a layer adds its file beside this one, a kind in layer.ts and a case here.
+import { Layer, DENSE, DROPOUT } from "./layer";
+import { dense_forward, dense_backward } from "./dense";
+import { dropout_forward, dropout_backward } from "./dropout";
+
+/** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
+export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
+  switch (l.kind) {
+    case DENSE:
+      dense_forward(l.output, l.saved, x, l.kernel, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
+      break;
+    case DROPOUT: {
+      // Inverted dropout scales in training, so inference passes the values through.
+      const n = rows * l.outputSize;
+      if (training && l.rate > 0) dropout_forward(l.output, l.saved, x, n, l.rate, rng);
+      else memory.copy(l.output, x, <usize>n << 2);
+      break;
+    }
+  }
+}
+
+/**
+ * Runs layer `l` backward from dLoss/dOutput (its outputGrad) after a forward pass on `x`: its
+ * parameters' gradients (unless frozen) and dLoss/dInput into `inputGrad` (unless 0). `fused`:
+ * the loss already gave dLoss/dZ of this (last) layer.
+ */
+export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, training: bool, fused: bool): void {
+  switch (l.kind) {
+    case DENSE:
+      dense_backward(
+        inputGrad, l.trainable ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.output, x, l.kernel,
+        rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha, fused,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    case DROPOUT: {
+      if (!inputGrad) return;
+      const n = rows * l.outputSize;
+      dropout_backward(inputGrad, l.outputGrad, training && l.rate > 0 ? l.saved : 0, n, l.accumulateInput != 0);
+      break;
+    }
+  }
+}

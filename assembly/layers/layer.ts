@@ -1,0 +1,64 @@
+// The layer record: what the network plan knows about one layer, as struct fields. Each layer
+// kind declares its sizes (parameters, values saved for its backward pass); the plan in
+// network.ts allocates once and points every record into the shared buffers.
+//
+// Shapes are per example. A layer sees `rows` examples at a time; a layer that works on the last
+// axis (dense) sees `rows × groups` rows of `inFeatures` values, where groups is the product of
+// the other axes ([T, F] input: T groups of F).
+
+// Layer kinds: the Wasm side's registry (src/layers/ maps class names to these ids).
+export const DENSE = 0;
+export const DROPOUT = 1;
+
+@unmanaged
+export class Layer {
+  kind: i32;
+  /** Values per example in and out. */
+  inputSize: i32;
+  outputSize: i32;
+  /** Rows of the last axis per example, and that axis's width in and out. */
+  groups: i32;
+  inFeatures: i32;
+  outFeatures: i32;
+  /** The activation applied to the output, and its parameter (leakyRelu, elu). */
+  activation: i32;
+  alpha: f32;
+  /** Dropout's rate. */
+  rate: f32;
+  useBias: i32;
+  /** 0 for a frozen layer: its parameters get no gradient and no update. */
+  trainable: i32;
+  /** Regularizer weights: l1·Σ|w| + l2·Σw² on the kernel and on the bias. */
+  kernelL1: f32;
+  kernelL2: f32;
+  biasL1: f32;
+  biasL2: f32;
+  /** Kernel and bias values, and where they start in the flat parameter buffer. */
+  kernelSize: i32;
+  biasSize: i32;
+  paramOffset: i32;
+  /** Values per example kept from the forward pass for the backward one (z, a dropout mask). */
+  savedSize: i32;
+  /**
+   * Gradient accumulation: with 1, the backward pass adds into the gradient of its parameters or
+   * of its input instead of overwriting it, so a value with several consumers gets the sum over
+   * every path (the chain rule across branches). The first consumer to run backward overwrites.
+   */
+  accumulateParams: i32;
+  accumulateInput: i32;
+  // Pointers, set by the plan: parameters and their gradients (0 where the layer has none) ...
+  kernel: usize;
+  bias: usize;
+  kernelGrad: usize;
+  biasGrad: usize;
+  // ... and the activation buffers, batchCap examples each.
+  saved: usize;
+  output: usize;
+  outputGrad: usize;
+}
+
+/** The record of a layer from its address. */
+// @ts-ignore: decorator
+@inline export function record(ptr: usize): Layer {
+  return changetype<Layer>(ptr);
+}
