@@ -25,10 +25,22 @@ export interface Initializer {
   apply(shape: readonly number[], seed?: number): Float32Array;
 }
 
-/** Fan-in and fan-out of a weight tensor, as TF.js computes them. */
+/**
+ * Fan-in and fan-out of a weight tensor, as TF.js's computeFans (channels last): a dense kernel
+ * [inputs, units] has fans inputs and units; a convolution kernel of rank 3 to 5 ([k, in, out],
+ * [kh, kw, in, out], [kd, kh, kw, in, out]) counts every position of its receptive field, so
+ * fanIn = in·k… and fanOut = out·k…; any other rank (a bias, a scalar, rank 6 and up) has both fans
+ * √(number of elements), as in tfjs-layers 4.22. (tf.keras differs there: a rank-1 shape has both
+ * fans shape[0], and every rank above 2 uses the receptive field.)
+ */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
-  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
-  // TF.js: for other ranks both fans are √(number of elements).
+  const rank = shape.length;
+  if (rank === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  if (rank >= 3 && rank <= 5) {
+    let receptiveField = 1;
+    for (let i = 0; i < rank - 2; i++) receptiveField *= shape[i];
+    return { fanIn: shape[rank - 2] * receptiveField, fanOut: shape[rank - 1] * receptiveField };
+  }
   const size = Math.sqrt(shape.reduce((a, b) => a * b, 1));
   return { fanIn: size, fanOut: size };
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, initializers, computeFans, sequential, layers, ValueError } from '../src/index.js';
+import { tf, tfjsCpu } from './tfjs-cpu.js';
 
 beforeAll(() => ready());
 
@@ -108,9 +109,68 @@ it('the model seed gives each layer its own stream', () => {
   expect(s0).toEqual(s1);
 });
 
-it('computeFans as TF.js: [in, out] for kernels, √size otherwise', () => {
-  expect(computeFans([3, 4])).toEqual({ fanIn: 3, fanOut: 4 });
-  expect(computeFans([16])).toEqual({ fanIn: 4, fanOut: 4 });
+describe('computeFans as TF.js (channels last)', () => {
+  // [shape, fanIn, fanOut]: a transcription of tfjs-layers' computeFans. Ranks 3 to 5 multiply by
+  // the receptive field (every dimension but the last two); ranks 0, 1 and 6+ take √size for both.
+  const FANS: [number[], number, number][] = [
+    [[4, 5], 4, 5],
+    [[5, 2, 3], 5 * 2, 5 * 3],
+    [[3, 3, 2, 4], 9 * 2, 9 * 4],
+    [[2, 2, 2, 3, 4], 8 * 3, 8 * 4],
+    [[7], Math.sqrt(7), Math.sqrt(7)],
+    [[], 1, 1],
+    [[2, 1, 2, 1, 2, 3], Math.sqrt(24), Math.sqrt(24)],
+  ];
+  it.each(FANS)('%j: fanIn %d, fanOut %d', (shape, fanIn, fanOut) => {
+    expect(computeFans(shape)).toEqual({ fanIn, fanOut });
+  });
+
+  beforeAll(() => tfjsCpu());
+
+  /** The scale of `values` drawn from the same uniforms or normals as `unit` (same seed, scale 1). */
+  function scaleOf(values: ArrayLike<number>, unit: ArrayLike<number>): number {
+    let best = 0;
+    for (let i = 1; i < unit.length; i++) if (Math.abs(unit[i]) > Math.abs(unit[best])) best = i;
+    return values[best] / unit[best];
+  }
+  const maxAbs = (v: ArrayLike<number>) => Array.from(v).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+
+  // TF.js's limit and standard deviation are read off its own draws: with one seed, glorotUniform
+  // gives limit·(2u − 1) where tf.randomUniform(−1, 1) gives 2u − 1, and heNormal gives σ·z where
+  // tf.truncatedNormal(0, 1) gives z. Ours are read the same way against our own unit draws.
+  it.each(FANS.map(([shape]) => [shape]))('%j: glorotUniform limit and heNormal σ equal TF.js\'s', (shape) => {
+    const seed = 5;
+    const tfValues = (make: () => tf.Tensor) => tf.tidy(() => make().dataSync());
+    const tfLimit = scaleOf(
+      tfValues(() => tf.initializers.glorotUniform({ seed }).apply(shape)),
+      tfValues(() => tf.randomUniform(shape, -1, 1, 'float32', seed)),
+    );
+    const tfSigma = scaleOf(
+      tfValues(() => tf.initializers.heNormal({ seed }).apply(shape)),
+      tfValues(() => tf.truncatedNormal(shape, 0, 1, 'float32', seed)),
+    );
+    const { fanIn, fanOut } = computeFans(shape);
+    expect(tfLimit / Math.sqrt(3 / Math.max(1, (fanIn + fanOut) / 2))).toBeCloseTo(1, 5);
+    expect(tfSigma / Math.sqrt(2 / Math.max(1, fanIn))).toBeCloseTo(1, 5);
+
+    const glorot = initializers.glorotUniform({ seed }).apply(shape);
+    const he = initializers.heNormal({ seed }).apply(shape);
+    expect(scaleOf(glorot, initializers.randomUniform({ minval: -1, maxval: 1, seed }).apply(shape)) / tfLimit).toBeCloseTo(1, 5);
+    expect(scaleOf(he, initializers.truncatedNormal({ mean: 0, stddev: 1, seed }).apply(shape)) / tfSigma).toBeCloseTo(1, 5);
+    expect(maxAbs(glorot)).toBeLessThanOrEqual(tfLimit * (1 + 1e-6));
+    expect(maxAbs(he)).toBeLessThanOrEqual(2 * tfSigma * (1 + 1e-6));
+  });
+
+  it('a conv-shaped kernel of many draws: glorotUniform fills ±limit, heNormal has the truncated variance', () => {
+    const shape = [5, 5, 16, 32]; // fanIn 400, fanOut 800
+    const glorot = stats(initializers.glorotUniform({ seed: 8 }).apply(shape));
+    const limit = Math.sqrt(6 / (400 + 800));
+    expect(glorot.max).toBeLessThanOrEqual(limit);
+    expect(glorot.max).toBeGreaterThan(0.999 * limit);
+    expect(glorot.std / (limit / Math.sqrt(3))).toBeCloseTo(1, 1);
+    const he = stats(initializers.heNormal({ seed: 8 }).apply(shape));
+    expect(he.std / Math.sqrt((2 / 400) * TRUNCATED_VARIANCE)).toBeCloseTo(1, 1);
+  });
 });
 
 it('bad configurations are errors', () => {
