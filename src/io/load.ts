@@ -8,12 +8,7 @@ import { parse } from './artifacts.js';
 import { readSource } from './router.js';
 import type { LoadSource } from './types.js';
 
-/**
- * Loads a model saved by neurite or by TF.js (a Sequential of Dense and Dropout layers): from
- * artifacts in memory, a directory or model.json path (Node), `localstorage://name`,
- * `indexeddb://name`, or [model.json, ...weight files] as File or Blob objects. The model is
- * compiled again if it was saved compiled by neurite.
- */
+/** See loadModel in index.ts, which loads this file when first called. */
 export async function loadModel(source: LoadSource): Promise<Sequential> {
   const { artifacts, origin } = await readSource(source);
   const plan = parse(artifacts, origin);
