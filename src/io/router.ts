@@ -10,6 +10,7 @@ type Scheme = 'localstorage' | 'indexeddb' | 'downloads' | 'file';
 /** A storage handler module: save writes artifacts under a name, load reads them back. */
 interface Handler {
   save(name: string, artifacts: ModelArtifacts): Promise<void> | void;
+  /** Absent for downloads://, which only saves. */
   load?(name: string, source: string): Promise<Loaded> | Loaded;
 }
 
