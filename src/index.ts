@@ -14,5 +14,5 @@ export type { MetricIdentifier } from './metrics.js';
 export type { Data } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
-export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './serialization.js';
+export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './io/index.js';
 export { workerTrainer, type WorkerTrainer, type WorkerTrainerOptions, type WorkerFitConfig, type WorkerFitOptions, type WorkerLike } from './worker.js';

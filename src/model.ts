@@ -12,7 +12,8 @@ import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from 
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, type LearningRateSchedule } from './schedules.js';
 import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
-import { saveModel, type ModelArtifacts, type OptimizerState, type SaveOptions, type SaveTarget } from './serialization.js';
+// Types only: the I/O code is loaded by save() when first called (and imports this file).
+import type { ModelArtifacts, ModelState, OptimizerState, SaveOptions, SaveTarget } from './io/types.js';
 
 export type { Logs } from './callbacks.js';
 
@@ -547,13 +548,25 @@ export class Sequential implements TrainingModel {
    * Writes the model to `target` (a directory in Node, `localstorage://name`, `indexeddb://name`,
    * `downloads://name`) and returns what was written; with no target, only returns it, in memory.
    */
-  async save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
+  async save(target?: SaveTarget, options: SaveOptions = {}): Promise<ModelArtifacts> {
     this.checkUsable('save()');
-    return saveModel(this, target, options);
+    checkKeys(options, ['includeOptimizer'], 'save()');
+    const includeOptimizer = options.includeOptimizer ?? false;
+    if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save(): includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
+    if (target !== undefined && typeof target !== 'string') throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, got ${describe(target)}`);
+    // The model is read now, as it is at this call: a fit() or dispose() while the writer loads
+    // cannot change what is saved.
+    const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
+    if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
+    const weights = this.getWeights();
+    const state: ModelState = { name: this.name, seed: this.seed, inputWidth: this.inputShape[0], layers: [...this.stack], weights, compiled };
+    // Loaded on first use, so that an app that never saves does not download the format or the handlers.
+    const { saveModel } = await import('./io/save.js');
+    return saveModel(state, target, includeOptimizer);
   }
 
   /**
-   * @internal For serialization.ts: the optimizer's step count and state slots (net_slot_count
+   * @internal For save() and fit(): the optimizer's step count and state slots (net_slot_count
    * buffers of net_param_count floats), and the 16-byte shuffle and dropout random streams, so a
    * reloaded model trains on exactly as this one would; and the compiled metric names.
    */

@@ -3,7 +3,7 @@
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
 import { NeuriteError, StateError, DivergenceError } from './errors.js';
 import { ready } from './wasm.js';
-import { loadModel } from './serialization.js';
+import { loadModel } from './io/index.js';
 import type { Sequential } from './model.js';
 import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
 

@@ -3,7 +3,7 @@
 // whose buffers are transferred, and errors as their class name and message.
 import type { Data } from './data.js';
 import type { Logs } from './callbacks.js';
-import type { ModelArtifacts } from './serialization.js';
+import type { ModelArtifacts } from './io/types.js';
 
 /** fit() options that can cross to the worker: FitConfig without callbacks and verbose. */
 export interface WorkerFitOptions {

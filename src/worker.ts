@@ -6,7 +6,7 @@ import type { Data } from './data.js';
 import type { Logs } from './callbacks.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, Sequential } from './model.js';
-import { loadModel, type ModelArtifacts } from './serialization.js';
+import { loadModel, type ModelArtifacts } from './io/index.js';
 import { wasmBuild } from './wasm.js';
 import { transferable, type Reply, type Request, type SerializedError, type WorkerFitOptions } from './worker-protocol.js';
 

@@ -1,0 +1,155 @@
+// TensorFlow.js's `layers-model` format: a JSON topology (the Keras Sequential config that
+// tfjs-layers writes) plus the weights as little-endian float32, in the order of a weights
+// manifest. What neurite writes, tf.loadLayersModel reads, and what TF.js's model.save writes for
+// a Sequential of Dense and Dropout layers, neurite reads.
+//
+// neurite's own extras ride where TF.js leaves room for them: activations TF.js cannot name
+// (leakyRelu, elu with alpha ≠ 1) as `neurite_alpha` in the layer config; the model seed and the
+// compile config in userDefinedMetadata.neurite; optimizer slots as weights of group 'optimizer'.
+//
+// parse() checks everything (topology, manifest, byte counts, shapes, finite values, compile
+// config) and returns a plan; only then does loadModel create a model.
+import { ShapeError, ValueError, describe } from '../errors.js';
+import type { Layer } from '../layers.js';
+import { compiledArtifacts, readNeurite, type CompilePlan, type TrainingPlan } from './compile-config.js';
+import { checkNesting, isObject, preview, wrap } from './json.js';
+import { LAYER_CLASSES, layerConfig, layerFromConfig, layerWeights } from './layers-config.js';
+import type { ModelArtifacts, ModelState, NeuriteMetadata, RawArtifacts, WeightSpec } from './types.js';
+import { decodeWeights, encodeWeights } from './weights.js';
+
+const GENERATED_BY = 'neurite 0.1.0';
+const KERAS_VERSION = 'tfjs-layers 4.22.0';
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** The artifacts of a model, from what save() read of it. */
+export function toArtifacts(model: ModelState, includeOptimizer: boolean): ModelArtifacts {
+  const specs: WeightSpec[] = [];
+  const layerConfigs: unknown[] = [];
+  let width = model.inputWidth;
+  model.layers.forEach((layer, i) => {
+    const first = i === 0 ? { batch_input_shape: [null, width], dtype: 'float32' } : {};
+    layerConfigs.push(layerConfig(layer, first));
+    const out = layerWeights(layer, width);
+    for (const { name, shape } of out.weights) specs.push({ name, shape, dtype: 'float32' });
+    width = out.width;
+  });
+
+  const tensors = [...model.weights];
+  const neurite: NeuriteMetadata = { version: 1, seed: model.seed };
+  let trainingConfig: Record<string, unknown> | undefined;
+  if (model.compiled) {
+    const count = model.weights.reduce((n, w) => n + w.length, 0);
+    const compiled = compiledArtifacts(model.compiled, includeOptimizer, count);
+    neurite.compile = compiled.compile;
+    if (compiled.training) neurite.training = compiled.training;
+    for (const { spec, values } of compiled.slots) {
+      specs.push(spec);
+      tensors.push(values);
+    }
+    trainingConfig = compiled.trainingConfig;
+  }
+
+  return {
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: model.name, layers: layerConfigs },
+      keras_version: KERAS_VERSION,
+      backend: 'tensor_flow.js',
+    },
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    weightSpecs: specs,
+    weightData: encodeWeights(tensors),
+    ...(trainingConfig && { trainingConfig }),
+    userDefinedMetadata: { neurite },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** Everything loadModel needs to build the model, checked. */
+export interface Plan {
+  name: string | undefined;
+  inputWidth: number;
+  seed?: number;
+  layers: Layer[];
+  weights: Float32Array[];
+  compile?: CompilePlan;
+  training?: TrainingPlan;
+}
+
+export function parse(artifacts: RawArtifacts, origin: string): Plan {
+  const fail = (message: string) => new ValueError(`loadModel() ${origin}: ${message}`);
+  checkNesting(artifacts.modelTopology, 'modelTopology', fail);
+  checkNesting(artifacts.weightSpecs, 'weightSpecs', fail);
+  const meta = isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata.neurite : undefined;
+  checkNesting(meta, 'userDefinedMetadata.neurite', fail);
+  let topology = artifacts.modelTopology as Record<string, unknown>;
+  if (!isObject(topology)) throw fail(`modelTopology must be an object, got ${describe(topology)}`);
+  // Keras (Python) nests the model config one level down.
+  if (isObject(topology.model_config)) topology = topology.model_config;
+  if (topology.class_name !== 'Sequential') throw fail(`expected a Sequential model, got class_name ${describe(topology.class_name)}`);
+  const config = topology.config as Record<string, unknown>;
+  if (!isObject(config) || !Array.isArray(config.layers)) throw fail(`modelTopology.config.layers must be an array of layers`);
+
+  const entries = config.layers as unknown[];
+  // save() refuses a model with no layers, by the same rule: there is no input width to record.
+  if (entries.length === 0) throw fail('the model has no layers');
+  const unsupported = entries
+    .map((l, i) => (isObject(l) && LAYER_CLASSES.includes(l.class_name as string) ? undefined : `${isObject(l) ? String(l.class_name) : describe(l)} (layer ${i}${isObject(l) && isObject(l.config) && l.config.name ? `, ${String(l.config.name)}` : ''})`))
+    .filter((s) => s !== undefined);
+  if (unsupported.length) throw fail(`unsupported layers: ${unsupported.join(', ')}; neurite supports ${LAYER_CLASSES.join(' and ')}`);
+
+  const built: Layer[] = [];
+  const expected: { name: string; shape: number[] }[] = [];
+  let width = 0;
+  let inputWidth = 0;
+  entries.forEach((entry, i) => {
+    const { class_name: kind, config: c } = entry as { class_name: string; config: Record<string, unknown> };
+    const where = `layer ${i} (${kind}${isObject(c) && typeof c.name === 'string' ? ` "${c.name}"` : ''})`;
+    if (!isObject(c)) throw fail(`${where}: config must be an object`);
+    if (i === 0) width = inputWidth = inputWidthOf(c, where, fail);
+    if (c.trainable === false) throw fail(`${where}: trainable: false is not supported`);
+    const layer = wrap(where, fail, () => layerFromConfig(kind, c));
+    if (built.some((l) => l.name === layer.name)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
+    built.push(layer);
+    const out = layerWeights(layer, width);
+    expected.push(...out.weights);
+    width = out.width;
+  });
+
+  const tensors = decodeWeights(artifacts.weightSpecs, artifacts.weightData, fail);
+  const weights = expected.map(({ name, shape }) => {
+    const t = tensors.get(name);
+    if (!t || t.spec.group === 'optimizer') throw fail(`weightSpecs has no weight "${name}" (expected shape [${shape.join(', ')}])`);
+    if (t.spec.shape.length !== shape.length || t.spec.shape.some((d, k) => d !== shape[k])) {
+      throw new ShapeError(`loadModel() ${origin}: weight "${name}" has shape [${t.spec.shape.join(', ')}] but the topology needs [${shape.join(', ')}]`);
+    }
+    tensors.delete(name);
+    return t.values;
+  });
+  const extra = [...tensors.values()].filter((t) => t.spec.group !== 'optimizer').map((t) => t.spec.name);
+  if (extra.length) throw fail(`weightSpecs lists weights no layer has: ${extra.join(', ')}`);
+
+  const count = weights.reduce((n, w) => n + w.length, 0);
+  return {
+    name: typeof config.name === 'string' ? config.name : undefined,
+    inputWidth,
+    layers: built,
+    weights,
+    ...(meta !== undefined && readNeurite(meta, count, tensors, fail)),
+  };
+}
+
+function inputWidthOf(c: Record<string, unknown>, where: string, fail: (m: string) => Error): number {
+  const shape = c.batch_input_shape ?? (c.input_dim !== undefined ? [null, c.input_dim] : undefined);
+  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== null || !Number.isInteger(shape[1]) || shape[1] <= 0) {
+    throw fail(`${where}: the first layer needs batch_input_shape [null, n] with n a positive integer, got ${preview(shape)}`);
+  }
+  return shape[1];
+}
+

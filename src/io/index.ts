@@ -1,0 +1,18 @@
+// Saving and loading models in TensorFlow.js's layers-model format. Nothing here is loaded until
+// used: Sequential.save() imports save.ts and loadModel imports load.ts when first called, so an
+// app that neither saves nor loads downloads none of the format or the storage handlers.
+import type { Sequential } from '../model.js';
+import type { LoadSource } from './types.js';
+
+export type { ModelArtifacts, WeightSpec, SaveTarget, SaveOptions, LoadSource } from './types.js';
+
+/**
+ * Loads a model saved by neurite or by TF.js (a Sequential of Dense and Dropout layers): from
+ * artifacts in memory, a directory or model.json path (Node), `localstorage://name`,
+ * `indexeddb://name`, or [model.json, ...weight files] as File or Blob objects. The model is
+ * compiled again if it was saved compiled by neurite.
+ */
+export async function loadModel(source: LoadSource): Promise<Sequential> {
+  const load = await import('./load.js');
+  return load.loadModel(source);
+}

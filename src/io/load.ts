@@ -1,0 +1,30 @@
+// loadModel(): reads artifacts from where the source says, checks all of it (artifacts.ts parse)
+// before creating the model, and disposes the model if building it fails: a caller's models are
+// never touched, and no half-loaded model escapes.
+import { NeuriteError } from '../errors.js';
+import { sequential, type Sequential } from '../model.js';
+import { isSchedule } from '../schedules.js';
+import { parse } from './artifacts.js';
+import { readSource } from './router.js';
+import type { LoadSource } from './types.js';
+
+/** See loadModel in index.ts, which loads this file when first called. */
+export async function loadModel(source: LoadSource): Promise<Sequential> {
+  const { artifacts, origin } = await readSource(source);
+  const plan = parse(artifacts, origin);
+  const model = sequential({ name: plan.name, inputShape: [plan.inputWidth], seed: plan.seed, layers: plan.layers });
+  try {
+    model.setWeights(plan.weights);
+    if (plan.compile) {
+      model.compile(plan.compile);
+      if (plan.training) {
+        model.setOptimizerState(plan.training.state);
+        if (!isSchedule(plan.compile.optimizer.learningRate)) model.learningRate = plan.training.learningRate;
+      }
+    }
+    return model;
+  } catch (err) {
+    model.dispose();
+    throw err instanceof NeuriteError ? new (err.constructor as typeof NeuriteError)(`loadModel() ${origin}: ${err.message}`) : err;
+  }
+}

@@ -1,0 +1,97 @@
+// The shapes save() and loadModel() exchange: the public artifact types, and the internal ones the
+// model hands to the I/O code. Types only, so the model can name them without loading any I/O.
+import type { Layer } from '../layers.js';
+import type { Loss } from '../losses.js';
+import type { Optimizer, OptimizerIdentifier } from '../optimizers.js';
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  /** 'optimizer' for optimizer state; absent for the model's weights. */
+  group?: string;
+}
+
+/** A saved model in memory: what tf.io.fromMemory takes and tf.io.withSaveHandler receives. */
+export interface ModelArtifacts {
+  /** The Keras Sequential config, as tfjs-layers writes it (JSON-serialisable). */
+  modelTopology: Record<string, unknown>;
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  weightSpecs: WeightSpec[];
+  /** Every weight in weightSpecs order, little-endian float32. */
+  weightData: ArrayBuffer;
+  /** The compile config, when TF.js can express it (see trainingConfigFor). */
+  trainingConfig?: Record<string, unknown>;
+  userDefinedMetadata?: { neurite?: NeuriteMetadata } & Record<string, unknown>;
+}
+
+/** Where save() writes: a directory (Node), or localstorage://, indexeddb://, downloads:// + a name. */
+export type SaveTarget = string;
+
+export interface SaveOptions {
+  /** Also save the optimizer's state (slots, step, random streams) so training resumes exactly. */
+  includeOptimizer?: boolean;
+}
+
+/** What loadModel reads: artifacts, a directory or model.json path, a browser URL, or [json, ...weights] files. */
+export type LoadSource = string | ModelArtifacts | Blob[];
+
+/** @internal Training state Sequential.getOptimizerState() hands over. */
+export interface OptimizerState {
+  step: number;
+  slots: Float32Array;
+  /** The shuffle stream (words 0–3) and the dropout stream (words 4–7). */
+  rng: Uint32Array;
+}
+
+/**
+ * @internal What save() reads from the model, all when it is called (copies of the weights and
+ * the optimizer state), so a fit() or dispose() while the writer loads cannot change what is saved.
+ */
+export interface ModelState {
+  name: string;
+  seed: number;
+  inputWidth: number;
+  layers: readonly Layer[];
+  weights: Float32Array[];
+  /** Present when the model is compiled. */
+  compiled?: CompiledState;
+}
+
+/** @internal A compiled model's training setup and state, as save() reads it. */
+export interface CompiledState {
+  loss: Loss;
+  optimizer: Optimizer;
+  learningRate: number;
+  /** getOptimizerState(): the step, slots and random streams, and the metric names. */
+  state: OptimizerState & { metrics: string[] };
+}
+
+/** neurite's own metadata, in userDefinedMetadata.neurite. */
+export interface NeuriteMetadata {
+  version: 1;
+  seed: number;
+  compile?: {
+    loss: { name: string; param: number; fromLogits: boolean };
+    metrics: string[];
+    optimizer: { name: OptimizerIdentifier; config: Record<string, number | boolean>; schedule?: { name: string; config: Record<string, unknown> } };
+  };
+  /** Present when saved with includeOptimizer. */
+  training?: { step: number; learningRate: number; rng: number[] };
+}
+
+/** Artifacts as read from storage, before any check: every field is whatever the source held. */
+export interface RawArtifacts {
+  modelTopology: unknown;
+  weightSpecs: unknown;
+  weightData: ArrayBuffer;
+  userDefinedMetadata?: unknown;
+}
+
+/** Raw artifacts and where they came from, for error messages. */
+export interface Loaded {
+  artifacts: RawArtifacts;
+  origin: string;
+}
