@@ -1,6 +1,7 @@
 // Input and label data: number[][] (one array per example) or a flat row-major Float32Array.
 // Everything is checked before it reaches Wasm: widths, row counts, and non-finite values.
 import { ShapeError, ValueError, describe } from './errors.js';
+import { isFloat32Array, lengthOf, typedArrayTag } from './typed-arrays.js';
 
 export type Data = number[][] | Float32Array;
 
@@ -16,28 +17,7 @@ export function toMatrix(value: unknown, cols: number, where: string, arg: strin
   return { data, rows: lengthOf(data) / cols, cols };
 }
 
-// The engine's own getters, which a subclass or an own property cannot override: user arrays are
-// measured with these, never through their `length`, which may lie.
-const typedArrayPrototype = Object.getPrototypeOf(Float32Array.prototype) as object;
-const intrinsicLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'length')!.get!;
-const intrinsicTag = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)!.get!;
-const intrinsicBuffer = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get!;
-const intrinsicByteOffset = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'byteOffset')!.get!;
-
-/** True for a real Float32Array (or subclass), judged without running any of its code. */
-export function isFloat32Array(value: unknown): value is Float32Array {
-  return ArrayBuffer.isView(value) && intrinsicTag.call(value) === 'Float32Array';
-}
-
-/** The element count of a typed array as the engine knows it. */
-export function lengthOf(view: ArrayBufferView): number {
-  return intrinsicLength.call(view) as number;
-}
-
-/** A plain Float32Array over `count` values of `view` from index `from`, made without its own methods. */
-export function float32Range(view: Float32Array, from: number, count: number): Float32Array {
-  return new Float32Array(intrinsicBuffer.call(view) as ArrayBufferLike, (intrinsicByteOffset.call(view) as number) + from * 4, count);
-}
+export { isFloat32Array, lengthOf, float32Range } from './typed-arrays.js';
 
 /**
  * Checks `value`'s shape against a row width and returns it as a flat Float32Array. A Float32Array
@@ -62,7 +42,8 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   // Read once: a Proxy or getter may answer differently the next time.
   const rows = value.length;
   if (rows === 0) throw new ValueError(`${name}: expected at least one row, got an empty array`);
-  if (!Number.isSafeInteger(rows) || rows * cols > MAX_ELEMENTS) {
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new ValueError(`${name}: expected an array, got one whose length is ${describe(rows)}`);
+  if (rows * cols > MAX_ELEMENTS) {
     throw new ValueError(`${name}: ${rows} rows of ${cols} values exceed the ${MAX_ELEMENTS} float32 values WebAssembly's memory can hold`);
   }
   const data = new Float32Array(rows * cols);
@@ -75,17 +56,27 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   }
   for (let r = 0; r < rows; r++) {
     const row = r === 0 ? first : value[r];
-    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+    const typed = typedArrayTag(row) !== undefined;
+    if (!Array.isArray(row) && !typed) {
       throw new ShapeError(`${name}: expected each row to be an array of ${cols} numbers, got ${describe(row)} at row ${r}`);
     }
     const cells = row as ArrayLike<unknown>;
-    const width = ArrayBuffer.isView(row) ? lengthOf(row) : cells.length;
+    const width = typed ? lengthOf(row as ArrayBufferView) : cells.length;
     if (width !== cols) {
       throw new ShapeError(`${name}: expected rows of width ${cols}, got width ${describe(width)} at row ${r}`);
     }
     for (let c = 0; c < cols; c++) data[r * cols + c] = finite(cells[c], name, `[${r}][${c}]`);
   }
   return data;
+}
+
+/** toFloat32(), always as neurite's own copy (a Float32Array given is copied too). */
+export function copyFloat32(value: unknown, cols: number, where: string, arg: string): Float32Array {
+  const data = toFloat32(value, cols, where, arg);
+  if (data !== value) return data;
+  const copy = new Float32Array(lengthOf(data));
+  copy.set(data);
+  return copy;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Typed errors: every failure neurite reports is one of these, named for what was wrong.
+import { lengthOf, typedArrayTag } from './typed-arrays.js';
 
 /** Base class of every error neurite throws. */
 export class NeuriteError extends Error {
@@ -38,10 +39,9 @@ export function describe(value: unknown): string {
     if (typeof value === 'symbol') return 'a symbol';
     if (typeof value === 'function') return 'a function';
     // Typed arrays by the engine's own tag and length: a subclass may lie through its getters.
-    if (ArrayBuffer.isView(value)) {
-      const tag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!.call(value) as string | undefined;
-      return tag ? `a ${tag} of length ${Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')!.get!.call(value)}` : 'a DataView';
-    }
+    const tag = typedArrayTag(value);
+    if (tag) return `a ${tag} of length ${lengthOf(value as ArrayBufferView)}`;
+    if (ArrayBuffer.isView(value)) return 'a DataView';
     if (Array.isArray(value)) return `an array of length ${value.length}`;
     return `an object (${Object.prototype.toString.call(value)})`;
   } catch {

@@ -1,7 +1,7 @@
 // gradientCheck: the chain rule, visible. It compares the gradients backpropagation computes (in
 // the Wasm core, float32) with central finite differences of an independent float64 forward
 // pass (src/reference.ts), tensor by tensor.
-import { lengthOf, toFloat32 } from './data.js';
+import { copyFloat32 } from './data.js';
 import { StateError, ValueError, checkKeys, describe } from './errors.js';
 import { Dense } from './layers.js';
 import type { Sequential } from './model.js';
@@ -28,13 +28,15 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
   if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
     throw new ValueError(`gradientCheck(): epsilon must be a positive number, got ${describe(epsilon)}`);
   }
+  if (model.isDisposed) throw new StateError('gradientCheck(): the model has been disposed');
   const loss = model.loss;
   if (!loss) throw new StateError('gradientCheck(): the model must be compiled first');
-  const { gradients } = model.computeGradients(x, y);
+  // One copy of each, read once: the backpropagation checks it and the reference uses it.
   const inputs = model.inputShape[0];
-  const xs = toFloat32(x, inputs, 'gradientCheck()', 'x');
-  const ys = toFloat32(y, loss.sparse ? 1 : model.outputShape[0], 'gradientCheck()', 'y');
-  const rows = lengthOf(xs) / inputs;
+  const xs = copyFloat32(x, inputs, 'gradientCheck()', 'x');
+  const ys = copyFloat32(y, loss.sparse ? 1 : model.outputShape[0], 'gradientCheck()', 'y');
+  const { gradients } = model.computeGradients(xs, ys);
+  const rows = xs.length / inputs;
   const layers: ReferenceLayer[] = model.layers.map((layer) => layer instanceof Dense
     ? {
       kind: 'dense', units: layer.units, activation: layer.activation, useBias: layer.useBias,

@@ -3,13 +3,14 @@
 // from the output back to the input (assembly/network.ts runs it, one Wasm call per training
 // step). This file holds the API around it: building, compiling, fitting, predicting.
 import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { checkFinite, checkSameRows, isFloat32Array, lengthOf, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+import { checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+import { isFloat32Array, isFloat64Array, lengthOf } from './typed-arrays.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed, type Initializer } from './initializers.js';
 import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
 import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
-import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
+import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, type LearningRateSchedule } from './schedules.js';
 import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
 // Types only: the I/O code is loaded by save() when first called (and imports this file).
@@ -134,6 +135,7 @@ export class Sequential implements TrainingModel {
   /** Appends a layer. Layers can be added until the model is built (compile, predict, getWeights). */
   add(layer: Layer): void {
     this.checkUsable('add()');
+    if (this.initializing) throw new StateError('add(): the model is being built; an initializer cannot add layers to it');
     if (!(layer instanceof Dense) && !(layer instanceof Dropout)) {
       throw new ValueError(`add(): expected a layer from layers.dense() or layers.dropout(), got ${describe(layer)}`);
     }
@@ -448,9 +450,12 @@ export class Sequential implements TrainingModel {
   trainOnBatch(x: Data, y: Data): number {
     const core = this.stageBatch(x, y, 'trainOnBatch()');
     const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
+    const before = this.rate;
     if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
     const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
     if (!Number.isFinite(loss)) {
+      // As before this call: the step count did not move, so neither does the scheduled rate.
+      this.setRate(core, net, before);
       throw new DivergenceError(`trainOnBatch(): training diverged: the loss, its gradient or the update is not finite; the step was not applied and the model is as it was before this call (try a smaller learning rate)`, -1, -1, loss);
     }
     return loss;
@@ -587,7 +592,7 @@ export class Sequential implements TrainingModel {
     // Measured by the engine, not by `length`: these are copied into Wasm memory as they are.
     if (!isFloat32Array(state.slots) || lengthOf(state.slots) !== size) throw new ShapeError(`setOptimizerState(): expected a Float32Array of ${size} slot values, got ${describe(state.slots)}`);
     if (!(state.rng instanceof Uint32Array) || lengthOf(state.rng) !== 8) throw new ShapeError(`setOptimizerState(): expected 8 random-state words, got ${describe(state.rng)}`);
-    if (!Number.isSafeInteger(state.step) || state.step < 0) throw new ValueError(`setOptimizerState(): the step must be an integer in [0, 2^53), got ${describe(state.step)}`);
+    if (!isStep(state.step)) throw new ValueError(`setOptimizerState(): the step must be an integer in [0, 2^53], got ${describe(state.step)}`);
     writeF32(core.net_slots(net), state.slots);
     core.net_set_step(net, state.step);
     new Uint32Array(core.memory.buffer, this.owned.rng, 4).set(state.rng.subarray(0, 4));
@@ -638,6 +643,8 @@ export class Sequential implements TrainingModel {
    * Allocates nothing.
    */
   private stage(ptr: number, data: Float32Array, count: number, cols: number, where: string, arg: string, labels = false): void {
+    // Measured again: a getter read since (in y, say) may have detached or shrunk this buffer.
+    if (lengthOf(data) < count) throw new ValueError(`${where} ${arg}: the array changed while the call read its other arguments (it now holds ${lengthOf(data)} values, not ${count})`);
     writeF32(ptr, data, 0, count);
     const heap = heapF32(), start = ptr >>> 2;
     checkFinite(heap, start, count, cols, where, arg);
@@ -864,7 +871,7 @@ function callbackList(value: unknown): Callback[] {
  * typed array's from the engine), each value once, and the copy is what gets checked.
  */
 function copyTensor(w: unknown, size: number, what: string): Float32Array {
-  if (isFloat32Array(w) || w instanceof Float64Array) {
+  if (isFloat32Array(w) || isFloat64Array(w)) {
     const length = lengthOf(w);
     if (length !== size) throw new ShapeError(`${what} must have ${size} values, got ${length}`);
     const copy = new Float32Array(size);

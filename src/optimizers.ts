@@ -100,11 +100,7 @@ function create(name: OptimizerIdentifier, given: object): Optimizer {
     adamax: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: c.decay },
     adamw: { p1: c.beta1, p2: c.beta2, epsilon: c.epsilon, p3: c.weightDecay },
   }[name];
-  // State buffers of one value per parameter: moments, accumulators, velocities.
-  const slots = {
-    sgd: c.momentum > 0 ? 1 : 0, adam: c.amsgrad ? 3 : 2, rmsprop: c.centered ? 3 : 2, adagrad: 1,
-    adadelta: 2, adamax: 2, adamw: c.amsgrad ? 3 : 2,
-  }[name];
+  const slots = stateSlots(name, config).length;
   return Object.freeze({
     name,
     learningRate,
@@ -131,6 +127,31 @@ export const optimizers = {
   /** Adam with decoupled weight decay (Loshchilov & Hutter). */
   adamw: (config: Rate & { weightDecay?: number; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean } = {}) => create('adamw', config),
 };
+
+/**
+ * The optimizer's state buffers, one value per parameter each, in the order the core keeps them
+ * (assembly/network.ts), with whether the rule keeps each one non-negative.
+ */
+export function stateSlots(name: OptimizerIdentifier, config: Readonly<Record<string, number | boolean>>): { label: string; nonNegative: boolean }[] {
+  const any = (label: string) => ({ label, nonNegative: false });
+  const positive = (label: string) => ({ label, nonNegative: true });
+  switch (name) {
+    case 'sgd': return (config.momentum as number) > 0 ? [any('momentum')] : [];
+    case 'adam': case 'adamw': return [any('first moment m'), positive('second moment v'), ...(config.amsgrad ? [positive('amsgrad maximum vmax')] : [])];
+    case 'rmsprop': return [positive('mean square ms'), any('momentum'), ...(config.centered ? [any('mean gradient mg')] : [])];
+    case 'adagrad': return [positive('accumulator')];
+    case 'adadelta': return [positive('gradient accumulator'), positive('update accumulator')];
+    case 'adamax': return [any('first moment m'), positive('infinity norm u')];
+  }
+}
+
+/**
+ * A step count as the core keeps it: a float64 integer, exact up to 2^53, where it stays (Adam's
+ * bias corrections are exactly 1 long before).
+ */
+export function isStep(step: unknown): step is number {
+  return typeof step === 'number' && Number.isInteger(step) && step >= 0 && step <= 2 ** 53;
+}
 
 export function getOptimizer(value: unknown, where: string): Optimizer {
   if (typeof value === 'string' && Object.hasOwn(optimizers, value)) return optimizers[value as OptimizerIdentifier]();

@@ -1,5 +1,5 @@
 // Loading the Wasm core, and the few helpers that move numbers in and out of its memory.
-import { float32Range, lengthOf } from './data.js';
+import { float32Range, lengthOf } from './typed-arrays.js';
 import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
 
@@ -80,6 +80,8 @@ export interface Core {
 let core: Core | undefined;
 let loadedBuild: WasmBuild | undefined;
 let loading: Promise<void> | undefined;
+// What the first ready() asked for, to refuse a later call asking for something else.
+let requested: { build: 'simd' | 'relaxed'; threads: number } | undefined;
 let pool: ThreadPool | undefined;
 
 /** Where the compiled core can come from, for `ready({ wasm })`. */
@@ -118,17 +120,19 @@ export function ready(options: ReadyOptions = {}): Promise<void> {
     checkKeys(options, ['build', 'threads', 'wasm'], 'ready()');
     threads = chooseThreads(options.threads ?? 1);
     build = chooseBuild(options.build ?? 'auto');
-    if (core || loading) checkSameOptions(options, threads);
+    if (requested) checkSameOptions(options, threads, build);
   } catch (error) {
     return Promise.reject(error);
   }
   if (core) return Promise.resolve();
   if (!loading) {
+    requested = { build, threads };
     // A failed load can be retried: nothing is kept of it.
     loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, build)).then(
       (loaded) => { core = loaded.exports; loadedBuild = loaded.build; },
       (err) => {
         loading = undefined;
+        requested = undefined;
         // A missing file, a refused fetch, a module that does not instantiate: typed, like every error.
         throw err instanceof NeuriteError ? err : new ValueError(`ready(): loading the Wasm core failed: ${err instanceof Error ? err.message : describe(err)}`);
       },
@@ -139,15 +143,17 @@ export function ready(options: ReadyOptions = {}): Promise<void> {
 
 // ready() loads one core per process: a later call that asks for something else is an error,
 // never silently ignored. Calls without options (or asking for what is there) share it.
-function checkSameOptions(options: ReadyOptions, threads: number): void {
-  const started = pool?.count ?? 1;
-  if (options.threads !== undefined && options.threads !== 'auto' && threads !== started && !(threads > 1 && loadedBuild === 'simd' && !pool)) {
-    throw new StateError(`ready(): neurite is already ${core ? 'loaded' : 'loading'} with ${started} thread${started > 1 ? 's' : ''}; threads: ${threads} applies only to the first ready() call`);
+// (A thread count the first call asked for but could not get — no SharedArrayBuffer, workers that
+// did not start — counts as what it asked for: that was documented or warned about then.)
+function checkSameOptions(options: ReadyOptions, threads: number, build: 'simd' | 'relaxed'): void {
+  const first = requested!, state = core ? 'loaded' : 'loading';
+  if (options.threads !== undefined && threads !== first.threads) {
+    throw new StateError(`ready(): neurite is already ${state} for ${first.threads} thread${first.threads > 1 ? 's' : ''}; threads: ${threads} applies only to the first ready() call`);
   }
-  if (options.build !== undefined && options.build !== 'auto' && loadedBuild !== undefined && options.build !== loadedBuild) {
-    throw new StateError(`ready(): neurite is already loaded with the ${loadedBuild} build; build: '${options.build}' applies only to the first ready() call`);
+  if (options.build !== undefined && options.build !== 'auto' && first.threads === 1 && build !== first.build) {
+    throw new StateError(`ready(): neurite is already ${state} with the ${first.build} build; build: '${build}' applies only to the first ready() call`);
   }
-  if (options.wasm !== undefined) throw new StateError('ready(): neurite is already loaded; wasm applies only to the first ready() call');
+  if (options.wasm !== undefined) throw new StateError(`ready(): neurite is already ${state}; wasm applies only to the first ready() call`);
 }
 
 /** Threads taking part in large products (1 unless ready() started a pool). */

@@ -51,8 +51,8 @@ export interface WorkerFitConfig extends WorkerFitOptions {
 export interface WorkerTrainer {
   /**
    * Trains the worker's model; progress callbacks run on this thread. Resolves to the History.
-   * A fit that fails, except by divergence, leaves the worker's weights, optimizer state and
-   * learning rate as they were before it, as model.fit() does.
+   * A fit that fails for any reason, divergence included, leaves the worker's weights, optimizer
+   * state and learning rate as they were before it, as model.fit() does.
    */
   fit(x: Data, y: Data, config?: WorkerFitConfig): Promise<History>;
   /** Ends a running fit() after its current batch; fit() then resolves normally. Does nothing otherwise. */
@@ -180,7 +180,8 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
           callbacks.onProgress,
         );
       } catch (err) {
-        // The callback's own error; but a fit that diverged first keeps its last finite weights, so it reports that.
+        // The callback's own error, unless the fit had already diverged: that is what stopped it.
+        // (Either way the worker's model is back as it was before the fit.)
         const failed = callbacks.failed();
         throw failed && !(err instanceof DivergenceError) ? failed.error : err;
       }

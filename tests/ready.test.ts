@@ -26,5 +26,11 @@ it('bad options and modules reject with typed errors and leave ready() retryable
   // (Where the engine has no relaxed SIMD, asking for it is a ValueError before anything else.)
   await expect(ready({ build: build === 'simd' ? 'relaxed' : 'simd' })).rejects.toThrow(build === 'simd' ? ValueError : StateError);
   await expect(ready({ build })).resolves.toBeUndefined();
+  await expect(ready({ threads: 2 })).rejects.toThrow(/already loaded for 1 thread; threads: 2 applies only to the first ready\(\) call/);
   await expect(ready()).resolves.toBeUndefined();
+});
+
+it('a second ready() while the first is still loading is held to what the first asked for', async () => {
+  // Loaded already here; the request is remembered from the first call, not from what loaded.
+  await expect(ready({ threads: 3 })).rejects.toThrow(StateError);
 });

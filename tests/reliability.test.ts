@@ -184,6 +184,24 @@ describe('a failed call leaves the model exactly as it was (items 16, 18, 24)', 
     expect(available()).toBe(start);
   });
 
+  it('an initializer that adds layers to its model is a StateError, and the model is unchanged', () => {
+    let model: Sequential;
+    const adding = { name: 'zeros' as const, config: {}, apply: (shape: readonly number[]) => { model.add(layers.dense({ units: 1 })); return new Float32Array(shape[0] * (shape[1] ?? 1)); } };
+    model = sequential({ inputShape: [2], seed: 1 });
+    model.add(layers.dense({ units: 2, kernelInitializer: adding }));
+    expect(() => model.getWeights()).toThrow(/an initializer cannot add layers/);
+    expect(model.layers).toHaveLength(1);
+  });
+
+  it('a refused trainOnBatch under a schedule leaves the learning rate as it was', () => {
+    const model = small(1, optimizers.adam({ learningRate: schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }) }));
+    model.trainOnBatch(X, Y);
+    const rate = model.learningRate;
+    expect(() => model.trainOnBatch(X, new Float32Array([1, 0, 1, 1e30]))).toThrow(DivergenceError);
+    expect(model.learningRate).toBe(rate);
+    expect(model.getOptimizerState().step).toBe(1);
+  });
+
   it('save() after dispose() rejects rather than throws', async () => {
     const model = small();
     model.dispose();
@@ -206,6 +224,11 @@ describe('training state that lasts (items 6, 8, 14)', () => {
     model.setOptimizerState({ ...state, step: 2 ** 52 });
     model.trainOnBatch(X, Y);
     expect(model.getOptimizerState().step).toBe(2 ** 52 + 1);
+    // The count stops at 2^53, and a save there still loads.
+    model.setOptimizerState({ ...state, step: 2 ** 53 });
+    model.trainOnBatch(X, Y);
+    expect(model.getOptimizerState().step).toBe(2 ** 53);
+    expect(() => model.setOptimizerState({ ...state, step: 2 ** 53 + 2 })).toThrow(ValueError);
   });
 
   it('a save holding a step beyond 2^31 loads and resumes from it', async () => {

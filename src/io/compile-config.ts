@@ -6,7 +6,7 @@ import { ShapeError, ValueError, describe } from '../errors.js';
 import { checkSeed } from '../initializers.js';
 import { getLoss, losses, type Loss } from '../losses.js';
 import type { MetricIdentifier } from '../metrics.js';
-import { getOptimizer, optimizers, type Optimizer } from '../optimizers.js';
+import { getOptimizer, isStep, optimizers, stateSlots, type Optimizer } from '../optimizers.js';
 import { isSchedule, schedules, type LearningRateSchedule } from '../schedules.js';
 import { isObject, preview, snake, wrap } from './json.js';
 import type { CompiledState, NeuriteMetadata, OptimizerState, WeightSpec } from './types.js';
@@ -105,8 +105,9 @@ export function readNeurite(meta: unknown, count: number, tensors: Map<string, D
   if (m.training === undefined) return { seed, compile };
   if (!isObject(m.training)) throw fail(`userDefinedMetadata.neurite.training must be { step, learningRate, rng }, got ${describe(m.training)}`);
   const { step, learningRate, rng } = m.training;
-  if (!Number.isSafeInteger(step) || step < 0 || !Number.isFinite(learningRate) || !(learningRate > 0) || !Array.isArray(rng) || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
-    throw fail(`userDefinedMetadata.neurite.training must be { step: a safe integer ≥ 0, learningRate: finite > 0, rng: 8 uint32 }, got ${preview(m.training)}`);
+  // A schedule may have brought the rate to 0 (cosineDecay's end): whatever save() writes loads.
+  if (!isStep(step) || !Number.isFinite(learningRate) || !(learningRate >= 0) || !Array.isArray(rng) || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+    throw fail(`userDefinedMetadata.neurite.training must be { step: an integer in [0, 2^53], learningRate: finite ≥ 0, rng: 8 uint32 }, got ${preview(m.training)}`);
   }
   const slots = optimizerSlots(compile.optimizer, count, tensors, fail);
   const all = new Float32Array(slots.reduce((n, s) => n + s.length, 0));
@@ -116,25 +117,12 @@ export function readNeurite(meta: unknown, count: number, tensors: Map<string, D
 
 // Each optimizer's state slots in net_update's order (assembly/network.ts), and which ones its
 // rule needs non-negative: running squares and maxima go under a square root or divide.
-function slotKinds(o: Optimizer): { label: string; nonNegative: boolean }[] {
-  const any = (label: string) => ({ label, nonNegative: false });
-  const positive = (label: string) => ({ label, nonNegative: true });
-  switch (o.name) {
-    case 'sgd': return o.config.momentum ? [any('momentum')] : [];
-    case 'adam': case 'adamw': return [any('first moment m'), positive('second moment v'), ...(o.config.amsgrad ? [positive('amsgrad maximum vmax')] : [])];
-    case 'rmsprop': return [positive('mean square ms'), any('momentum'), ...(o.config.centered ? [any('mean gradient mg')] : [])];
-    case 'adagrad': return [positive('accumulator')];
-    case 'adadelta': return [positive('gradient accumulator'), positive('update accumulator')];
-    case 'adamax': return [any('first moment m'), positive('infinity norm u')];
-  }
-}
-
 /** The saved optimizer slots, checked: exactly the ones `optimizer` needs, float32, one value per parameter, signs its rule allows. */
 function optimizerSlots(optimizer: Optimizer, count: number, tensors: Map<string, Decoded>, fail: (m: string) => Error): Float32Array[] {
-  const kinds = slotKinds(optimizer);
+  const kinds = stateSlots(optimizer.name, optimizer.config);
   const extra = [...tensors.keys()].filter((name) => name.startsWith(SLOT_PREFIX) && !kinds.some((_, k) => name === `${SLOT_PREFIX}${k}`));
   if (extra.length) throw fail(`weightSpecs lists optimizer slots ${extra.map(preview).join(', ')}, but ${optimizer.name} keeps ${kinds.length}`);
-  return kinds.map(({ label, nonNegative }, k) => {
+  const slots = kinds.map(({ label, nonNegative }, k) => {
     const name = `${SLOT_PREFIX}${k}`;
     const t = tensors.get(name);
     if (!t || t.spec.group !== 'optimizer') throw fail(`the ${optimizer.name} state needs weight "${name}" (${label}) in group 'optimizer', which weightSpecs does not list`);
@@ -146,6 +134,14 @@ function optimizerSlots(optimizer: Optimizer, count: number, tensors: Map<string
     if (bad >= 0) throw fail(`optimizer slot "${name}" (${label}) holds ${t.values[bad]} at index ${bad}; ${optimizer.name}'s ${label} is never negative`);
     return t.values;
   });
+  // Centered RMSprop divides by √(ms − mg² + ε): a state with mg² > ms + ε (never reached by
+  // training, where ms ≥ mg² by convexity) would make every later step NaN.
+  if (optimizer.name === 'rmsprop' && optimizer.config.centered) {
+    const [ms, , mg] = slots, epsilon = optimizer.config.epsilon as number;
+    const bad = ms.findIndex((s, i) => !(s - mg[i] * mg[i] + epsilon > 0));
+    if (bad >= 0) throw fail(`optimizer slots "${SLOT_PREFIX}0" and "${SLOT_PREFIX}2" hold ms = ${ms[bad]} and mg = ${mg[bad]} at index ${bad}; centered rmsprop needs ms − mg² + ε > 0`);
+  }
+  return slots;
 }
 
 function makeSchedule(name: string, config: Record<string, unknown>): LearningRateSchedule {

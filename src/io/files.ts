@@ -23,7 +23,7 @@ function fileError(where: string, action: string, path: string, err: unknown): N
   return new Type(`${where}: cannot ${action} ${path}: ${code ?? (err as Error)?.message}`, { cause: err });
 }
 
-// Saves to one folder run one at a time, in the order they were called; keyed by absolute path.
+// Saves to one folder run one at a time, in the order they were called; keyed by its real path.
 const savesInProgress = new Map<string, Promise<unknown>>();
 
 async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -47,8 +47,14 @@ export async function save(dir: string, artifacts: ModelArtifacts): Promise<void
   const { fs, path } = await node();
   const folder = path.resolve(dir);
   const fail = (action: string, file: string) => (err: unknown) => { throw fileError('save()', action, file, err); };
+  // Queued in call order by the path as given, then by the real path: two spellings of one folder
+  // (through a symlink, say) share the second queue.
   await oneAtATime(folder, async () => {
     await fs.mkdir(folder, { recursive: true }).catch(fail('create the folder', folder));
+    const real = await fs.realpath(folder).catch(fail('resolve', folder));
+    await oneAtATime(`real:${real}`, () => write(folder));
+  });
+  async function write(folder: string): Promise<void> {
     const weights = path.join(folder, 'weights.bin'), json = path.join(folder, 'model.json');
     const tag = globalThis.crypto.randomUUID().slice(0, 8);
     const [newWeights, newJSON, oldWeights] = ['weights.bin', 'model.json', 'weights.bin.old'].map((name) => path.join(folder, `.${name}.${tag}.tmp`));
@@ -67,7 +73,7 @@ export async function save(dir: string, artifacts: ModelArtifacts): Promise<void
     } finally {
       for (const file of [newWeights, newJSON, oldWeights]) await fs.rm(file, { force: true }).catch(() => undefined);
     }
-  });
+  }
 }
 
 /** Keeps `file` reachable as `backup` (a hard link, else a copy); false if there is no such file. */
