@@ -136,15 +136,15 @@ export function net_set_dense(ptr: usize, i: i32, groups: i32, inputs: i32, unit
   l.savedSize = l.outputSize; // z, for the activation's derivative
 }
 
-/** Layer i is dropout over `size` values per example at `rate`. */
-export function net_set_dropout(ptr: usize, i: i32, size: i32, rate: f32): void {
+/** Layer i is dropout at `rate` over `groups` rows of `features` values per example. */
+export function net_set_dropout(ptr: usize, i: i32, groups: i32, features: i32, rate: f32): void {
   const l = layer(net(ptr), i);
   l.kind = DROPOUT;
-  l.groups = 1;
-  l.inFeatures = l.outFeatures = size;
-  l.inputSize = l.outputSize = size;
+  l.groups = groups;
+  l.inFeatures = l.outFeatures = features;
+  l.inputSize = l.outputSize = groups * features;
   l.rate = rate;
-  l.savedSize = size; // the mask
+  l.savedSize = l.outputSize; // the mask
 }
 
 /** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */

@@ -2,6 +2,7 @@
 // Everything is checked before it reaches Wasm: widths, row counts, and non-finite values.
 import { ShapeError, ValueError, describe } from './errors.js';
 import { isFloat32Array, lengthOf, typedArrayTag } from './typed-arrays.js';
+import { sizeOf, type Shape } from './layers/layer.js';
 
 export type Data = number[][] | Float32Array;
 
@@ -12,8 +13,9 @@ export interface Matrix {
 }
 
 /** toFloat32() with its row count and width. */
-export function toMatrix(value: unknown, cols: number, where: string, arg: string): Matrix {
-  const data = toFloat32(value, cols, where, arg);
+export function toMatrix(value: unknown, shape: Shape, where: string, arg: string): Matrix {
+  const data = toFloat32(value, shape, where, arg);
+  const cols = sizeOf(shape);
   return { data, rows: lengthOf(data) / cols, cols };
 }
 
@@ -26,7 +28,8 @@ export { isFloat32Array, lengthOf, float32Range } from './typed-arrays.js';
  * copied here, each value read once and checked as it is copied. Errors call the data
  * `${where} ${arg}`, e.g. "fit() x" (built only when there is an error).
  */
-export function toFloat32(value: unknown, cols: number, where: string, arg: string): Float32Array {
+export function toFloat32(value: unknown, shape: Shape, where: string, arg: string): Float32Array {
+  const cols = sizeOf(shape);
   if (isFloat32Array(value)) {
     const length = lengthOf(value);
     if (length === 0) throw new ValueError(`${where} ${arg}: expected at least one row, got an empty Float32Array`);
@@ -37,7 +40,7 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   }
   const name = `${where} ${arg}`;
   if (!Array.isArray(value)) {
-    throw new ValueError(`${name}: expected number[][] or a flat Float32Array, got ${describe(value)}`);
+    throw new ValueError(`${name}: expected ${shape.length > 1 ? `arrays of shape [rows, ${shape.join(', ')}]` : 'number[][]'} or a flat Float32Array, got ${describe(value)}`);
   }
   // Read once: a Proxy or getter may answer differently the next time.
   const rows = value.length;
@@ -49,30 +52,42 @@ export function toFloat32(value: unknown, cols: number, where: string, arg: stri
   const data = new Float32Array(rows * cols);
   // A plain number[] is accepted as one column, the way Keras takes 1-D labels for one unit.
   const first = value[0];
-  if (cols === 1 && typeof first === 'number') {
+  if (cols === 1 && shape.length === 1 && typeof first === 'number') {
     data[0] = finite(first, name, '[0]');
     for (let r = 1; r < rows; r++) data[r] = finite(value[r], name, `[${r}]`);
     return data;
   }
-  for (let r = 0; r < rows; r++) {
-    const row = r === 0 ? first : value[r];
-    const typed = typedArrayTag(row) !== undefined;
-    if (!Array.isArray(row) && !typed) {
-      throw new ShapeError(`${name}: expected each row to be an array of ${cols} numbers, got ${describe(row)} at row ${r}`);
-    }
-    const cells = row as ArrayLike<unknown>;
-    const width = typed ? lengthOf(row as ArrayBufferView) : cells.length;
-    if (width !== cols) {
-      throw new ShapeError(`${name}: expected rows of width ${cols}, got width ${describe(width)} at row ${r}`);
-    }
-    for (let c = 0; c < cols; c++) data[r * cols + c] = finite(cells[c], name, `[${r}][${c}]`);
-  }
+  for (let r = 0; r < rows; r++) copyNested(r === 0 ? first : value[r], shape, 0, data, r * cols, name, `[${r}]`);
   return data;
 }
 
+// Copies one nested array of `shape` (from axis `axis` on) into data at `offset`, each value read
+// once; the innermost arrays may be typed arrays. Errors name the path, e.g. [3][1].
+function copyNested(value: unknown, shape: Shape, axis: number, data: Float32Array, offset: number, name: string, at: string): void {
+  const width = shape[axis], innermost = axis === shape.length - 1;
+  const typed = innermost && typedArrayTag(value) !== undefined;
+  if (!Array.isArray(value) && !typed) {
+    const what = innermost ? `an array of ${width} numbers` : `an array of ${width} arrays`;
+    throw new ShapeError(`${name}: expected ${axis === 0 ? 'each row' : `${at}`} to be ${what}, got ${describe(value)}${axis === 0 ? ` at row ${at.slice(1, -1)}` : ''}`);
+  }
+  const cells = value as ArrayLike<unknown>;
+  const length = typed ? lengthOf(value as ArrayBufferView) : cells.length;
+  if (length !== width) {
+    throw new ShapeError(axis === 0 && shape.length === 1
+      ? `${name}: expected rows of width ${width}, got width ${describe(length)} at row ${at.slice(1, -1)}`
+      : `${name}: expected ${at} to have ${width} entries (shape [rows, ${shape.join(', ')}]), got ${describe(length)}`);
+  }
+  if (innermost) {
+    for (let c = 0; c < width; c++) data[offset + c] = finite(cells[c], name, `${at}[${c}]`);
+    return;
+  }
+  const stride = sizeOf(shape.slice(axis + 1));
+  for (let c = 0; c < width; c++) copyNested(cells[c], shape, axis + 1, data, offset + c * stride, name, `${at}[${c}]`);
+}
+
 /** toFloat32(), always as neurite's own copy (a Float32Array given is copied too). */
-export function copyFloat32(value: unknown, cols: number, where: string, arg: string): Float32Array {
-  const data = toFloat32(value, cols, where, arg);
+export function copyFloat32(value: unknown, shape: Shape, where: string, arg: string): Float32Array {
+  const data = toFloat32(value, shape, where, arg);
   if (data !== value) return data;
   const copy = new Float32Array(lengthOf(data));
   copy.set(data);

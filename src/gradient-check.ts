@@ -3,9 +3,9 @@
 // pass (src/reference.ts), tensor by tensor.
 import { copyFloat32 } from './data.js';
 import { StateError, ValueError, checkKeys, describe } from './errors.js';
-import { Dense } from './layers.js';
+import { sizeOf } from './layers/layer.js';
 import type { Sequential } from './model.js';
-import { stackLoss, type ReferenceLayer } from './reference.js';
+import { outputLoss } from './reference.js';
 import type { Data } from './data.js';
 
 export interface GradientCheckResult {
@@ -32,21 +32,29 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
   const loss = model.loss;
   if (!loss) throw new StateError('gradientCheck(): the model must be compiled first');
   // One copy of each, read once: the backpropagation checks it and the reference uses it.
-  const inputs = model.inputShape[0];
-  const xs = copyFloat32(x, inputs, 'gradientCheck()', 'x');
-  const ys = copyFloat32(y, loss.sparse ? 1 : model.outputShape[0], 'gradientCheck()', 'y');
+  const inputShape = model.inputShape, outputShape = model.outputShape;
+  const units = outputShape[outputShape.length - 1];
+  const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
+  const xs = copyFloat32(x, inputShape, 'gradientCheck()', 'x');
+  const ys = copyFloat32(y, labelShape, 'gradientCheck()', 'y');
   const { gradients } = model.computeGradients(xs, ys);
-  const rows = xs.length / inputs;
-  const layers: ReferenceLayer[] = model.layers.map((layer) => layer instanceof Dense
-    ? {
-      kind: 'dense', units: layer.units, activation: layer.activation, useBias: layer.useBias,
-      kernelL1: layer.kernelRegularizer?.l1, kernelL2: layer.kernelRegularizer?.l2,
-      biasL1: layer.biasRegularizer?.l1, biasL2: layer.biasRegularizer?.l2,
-    }
-    : { kind: 'dropout', units: 0 });
+  const rows = xs.length / sizeOf(inputShape);
   const weights = model.getWeights().map((w) => Float64Array.from(w));
-  const f = () => stackLoss(layers, weights, loss, xs, ys, rows, inputs);
-  const names = tensorNames(model);
+  // Each layer's own float64 reference forward pass, one after the other; the loss reads the
+  // last layer's logits where the core does (a sigmoid/softmax output under its cross-entropy).
+  const layers = model.layers, shapes = layers.map((_, i) => model.layerInputShape(i));
+  const counts = layers.map((layer, i) => layer.weightSpecs(shapes[i]).length);
+  const f = () => {
+    let a: Float64Array = Float64Array.from(xs), logits: Float64Array | undefined, penalty = 0, w = 0;
+    layers.forEach((layer, i) => {
+      const own = weights.slice(w, (w += counts[i]));
+      ({ output: a, logits } = layer.reference(a, rows, shapes[i], own));
+      penalty += layer.referencePenalty(own);
+    });
+    const last = layers[layers.length - 1] as { activation?: { name: string } };
+    return outputLoss(loss, a, logits, last.activation?.name, ys, a.length / units, units) + penalty;
+  };
+  const names = layers.flatMap((layer, i) => layer.weightSpecs(shapes[i]).map((spec) => `${layer.name}/${spec.name}`));
   const tensors = weights.map((w, t) => {
     const numeric = new Float64Array(w.length);
     for (let i = 0; i < w.length; i++) {
@@ -67,14 +75,4 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
     return { name: names[t], maxRelativeError: worst };
   });
   return { maxRelativeError: Math.max(0, ...tensors.map((t) => t.maxRelativeError)), tensors };
-}
-
-function tensorNames(model: Sequential): string[] {
-  const names: string[] = [];
-  for (const layer of model.layers) {
-    if (!(layer instanceof Dense)) continue;
-    names.push(`${layer.name}/kernel`);
-    if (layer.useBias) names.push(`${layer.name}/bias`);
-  }
-  return names;
 }

@@ -6,8 +6,8 @@ import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './c
 import { checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
 import { isFloat32Array, isFloat64Array, lengthOf } from './typed-arrays.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkFloat32, checkKeys, describe } from './errors.js';
-import { checkSeed, randomSeed, type Initializer } from './initializers.js';
-import { Dense, Dropout, inputWidth, type Layer } from './layers.js';
+import { checkSeed, randomSeed } from './initializers.js';
+import { Layer, checkShape, formatShape, sizeOf, type LayerWeight, type Shape } from './layers/layer.js';
 import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
@@ -19,8 +19,9 @@ import type { ModelArtifacts, ModelState, OptimizerState, SaveOptions, SaveTarge
 export type { Logs } from './callbacks.js';
 
 export interface SequentialConfig {
-  /** Width of one input row, as [n]. May instead be given on the first layer. */
+  /** Shape of one example ([784], [28, 28, 1], [T, F]). May instead be given on the first layer. */
   inputShape?: number[];
+  /** Alternative to inputShape: [inputDim]. */
   inputDim?: number;
   /** Seeds every random choice (initial weights, shuffling, dropout): same seed, same data → same weights. */
   seed?: number;
@@ -63,8 +64,9 @@ interface Compiled {
   loss: Loss;
   metrics: Metric[];
   optimizer: Optimizer;
-  /** Width of a label row: 1 for sparse labels (class indices), else the output width. */
-  labelCols: number;
+  /** The labels of one example: the output's shape, or one class index per row for a sparse loss. */
+  labelShape: Shape;
+  labelSize: number;
 }
 
 // Wasm memory a model owns, released by dispose() or, if the model is garbage-collected
@@ -100,7 +102,11 @@ export class Sequential implements TrainingModel {
   stopTraining = false;
 
   private readonly stack: Layer[] = [];
-  private inputDim: number | undefined;
+  // The input shape of one example, and each layer's input shape (computed as layers are added).
+  private declaredShape: Shape | undefined;
+  private readonly layerInputs: Shape[] = [];
+  // The trainable flags the core has, to pass on only what changed (see syncTrainable).
+  private frozenInCore: boolean[] = [];
   private readonly owned: Owned = { net: 0, rng: 0 };
   private compiled: Compiled | undefined;
   private disposed = false;
@@ -118,7 +124,9 @@ export class Sequential implements TrainingModel {
   constructor(config: SequentialConfig = {}) {
     checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
     wasm('sequential()');
-    this.inputDim = inputWidth(config.inputShape, config.inputDim, 'sequential()');
+    if (config.inputShape !== undefined && config.inputDim !== undefined) throw new ValueError('sequential(): give inputShape or inputDim, not both');
+    if (config.inputShape !== undefined) this.declaredShape = checkShape(config.inputShape, 'sequential()', 'inputShape');
+    else if (config.inputDim !== undefined) this.declaredShape = checkShape([config.inputDim], 'sequential()', 'inputDim');
     this.seed = config.seed === undefined ? randomSeed() : checkSeed(config.seed, 'sequential()');
     this.name = config.name ?? `sequential_${++modelCount}`;
     if (config.layers !== undefined) {
@@ -136,45 +144,92 @@ export class Sequential implements TrainingModel {
   add(layer: Layer): void {
     this.checkUsable('add()');
     if (this.initializing) throw new StateError('add(): the model is being built; an initializer cannot add layers to it');
-    if (!(layer instanceof Dense) && !(layer instanceof Dropout)) {
-      throw new ValueError(`add(): expected a layer from layers.dense() or layers.dropout(), got ${describe(layer)}`);
-    }
+    if (!(layer instanceof Layer)) throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}`);
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
     if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
+    const declared = layer.declaredInputShape;
+    let inputShape: Shape;
     if (this.stack.length === 0) {
-      if (layer.inputDim !== undefined) {
-        if (this.inputDim !== undefined && this.inputDim !== layer.inputDim) {
-          throw new ShapeError(`add(): the model's inputShape is [${this.inputDim}] but the first layer declares [${layer.inputDim}]`);
-        }
-        this.inputDim = layer.inputDim;
+      if (declared && this.declaredShape && !sameShape(declared, this.declaredShape)) {
+        throw new ShapeError(`add(): the model's inputShape is ${formatShape(this.declaredShape)} but the first layer declares ${formatShape(declared)}`);
       }
-      if (this.inputDim === undefined) {
-        throw new ShapeError(`add(): the first layer needs an input width: pass inputShape to sequential() or to the layer, e.g. inputShape: [2]`);
+      const shape = this.declaredShape ?? declared;
+      if (!shape) throw new ShapeError(`add(): the first layer needs an input shape: pass inputShape to sequential() or to the layer, e.g. inputShape: [2]`);
+      inputShape = shape;
+    } else {
+      inputShape = this.outputShape;
+      if (declared && !sameShape(declared, inputShape)) {
+        throw new ShapeError(`add(): the layer declares inputShape ${formatShape(declared)} but the previous layer outputs ${formatShape(inputShape)}`);
       }
-    } else if (layer.inputDim !== undefined && layer.inputDim !== this.outputWidth()) {
-      throw new ShapeError(`add(): the layer declares inputShape [${layer.inputDim}] but the previous layer outputs ${this.outputWidth()} units`);
     }
-    const name = layer.name ?? `${layer instanceof Dense ? 'dense' : 'dropout'}_${this.stack.length + 1}`;
+    const name = layer.name ?? `${layer.className.toLowerCase()}_${this.stack.length + 1}`;
     if (this.stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
     layer.name = name;
+    // Throws a ShapeError naming the layer when it cannot take this input.
+    layer.computeOutputShape(inputShape);
+    if (this.stack.length === 0) this.declaredShape = inputShape;
+    this.layerInputs.push(inputShape);
     this.stack.push(layer);
   }
 
-  /** Width of one input row. */
-  get inputShape(): [number] {
-    if (this.inputDim === undefined) throw new StateError('inputShape: the model has no input width yet');
-    return [this.inputDim];
+  /** Removes the last layer (before the model is built), as Keras's pop(). */
+  pop(): Layer {
+    this.checkUsable('pop()');
+    if (this.owned.net) throw new StateError('pop(): the model is already built; layers can only be removed before compile(), predict() or getWeights()');
+    const layer = this.stack.pop();
+    if (!layer) throw new StateError('pop(): the model has no layers');
+    this.layerInputs.pop();
+    return layer;
   }
 
-  /** Width of one output row (units of the last layer). */
-  get outputShape(): [number] {
-    return [this.outputWidth()];
+  /** A layer by name, or by index from the first (0). */
+  getLayer(nameOrIndex: string | number): Layer {
+    this.checkUsable('getLayer()');
+    const layer = typeof nameOrIndex === 'number' ? (Number.isInteger(nameOrIndex) ? this.stack[nameOrIndex] : undefined) : this.stack.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new ValueError(`getLayer(): no layer ${describe(nameOrIndex)}; the layers are ${this.stack.map((l) => l.name).join(', ')}`);
+    return layer;
   }
 
-  /** Number of weights and biases. */
+  /** @internal The input shape of layer i (for gradientCheck and I/O). */
+  layerInputShape(i: number): Shape {
+    return this.layerInputs[i];
+  }
+
+  /** The shape of one input example, e.g. [784] or [28, 28, 1]. */
+  get inputShape(): number[] {
+    if (this.declaredShape === undefined) throw new StateError('inputShape: the model has no input shape yet');
+    return [...this.declaredShape];
+  }
+
+  /** The shape of one output example: the last layer's output shape. */
+  get outputShape(): number[] {
+    if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
+    return [...this.stack[this.stack.length - 1].computeOutputShape(this.layerInputs[this.stack.length - 1])];
+  }
+
+  // Values in one input example.
+  private get inputSize(): number {
+    return sizeOf(this.inputShape);
+  }
+
+  /**
+   * Passes the layers' trainable flags to the core, where they changed since the last training
+   * call (a layer may be frozen or unfrozen at any time, as in Keras). Allocates nothing.
+   */
+  private syncTrainable(core: Core, net: number): void {
+    for (let i = 0; i < this.stack.length; i++) {
+      const frozen = !this.stack[i].trainable;
+      if (this.frozenInCore[i] !== frozen) {
+        core.net_set_trainable(net, i, !frozen);
+        this.frozenInCore[i] = frozen;
+      }
+    }
+  }
+
+  /** Number of weights, trainable or not. */
   countParams(): number {
     this.checkUsable('countParams()');
-    return this.stack.reduce((sum, layer, i) => sum + layer.countParams(this.widthInto(i)), 0);
+    return this.stack.reduce((sum, layer, i) => sum + layer.countParams(this.layerInputs[i]), 0);
   }
 
   /** Chooses the optimizer, the loss to minimize and the metrics to report. Resets optimizer state. */
@@ -182,14 +237,17 @@ export class Sequential implements TrainingModel {
     this.checkUsable('compile()');
     if (this.fitting) throw new StateError('compile(): this model is fitting; await the running fit() first');
     checkKeys(config, ['optimizer', 'loss', 'metrics'], 'compile()');
-    if (!this.stack.some((layer) => layer instanceof Dense)) throw new StateError('compile(): the model needs at least one dense layer');
-    const units = this.outputWidth();
+    if (this.stack.length === 0) throw new StateError('compile(): the model has no layers: add() at least one layer first');
+    if (this.countParams() === 0) throw new StateError('compile(): the model has no weights to train');
+    const outputShape = this.outputShape, units = outputShape[outputShape.length - 1];
     const loss = getLoss(config.loss, 'compile() loss');
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
     const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
     const metrics = names.map((name) => getMetric(name, loss, units, 'compile() metrics'));
     const keys = metrics.map((m) => m.key);
     if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')}`);
+    // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
+    const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
     const labelCols = loss.sparse ? 1 : units;
     const sparseMetric = metrics.find((m) => m.mask === 1 << 2);
     if (sparseMetric && !loss.sparse) {
@@ -199,7 +257,6 @@ export class Sequential implements TrainingModel {
     if (loss.sparse && dense) {
       throw new ValueError(`compile(): metric ${JSON.stringify(dense.key)} compares outputs with labels element by element, but ${loss.name} takes class indices as labels`);
     }
-    if (this.stack[this.stack.length - 1] instanceof Dropout) throw new StateError('compile(): the last layer must be a dense layer, not dropout');
     const core = this.core('compile()');
     const k = optimizer.kernel;
     const lr = this.learningRateAt(optimizer, 0);
@@ -213,7 +270,7 @@ export class Sequential implements TrainingModel {
       core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
     });
     this.rate = lr;
-    this.compiled = { loss, metrics, optimizer, labelCols };
+    this.compiled = { loss, metrics, optimizer, labelShape, labelSize: sizeOf(labelShape) };
   }
 
   /** The loss chosen by compile(), if any. */
@@ -266,7 +323,7 @@ export class Sequential implements TrainingModel {
     const verbose = config.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
 
-    const X = toMatrix(x, this.inputShape[0], 'fit()', 'x');
+    const X = toMatrix(x, this.inputShape, 'fit()', 'x');
     const Y = this.labels(y, 'fit()', 'y');
     checkSameRows(X.rows, Y.rows, 'fit()');
     let train = X.rows;
@@ -275,7 +332,7 @@ export class Sequential implements TrainingModel {
       if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
         throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
       }
-      validation = [toMatrix(config.validationData[0], X.cols, 'fit()', 'validationData x'), this.labels(config.validationData[1], 'fit()', 'validationData y')];
+      validation = [toMatrix(config.validationData[0], this.inputShape, 'fit()', 'validationData x'), this.labels(config.validationData[1], 'fit()', 'validationData y')];
       checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
     } else if (split > 0) {
       train = Math.floor(X.rows * (1 - split));
@@ -343,6 +400,7 @@ export class Sequential implements TrainingModel {
             if (schedule) this.setRate(core, net, scheduledRate(schedule, step));
           }
           const started = now();
+          this.syncTrainable(core, net);
           const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
           const diverged = core.net_diverged_batch(net);
           if (diverged >= 0) {
@@ -401,8 +459,8 @@ export class Sequential implements TrainingModel {
     const core = this.core('predict()');
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
-    const X = toMatrix(x, this.inputShape[0], 'predict()', 'x');
-    const units = this.outputWidth();
+    const X = toMatrix(x, this.inputShape, 'predict()', 'x');
+    const units = sizeOf(this.outputShape);
     if (X.rows * units > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${units} outputs exceed the 4 GiB a result can hold`);
     return this.building(() => {
       const net = this.build();
@@ -427,7 +485,7 @@ export class Sequential implements TrainingModel {
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
     checkKeys(config, ['batchSize'], 'evaluate()');
     const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
-    const X = toMatrix(x, this.inputShape[0], 'evaluate()', 'x');
+    const X = toMatrix(x, this.inputShape, 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
     const xBytes = X.rows * X.cols * 4;
@@ -452,6 +510,7 @@ export class Sequential implements TrainingModel {
     const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
     const before = this.rate;
     if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
+    this.syncTrainable(core, net);
     const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
     if (!Number.isFinite(loss)) {
       // As before this call: the step count did not move, so neither does the scheduled rate.
@@ -468,6 +527,7 @@ export class Sequential implements TrainingModel {
   computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
     const core = this.stageBatch(x, y, 'computeGradients()');
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
+    this.syncTrainable(core, net);
     core.net_forward(net, input, rows, false);
     const loss = core.net_loss(net, this.labelPtr, rows, true);
     core.net_backward(net, input, rows);
@@ -514,8 +574,9 @@ export class Sequential implements TrainingModel {
       this.building(() => this.build(tensors));
       return;
     }
-    const params = wasm().net_params(this.owned.net);
+    const core = wasm(), net = this.owned.net, params = core.net_params(net);
     shapes.forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
+    core.net_weights_changed(net);
   }
 
   /** A table of layers, output shapes and parameter counts, as Keras prints it. */
@@ -524,14 +585,15 @@ export class Sequential implements TrainingModel {
     const rule = '_'.repeat(65), double = '='.repeat(65);
     const row = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`.trimEnd();
     const lines = [`Model: "${this.name}"`, rule, row('Layer (type)', 'Output Shape', 'Param #'), double];
+    let trainable = 0;
     this.stack.forEach((layer, i) => {
-      const width = layer instanceof Dense ? layer.units : this.widthInto(i);
-      lines.push(row(`${layer.name} (${layer.className})`, `[null,${width}]`, String(layer.countParams(this.widthInto(i)))));
-      if (layer instanceof Dense) lines.push(row(`  activation: ${layer.activation.name}`, '', ''));
-      else lines.push(row(`  rate: ${layer.rate}`, '', ''));
+      const params = layer.countParams(this.layerInputs[i]);
+      if (layer.trainable) trainable += params;
+      lines.push(row(`${layer.name} (${layer.className})`, formatShape(layer.computeOutputShape(this.layerInputs[i])), String(params)));
+      lines.push(row(`  ${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`, '', ''));
     });
     const total = this.countParams();
-    lines.push(double, `Total params: ${total}`, `Trainable params: ${total}`, `Non-trainable params: 0`, rule);
+    lines.push(double, `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, rule);
     return lines.join('\n');
   }
 
@@ -564,7 +626,7 @@ export class Sequential implements TrainingModel {
     const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
-    const state: ModelState = { name: this.name, seed: this.seed, inputWidth: this.inputShape[0], layers: [...this.stack], weights, compiled };
+    const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...this.stack], weights, compiled };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
     return saveModel(state, target, includeOptimizer);
@@ -594,6 +656,8 @@ export class Sequential implements TrainingModel {
     if (!(state.rng instanceof Uint32Array) || lengthOf(state.rng) !== 8) throw new ShapeError(`setOptimizerState(): expected 8 random-state words, got ${describe(state.rng)}`);
     if (!isStep(state.step)) throw new ValueError(`setOptimizerState(): the step must be an integer in [0, 2^53], got ${describe(state.step)}`);
     writeF32(core.net_slots(net), state.slots);
+    // (Also after fit() writes back its starting weights, which it does just before this.)
+    core.net_weights_changed(net);
     core.net_set_step(net, state.step);
     new Uint32Array(core.memory.buffer, this.owned.rng, 4).set(state.rng.subarray(0, 4));
     new Uint32Array(core.memory.buffer, core.net_rng(net), 4).set(state.rng.subarray(4));
@@ -601,39 +665,24 @@ export class Sequential implements TrainingModel {
     if (isSchedule(schedule)) this.setRate(core, net, scheduledRate(schedule, state.step));
   }
 
-  // Where each tensor sits in the flat parameter buffer (kernel then bias, layer by layer).
-  private shapes(): { label: string; offset: number; size: number }[] {
-    const out: { label: string; offset: number; size: number }[] = [];
+  // Where each weight tensor sits in the flat parameter buffer, layer by layer in Keras order.
+  // (`layer` and `index`: the tensor is weight `index` of layer `layer`.)
+  private shapes(): { label: string; offset: number; size: number; layer: number; index: number; spec: LayerWeight }[] {
+    const out: { label: string; offset: number; size: number; layer: number; index: number; spec: LayerWeight }[] = [];
     let offset = 0;
     this.stack.forEach((layer, i) => {
-      if (!(layer instanceof Dense)) return;
-      const inputs = this.widthInto(i);
-      out.push({ label: `${layer.name} kernel [${inputs}, ${layer.units}]`, offset, size: inputs * layer.units });
-      offset += inputs * layer.units;
-      if (layer.useBias) {
-        out.push({ label: `${layer.name} bias [${layer.units}]`, offset, size: layer.units });
-        offset += layer.units;
-      }
+      layer.weightSpecs(this.layerInputs[i]).forEach((spec, index) => {
+        const size = sizeOf(spec.shape);
+        out.push({ label: `${layer.name} ${spec.name} [${spec.shape.join(', ')}]`, offset, size, layer: i, index, spec });
+        offset += size;
+      });
     });
     return out;
   }
 
-  private widthInto(i: number): number {
-    for (let j = i - 1; j >= 0; j--) {
-      const layer = this.stack[j];
-      if (layer instanceof Dense) return layer.units;
-    }
-    return this.inputShape[0];
-  }
-
-  private outputWidth(): number {
-    if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
-    return this.widthInto(this.stack.length);
-  }
-
   // Labels as a matrix of the loss's label width; their values are checked once staged in Wasm.
   private labels(y: unknown, where: string, arg: string): Matrix {
-    return toMatrix(y, this.compiled!.labelCols, where, arg);
+    return toMatrix(y, this.compiled!.labelShape, where, arg);
   }
 
   /**
@@ -652,7 +701,7 @@ export class Sequential implements TrainingModel {
     const { loss } = this.compiled!;
     checkLabels(loss, heap, start, count, cols, where, arg);
     if (loss.sparse) {
-      const classes = this.outputWidth();
+      const classes = this.outputShape[this.outputShape.length - 1];
       for (let r = 0; r < count; r++) {
         const c = heap[start + r];
         if (!Number.isInteger(c) || c < 0 || c >= classes) {
@@ -694,10 +743,10 @@ export class Sequential implements TrainingModel {
     const core = this.core(what);
     if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
-    const inputs = this.inputDim!, labelCols = this.compiled.labelCols;
+    const inputs = this.inputSize, labelCols = this.compiled.labelSize;
     // Flat arrays, not matrices: a Float32Array batch is staged with no allocation at all.
-    const X = toFloat32(x, inputs, what, 'x');
-    const Y = toFloat32(y, labelCols, what, 'y');
+    const X = toFloat32(x, this.declaredShape!, what, 'x');
+    const Y = toFloat32(y, this.compiled.labelShape, what, 'y');
     const rows = lengthOf(X) / inputs, labelRows = lengthOf(Y) / labelCols;
     checkSameRows(rows, labelRows, what);
     if (rows > MAX_BATCH) throw new ValueError(`${what}: ${rows} rows are more than one batch can hold (${MAX_BATCH})`);
@@ -722,8 +771,9 @@ export class Sequential implements TrainingModel {
     const logs: Logs = {};
     if (!this.compiled || this.compiled.metrics.length === 0) return logs;
     const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net), METRIC_SLOTS);
-    const units = this.outputWidth();
-    for (const metric of this.compiled.metrics) logs[prefix + metric.key] = metric.value(totals, rows, units);
+    // Metrics count the rows of the output's last axis ([T, units] output: T rows per example).
+    const shape = this.outputShape, units = shape[shape.length - 1];
+    for (const metric of this.compiled.metrics) logs[prefix + metric.key] = metric.value(totals, rows * (sizeOf(shape) / units), units);
     return logs;
   }
 
@@ -740,6 +790,7 @@ export class Sequential implements TrainingModel {
         registry.unregister(this);
         release(this.owned);
         this.batchCap = this.inputPtr = this.labelPtr = 0;
+        this.frozenInCore = [];
       }
       throw error;
     }
@@ -784,18 +835,9 @@ export class Sequential implements TrainingModel {
     }
     const net = core.net_create(this.stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
-    let dropoutSeed: number | undefined;
-    this.stack.forEach((layer, i) => {
-      const inputs = this.widthInto(i);
-      if (layer instanceof Dropout) {
-        core.net_set_dropout(net, i, inputs, layer.rate);
-        dropoutSeed ??= layer.seed;
-        return;
-      }
-      core.net_set_dense(net, i, 1, inputs, layer.units, layer.activation.id, layer.activation.alpha, layer.useBias);
-      const k = layer.kernelRegularizer, b = layer.biasRegularizer;
-      core.net_set_regularizers(net, i, k?.l1 ?? 0, k?.l2 ?? 0, b?.l1 ?? 0, b?.l2 ?? 0);
-    });
+    this.stack.forEach((layer, i) => layer.plan(core, net, i, this.layerInputs[i]));
+    // The first dropout layer's seed, if it has one, seeds the model's dropout stream.
+    const dropoutSeed = this.stack.map((layer) => (layer as { seed?: number }).seed).find((seed) => seed !== undefined);
     if (!core.net_build(net)) {
       core.net_free(net);
       throw new ValueError(`the model's ${count} parameters do not fit in Wasm memory`);
@@ -807,6 +849,7 @@ export class Sequential implements TrainingModel {
     }
     this.owned.net = net;
     this.owned.rng = rng;
+    this.frozenInCore = this.stack.map(() => false); // the core starts with every layer trainable
     registry.register(this, this.owned, this);
     core.rng_seed(rng, deriveSeed(this.seed, SHUFFLE_STREAM, 0));
     core.rng_seed(core.net_rng(net), dropoutSeed ?? deriveSeed(this.seed, DROPOUT_STREAM, 0));
@@ -820,22 +863,16 @@ export class Sequential implements TrainingModel {
   // model seed, unless its initializer has a seed. What custom initializers return is checked
   // like setWeights input.
   private drawInitialWeights(): Float32Array[] {
-    const tensors: Float32Array[] = [];
-    this.stack.forEach((layer, i) => {
-      if (!(layer instanceof Dense)) return;
-      const draw = (init: Initializer, shape: number[], seed: number, label: string) => {
-        const size = shape[0] * (shape[1] ?? 1);
-        tensors.push(copyTensor(init.apply(shape, seed), size, `initializer ${JSON.stringify(init.name)} for ${label}: its result`));
-      };
-      draw(layer.kernelInitializer, [this.widthInto(i), layer.units], deriveSeed(this.seed, i, 0), `${layer.name} kernel`);
-      if (layer.useBias) draw(layer.biasInitializer, [layer.units], deriveSeed(this.seed, i, 1), `${layer.name} bias`);
+    // Weight k of layer i draws from stream (i, k) of the model seed.
+    return this.shapes().map(({ layer, index, spec, size }) => {
+      const init = spec.initializer, label = `${this.stack[layer].name} ${spec.name}`;
+      return copyTensor(init.apply(spec.shape, deriveSeed(this.seed, layer, index)), size, `initializer ${JSON.stringify(init.name)} for ${label}: its result`);
     });
-    return tensors;
   }
 
   // Mean loss over staged rows in chunks that fit the activation buffers; metric totals restart.
   private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number {
-    const inputs = this.inputShape[0], labelCols = this.compiled!.labelCols;
+    const inputs = this.inputSize, labelCols = this.compiled!.labelSize;
     const chunk = Math.min(batchSize, core.net_batch_cap(net));
     core.net_reset_metrics(net);
     let loss = 0;
@@ -901,6 +938,10 @@ function scheduledRate(schedule: LearningRateSchedule, step: number): number {
     throw new ValueError(`the learning-rate schedule ${describe(schedule.name)} threw at step ${step}: ${error instanceof Error ? error.message : describe(error)}`);
   }
   return checkFloat32(rate, { min: 0 }, `the learning-rate schedule ${describe(schedule.name)} at step ${step}`, 'the rate');
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function integer(value: unknown, min: number, max: number, what: string): number {

@@ -1,7 +1,6 @@
 // An independent float64 implementation of the forward pass and the losses: plain loops and
 // textbook formulas, sharing no code with the Wasm kernels. gradientCheck() differentiates it
 // numerically to check the kernels' backpropagation, so it must stay simple enough to trust.
-import type { Activation } from './activations.js';
 import type { Loss } from './losses.js';
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -126,55 +125,17 @@ function elementLoss(loss: Loss, p: number, y: number, logits: boolean): number 
   }
 }
 
-export interface ReferenceLayer {
-  kind: 'dense' | 'dropout';
-  units: number;
-  activation?: Activation;
-  useBias?: boolean;
-  kernelL1?: number;
-  kernelL2?: number;
-  biasL1?: number;
-  biasL2?: number;
-}
-
 /**
- * Loss of a layer stack with weights [kernel0, bias0, ...] on x, y, plus regularizer penalties:
- * the whole forward pass in float64, dropout inactive.
+ * The loss of a network's output (rows of the last axis, `cols` wide) against labels y, read as the
+ * Wasm core reads it: from the logits of a sigmoid/softmax last layer under its cross-entropy, or
+ * of a fromLogits model; otherwise from the output itself.
  */
-export function stackLoss(
-  layers: ReferenceLayer[], weights: ArrayLike<number>[], loss: Loss,
-  x: ArrayLike<number>, y: ArrayLike<number>, rows: number, inputs: number,
+export function outputLoss(
+  loss: Loss, output: ArrayLike<number>, logits: ArrayLike<number> | undefined, activation: string | undefined,
+  y: ArrayLike<number>, rows: number, cols: number,
 ): number {
-  let a: ArrayLike<number> = x, z: ArrayLike<number> = x;
-  let width = inputs, w = 0, penalty = 0;
-  for (const layer of layers) {
-    if (layer.kind === 'dropout') continue;
-    const kernel = weights[w++];
-    const bias = layer.useBias ? weights[w++] : undefined;
-    const out = new Float64Array(rows * layer.units);
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < layer.units; j++) {
-        let s = bias ? bias[j] : 0;
-        for (let i = 0; i < width; i++) s += a[r * width + i] * kernel[i * layer.units + j];
-        out[r * layer.units + j] = s;
-      }
-    }
-    penalty += regularization(kernel, layer.kernelL1 ?? 0, layer.kernelL2 ?? 0);
-    if (bias) penalty += regularization(bias, layer.biasL1 ?? 0, layer.biasL2 ?? 0);
-    z = out;
-    a = activate(layer.activation!.name, out, rows, layer.units, layer.activation!.alpha);
-    width = layer.units;
-  }
-  const last = layers.filter((l) => l.kind === 'dense').at(-1)!.activation!.name;
   const cross = loss.name === 'binaryCrossentropy' ? 'sigmoid' : loss.name.endsWith('ategoricalCrossentropy') ? 'softmax' : '';
-  // The losses the Wasm core computes from logits: fromLogits, or a matching final activation.
-  if (loss.fromLogits && cross) return lossValue(loss, a, y, rows, width, true) + penalty;
-  if (cross && last === cross) return lossValue(loss, z, y, rows, width, true) + penalty;
-  return lossValue(loss, a, y, rows, width) + penalty;
-}
-
-function regularization(w: ArrayLike<number>, l1: number, l2: number): number {
-  let s = 0;
-  for (let i = 0; i < w.length; i++) s += l1 * Math.abs(w[i]) + l2 * w[i] * w[i];
-  return s;
+  if (loss.fromLogits && cross) return lossValue(loss, output, y, rows, cols, true);
+  if (cross && logits && activation === cross) return lossValue(loss, logits, y, rows, cols, true);
+  return lossValue(loss, output, y, rows, cols);
 }

@@ -43,7 +43,7 @@ export interface Core {
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
-  net_set_dropout(net: number, i: number, units: number, rate: number): void;
+  net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

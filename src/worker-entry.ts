@@ -40,7 +40,7 @@ async function handle(request: Request, port: Port): Promise<void> {
       await ready({ build: request.build });
       model?.dispose();
       model = await loadModel(request.artifacts);
-      reply({ type: 'result', id, value: { inputWidth: model.inputShape[0], outputWidth: model.outputShape[0] } });
+      reply({ type: 'result', id, value: { inputShape: model.inputShape, outputShape: model.outputShape } });
       return;
     }
     if (!model) throw new StateError('workerTrainer: the worker has no model');

@@ -1,7 +1,8 @@
 // Test helpers: the float64 reference of src/reference.ts under the names the tests use, plain
 // matrix helpers, finite differences and seeded test data.
 import { getLoss } from '../src/losses.js';
-import { ACTIVATIONS, activate, lossValue as referenceLoss, softmaxRows, stackLoss } from '../src/reference.js';
+import { ACTIVATIONS, activate, lossValue as referenceLoss, outputLoss, softmaxRows } from '../src/reference.js';
+import { Dense } from '../src/layers/dense.js';
 import { getActivation } from '../src/activations.js';
 
 export { activate, softmaxRows };
@@ -31,13 +32,18 @@ export function transpose(a: ArrayLike<number>, rows: number, cols: number): Flo
 
 export interface RefLayer { units: number; activation: string; alpha?: number }
 
-/** Loss of a dense stack with weights [W0, b0, W1, b1, ...], float64 from end to end. */
-export function denseStackLoss(weights: ArrayLike<number>[], layers: RefLayer[], x: ArrayLike<number>, y: ArrayLike<number>, rows: number, inputs: number, loss: string): number {
-  const stack = layers.map((l) => ({
-    kind: 'dense' as const, units: l.units, useBias: true,
-    activation: l.alpha === undefined ? getActivation(l.activation as never, 'test') : { ...getActivation(l.activation as never, 'test'), alpha: l.alpha },
-  }));
-  return stackLoss(stack, weights, getLoss(loss, 'test'), x, y, rows, inputs);
+/**
+ * Loss of a dense stack with weights [W0, b0, W1, b1, ...], float64 from end to end: each layer's
+ * own reference forward pass (src/layers/dense.ts), then the loss as the core reads it.
+ */
+export function denseStackLoss(weights: Float64Array[], layers: RefLayer[], x: ArrayLike<number>, y: ArrayLike<number>, rows: number, inputs: number, loss: string): number {
+  let a = Float64Array.from(x), logits: Float64Array | undefined, width = inputs;
+  layers.forEach((l, i) => {
+    const activation = l.alpha === undefined ? getActivation(l.activation as never, 'test') : { ...getActivation(l.activation as never, 'test'), alpha: l.alpha };
+    ({ output: a, logits } = new Dense({ units: l.units, activation }).reference(a, rows, [width], weights.slice(2 * i, 2 * i + 2)));
+    width = l.units;
+  });
+  return outputLoss(getLoss(loss, 'test'), a, logits, layers[layers.length - 1].activation, y, rows, width);
 }
 
 /** Central finite differences of f with respect to each entry of params, in f64. */

@@ -10,10 +10,10 @@
 // parse() checks everything (topology, manifest, byte counts, shapes, finite values, compile
 // config) and returns a plan; only then does loadModel create a model.
 import { ShapeError, ValueError, describe } from '../errors.js';
-import type { Layer } from '../layers.js';
+import type { Layer, Shape } from '../layers/layer.js';
 import { compiledArtifacts, readNeurite, type CompilePlan, type TrainingPlan } from './compile-config.js';
 import { checkNesting, isObject, preview, wrap } from './json.js';
-import { LAYER_CLASSES, layerConfig, layerFromConfig, layerWeights } from './layers-config.js';
+import { LAYER_CLASS_NAMES, isLayerClass, layerConfig, layerFromConfig, layerWeights } from './layers-config.js';
 import type { ModelArtifacts, ModelState, NeuriteMetadata, RawArtifacts, WeightSpec } from './types.js';
 import { decodeWeights, encodeWeights } from './weights.js';
 
@@ -27,13 +27,12 @@ const KERAS_VERSION = 'tfjs-layers 4.22.0';
 export function toArtifacts(model: ModelState, includeOptimizer: boolean): ModelArtifacts {
   const specs: WeightSpec[] = [];
   const layerConfigs: unknown[] = [];
-  let width = model.inputWidth;
+  let shape: Shape = model.inputShape;
   model.layers.forEach((layer, i) => {
-    const first = i === 0 ? { batch_input_shape: [null, width], dtype: 'float32' } : {};
-    layerConfigs.push(layerConfig(layer, first));
-    const out = layerWeights(layer, width);
+    layerConfigs.push(layerConfig(layer, i === 0 ? shape : undefined));
+    const out = layerWeights(layer, shape);
     for (const { name, shape } of out.weights) specs.push({ name, shape, dtype: 'float32' });
-    width = out.width;
+    shape = out.outputShape;
   });
 
   const tensors = [...model.weights];
@@ -74,7 +73,7 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
 /** Everything loadModel needs to build the model, checked. */
 export interface Plan {
   name: string | undefined;
-  inputWidth: number;
+  inputShape: number[];
   seed?: number;
   layers: Layer[];
   weights: Float32Array[];
@@ -100,26 +99,28 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   // save() refuses a model with no layers, by the same rule: there is no input width to record.
   if (entries.length === 0) throw fail('the model has no layers');
   const unsupported = entries
-    .map((l, i) => (isObject(l) && LAYER_CLASSES.includes(l.class_name as string) ? undefined : `${isObject(l) ? String(l.class_name) : describe(l)} (layer ${i}${isObject(l) && isObject(l.config) && l.config.name ? `, ${String(l.config.name)}` : ''})`))
+    .map((l, i) => (isObject(l) && isLayerClass(l.class_name) ? undefined : `${isObject(l) ? String(l.class_name) : describe(l)} (layer ${i}${isObject(l) && isObject(l.config) && l.config.name ? `, ${String(l.config.name)}` : ''})`))
     .filter((s) => s !== undefined);
-  if (unsupported.length) throw fail(`unsupported layers: ${unsupported.join(', ')}; neurite supports ${LAYER_CLASSES.join(' and ')}`);
+  if (unsupported.length) throw fail(`unsupported layers: ${unsupported.join(', ')}; neurite supports ${LAYER_CLASS_NAMES.join(', ')}`);
 
   const built: Layer[] = [];
   const expected: { name: string; shape: number[] }[] = [];
-  let width = 0;
-  let inputWidth = 0;
+  let shape: Shape = [];
+  let inputShape: number[] = [];
   entries.forEach((entry, i) => {
     const { class_name: kind, config: c } = entry as { class_name: string; config: Record<string, unknown> };
     const where = `layer ${i} (${kind}${isObject(c) && typeof c.name === 'string' ? ` "${c.name}"` : ''})`;
     if (!isObject(c)) throw fail(`${where}: config must be an object`);
-    if (i === 0) width = inputWidth = inputWidthOf(c, where, fail);
-    if (c.trainable === false) throw fail(`${where}: trainable: false is not supported`);
     const layer = wrap(where, fail, () => layerFromConfig(kind, c));
+    if (i === 0) {
+      if (!layer.declaredInputShape) throw fail(`${where}: the first layer needs batch_input_shape [null, ...shape of one example], got ${preview(c.batch_input_shape)}`);
+      shape = inputShape = [...layer.declaredInputShape];
+    }
     if (built.some((l) => l.name === layer.name)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
     built.push(layer);
-    const out = layerWeights(layer, width);
+    const out = wrap(where, fail, () => layerWeights(layer, shape));
     expected.push(...out.weights);
-    width = out.width;
+    shape = out.outputShape;
   });
 
   const tensors = decodeWeights(artifacts.weightSpecs, artifacts.weightData, fail);
@@ -138,18 +139,11 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   const count = weights.reduce((n, w) => n + w.length, 0);
   return {
     name: typeof config.name === 'string' ? config.name : undefined,
-    inputWidth,
+    inputShape,
     layers: built,
     weights,
     ...(meta !== undefined && readNeurite(meta, count, tensors, fail)),
   };
 }
 
-function inputWidthOf(c: Record<string, unknown>, where: string, fail: (m: string) => Error): number {
-  const shape = c.batch_input_shape ?? (c.input_dim !== undefined ? [null, c.input_dim] : undefined);
-  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== null || !Number.isInteger(shape[1]) || shape[1] <= 0) {
-    throw fail(`${where}: the first layer needs batch_input_shape [null, n] with n a positive integer, got ${preview(shape)}`);
-  }
-  return shape[1];
-}
 

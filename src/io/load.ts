@@ -12,7 +12,7 @@ import type { LoadSource } from './types.js';
 export async function loadModel(source: LoadSource): Promise<Sequential> {
   const { artifacts, origin } = await readSource(source);
   const plan = parse(artifacts, origin);
-  const model = sequential({ name: plan.name, inputShape: [plan.inputWidth], seed: plan.seed, layers: plan.layers });
+  const model = sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
   try {
     model.setWeights(plan.weights);
     if (plan.compile) {

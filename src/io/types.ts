@@ -1,6 +1,6 @@
 // The shapes save() and loadModel() exchange: the public artifact types, and the internal ones the
 // model hands to the I/O code. Types only, so the model can name them without loading any I/O.
-import type { Layer } from '../layers.js';
+import type { Layer } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
 import type { Optimizer, OptimizerIdentifier } from '../optimizers.js';
 
@@ -53,7 +53,7 @@ export interface OptimizerState {
 export interface ModelState {
   name: string;
   seed: number;
-  inputWidth: number;
+  inputShape: number[];
   layers: readonly Layer[];
   weights: Float32Array[];
   /** Present when the model is compiled. */

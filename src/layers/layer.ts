@@ -1,0 +1,158 @@
+// A layer: a function of one example's values, with its shape rule, its weights and their
+// initializers, its Keras config, a description for the Wasm core, and a float64 reference forward
+// pass for gradientCheck. Every layer class extends this one; src/layers/registry.ts maps Keras
+// class names to them for loading.
+import type { Core } from '../wasm.js';
+import { ShapeError, ValueError, describe } from '../errors.js';
+import type { Initializer } from '../initializers.js';
+import type { Regularizer } from '../regularizers.js';
+
+/** The shape of one example, without the batch axis: [784], [28, 28, 1], [T, F]. */
+export type Shape = readonly number[];
+
+/** The widest axis, and the most values one example may hold: sizes reach the core as 32 bits. */
+export const MAX_WIDTH = 2 ** 30;
+
+/** One weight tensor of a layer, as build() declares it. */
+export interface LayerWeight {
+  /** Keras's name within the layer: 'kernel', 'bias', ... */
+  name: string;
+  shape: number[];
+  initializer: Initializer;
+  regularizer: Regularizer | undefined;
+}
+
+/** Options every layer takes. */
+export interface LayerArgs {
+  /** Shape of one example, for the first layer when the model was not given one. */
+  inputShape?: number[];
+  /** [null, ...inputShape], as Keras writes it. */
+  batchInputShape?: (number | null)[];
+  /** Alternative to inputShape: [inputDim]. */
+  inputDim?: number;
+  name?: string;
+  /** False freezes the layer: its weights are kept as they are by training (default true). */
+  trainable?: boolean;
+}
+
+export const LAYER_ARG_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'name', 'trainable'];
+
+/** The product of a shape's axes: how many values it holds. */
+export function sizeOf(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** `[null,2,3]`: a shape with its batch axis, as summaries and errors show it. */
+export function formatShape(shape: Shape): string {
+  return `[null,${shape.join(',')}]`;
+}
+
+export abstract class Layer {
+  /** Keras's class name: what a saved model names this layer. */
+  abstract readonly className: string;
+  /** Unique within a model; chosen by the model when not given. */
+  name: string | undefined;
+  /** The input shape declared on the layer, if any. */
+  readonly declaredInputShape: Shape | undefined;
+  private isTrainable: boolean;
+
+  protected constructor(args: LayerArgs, where: string) {
+    this.declaredInputShape = inputShapeOf(args, where);
+    this.name = layerName(args.name, where);
+    this.isTrainable = trainableFlag(args.trainable, where);
+  }
+
+  /**
+   * Whether training changes this layer's weights. Setting it to false freezes the layer (as Keras
+   * and TF.js: for transfer learning); it takes effect from the next training step.
+   */
+  get trainable(): boolean {
+    return this.isTrainable;
+  }
+
+  set trainable(value: boolean) {
+    this.isTrainable = trainableFlag(value, `${this.name ?? this.className}.trainable`);
+  }
+
+  /** The output shape for an input of `inputShape`; a ShapeError names the layer and both shapes. */
+  abstract computeOutputShape(inputShape: Shape): Shape;
+
+  /** The weights the layer needs for an input of `inputShape`, in Keras order. */
+  weightSpecs(_inputShape: Shape): LayerWeight[] {
+    return [];
+  }
+
+  /** Number of weights given the input shape. */
+  countParams(inputShape: Shape): number {
+    return this.weightSpecs(inputShape).reduce((n, w) => n + sizeOf(w.shape), 0);
+  }
+
+  /** The layer's own Keras config (snake_case), without name, trainable and input shape. */
+  abstract getConfig(): Record<string, unknown>;
+
+  /** What the summary says of the layer under its name ('activation: relu', 'rate: 0.2'). */
+  abstract describeConfig(): string;
+
+  /** Describes layer `index` to the Wasm core, for an input of `inputShape`. */
+  abstract plan(core: Core, net: number, index: number, inputShape: Shape): void;
+
+  /**
+   * The float64 reference forward pass of `rows` examples (inference: dropout inactive), with the
+   * pre-activation values where the loss may read logits. For gradientCheck.
+   */
+  abstract reference(x: Float64Array, rows: number, inputShape: Shape, weights: Float64Array[]): { output: Float64Array; logits?: Float64Array };
+
+  /** The float64 regularizer penalty of the layer's weights. */
+  referencePenalty(_weights: Float64Array[]): number {
+    return 0;
+  }
+
+  /** An error naming this layer, for a shape it cannot take. */
+  protected shapeError(message: string, inputShape: Shape): ShapeError {
+    return new ShapeError(`${this.className} layer ${JSON.stringify(this.name ?? '(unnamed)')}: ${message}, got input shape ${formatShape(inputShape)}`);
+  }
+}
+
+/** Checks a shape of one example: positive integers, at most MAX_WIDTH values in all. */
+export function checkShape(shape: unknown, where: string, what: string): number[] {
+  const dims = Array.isArray(shape) && shape.length >= 1 && shape.length <= 8 ? Array.from(shape as unknown[]) : undefined;
+  if (!dims || !dims.every((d) => Number.isInteger(d) && (d as number) > 0 && (d as number) <= MAX_WIDTH) || sizeOf(dims as number[]) > MAX_WIDTH) {
+    throw new ValueError(`${where}: ${what} must be 1 to 8 positive integers holding at most ${MAX_WIDTH} values, got ${describe(shape)}`);
+  }
+  return dims as number[];
+}
+
+// inputShape, batchInputShape or inputDim (at most one of them), as the shape of one example.
+function inputShapeOf(args: LayerArgs, where: string): Shape | undefined {
+  const given = [args.inputShape, args.batchInputShape, args.inputDim].filter((v) => v !== undefined).length;
+  if (given > 1) throw new ValueError(`${where}: give one of inputShape, batchInputShape and inputDim`);
+  if (args.inputShape !== undefined) return checkShape(args.inputShape, where, 'inputShape');
+  if (args.batchInputShape !== undefined) {
+    const b = args.batchInputShape;
+    if (!Array.isArray(b) || b.length < 2 || (b[0] !== null && b[0] !== undefined)) {
+      throw new ValueError(`${where}: batchInputShape must be [null, ...shape of one example], got ${describe(b)}`);
+    }
+    return checkShape(b.slice(1), where, 'batchInputShape');
+  }
+  if (args.inputDim !== undefined) {
+    if (!Number.isInteger(args.inputDim) || args.inputDim <= 0 || args.inputDim > MAX_WIDTH) {
+      throw new ValueError(`${where}: inputDim must be a positive integer (at most ${MAX_WIDTH}), got ${describe(args.inputDim)}`);
+    }
+    return [args.inputDim];
+  }
+  return undefined;
+}
+
+/** A layer's name as given: a non-empty string, or undefined for one chosen by the model. */
+function layerName(name: unknown, where: string): string | undefined {
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 256)) {
+    throw new ValueError(`${where}: name must be a non-empty string of at most 256 characters, got ${describe(name)}`);
+  }
+  return name;
+}
+
+function trainableFlag(value: unknown, where: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw new ValueError(`${where}: trainable must be a boolean, got ${describe(value)}`);
+  return value;
+}

@@ -1,0 +1,15 @@
+// The TypeScript side's layer registry: Keras class names to the classes that read their configs.
+// A saved model names its layers by these; adding a layer adds its line here.
+import type { Layer } from './layer.js';
+import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
+
+export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
+  Dense: Dense.fromConfig,
+  Dropout: Dropout.fromConfig,
+});
+
+/** True for a class name neurite can build. */
+export function isLayerClass(name: unknown): name is string {
+  return typeof name === 'string' && Object.hasOwn(LAYER_CLASSES, name);
+}
