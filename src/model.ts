@@ -7,7 +7,7 @@ import { checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix
 import { isFloat32Array, isFloat64Array, lengthOf } from './typed-arrays.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 import { checkSeed, randomSeed } from './initializers.js';
-import { Layer, checkShape, formatShape, sizeOf, type LayerWeight, type Shape } from './layers/layer.js';
+import { Layer, checkShape, formatShape, sizeOf, type LayerWeight, type Shape, type WeightOwner } from './layers/layer.js';
 import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
@@ -94,7 +94,7 @@ const DROPOUT_STREAM = 0xfffe;
 
 let modelCount = 0;
 
-export class Sequential implements TrainingModel {
+export class Sequential implements TrainingModel, WeightOwner {
   readonly name: string;
   /** The seed in force (drawn at random when none was given, so a run can be repeated). */
   readonly seed: number;
@@ -170,6 +170,7 @@ export class Sequential implements TrainingModel {
     if (this.stack.length === 0) this.declaredShape = inputShape;
     this.layerInputs.push(inputShape);
     this.stack.push(layer);
+    layer.attach(this);
   }
 
   /** Removes the last layer (before the model is built), as Keras's pop(). */
@@ -179,7 +180,26 @@ export class Sequential implements TrainingModel {
     const layer = this.stack.pop();
     if (!layer) throw new StateError('pop(): the model has no layers');
     this.layerInputs.pop();
+    layer.attach(undefined);
     return layer;
+  }
+
+  /** @internal layer.getWeights(): this layer's tensors of getWeights(). */
+  layerWeights(layer: Layer): Float32Array[] {
+    const i = this.stack.indexOf(layer), all = this.getWeights();
+    return this.shapes().flatMap((s, t) => (s.layer === i ? [all[t]] : []));
+  }
+
+  /** @internal layer.setWeights(): replaces this layer's tensors, checked as setWeights() does. */
+  setLayerWeights(layer: Layer, weights: ArrayLike<number>[]): void {
+    const i = this.stack.indexOf(layer), shapes = this.shapes();
+    const own = shapes.filter((s) => s.layer === i);
+    if (!Array.isArray(weights) || weights.length !== own.length) {
+      throw new ShapeError(`${layer.name}.setWeights(): expected an array of ${own.length} tensors (${own.map((s) => s.label).join(', ')}), got ${describe(weights)}`);
+    }
+    const all: ArrayLike<number>[] = this.getWeights();
+    shapes.forEach((s, t) => { if (s.layer === i) all[t] = weights[s.index]; });
+    this.setWeights(all);
   }
 
   /** A layer by name, or by index from the first (0). */

@@ -296,3 +296,64 @@ describe('bad input: a typed error naming the problem, and the model still works
     expect(model.inputShape).toEqual([3]);
   });
 });
+
+describe('layers in a model: shapes of any rank, getLayer, pop, per-layer weights, freezing', () => {
+  it('dense applies to the last axis of N-D input, and data may be nested arrays of that shape', () => {
+    const model = sequential({ inputShape: [3, 2], seed: 1 });
+    model.add(layers.dense({ units: 4, activation: 'tanh', name: 'hidden' }));
+    model.add(layers.dense({ units: 1 }));
+    expect(model.outputShape).toEqual([3, 1]);
+    expect(model.summary()).toContain('[null,3,4]');
+    const [kernel, bias] = model.getLayer('hidden').getWeights();
+    expect(kernel).toHaveLength(2 * 4);
+    const nested = [[[1, 2], [3, 4], [5, 6]]];
+    const flat = new Float32Array([1, 2, 3, 4, 5, 6]);
+    const out = model.predict(nested);
+    expect(out).toEqual(model.predict(flat));
+    expect(out).toHaveLength(3);
+    // Each of the 3 rows goes through the same dense layers: row 1 alone gives the same output.
+    const single = sequential({ inputShape: [2], seed: 1, layers: [layers.dense({ units: 4, activation: 'tanh' }), layers.dense({ units: 1 })] });
+    single.setWeights(model.getWeights());
+    expect(single.predict([[3, 4]])[0]).toBe(out[1]);
+    expect(bias).toHaveLength(4);
+    expect(() => model.predict([[[1, 2], [3, 4]]])).toThrow(/expected \[0\] to have 3 entries/);
+  });
+
+  it('getLayer by name or index, pop before building, per-layer getWeights / setWeights', () => {
+    const model = sequential({ inputShape: [2], seed: 1 });
+    const first = layers.dense({ units: 3, name: 'first' });
+    model.add(first);
+    model.add(layers.dense({ units: 2 }));
+    expect(model.getLayer(0)).toBe(first);
+    expect(model.getLayer('first')).toBe(first);
+    expect(() => model.getLayer('nope')).toThrow(/no layer "nope"; the layers are first, dense_2/);
+    const popped = model.pop();
+    expect(popped.getWeights()).toEqual([]);
+    model.add(layers.dense({ units: 1 }));
+    expect(model.outputShape).toEqual([1]);
+    first.setWeights([new Float32Array(6).fill(0.5), new Float32Array([1, 2, 3])]);
+    expect(Array.from(model.getWeights()[1])).toEqual([1, 2, 3]);
+    expect(Array.from(first.getWeights()[0])).toEqual(new Array(6).fill(0.5));
+    expect(() => first.setWeights([new Float32Array(6)])).toThrow(ShapeError);
+    expect(() => model.pop()).toThrow(StateError);
+  });
+
+  it('a frozen layer keeps its bytes through training, counts as non-trainable, and can be unfrozen', async () => {
+    const model = sequential({ inputShape: [2], seed: 2 });
+    model.add(layers.dense({ units: 4, activation: 'relu', name: 'base' }));
+    model.add(layers.dense({ units: 1, name: 'head' }));
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss: 'mse' });
+    model.getLayer('base').trainable = false; // after compile, as Keras allows
+    expect(model.summary()).toMatch(/Trainable params: 5\nNon-trainable params: 12/);
+    const base = model.getLayer('base').getWeights(), head = model.getLayer('head').getWeights();
+    const x = [[0.5, -1], [1, 0.25], [-0.5, 0.75]], y = [[1], [0], [1]];
+    await model.fit(x, y, { epochs: 3, batchSize: 2 });
+    model.trainOnBatch(x, y);
+    expect(model.getLayer('base').getWeights()).toEqual(base);
+    expect(model.getLayer('head').getWeights()).not.toEqual(head);
+    model.getLayer('base').trainable = true;
+    model.trainOnBatch(x, y);
+    expect(model.getLayer('base').getWeights()).not.toEqual(base);
+    expect(() => { model.getLayer('base').trainable = 'no' as never; }).toThrow(ValueError);
+  });
+});

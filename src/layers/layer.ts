@@ -3,7 +3,7 @@
 // pass for gradientCheck. Every layer class extends this one; src/layers/registry.ts maps Keras
 // class names to them for loading.
 import type { Core } from '../wasm.js';
-import { ShapeError, ValueError, describe } from '../errors.js';
+import { ShapeError, StateError, ValueError, describe } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 
@@ -47,6 +47,12 @@ export function formatShape(shape: Shape): string {
   return `[null,${shape.join(',')}]`;
 }
 
+/** What holds a layer's weights: the model it was added to. */
+export interface WeightOwner {
+  layerWeights(layer: Layer): Float32Array[];
+  setLayerWeights(layer: Layer, weights: ArrayLike<number>[]): void;
+}
+
 export abstract class Layer {
   /** Keras's class name: what a saved model names this layer. */
   abstract readonly className: string;
@@ -55,6 +61,7 @@ export abstract class Layer {
   /** The input shape declared on the layer, if any. */
   readonly declaredInputShape: Shape | undefined;
   private isTrainable: boolean;
+  private owner: WeightOwner | undefined;
 
   protected constructor(args: LayerArgs, where: string) {
     this.declaredInputShape = inputShapeOf(args, where);
@@ -72,6 +79,22 @@ export abstract class Layer {
 
   set trainable(value: boolean) {
     this.isTrainable = trainableFlag(value, `${this.name ?? this.className}.trainable`);
+  }
+
+  /** @internal The model holding this layer's weights (undefined when it leaves it). */
+  attach(owner: WeightOwner | undefined): void {
+    this.owner = owner;
+  }
+
+  /** Copies of this layer's weights in Keras order (kernel, bias, ...); [] before it is in a model. */
+  getWeights(): Float32Array[] {
+    return this.owner ? this.owner.layerWeights(this) : [];
+  }
+
+  /** Replaces this layer's weights (same order and shapes as getWeights()), checked like model.setWeights(). */
+  setWeights(weights: ArrayLike<number>[]): void {
+    if (!this.owner) throw new StateError(`${this.className} layer ${JSON.stringify(this.name ?? '(unnamed)')}: setWeights() needs the layer in a model: add() it first`);
+    this.owner.setLayerWeights(this, weights);
   }
 
   /** The output shape for an input of `inputShape`; a ShapeError names the layer and both shapes. */
