@@ -420,6 +420,47 @@ describe.each(FROZEN_CASES)('7. freezing: $name', (c) => {
     model.dispose();
   });
 
+  it('frozen weights are kept under weight decay, momentum and clipping too', async () => {
+    const cases = [
+      () => optimizers.adamw({ learningRate: 0.01, weightDecay: 0.1, clipNorm: 0.01 }),
+      () => optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, clipValue: 0.001 }),
+      () => optimizers.rmsprop({ learningRate: 0.01, centered: true }),
+    ];
+    for (const optimizer of cases) {
+      const model = buildModel(c);
+      model.compile({ optimizer: optimizer(), loss: 'meanSquaredError' });
+      await expectFrozenKept(model, () => model.fit(x, y, { epochs: 2, batchSize: 3 }), `fit with ${model.optimizer!.name}`);
+      model.dispose();
+    }
+  });
+
+  it('clipNorm clips by the norm of the trainable gradients only (as Keras)', () => {
+    // One sgd step with a tight clipNorm: w − lr·g·clipNorm/‖g‖, ‖g‖ over the trainable tensors.
+    const clipNorm = 1e-3, lr = 0.5;
+    const twin = buildModel(c, 7, c.layers.map((s): LayerSpec => (s.kind === 'dense' ? { ...s, trainable: true } : s)));
+    twin.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const { gradients } = twin.computeGradients(x, y);
+    const model = buildModel(c);
+    const [lo, hi] = layerTensorRange(model, frozen);
+    const before = model.getWeights();
+    model.compile({ optimizer: optimizers.sgd({ learningRate: lr, clipNorm }), loss: 'meanSquaredError' });
+    model.trainOnBatch(x, y);
+    const after = model.getWeights();
+    let sq = 0;
+    gradients.forEach((g, i) => {
+      if (i < lo || i >= hi) for (const v of g) sq += v * v;
+    });
+    const scale = Math.min(1, clipNorm / Math.sqrt(sq));
+    expect(scale, 'the clip is active').toBeLessThan(1);
+    after.forEach((w, i) => {
+      if (i >= lo && i < hi) return expect(bits(w)).toEqual(bits(before[i]));
+      const want = before[i].map((v, j) => v - lr * gradients[i][j] * scale);
+      expectClose(w, want, `tensor ${i} after a clipped step`, 1e-3, 1e-7);
+    });
+    twin.dispose();
+    model.dispose();
+  });
+
   it('summary() counts the frozen weights non-trainable, and the counts add up', () => {
     const model = buildModel(c);
     const summary = model.summary();
