@@ -1,0 +1,497 @@
+// The shared layer conformance suite: every layer configuration in LAYER_CASES runs the same checks
+// in a small model (input → layer under test → maybe a dense head):
+//   1. shapes: computeOutputShape, model.outputShape and the predict output agree; a bad input
+//      shape is a ShapeError naming the layer;
+//   2. getConfig → registry fromConfig (LAYER_CLASSES) gives an equal config;
+//   3. gradientCheck: backpropagation agrees with float64 finite differences (dropout inactive);
+//   4. TF.js 4.22 (cpu backend) parity: the same tf.sequential with neurite's initial weights gives
+//      the same predictions, and the same weights after 3 trainOnBatch steps of sgd and of adam;
+//   5. save/load both ways with TF.js (same predictions, trainable flags kept);
+//   6. determinism: same seed, same training → bitwise equal weights;
+//   7. freezing (rows with a frozen layer): frozen weights bitwise unchanged by fit and
+//      trainOnBatch, the others change; unfreezing, freezing after compile, summary counts, and the
+//      frozen state through save/load.
+// Adding a layer adds its rows to LAYER_CASES (and its TF.js counterpart to tfLayer()).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf, tfjsCpu } from './tfjs-cpu.js';
+import { random } from './reference.js';
+import {
+  ready, sequential, layers, optimizers, regularizers, gradientCheck, loadModel, ShapeError,
+  type Layer, type ModelArtifacts, type Sequential,
+} from '../src/index.js';
+import { LAYER_CLASSES } from '../src/layers/registry.js';
+
+beforeAll(async () => {
+  await tfjsCpu();
+  expect(tf.getBackend()).toBe('cpu');
+  expect(tf.version.tfjs).toBe('4.22.0');
+  await ready();
+});
+
+afterAll(() => {
+  tf.disposeVariables();
+});
+
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+
+type TfActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax' | 'elu' | 'gelu' | 'selu' | 'softplus';
+interface Reg { l1?: number; l2?: number }
+
+/** One layer, described once and built for both libraries from the description. */
+type LayerSpec =
+  | { kind: 'dense'; units: number; activation?: TfActivation; useBias?: boolean; kernelRegularizer?: Reg; biasRegularizer?: Reg; trainable?: boolean }
+  | { kind: 'dropout'; rate: number };
+
+interface LayerCase {
+  name: string;
+  /** Shape of one input example. */
+  inputShape: number[];
+  /** The model's layers, first to last. */
+  layers: LayerSpec[];
+  /** Index of the layer under test in `layers`. */
+  test: number;
+  /** Its output shape for one example. */
+  outputShape: number[];
+}
+
+const head = (units = 2): LayerSpec => ({ kind: 'dense', units, activation: 'linear' });
+
+const LAYER_CASES: LayerCase[] = [
+  { name: 'dense relu', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'relu' }, head()], test: 0, outputShape: [3] },
+  { name: 'dense tanh', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'tanh' }, head()], test: 0, outputShape: [3] },
+  { name: 'dense sigmoid', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'sigmoid' }, head()], test: 0, outputShape: [3] },
+  { name: 'dense elu', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'elu' }, head()], test: 0, outputShape: [3] },
+  { name: 'dense gelu', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'gelu' }, head()], test: 0, outputShape: [3] },
+  { name: 'dense linear (last layer)', inputShape: [4], layers: [{ kind: 'dense', units: 3 }], test: 0, outputShape: [3] },
+  { name: 'dense softmax (last layer)', inputShape: [4], layers: [head(3), { kind: 'dense', units: 3, activation: 'softmax' }], test: 1, outputShape: [3] },
+  { name: 'dense useBias false', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'tanh', useBias: false }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'dense with l2 kernel and l1l2 bias regularizers', inputShape: [4],
+    layers: [{ kind: 'dense', units: 3, activation: 'selu', kernelRegularizer: { l2: 0.01 }, biasRegularizer: { l1: 0.005, l2: 0.02 } }, head()], test: 0, outputShape: [3],
+  },
+  { name: 'dense with an l1 kernel regularizer', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'softplus', kernelRegularizer: { l1: 0.01 } }, head()], test: 0, outputShape: [3] },
+  { name: 'dense on [3, 4] input (last axis)', inputShape: [3, 4], layers: [{ kind: 'dense', units: 5, activation: 'tanh' }, head()], test: 0, outputShape: [3, 5] },
+  { name: 'dense on [2, 3, 4] input (last axis)', inputShape: [2, 3, 4], layers: [{ kind: 'dense', units: 2, activation: 'relu' }, head(3)], test: 0, outputShape: [2, 3, 2] },
+  { name: 'dropout rate 0', inputShape: [4], layers: [{ kind: 'dropout', rate: 0 }, head()], test: 0, outputShape: [4] },
+  { name: 'dropout rate 0.3', inputShape: [4], layers: [{ kind: 'dense', units: 5, activation: 'relu' }, { kind: 'dropout', rate: 0.3 }, head()], test: 1, outputShape: [5] },
+  { name: 'dropout rate 0.3 on [3, 4] input', inputShape: [3, 4], layers: [{ kind: 'dropout', rate: 0.3 }, head()], test: 0, outputShape: [3, 4] },
+  { name: 'dense after dropout', inputShape: [4], layers: [{ kind: 'dropout', rate: 0.3 }, { kind: 'dense', units: 3, activation: 'tanh' }, head()], test: 1, outputShape: [3] },
+  { name: 'frozen dense (first layer)', inputShape: [4], layers: [{ kind: 'dense', units: 3, activation: 'tanh', trainable: false }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'frozen dense (last layer, on [3, 4] input)', inputShape: [3, 4],
+    layers: [{ kind: 'dense', units: 3, activation: 'relu' }, { kind: 'dense', units: 2, activation: 'linear', trainable: false }], test: 1, outputShape: [3, 2],
+  },
+];
+
+const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
+
+function isFrozen(spec: LayerSpec): boolean {
+  return spec.kind === 'dense' && spec.trainable === false;
+}
+
+const ROWS = 4;
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const lastShape = (c: LayerCase): number[] => {
+  let shape = c.inputShape;
+  for (const spec of c.layers) if (spec.kind === 'dense') shape = [...shape.slice(0, -1), spec.units];
+  return shape;
+};
+
+function neuriteLayer(spec: LayerSpec): Layer {
+  if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate });
+  const reg = (r: Reg | undefined) => (r === undefined ? undefined : r.l1 && r.l2 ? regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : r.l1 ? regularizers.l1({ l1: r.l1 }) : regularizers.l2({ l2: r.l2! }));
+  return layers.dense({
+    units: spec.units, activation: spec.activation, useBias: spec.useBias,
+    kernelRegularizer: reg(spec.kernelRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+    ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+  });
+}
+
+function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.Layer {
+  const first = inputShape ? { inputShape } : {};
+  if (spec.kind === 'dropout') return tf.layers.dropout({ rate: spec.rate, ...first });
+  const reg = (r: Reg | undefined) => (r === undefined ? undefined : tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }));
+  return tf.layers.dense({
+    units: spec.units, activation: spec.activation ?? 'linear', useBias: spec.useBias ?? true,
+    kernelRegularizer: reg(spec.kernelRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+    trainable: spec.trainable ?? true, ...first,
+  });
+}
+
+function buildModel(c: LayerCase, seed = 7, specs = c.layers): Sequential {
+  const model = sequential({ inputShape: c.inputShape, seed });
+  for (const spec of specs) model.add(neuriteLayer(spec));
+  return model;
+}
+
+/** The same layers in TF.js, holding the given weights (neurite's, in getWeights() order). */
+function buildTfModel(c: LayerCase, weights: Float32Array[], specs = c.layers): tf.Sequential {
+  const model = tf.sequential();
+  specs.forEach((spec, i) => model.add(tfLayer(spec, i === 0 ? c.inputShape : undefined)));
+  setTfWeights(model, weights);
+  return model;
+}
+
+// TF.js's model.getWeights() / setWeights() list every trainable weight first, then the
+// non-trainable ones (a frozen layer's weights come last), so weights go layer by layer, where
+// each layer keeps its own order.
+function setTfWeights(model: tf.LayersModel, weights: Float32Array[]): void {
+  let k = 0;
+  for (const layer of model.layers) {
+    const shapes = layer.getWeights().map((w) => w.shape);
+    const tensors = shapes.map((shape, i) => tf.tensor(weights[k + i], shape));
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+    k += shapes.length;
+  }
+  expect(k, 'TF.js and neurite have as many weight tensors').toBe(weights.length);
+}
+
+function tfWeights(model: tf.LayersModel): Float32Array[] {
+  return model.layers.flatMap((layer) => layer.getWeights().map((w) => w.dataSync() as Float32Array));
+}
+
+/** Deterministic inputs and labels for a case. */
+function problem(c: LayerCase, seed = 3, rows = ROWS) {
+  const rand = random(seed);
+  const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
+  return { x: uniform(rows * size(c.inputShape), -1, 1), y: uniform(rows * size(lastShape(c)), -1, 1), rows };
+}
+
+const tfInput = (c: LayerCase, x: Float32Array, rows: number) => tf.tensor(x, [rows, ...c.inputShape]);
+const tfLabels = (c: LayerCase, y: Float32Array, rows: number) => tf.tensor(y, [rows, ...lastShape(c)]);
+
+function tfPredict(model: tf.LayersModel, c: LayerCase, x: Float32Array, rows: number): Float32Array {
+  return tf.tidy(() => (model.predict(tfInput(c, x, rows)) as tf.Tensor).dataSync() as Float32Array);
+}
+
+/** |got − want| ≤ rel·max(|got|, |want|) + abs elementwise, listing the first offenders. */
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  const bad: string[] = [];
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    if (!(Math.abs(g - w) <= rel * Math.max(Math.abs(g), Math.abs(w)) + abs)) bad.push(`[${i}] neurite ${g} vs tfjs ${w}`);
+  }
+  expect(bad.slice(0, 6), `${what}: ${bad.length} of ${want.length} entries differ`).toEqual([]);
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+function expectBitwise(got: Float32Array[], want: Float32Array[], what: string): void {
+  expect(got.length, `${what}: tensor count`).toBe(want.length);
+  got.forEach((t, i) => expect(bits(t), `${what}: tensor ${i}`).toEqual(bits(want[i])));
+}
+
+/** The weight tensors of layer `index`, as slices of getWeights(). */
+function layerTensorRange(model: Sequential, index: number): [number, number] {
+  let start = 0;
+  for (let i = 0; i < index; i++) start += model.layers[i].weightSpecs(model.layerInputShape(i)).length;
+  return [start, start + model.layers[index].weightSpecs(model.layerInputShape(index)).length];
+}
+
+async function tfArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    saved = artifacts;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return saved!;
+}
+
+const STEPS = 3;
+const OPTIMIZERS = [
+  { name: 'sgd', neurite: () => optimizers.sgd({ learningRate: 0.1 }), tfjs: () => tf.train.sgd(0.1) },
+  { name: 'adam', neurite: () => optimizers.adam({ learningRate: 0.01 }), tfjs: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7) },
+];
+/** As tests/tfjs.test.ts: 1e-4 relative, with an absolute floor for weights near 0 (TF.js's float32 1 − β2ᵗ). */
+const W_REL = 1e-4, W_ABS = 1e-5;
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+// ---------------------------------------------------------------------------------------------
+
+describe.each(LAYER_CASES)('$name', (c) => {
+  const underTest = c.layers[c.test];
+
+  it('1. shapes: computeOutputShape, outputShape and predict agree; bad shapes are ShapeErrors', () => {
+    const model = buildModel(c);
+    const layer = model.layers[c.test];
+    expect(model.inputShape).toEqual(c.inputShape);
+    expect([...layer.computeOutputShape(model.layerInputShape(c.test))]).toEqual(c.outputShape);
+    expect(model.outputShape).toEqual(lastShape(c));
+    const { x } = problem(c);
+    expect(model.predict(x).length).toBe(ROWS * size(lastShape(c)));
+    // Nested arrays of the input's shape give the same output.
+    const nested = (flat: Float32Array, shape: number[]): unknown => shape.length === 1 ? Array.from(flat) :
+      Array.from({ length: shape[0] }, (_, i) => nested(flat.subarray(i * size(shape.slice(1)), (i + 1) * size(shape.slice(1))), shape.slice(1)));
+    expect(bits(model.predict(nested(x, [ROWS, ...c.inputShape]) as number[][]))).toEqual(bits(model.predict(x)));
+    // Input rows of the wrong width.
+    expect(() => model.predict(new Float32Array(size(c.inputShape) + 1))).toThrow(ShapeError);
+    model.dispose();
+    // Dense's own shape rule: too many values per example is a ShapeError naming the layer.
+    if (underTest.kind === 'dense') {
+      const dense = layers.dense({ units: 2 ** 12, name: 'too_wide' });
+      expect(() => dense.computeOutputShape([2 ** 20, 4])).toThrow(ShapeError);
+      expect(() => dense.computeOutputShape([2 ** 20, 4])).toThrow(/Dense layer "too_wide".*\[null,1048576,4\]/);
+    }
+  });
+
+  it('1b. a declared input shape the layer is not given is a ShapeError naming the layer and both shapes', () => {
+    const broken = sequential({ inputShape: c.inputShape, seed: 1 });
+    for (const spec of c.layers.slice(0, c.test)) broken.add(neuriteLayer(spec));
+    const given = c.test === 0 ? c.inputShape : broken.outputShape;
+    const wrong = [...given.slice(0, -1), given[given.length - 1] + 1];
+    const declared = neuriteLayer(underTest);
+    const bad = underTest.kind === 'dense' ? layers.dense({ units: underTest.units, name: 'layer_under_test', inputShape: wrong })
+      : layers.dropout({ rate: underTest.rate, name: 'layer_under_test', inputShape: wrong });
+    expect(declared.className).toBe(bad.className);
+    const addBad = () => broken.add(bad);
+    expect(addBad).toThrow(ShapeError);
+    expect(addBad).toThrow(/layer_under_test/);
+    expect(addBad).toThrow(`[null,${wrong.join(',')}]`);
+    expect(addBad).toThrow(`[null,${given.join(',')}]`);
+    // A refused layer leaves the model as it was.
+    expect(broken.layers.length).toBe(c.test);
+    broken.dispose();
+  });
+
+  it('2. getConfig → registry fromConfig gives an equal config', () => {
+    const model = buildModel(c);
+    for (const layer of model.layers) {
+      const config = layer.getConfig();
+      const make = LAYER_CLASSES[layer.className];
+      expect(make, `${layer.className} is registered`).toBeTypeOf('function');
+      const again = make(JSON.parse(JSON.stringify(config)));
+      expect(again.className).toBe(layer.className);
+      expect(again.getConfig()).toEqual(config);
+      // With the common keys a saved model adds (name, trainable).
+      const full = make({ ...config, name: layer.name, trainable: layer.trainable });
+      expect(full.getConfig()).toEqual(config);
+      expect(full.name).toBe(layer.name);
+      expect(full.trainable).toBe(layer.trainable);
+      expect(full.countParams(model.layerInputShape(model.layers.indexOf(layer)))).toBe(layer.countParams(model.layerInputShape(model.layers.indexOf(layer))));
+    }
+    model.dispose();
+  });
+
+  it('3. gradientCheck: maxRelativeError < 1e-3', () => {
+    const model = buildModel(c);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const { x, y } = problem(c, 5, 3);
+    const result = gradientCheck(model, x, y);
+    // Every trainable tensor is checked (and, for a frozen layer, the gradient that flows through
+    // it to the layers before).
+    const trainable = model.layers.flatMap((l, i) => (l.trainable ? l.weightSpecs(model.layerInputShape(i)).map((w) => `${l.name}/${w.name}`) : []));
+    expect(result.tensors.map((t) => t.name)).toEqual(expect.arrayContaining(trainable));
+    expect(result.maxRelativeError, JSON.stringify(result.tensors)).toBeLessThan(1e-3);
+    model.dispose();
+  });
+
+  it('4. TF.js parity: predict, and weights after 3 trainOnBatch steps of sgd and adam', async () => {
+    const { x, y, rows } = problem(c);
+    const model = buildModel(c);
+    const initial = model.getWeights();
+    const reference = buildTfModel(c, initial);
+    expectClose(model.predict(x), tfPredict(reference, c, x, rows), 'predict');
+    reference.dispose();
+    model.dispose();
+
+    // Dropout masks come from different generators, so training is compared with every dropout
+    // rate set to 0 on both sides (the dropout layers stay in the model and pass values through).
+    const specs = c.layers.map((s): LayerSpec => (s.kind === 'dropout' ? { ...s, rate: 0 } : s));
+    // TF.js differentiates |w| at w = 0 as −1 (tf.abs's gradient is step(w, −1)); Keras and neurite
+    // use sign(0) = 0. So an l1 penalty on a zero-initialized bias would differ from the first
+    // step by design: training starts from weights with no exact zeros.
+    const start = initial.map((w) => w.map((v, i) => (v === 0 ? 0.02 * (1 + (i % 3)) * (i % 2 ? 1 : -1) : v)));
+    for (const opt of OPTIMIZERS) {
+      const m = buildModel(c, 7, specs);
+      m.setWeights(start);
+      m.compile({ optimizer: opt.neurite(), loss: 'meanSquaredError' });
+      const r = buildTfModel(c, start, specs);
+      r.compile({ optimizer: opt.tfjs(), loss: 'meanSquaredError' });
+      const xs = tfInput(c, x, rows), ys = tfLabels(c, y, rows);
+      const got: number[] = [], want: number[] = [];
+      for (let step = 0; step < STEPS; step++) {
+        got.push(m.trainOnBatch(x, y));
+        want.push((await r.trainOnBatch(xs, ys)) as number);
+      }
+      expectClose(got, want, `${opt.name}: loss before each step`, 1e-4, 1e-7);
+      const tfAfter = tfWeights(r);
+      const weights = m.getWeights();
+      weights.forEach((w, i) => expectClose(w, tfAfter[i], `${opt.name}: weight tensor ${i} after ${STEPS} steps`, W_REL, W_ABS));
+      // The step moved the trainable weights (so the comparison is not of initial weights only).
+      expect(weights.some((w, i) => bits(w).join() !== bits(start[i]).join()), `${opt.name}: training moved the weights`).toBe(true);
+      tf.dispose([xs, ys]);
+      r.dispose();
+      m.dispose();
+    }
+  });
+
+  it('5. save/load both ways with TF.js: same predictions, trainable flags kept', async () => {
+    const { x, rows } = problem(c);
+    const model = buildModel(c);
+    const expected = model.predict(x);
+    const artifacts = await model.save();
+    const fromNeurite = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    expectClose(tfPredict(fromNeurite, c, x, rows), expected, 'TF.js loading neurite', 1e-5, 1e-6);
+    expect(fromNeurite.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.className));
+    expect(fromNeurite.layers.map((l) => l.trainable)).toEqual(model.layers.map((l) => l.trainable));
+    fromNeurite.dispose();
+
+    const reference = buildTfModel(c, model.getWeights());
+    const tfExpected = tfPredict(reference, c, x, rows);
+    const loaded = await loadModel((await tfArtifacts(reference)) as unknown as ModelArtifacts);
+    expect(loaded.inputShape).toEqual(c.inputShape);
+    expect(loaded.outputShape).toEqual(lastShape(c));
+    expectClose(loaded.predict(x), tfExpected, 'neurite loading TF.js', 1e-5, 1e-6);
+    expect(loaded.layers.map((l) => l.className)).toEqual(reference.layers.map((l) => l.getClassName()));
+    expect(loaded.layers.map((l) => l.trainable)).toEqual(c.layers.map((s) => !isFrozen(s)));
+    loaded.dispose();
+    reference.dispose();
+    model.dispose();
+  });
+
+  it('6. determinism: the same seed and training give bitwise equal weights', async () => {
+    const { x, y } = problem(c, 9, 6);
+    const train = async (seed: number) => {
+      const model = buildModel(c, seed);
+      model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      await model.fit(x, y, { epochs: 2, batchSize: 2 });
+      model.trainOnBatch(x, y);
+      const w = model.getWeights();
+      model.dispose();
+      return w;
+    };
+    const a = await train(42), b = await train(42), other = await train(43);
+    expectBitwise(b, a, 'same seed');
+    expect(other.map((t) => bits(t).join()), 'another seed draws other weights').not.toEqual(a.map((t) => bits(t).join()));
+  });
+});
+
+describe.each(FROZEN_CASES)('7. freezing: $name', (c) => {
+  const frozen = c.layers.findIndex(isFrozen);
+  const { x, y } = problem(c, 13, 6);
+
+  /** The frozen layer's tensors and the others', before and after `train`. */
+  async function expectFrozenKept(model: Sequential, train: () => Promise<unknown> | unknown, what: string): Promise<void> {
+    const [lo, hi] = layerTensorRange(model, frozen);
+    expect(hi, 'the frozen layer has weights').toBeGreaterThan(lo);
+    const before = model.getWeights();
+    await train();
+    const after = model.getWeights();
+    expectBitwise(after.slice(lo, hi), before.slice(lo, hi), `${what}: frozen layer`);
+    after.forEach((t, i) => {
+      if (i < lo || i >= hi) expect(bits(t), `${what}: tensor ${i} (trainable) changed`).not.toEqual(bits(before[i]));
+    });
+  }
+
+  it('the frozen layer is bitwise unchanged by fit() and trainOnBatch, the others change', async () => {
+    const model = buildModel(c);
+    expect(model.layers[frozen].trainable).toBe(false);
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    await expectFrozenKept(model, () => model.fit(x, y, { epochs: 2, batchSize: 3 }), 'fit');
+    await expectFrozenKept(model, () => model.trainOnBatch(x, y), 'trainOnBatch');
+    model.dispose();
+  });
+
+  it('unfreezing then training changes the layer', async () => {
+    const model = buildModel(c);
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    model.trainOnBatch(x, y);
+    const [lo, hi] = layerTensorRange(model, frozen);
+    const before = model.getWeights().slice(lo, hi);
+    model.layers[frozen].trainable = true;
+    model.trainOnBatch(x, y);
+    await model.fit(x, y, { epochs: 1, batchSize: 3 });
+    model.getWeights().slice(lo, hi).forEach((t, i) => expect(bits(t), `tensor ${lo + i} trains again`).not.toEqual(bits(before[i])));
+    model.dispose();
+  });
+
+  it('freezing after compile (and after some training) works too', async () => {
+    const specs = c.layers.map((s): LayerSpec => (s.kind === 'dense' && s.trainable === false ? { ...s, trainable: true } : s));
+    const model = buildModel(c, 7, specs);
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    model.trainOnBatch(x, y);
+    model.getLayer(frozen).trainable = false;
+    await expectFrozenKept(model, () => model.fit(x, y, { epochs: 2, batchSize: 3 }), 'fit after freezing');
+    await expectFrozenKept(model, () => model.trainOnBatch(x, y), 'trainOnBatch after freezing');
+    model.dispose();
+  });
+
+  it('frozen weights are kept under weight decay, momentum and clipping too', async () => {
+    const cases = [
+      () => optimizers.adamw({ learningRate: 0.01, weightDecay: 0.1, clipNorm: 0.01 }),
+      () => optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, clipValue: 0.001 }),
+      () => optimizers.rmsprop({ learningRate: 0.01, centered: true }),
+    ];
+    for (const optimizer of cases) {
+      const model = buildModel(c);
+      model.compile({ optimizer: optimizer(), loss: 'meanSquaredError' });
+      await expectFrozenKept(model, () => model.fit(x, y, { epochs: 2, batchSize: 3 }), `fit with ${model.optimizer!.name}`);
+      model.dispose();
+    }
+  });
+
+  it('clipNorm clips by the norm of the trainable gradients only (as Keras)', () => {
+    // One sgd step with a tight clipNorm: w − lr·g·clipNorm/‖g‖, ‖g‖ over the trainable tensors.
+    const clipNorm = 1e-3, lr = 0.5;
+    const twin = buildModel(c, 7, c.layers.map((s): LayerSpec => (s.kind === 'dense' ? { ...s, trainable: true } : s)));
+    twin.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const { gradients } = twin.computeGradients(x, y);
+    const model = buildModel(c);
+    const [lo, hi] = layerTensorRange(model, frozen);
+    const before = model.getWeights();
+    model.compile({ optimizer: optimizers.sgd({ learningRate: lr, clipNorm }), loss: 'meanSquaredError' });
+    model.trainOnBatch(x, y);
+    const after = model.getWeights();
+    let sq = 0;
+    gradients.forEach((g, i) => {
+      if (i < lo || i >= hi) for (const v of g) sq += v * v;
+    });
+    const scale = Math.min(1, clipNorm / Math.sqrt(sq));
+    expect(scale, 'the clip is active').toBeLessThan(1);
+    after.forEach((w, i) => {
+      if (i >= lo && i < hi) return expect(bits(w)).toEqual(bits(before[i]));
+      const want = before[i].map((v, j) => v - lr * gradients[i][j] * scale);
+      expectClose(w, want, `tensor ${i} after a clipped step`, 1e-3, 1e-7);
+    });
+    twin.dispose();
+    model.dispose();
+  });
+
+  it('summary() counts the frozen weights non-trainable, and the counts add up', () => {
+    const model = buildModel(c);
+    const summary = model.summary();
+    const count = (label: string) => Number(new RegExp(`^${label}: (\\d+)$`, 'm').exec(summary)?.[1]);
+    const total = count('Total params'), trainable = count('Trainable params'), nonTrainable = count('Non-trainable params');
+    const frozenParams = model.layers[frozen].countParams(model.layerInputShape(frozen));
+    expect(total).toBe(model.countParams());
+    expect(trainable + nonTrainable).toBe(total);
+    expect(nonTrainable).toBe(frozenParams);
+    expect(frozenParams).toBeGreaterThan(0);
+    model.layers[frozen].trainable = true;
+    expect(model.summary()).toMatch(new RegExp(`^Non-trainable params: 0$`, 'm'));
+    expect(model.summary()).toMatch(new RegExp(`^Trainable params: ${total}$`, 'm'));
+    model.dispose();
+  });
+
+  it('the frozen state survives a neurite save/load, with and without the optimizer', async () => {
+    for (const includeOptimizer of [false, true]) {
+      const model = buildModel(c);
+      model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      model.trainOnBatch(x, y);
+      const artifacts = await model.save(undefined, { includeOptimizer });
+      const topology = JSON.stringify(artifacts.modelTopology);
+      expect(topology).toContain('"trainable":false');
+      const loaded = await loadModel(artifacts);
+      expect(loaded.layers.map((l) => l.trainable)).toEqual(c.layers.map((s) => !isFrozen(s)));
+      expect(loaded.summary()).toBe(model.summary());
+      if (!includeOptimizer) loaded.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      await expectFrozenKept(loaded, () => loaded.fit(x, y, { epochs: 1, batchSize: 3 }), `loaded (includeOptimizer ${includeOptimizer})`);
+      loaded.dispose();
+      model.dispose();
+    }
+  });
+});
