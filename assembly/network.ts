@@ -81,6 +81,8 @@ class Net {
   rng3: u32;
   /** Updates applied, exact to 2^53 (an i32 would wrap after 2^31 steps). */
   step: f64;
+  /** Σ batch loss × batch rows since the metrics were reset, added batch by batch. */
+  lossSum: f64;
 }
 
 // @ts-ignore: decorator
@@ -385,10 +387,11 @@ export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool): f64 {
 }
 
 // The regularizer penalty of one layer; with `withGrad` its gradient is added to dW and db.
+// (A frozen layer's penalty is a constant of training: it counts in the loss, and net_backward asks
+// for its gradient only when every weight's gradient is wanted.)
 function penalty(l: Layer, withGrad: bool): f64 {
   let total: f64 = 0;
-  // A frozen layer's penalty is a constant: it counts in the loss but has no gradient to add.
-  const grad = withGrad && l.trainable != 0;
+  const grad = withGrad;
   if ((l.kernelL1 != 0 || l.kernelL2 != 0) && l.kernel) {
     total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, l.kernelSize, l.kernelL1, l.kernelL2);
   }
@@ -400,7 +403,17 @@ function penalty(l: Layer, withGrad: bool): f64 {
 
 /** Zeroes the metric totals. */
 export function net_reset_metrics(ptr: usize): void {
-  memory.fill(net(ptr).totals, 0, METRIC_SLOTS * 8);
+  const n = net(ptr);
+  memory.fill(n.totals, 0, METRIC_SLOTS * 8);
+  n.lossSum = 0;
+}
+
+/**
+ * The training loss summed (× rows) over the batches since net_reset_metrics, in batch order:
+ * the same sum however the batches were split between calls, so epoch logs are bitwise repeatable.
+ */
+export function net_loss_sum(ptr: usize): f64 {
+  return net(ptr).lossSum;
 }
 
 /** The metric totals: METRIC_SLOTS f64 values (see assembly/metrics.ts). */
@@ -408,16 +421,30 @@ export function net_metric_totals(ptr: usize): usize {
   return net(ptr).totals;
 }
 
-/** Backward pass after net_loss: the chain rule, layer by layer from the output to `x`. */
-export function net_backward(ptr: usize, x: usize, rows: i32): void {
+/**
+ * Backward pass after net_loss: the chain rule, layer by layer from the output to `x`. Frozen
+ * layers' weight gradients are skipped unless `allWeights` (computeGradients asks for every one;
+ * net_clear_frozen_gradients then zeroes them again for training's clipping norm).
+ */
+export function net_backward(ptr: usize, x: usize, rows: i32, allWeights: bool): void {
   const n = net(ptr);
   const training = n.training != 0;
   for (let i = n.layerCount - 1; i >= 0; i--) {
     const l = layer(n, i);
     const below = i > 0 ? layer(n, i - 1).outputGrad : 0;
     const input = i > 0 ? layer(n, i - 1).output : x;
-    layer_backward(l, below, input, rows, training, i == n.layerCount - 1 && n.lossMode == FUSED);
-    penalty(l, true);
+    const weights = allWeights || l.trainable != 0;
+    layer_backward(l, below, input, rows, training, i == n.layerCount - 1 && n.lossMode == FUSED, weights);
+    if (weights) penalty(l, true);
+  }
+}
+
+/** Zeroes the frozen layers' weight gradients (after a net_backward with allWeights). */
+export function net_clear_frozen_gradients(ptr: usize): void {
+  const n = net(ptr);
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    if (!l.trainable) memory.fill(n.grads + (<usize>l.paramOffset << 2), 0, <usize>(l.kernelSize + l.biasSize) << 2);
   }
 }
 
@@ -524,7 +551,7 @@ export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, 
   // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
   // finite (or beyond float32), or an update that overflows, is not applied.
   if (isFinite(loss) && loss <= <f64>F32.MAX_VALUE) {
-    net_backward(ptr, x, rows);
+    net_backward(ptr, x, rows, false);
     if (all_finite(n.grads, n.paramCount) && net_update(ptr)) return loss;
   }
   v128.store(rngState(n), stream);
@@ -551,6 +578,7 @@ export function net_train_batches(ptr: usize, x: usize, y: usize, order: usize, 
       return loss;
     }
     lossSum += loss * <f64>size;
+    n.lossSum += loss * <f64>size;
   }
   return lossSum;
 }

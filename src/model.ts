@@ -148,21 +148,22 @@ export class Sequential implements TrainingModel, WeightOwner {
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
     if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
     const declared = layer.declaredInputShape;
+    const name = layer.name ?? `${layer.className.toLowerCase()}_${this.stack.length + 1}`;
+    const which = `${layer.className} layer ${JSON.stringify(name)}`;
     let inputShape: Shape;
     if (this.stack.length === 0) {
       if (declared && this.declaredShape && !sameShape(declared, this.declaredShape)) {
-        throw new ShapeError(`add(): the model's inputShape is ${formatShape(this.declaredShape)} but the first layer declares ${formatShape(declared)}`);
+        throw new ShapeError(`add(): the model's inputShape is ${formatShape(this.declaredShape)} but ${which} declares ${formatShape(declared)}`);
       }
       const shape = this.declaredShape ?? declared;
-      if (!shape) throw new ShapeError(`add(): the first layer needs an input shape: pass inputShape to sequential() or to the layer, e.g. inputShape: [2]`);
+      if (!shape) throw new ShapeError(`add(): ${which} is first and needs an input shape: pass inputShape to sequential() or to the layer, e.g. inputShape: [2]`);
       inputShape = shape;
     } else {
       inputShape = this.outputShape;
       if (declared && !sameShape(declared, inputShape)) {
-        throw new ShapeError(`add(): the layer declares inputShape ${formatShape(declared)} but the previous layer outputs ${formatShape(inputShape)}`);
+        throw new ShapeError(`add(): ${which} declares inputShape ${formatShape(declared)} but the previous layer outputs ${formatShape(inputShape)}`);
       }
     }
-    const name = layer.name ?? `${layer.className.toLowerCase()}_${this.stack.length + 1}`;
     if (this.stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
     layer.name = name;
     // Throws a ShapeError naming the layer when it cannot take this input.
@@ -405,7 +406,7 @@ export class Sequential implements TrainingModel, WeightOwner {
         for (let i = 0; i < train; i++) indices[i] = i;
         if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
         core.net_reset_metrics(net);
-        let lossSum = 0, seen = 0;
+        let seen = 0;
         const batches = Math.ceil(train / batchSize);
         // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
         // milliseconds, so the event loop still gets a turn every YIELD_MS. Batch callbacks and
@@ -429,7 +430,6 @@ export class Sequential implements TrainingModel, WeightOwner {
               epoch, diverged, loss);
           }
           if (now() - started < YIELD_MS / 4) chunk *= 2;
-          lossSum += loss;
           seen += Math.min(train, (batch + count) * batchSize) - batch * batchSize;
           step += count;
           if (perBatch) {
@@ -444,7 +444,8 @@ export class Sequential implements TrainingModel, WeightOwner {
         }
         if (seen === 0) break; // stopTraining before the epoch's first batch
         // Over the rows actually trained: stopTraining may end an epoch early.
-        const logs: Logs = { loss: lossSum / seen };
+        // Summed in the core batch by batch: chunking (which follows timing) cannot change the bits.
+        const logs: Logs = { loss: core.net_loss_sum(net) / seen };
         Object.assign(logs, this.readMetrics(core, net, seen, ''));
         if (valCount > 0) {
           logs.val_loss = this.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
@@ -550,8 +551,10 @@ export class Sequential implements TrainingModel, WeightOwner {
     this.syncTrainable(core, net);
     core.net_forward(net, input, rows, false);
     const loss = core.net_loss(net, this.labelPtr, rows, true);
-    core.net_backward(net, input, rows);
+    // Every weight's gradient, frozen or not; then the frozen ones are zeroed again for training.
+    core.net_backward(net, input, rows, true);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
+    core.net_clear_frozen_gradients(net);
     if (!Number.isFinite(loss) || !all.every(Number.isFinite)) {
       throw new ValueError(`computeGradients(): the loss on these rows is ${loss} and overflows float32, so its gradients are not finite numbers; scale the inputs or the weights down`);
     }

@@ -65,8 +65,10 @@ export interface Core {
   net_forward(net: number, x: number, rows: number, training: boolean): void;
   net_loss(net: number, y: number, rows: number, withGrad: boolean): number;
   net_reset_metrics(net: number): void;
+  net_loss_sum(net: number): number;
   net_metric_totals(net: number): number;
-  net_backward(net: number, x: number, rows: number): void;
+  net_backward(net: number, x: number, rows: number, allWeights: boolean): void;
+  net_clear_frozen_gradients(net: number): void;
   net_update(net: number): boolean;
   net_train_batch(net: number, x: number, y: number, indices: number, rows: number): number;
   net_train_batches(net: number, x: number, y: number, order: number, rows: number, batchSize: number, first: number, count: number): number;

@@ -22,14 +22,15 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
 
 /**
  * Runs layer `l` backward from dLoss/dOutput (its outputGrad) after a forward pass on `x`: its
- * parameters' gradients (unless frozen) and dLoss/dInput into `inputGrad` (unless 0). `fused`:
+ * weights' gradients (when `weights`: not for a frozen layer in training) and dLoss/dInput into
+ * `inputGrad` (unless 0). `fused`:
  * the loss already gave dLoss/dZ of this (last) layer.
  */
-export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, training: bool, fused: bool): void {
+export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, training: bool, fused: bool, weights: bool): void {
   switch (l.kind) {
     case DENSE:
       dense_backward(
-        inputGrad, l.trainable ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
         l.saved, l.output, x, l.kernel,
         rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha, fused,
         l.accumulateParams != 0, l.accumulateInput != 0,
