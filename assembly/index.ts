@@ -9,3 +9,4 @@ export * from "./optimizers";
 export * from "./layers/dense";
 export * from "./layers/dropout";
 export * from "./network";
+export * from "./layers/batch_normalization";

@@ -19,7 +19,7 @@ import {
   sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
   adamax_update, weight_decay, clip_gradients, all_finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
-import { Layer, record, DENSE, DROPOUT } from "./layers/layer";
+import { Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 
 const NESTEROV = 1;
@@ -58,6 +58,8 @@ class Net {
   paramCount: i32;
   /** Layers with parameters that are frozen: the update then runs layer by layer. */
   frozenCount: i32;
+  /** Layers with state (moving statistics) in the parameter buffer, which the update skips too. */
+  stateCount: i32;
   /** 1 when the last forward pass dropped values (its masks are live). */
   training: i32;
   /** The batch at which net_train_batches met a non-finite loss, or -1. */
@@ -135,6 +137,7 @@ export function net_set_dense(ptr: usize, i: i32, groups: i32, inputs: i32, unit
   l.useBias = useBias ? 1 : 0;
   l.kernelSize = inputs * units;
   l.biasSize = useBias ? units : 0;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
   l.savedSize = l.outputSize; // z, for the activation's derivative
 }
 
@@ -147,6 +150,28 @@ export function net_set_dropout(ptr: usize, i: i32, groups: i32, features: i32, 
   l.inputSize = l.outputSize = groups * features;
   l.rate = rate;
   l.savedSize = l.outputSize; // the mask
+}
+
+/**
+ * Layer i is batch normalization over the last axis (`channels` wide, `groups` rows of it per
+ * example): weights gamma (if `scale`) and beta (if `center`), which train, then the moving mean
+ * and variance, which the forward pass updates in training with `momentum`.
+ */
+export function net_set_batch_normalization(ptr: usize, i: i32, groups: i32, channels: i32, momentum: f32, epsilon: f32, scale: bool, center: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = BATCH_NORMALIZATION;
+  l.groups = groups;
+  l.inFeatures = l.outFeatures = channels;
+  l.inputSize = l.outputSize = groups * channels;
+  l.rate = momentum;
+  l.epsilon = epsilon;
+  // gamma and beta sit where a kernel and a bias would: regularizers and pointers treat them so.
+  l.kernelSize = scale ? channels : 0;
+  l.biasSize = center ? channels : 0;
+  l.trainableSize = l.kernelSize + l.biasSize;
+  l.paramSize = l.trainableSize + 2 * channels;
+  l.savedSize = l.outputSize; // the normalized values x̂
+  l.fixedSize = 4 * channels; // the batch's mean, 1/√(variance + ε), and the backward pass's sums
 }
 
 /** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */
@@ -162,7 +187,7 @@ export function net_set_regularizers(ptr: usize, i: i32, kernelL1: f32, kernelL2
 export function net_build(ptr: usize): bool {
   const n = net(ptr);
   let count: u64 = 0;
-  for (let i = 0; i < n.layerCount; i++) count += <u64>layer(n, i).kernelSize + <u64>layer(n, i).biasSize;
+  for (let i = 0; i < n.layerCount; i++) count += <u64>layer(n, i).paramSize;
   if (count * 12 >= <u64>0xffff_0000) return false;
   const params = alloc(<usize>count << 2);
   if (params == 0) return false;
@@ -178,7 +203,8 @@ export function net_build(ptr: usize): bool {
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     l.paramOffset = offset;
-    offset += l.kernelSize + l.biasSize;
+    offset += l.paramSize;
+    if (l.paramSize > l.trainableSize) n.stateCount++;
   }
   pointLayers(n);
   return true;
@@ -190,6 +216,8 @@ function pointLayers(n: Net): void {
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     const kernel = <usize>l.paramOffset << 2, bias = kernel + (<usize>l.kernelSize << 2);
+    l.params = n.params + kernel;
+    l.nextParams = n.nextParams + kernel;
     l.kernel = l.kernelSize ? n.params + kernel : 0;
     l.kernelGrad = l.kernelSize ? n.grads + kernel : 0;
     l.bias = l.biasSize ? n.params + bias : 0;
@@ -216,7 +244,7 @@ export function net_set_trainable(ptr: usize, i: i32, trainable: bool): void {
   const n = net(ptr), l = layer(n, i);
   if ((l.trainable != 0) == trainable) return;
   l.trainable = trainable ? 1 : 0;
-  const size = l.kernelSize + l.biasSize;
+  const size = l.paramSize;
   if (size == 0) return;
   n.frozenCount += trainable ? -1 : 1;
   if (!trainable) {
@@ -241,7 +269,7 @@ export function net_weights_changed(ptr: usize): void {
 
 // Copies one layer's parameters and optimizer state from the current buffers to the next ones.
 function syncLayer(n: Net, l: Layer): void {
-  const offset = <usize>l.paramOffset << 2, bytes = <usize>(l.kernelSize + l.biasSize) << 2;
+  const offset = <usize>l.paramOffset << 2, bytes = <usize>l.paramSize << 2;
   if (bytes == 0) return;
   memory.copy(n.nextParams + offset, n.params + offset, bytes);
   const slotBytes = <usize>n.paramCount << 2;
@@ -321,12 +349,14 @@ export function net_reserve(ptr: usize, rows: i32): bool {
   if (rows <= n.batchCap) return true;
   // Staging for inputs and labels (never wider than the output), then each layer's buffers.
   const first = layer(n, 0), last = lastLayer(n);
-  let floats: u64 = <u64>first.inputSize + <u64>last.outputSize;
+  let floats: u64 = <u64>first.inputSize + <u64>last.outputSize, fixed: u64 = 0, scratch: u64 = 0;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     floats += <u64>l.savedSize + 2 * <u64>l.outputSize;
+    fixed += <u64>l.fixedSize;
+    scratch = max(scratch, <u64>l.scratchSize);
   }
-  const bytes = floats * <u64>rows * 4;
+  const bytes = ((floats + scratch) * <u64>rows + fixed) * 4;
   if (bytes >= <u64>0xffff_0000) return false;
   // The new block is taken before the old one is given back, so a failure leaves the old intact.
   const block = alloc(<usize>bytes);
@@ -339,9 +369,13 @@ export function net_reserve(ptr: usize, rows: i32): bool {
   p += <usize>first.inputSize * rowBytes;
   n.label = p;
   p += <usize>last.outputSize * rowBytes;
+  const scratchStart = p;
+  p += <usize>scratch * rowBytes;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
+    l.scratch = scratchStart;
     l.saved = p; p += <usize>l.savedSize * rowBytes;
+    l.fixed = p; p += <usize>l.fixedSize << 2;
     l.output = p; p += <usize>l.outputSize * rowBytes;
     l.outputGrad = p; p += <usize>l.outputSize * rowBytes;
   }
@@ -444,7 +478,7 @@ export function net_clear_frozen_gradients(ptr: usize): void {
   const n = net(ptr);
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
-    if (!l.trainable) memory.fill(n.grads + (<usize>l.paramOffset << 2), 0, <usize>(l.kernelSize + l.biasSize) << 2);
+    if (!l.trainable) memory.fill(n.grads + (<usize>l.paramOffset << 2), 0, <usize>l.paramSize << 2);
   }
 }
 
@@ -457,14 +491,14 @@ export function net_update(ptr: usize): bool {
   const n = net(ptr);
   const t = n.step + 1;
   clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
-  if (n.frozenCount == 0) {
+  if (n.frozenCount == 0 && n.stateCount == 0) {
     update_range(n, 0, n.paramCount, t);
   } else {
-    // Layer by layer, skipping the frozen ones (their values already match in both buffers).
+    // Layer by layer, over the weights that train: frozen layers' values already match in both
+    // buffers, and state was written to the next buffer by the forward pass.
     for (let i = 0; i < n.layerCount; i++) {
       const l = layer(n, i);
-      const size = l.kernelSize + l.biasSize;
-      if (l.trainable && size) update_range(n, l.paramOffset, size, t);
+      if (l.trainable && l.trainableSize) update_range(n, l.paramOffset, l.trainableSize, t);
     }
   }
   // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.

@@ -54,8 +54,9 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
     const last = layers[layers.length - 1] as { activation?: { name: string } };
     return outputLoss(loss, a, logits, last.activation?.name, ys, a.length / units, units) + penalty;
   };
-  const names = layers.flatMap((layer, i) => layer.weightSpecs(shapes[i]).map((spec) => `${layer.name}/${spec.name}`));
-  const tensors = weights.map((w, t) => {
+  const specs = layers.flatMap((layer, i) => layer.weightSpecs(shapes[i]).map((spec) => ({ name: `${layer.name}/${spec.name}`, state: spec.trainable === false })));
+  // State the layer updates itself (moving statistics) has no gradient to check.
+  const tensors = weights.flatMap((w, t) => (specs[t].state ? [] : [{ w, t }])).map(({ w, t }) => {
     const numeric = new Float64Array(w.length);
     for (let i = 0; i < w.length; i++) {
       const keep = w[i];
@@ -72,7 +73,7 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
       const a = gradients[t][i], n = numeric[i];
       worst = Math.max(worst, Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), 1e-3 * scale, 1e-12));
     }
-    return { name: names[t], maxRelativeError: worst };
+    return { name: specs[t].name, maxRelativeError: worst };
   });
   return { maxRelativeError: Math.max(0, ...tensors.map((t) => t.maxRelativeError)), tensors };
 }

@@ -148,7 +148,8 @@ export class Sequential implements TrainingModel, WeightOwner {
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
     if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
     const declared = layer.declaredInputShape;
-    const name = layer.name ?? `${layer.className.toLowerCase()}_${this.stack.length + 1}`;
+    // Keras's default names: the class name in snake_case and the layer's position (batch_normalization_2).
+    const name = layer.name ?? `${layer.className.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase()}_${this.stack.length + 1}`;
     const which = `${layer.className} layer ${JSON.stringify(name)}`;
     let inputShape: Shape;
     if (this.stack.length === 0) {
@@ -606,12 +607,12 @@ export class Sequential implements TrainingModel, WeightOwner {
   summary(): string {
     this.checkUsable('summary()');
     const rule = '_'.repeat(65), double = '='.repeat(65);
-    const row = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`.trimEnd();
+    const row = (a: string, b: string, c: string) => ` ${a.padEnd(27)} ${b.padEnd(25)} ${c}`.trimEnd();
     const lines = [`Model: "${this.name}"`, rule, row('Layer (type)', 'Output Shape', 'Param #'), double];
     let trainable = 0;
     this.stack.forEach((layer, i) => {
       const params = layer.countParams(this.layerInputs[i]);
-      if (layer.trainable) trainable += params;
+      trainable += layer.countTrainableParams(this.layerInputs[i]);
       lines.push(row(`${layer.name} (${layer.className})`, formatShape(layer.computeOutputShape(this.layerInputs[i])), String(params)));
       lines.push(row(`  ${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`, '', ''));
     });

@@ -44,6 +44,7 @@ export interface Core {
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;
+  net_set_batch_normalization(net: number, i: number, groups: number, channels: number, momentum: number, epsilon: number, scale: boolean, center: boolean): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

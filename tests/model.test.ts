@@ -357,3 +357,64 @@ describe('layers in a model: shapes of any rank, getLayer, pop, per-layer weight
     expect(() => { model.getLayer('base').trainable = 'no' as never; }).toThrow(ValueError);
   });
 });
+
+describe('batchNormalization', () => {
+  const x = [[1, 2, 3], [0, -1, 2], [3, 1, 0], [1, 1, 1]], y = [[1], [0], [1], [0]];
+
+  function model(config: Parameters<typeof layers.batchNormalization>[0] = {}, seed = 1): Sequential {
+    const m = sequential({ inputShape: [3], seed });
+    m.add(layers.dense({ units: 4, activation: 'tanh' }));
+    m.add(layers.batchNormalization({ name: 'bn', ...config }));
+    m.add(layers.dense({ units: 1 }));
+    m.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'mse' });
+    return m;
+  }
+
+  it('keeps its moving statistics as non-trainable weights that training updates, in Keras order', async () => {
+    const m = model();
+    expect(m.summary()).toMatch(/Trainable params: 29\nNon-trainable params: 8/);
+    const [gamma, beta, mean, variance] = m.getLayer('bn').getWeights();
+    expect([...gamma, ...beta, ...mean, ...variance]).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    await m.fit(x, y, { epochs: 3, batchSize: 4 });
+    const after = m.getLayer('bn').getWeights();
+    expect(after[2]).not.toEqual(mean);
+    expect(after[3]).not.toEqual(variance);
+    // predict normalizes with the moving statistics: the same rows give the same outputs alone.
+    expect(m.predict([x[0]])[0]).toBeCloseTo(m.predict(x)[0], 6);
+    m.dispose();
+  });
+
+  it('without center and scale: gradientCheck and a save/load round trip', async () => {
+    const { gradientCheck, loadModel } = await import('../src/index.js');
+    const m = model({ center: false, scale: false, momentum: 0.5 });
+    await m.fit(x, y, { epochs: 2, batchSize: 2 });
+    expect(m.getLayer('bn').getWeights()).toHaveLength(2);
+    expect(gradientCheck(m, x, y).maxRelativeError).toBeLessThan(1e-3);
+    const loaded = await loadModel(await m.save());
+    expect(loaded.predict(x)).toEqual(m.predict(x));
+    m.dispose();
+  });
+
+  it('a refused step leaves the moving statistics as they were', () => {
+    const m = model();
+    m.trainOnBatch(x, y);
+    const before = m.getLayer('bn').getWeights();
+    expect(() => m.trainOnBatch(x, [[1], [0], [1], [1e30]])).toThrow(NeuriteError);
+    expect(m.getLayer('bn').getWeights()).toEqual(before);
+  });
+
+  it('frozen, it runs in inference mode (as Keras 2): its statistics and weights stay put', async () => {
+    const m = model();
+    await m.fit(x, y, { epochs: 2, batchSize: 4 });
+    m.getLayer('bn').trainable = false;
+    const before = m.getLayer('bn').getWeights();
+    await m.fit(x, y, { epochs: 2, batchSize: 4 });
+    expect(m.getLayer('bn').getWeights()).toEqual(before);
+  });
+
+  it('axis other than -1 and bad options are ValueErrors', () => {
+    expect(() => layers.batchNormalization({ axis: 1 })).toThrow(/axis must be -1/);
+    expect(() => layers.batchNormalization({ momentum: 1.5 })).toThrow(ValueError);
+    expect(() => layers.batchNormalization({ epsilon: 0 })).toThrow(ValueError);
+  });
+});

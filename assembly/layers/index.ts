@@ -1,8 +1,9 @@
 // The Wasm side's layer registry: each kind's forward and backward pass, chosen by the record's
 // kind. Adding a layer adds its file beside this one, a kind in layer.ts and a case here.
-import { Layer, DENSE, DROPOUT } from "./layer";
+import { Layer, DENSE, DROPOUT, BATCH_NORMALIZATION } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
+import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -15,6 +16,15 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       const n = rows * l.outputSize;
       if (training && l.rate > 0) dropout_forward(l.output, l.saved, x, n, l.rate, rng);
       else memory.copy(l.output, x, <usize>n << 2);
+      break;
+    }
+    case BATCH_NORMALIZATION: {
+      // A frozen batchNormalization runs in inference mode, as in Keras: its statistics stay put.
+      const channels = l.outFeatures, moving = l.params + (<usize>l.trainableSize << 2);
+      batch_normalization_forward(
+        l.output, l.saved, l.fixed, l.nextParams + (<usize>l.trainableSize << 2),
+        x, l.kernel, l.bias, moving, rows * l.groups, channels, l.rate, l.epsilon, training && l.trainable != 0,
+      );
       break;
     }
   }
@@ -42,5 +52,12 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       dropout_backward(inputGrad, l.outputGrad, training && l.rate > 0 ? l.saved : 0, n, l.accumulateInput != 0);
       break;
     }
+    case BATCH_NORMALIZATION:
+      batch_normalization_backward(
+        inputGrad, weights ? l.kernelGrad : 0, weights ? l.biasGrad : 0,
+        l.outputGrad, l.saved, l.fixed, l.kernel,
+        rows * l.groups, l.outFeatures, training && l.trainable != 0, l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
   }
 }

@@ -9,6 +9,7 @@
 // Layer kinds: the Wasm side's registry (src/layers/ maps class names to these ids).
 export const DENSE = 0;
 export const DROPOUT = 1;
+export const BATCH_NORMALIZATION = 2;
 
 @unmanaged
 export class Layer {
@@ -23,8 +24,10 @@ export class Layer {
   /** The activation applied to the output, and its parameter (leakyRelu, elu). */
   activation: i32;
   alpha: f32;
-  /** Dropout's rate. */
+  /** Dropout's rate; batchNormalization's momentum. */
   rate: f32;
+  /** batchNormalization's epsilon. */
+  epsilon: f32;
   useBias: i32;
   /** 0 for a frozen layer: its parameters get no gradient and no update. */
   trainable: i32;
@@ -33,12 +36,23 @@ export class Layer {
   kernelL2: f32;
   biasL1: f32;
   biasL2: f32;
-  /** Kernel and bias values, and where they start in the flat parameter buffer. */
+  /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;
+  /**
+   * All the layer's weights in the flat parameter buffer, from paramOffset, in Keras order: the
+   * first trainableSize train, the rest are state the layer updates itself (moving statistics),
+   * written by the forward pass into the next buffer so a refused step leaves them as they were.
+   */
+  paramSize: i32;
+  trainableSize: i32;
   paramOffset: i32;
   /** Values per example kept from the forward pass for the backward one (z, a dropout mask). */
   savedSize: i32;
+  /** Values per batch kept for the backward pass (batch statistics). */
+  fixedSize: i32;
+  /** Scratch values per example, shared by every layer (im2col columns, say): valid within one call. */
+  scratchSize: i32;
   /**
    * Gradient accumulation: with 1, the backward pass adds into the gradient of its parameters or
    * of its input instead of overwriting it, so a value with several consumers gets the sum over
@@ -46,13 +60,18 @@ export class Layer {
    */
   accumulateParams: i32;
   accumulateInput: i32;
-  // Pointers, set by the plan: parameters and their gradients (0 where the layer has none) ...
+  // Pointers, set by the plan: the layer's weights in the current and the next buffer, and ...
+  params: usize;
+  nextParams: usize;
+  // ... kernel, bias and their gradients (0 where the layer has none) ...
   kernel: usize;
   bias: usize;
   kernelGrad: usize;
   biasGrad: usize;
   // ... and the activation buffers, batchCap examples each.
   saved: usize;
+  fixed: usize;
+  scratch: usize;
   output: usize;
   outputGrad: usize;
 }

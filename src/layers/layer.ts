@@ -20,6 +20,8 @@ export interface LayerWeight {
   shape: number[];
   initializer: Initializer;
   regularizer: Regularizer | undefined;
+  /** False for state the layer updates itself (moving statistics): no gradient, no optimizer. */
+  trainable?: boolean;
 }
 
 /** Options every layer takes. */
@@ -111,6 +113,12 @@ export abstract class Layer {
   /** Number of weights given the input shape. */
   countParams(inputShape: Shape): number {
     return this.weightSpecs(inputShape).reduce((n, w) => n + sizeOf(w.shape), 0);
+  }
+
+  /** Weights that training changes: none when frozen, and never the layer's own state. */
+  countTrainableParams(inputShape: Shape): number {
+    if (!this.trainable) return 0;
+    return this.weightSpecs(inputShape).reduce((n, w) => n + (w.trainable === false ? 0 : sizeOf(w.shape)), 0);
   }
 
   /** The layer's own Keras config (snake_case), without name, trainable and input shape. */

@@ -3,10 +3,12 @@
 import type { Layer } from './layer.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { BatchNormalization } from './batch-normalization.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
   Dropout: Dropout.fromConfig,
+  BatchNormalization: BatchNormalization.fromConfig,
 });
 
 /** True for a class name neurite can build. */
