@@ -10,6 +10,18 @@
 export const DENSE = 0;
 export const DROPOUT = 1;
 export const BATCH_NORMALIZATION = 2;
+// Reserved for the convolutional layers (one kind per file in assembly/layers/):
+export const CONV1D = 3;
+export const CONV2D = 4;
+export const MAX_POOLING = 5; // 1-D and 2-D (1-D as height 1)
+export const AVERAGE_POOLING = 6;
+export const GLOBAL_MAX_POOLING = 7;
+export const GLOBAL_AVERAGE_POOLING = 8;
+export const RESHAPE = 9; // reshape and flatten: the values as they are, under another shape
+export const ZERO_PADDING2D = 10;
+export const UP_SAMPLING2D = 11;
+export const DEPTHWISE_CONV2D = 12;
+export const SEPARABLE_CONV2D = 13;
 
 @unmanaged
 export class Layer {
@@ -21,6 +33,27 @@ export class Layer {
   groups: i32;
   inFeatures: i32;
   outFeatures: i32;
+  /**
+   * Spatial geometry, for layers over [height, width, channels] examples (1-D ones use height 1):
+   * input and output sizes, the window (kernel or pool), its strides and dilation, and the padding
+   * before and after each axis. inFeatures / outFeatures hold the channels in and out.
+   */
+  inHeight: i32;
+  inWidth: i32;
+  outHeight: i32;
+  outWidth: i32;
+  windowHeight: i32;
+  windowWidth: i32;
+  strideHeight: i32;
+  strideWidth: i32;
+  dilationHeight: i32;
+  dilationWidth: i32;
+  padTop: i32;
+  padLeft: i32;
+  padBottom: i32;
+  padRight: i32;
+  /** depthwiseConv2d's depth multiplier. */
+  multiplier: i32;
   /** The activation applied to the output, and its parameter (leakyRelu, elu). */
   activation: i32;
   alpha: f32;
