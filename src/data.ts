@@ -109,6 +109,9 @@ export function checkFinite(data: Float32Array, start: number, n: number, cols: 
 /** The most float32 values one Wasm memory can hold (4 GiB). */
 export const MAX_ELEMENTS = 2 ** 30;
 
+/** The most rows one batch may hold (a Wasm i32), and the bound on counts of batches and epochs. */
+export const MAX_BATCH = 2 ** 31 - 1;
+
 /** The largest float32; beyond it a number becomes Infinity once stored in Wasm memory. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 

@@ -90,3 +90,11 @@ export function checkKeys(config: unknown, allowed: readonly string[], where: st
     }
   }
 }
+
+/** Checks an integer option in [min, max] and returns it. */
+export function checkInteger(value: unknown, min: number, max: number, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ValueError(`${what}: expected an integer in [${min}, ${max}], got ${describe(value)}`);
+  }
+  return value;
+}

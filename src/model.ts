@@ -1,22 +1,28 @@
 // The model: a stack of layers trained by backpropagation. A network is a composite function, so
 // the gradient of the loss with respect to each weight is the chain rule applied layer by layer
 // from the output back to the input (assembly/network.ts runs it, one Wasm call per training
-// step). This file holds the API around it: building, compiling, fitting, predicting.
-import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+// step). This file holds the Sequential class around it: its state, building the network in Wasm,
+// compile, predict, evaluate, single steps, weights and save. The layer stack's shapes are in
+// topology.ts, the training loop in fit.ts, the summary table in summary.ts.
+import type { Logs, TrainingModel } from './callbacks.js';
+import { MAX_BATCH, checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
 import { isFloat32Array, isFloat64Array, lengthOf } from './typed-arrays.js';
-import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkFloat32, checkKeys, describe } from './errors.js';
+import { DivergenceError, ShapeError, StateError, ValueError, checkFloat32, checkInteger, checkKeys, describe } from './errors.js';
+import { fit, type FitConfig, type FitHooks, type History } from './fit.js';
 import { checkSeed, randomSeed } from './initializers.js';
-import { Layer, checkShape, formatShape, sizeOf, type LayerWeight, type Shape, type WeightOwner } from './layers/layer.js';
+import { Layer, checkShape, sizeOf, type Shape, type WeightOwner } from './layers/layer.js';
 import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
-import { isSchedule, type LearningRateSchedule } from './schedules.js';
+import { isSchedule, scheduledRate } from './schedules.js';
+import { summary } from './summary.js';
+import { Topology } from './topology.js';
 import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
 // Types only: the I/O code is loaded by save() when first called (and imports this file).
 import type { ModelArtifacts, ModelState, OptimizerState, SaveOptions, SaveTarget } from './io/types.js';
 
 export type { Logs } from './callbacks.js';
+export type { FitConfig, History } from './fit.js';
 
 export interface SequentialConfig {
   /** Shape of one example ([784], [28, 28, 1], [T, F]). May instead be given on the first layer. */
@@ -33,31 +39,6 @@ export interface CompileConfig {
   optimizer: Optimizer | OptimizerIdentifier;
   loss: LossIdentifier | Loss;
   metrics?: MetricIdentifier[] | MetricIdentifier;
-}
-
-export interface FitConfig {
-  /** Passes over the training data (default 1). */
-  epochs?: number;
-  /** Rows per gradient step (default 32). */
-  batchSize?: number;
-  /** Reshuffle the training rows every epoch (default true), with the model's seeded generator. */
-  shuffle?: boolean;
-  /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
-  validationSplit?: number;
-  /** Explicit held-out data instead of validationSplit. */
-  validationData?: [Data, Data];
-  /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
-  callbacks?: Callback | Callback[];
-  /** 1 prints one line per epoch (default 0: silent). */
-  verbose?: 0 | 1;
-  /** Epoch to start counting from, to resume a previous fit (default 0). */
-  initialEpoch?: number;
-}
-
-export interface History {
-  epoch: number[];
-  /** One number per epoch for each of loss, the metrics, lr, and val_ versions when validating. */
-  history: Record<string, number[]>;
 }
 
 interface Compiled {
@@ -83,10 +64,6 @@ function release(owned: Owned): void {
   owned.net = owned.rng = 0;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
-const MAX_BATCH = 2 ** 31 - 1;
-// Longest stretch fit() runs without giving the event loop a turn.
-const YIELD_MS = 16;
 const METRIC_SLOTS = 8;
 // Random streams derived from the model seed, besides one per weight tensor.
 const SHUFFLE_STREAM = 0xffff;
@@ -101,10 +78,8 @@ export class Sequential implements TrainingModel, WeightOwner {
   /** Set to true (e.g. from a callback) to end fit() after the current batch. */
   stopTraining = false;
 
-  private readonly stack: Layer[] = [];
-  // The input shape of one example, and each layer's input shape (computed as layers are added).
-  private declaredShape: Shape | undefined;
-  private readonly layerInputs: Shape[] = [];
+  // The layers, the input shape of one example and each layer's input shape (computed as layers are added).
+  private readonly topology: Topology;
   // The trainable flags the core has, to pass on only what changed (see syncTrainable).
   private frozenInCore: boolean[] = [];
   private readonly owned: Owned = { net: 0, rng: 0 };
@@ -120,15 +95,20 @@ export class Sequential implements TrainingModel, WeightOwner {
   private batchCap = 0;
   private inputPtr = 0;
   private labelPtr = 0;
+  // What fit() reaches of this model's internals (see FitHooks), made once with the model.
+  private readonly hooks: FitHooks;
 
   constructor(config: SequentialConfig = {}) {
     checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
     wasm('sequential()');
     if (config.inputShape !== undefined && config.inputDim !== undefined) throw new ValueError('sequential(): give inputShape or inputDim, not both');
-    if (config.inputShape !== undefined) this.declaredShape = checkShape(config.inputShape, 'sequential()', 'inputShape');
-    else if (config.inputDim !== undefined) this.declaredShape = checkShape([config.inputDim], 'sequential()', 'inputDim');
+    let inputShape: Shape | undefined;
+    if (config.inputShape !== undefined) inputShape = checkShape(config.inputShape, 'sequential()', 'inputShape');
+    else if (config.inputDim !== undefined) inputShape = checkShape([config.inputDim], 'sequential()', 'inputDim');
+    this.topology = new Topology(inputShape);
     this.seed = config.seed === undefined ? randomSeed() : checkSeed(config.seed, 'sequential()');
     this.name = config.name ?? `sequential_${++modelCount}`;
+    this.hooks = this.fitHooks();
     if (config.layers !== undefined) {
       if (!Array.isArray(config.layers)) throw new ValueError(`sequential(): layers must be an array, got ${describe(config.layers)}`);
       for (const layer of config.layers) this.add(layer);
@@ -137,7 +117,7 @@ export class Sequential implements TrainingModel, WeightOwner {
 
   /** The layers, first to last. */
   get layers(): readonly Layer[] {
-    return this.stack;
+    return this.topology.layers;
   }
 
   /** Appends a layer. Layers can be added until the model is built (compile, predict, getWeights). */
@@ -146,32 +126,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     if (this.initializing) throw new StateError('add(): the model is being built; an initializer cannot add layers to it');
     if (!(layer instanceof Layer)) throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}`);
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
-    if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
-    const declared = layer.declaredInputShape;
-    // Keras's default names: the class name in snake_case and the layer's position (batch_normalization_2).
-    const name = layer.name ?? `${layer.className.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase()}_${this.stack.length + 1}`;
-    const which = `${layer.className} layer ${JSON.stringify(name)}`;
-    let inputShape: Shape;
-    if (this.stack.length === 0) {
-      if (declared && this.declaredShape && !sameShape(declared, this.declaredShape)) {
-        throw new ShapeError(`add(): the model's inputShape is ${formatShape(this.declaredShape)} but ${which} declares ${formatShape(declared)}`);
-      }
-      const shape = this.declaredShape ?? declared;
-      if (!shape) throw new ShapeError(`add(): ${which} is first and needs an input shape: pass inputShape to sequential() or to the layer, e.g. inputShape: [2]`);
-      inputShape = shape;
-    } else {
-      inputShape = this.outputShape;
-      if (declared && !sameShape(declared, inputShape)) {
-        throw new ShapeError(`add(): ${which} declares inputShape ${formatShape(declared)} but the previous layer outputs ${formatShape(inputShape)}`);
-      }
-    }
-    if (this.stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
-    layer.name = name;
-    // Throws a ShapeError naming the layer when it cannot take this input.
-    layer.computeOutputShape(inputShape);
-    if (this.stack.length === 0) this.declaredShape = inputShape;
-    this.layerInputs.push(inputShape);
-    this.stack.push(layer);
+    this.topology.add(layer);
     layer.attach(this);
   }
 
@@ -179,22 +134,20 @@ export class Sequential implements TrainingModel, WeightOwner {
   pop(): Layer {
     this.checkUsable('pop()');
     if (this.owned.net) throw new StateError('pop(): the model is already built; layers can only be removed before compile(), predict() or getWeights()');
-    const layer = this.stack.pop();
-    if (!layer) throw new StateError('pop(): the model has no layers');
-    this.layerInputs.pop();
+    const layer = this.topology.pop();
     layer.attach(undefined);
     return layer;
   }
 
   /** @internal layer.getWeights(): this layer's tensors of getWeights(). */
   layerWeights(layer: Layer): Float32Array[] {
-    const i = this.stack.indexOf(layer), all = this.getWeights();
-    return this.shapes().flatMap((s, t) => (s.layer === i ? [all[t]] : []));
+    const i = this.topology.layers.indexOf(layer), all = this.getWeights();
+    return this.topology.weights().flatMap((s, t) => (s.layer === i ? [all[t]] : []));
   }
 
   /** @internal layer.setWeights(): replaces this layer's tensors, checked as setWeights() does. */
   setLayerWeights(layer: Layer, weights: ArrayLike<number>[]): void {
-    const i = this.stack.indexOf(layer), shapes = this.shapes();
+    const i = this.topology.layers.indexOf(layer), shapes = this.topology.weights();
     const own = shapes.filter((s) => s.layer === i);
     if (!Array.isArray(weights) || weights.length !== own.length) {
       throw new ShapeError(`${layer.name}.setWeights(): expected an array of ${own.length} tensors (${own.map((s) => s.label).join(', ')}), got ${describe(weights)}`);
@@ -207,26 +160,24 @@ export class Sequential implements TrainingModel, WeightOwner {
   /** A layer by name, or by index from the first (0). */
   getLayer(nameOrIndex: string | number): Layer {
     this.checkUsable('getLayer()');
-    const layer = typeof nameOrIndex === 'number' ? (Number.isInteger(nameOrIndex) ? this.stack[nameOrIndex] : undefined) : this.stack.find((l) => l.name === nameOrIndex);
-    if (!layer) throw new ValueError(`getLayer(): no layer ${describe(nameOrIndex)}; the layers are ${this.stack.map((l) => l.name).join(', ')}`);
-    return layer;
+    return this.topology.find(nameOrIndex);
   }
 
   /** @internal The input shape of layer i (for gradientCheck and I/O). */
   layerInputShape(i: number): Shape {
-    return this.layerInputs[i];
+    return this.topology.inputs[i];
   }
 
   /** The shape of one input example, e.g. [784] or [28, 28, 1]. */
   get inputShape(): number[] {
-    if (this.declaredShape === undefined) throw new StateError('inputShape: the model has no input shape yet');
-    return [...this.declaredShape];
+    const shape = this.topology.inputShape;
+    if (shape === undefined) throw new StateError('inputShape: the model has no input shape yet');
+    return [...shape];
   }
 
   /** The shape of one output example: the last layer's output shape. */
   get outputShape(): number[] {
-    if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
-    return [...this.stack[this.stack.length - 1].computeOutputShape(this.layerInputs[this.stack.length - 1])];
+    return [...this.topology.outputShape];
   }
 
   // Values in one input example.
@@ -239,8 +190,9 @@ export class Sequential implements TrainingModel, WeightOwner {
    * call (a layer may be frozen or unfrozen at any time, as in Keras). Allocates nothing.
    */
   private syncTrainable(core: Core, net: number): void {
-    for (let i = 0; i < this.stack.length; i++) {
-      const frozen = !this.stack[i].trainable;
+    const stack = this.topology.layers;
+    for (let i = 0; i < stack.length; i++) {
+      const frozen = !stack[i].trainable;
       if (this.frozenInCore[i] !== frozen) {
         core.net_set_trainable(net, i, !frozen);
         this.frozenInCore[i] = frozen;
@@ -251,7 +203,7 @@ export class Sequential implements TrainingModel, WeightOwner {
   /** Number of weights, trainable or not. */
   countParams(): number {
     this.checkUsable('countParams()');
-    return this.stack.reduce((sum, layer, i) => sum + layer.countParams(this.layerInputs[i]), 0);
+    return this.topology.countParams();
   }
 
   /** Chooses the optimizer, the loss to minimize and the metrics to report. Resets optimizer state. */
@@ -259,7 +211,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     this.checkUsable('compile()');
     if (this.fitting) throw new StateError('compile(): this model is fitting; await the running fit() first');
     checkKeys(config, ['optimizer', 'loss', 'metrics'], 'compile()');
-    if (this.stack.length === 0) throw new StateError('compile(): the model has no layers: add() at least one layer first');
+    if (this.topology.layers.length === 0) throw new StateError('compile(): the model has no layers: add() at least one layer first');
     if (this.countParams() === 0) throw new StateError('compile(): the model has no weights to train');
     const outputShape = this.outputShape, units = outputShape[outputShape.length - 1];
     const loss = getLoss(config.loss, 'compile() loss');
@@ -328,159 +280,15 @@ export class Sequential implements TrainingModel, WeightOwner {
    * Trains for a number of epochs. Async: it gives the event loop a turn between epochs and at
    * least every 16 ms, so pages stay responsive and callbacks run.
    */
-  async fit(x: Data, y: Data, config: FitConfig = {}): Promise<History> {
-    const { core, net, compiled } = this.ready('fit()');
-    if (this.fitting) throw new StateError('fit(): this model is already fitting; await the running fit() first');
-    checkKeys(config, FIT_KEYS, 'fit()');
-    const epochs = integer(config.epochs ?? 1, 0, MAX_BATCH, 'fit() epochs');
-    const initialEpoch = integer(config.initialEpoch ?? 0, 0, MAX_BATCH, 'fit() initialEpoch');
-    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'fit() batchSize');
-    const shuffle = config.shuffle ?? true;
-    if (typeof shuffle !== 'boolean') throw new ValueError(`fit(): shuffle must be a boolean, got ${describe(shuffle)}`);
-    const split = config.validationSplit ?? 0;
-    if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
-      throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
-    }
-    const callbacks = callbackList(config.callbacks);
-    const verbose = config.verbose ?? 0;
-    if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
-
-    const X = toMatrix(x, this.inputShape, 'fit()', 'x');
-    const Y = this.labels(y, 'fit()', 'y');
-    checkSameRows(X.rows, Y.rows, 'fit()');
-    let train = X.rows;
-    let validation: [Matrix, Matrix] | undefined;
-    if (config.validationData !== undefined) {
-      if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
-        throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
-      }
-      validation = [toMatrix(config.validationData[0], this.inputShape, 'fit()', 'validationData x'), this.labels(config.validationData[1], 'fit()', 'validationData y')];
-      checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
-    } else if (split > 0) {
-      train = Math.floor(X.rows * (1 - split));
-      if (train === 0 || train === X.rows) {
-        throw new ValueError(`fit(): validationSplit ${split} of ${X.rows} rows leaves ${train} rows for training and ${X.rows - train} for validation; both must be at least 1`);
-      }
-    }
-
-    this.fitting = true;
-    this.stopTraining = false;
-    let staging = 0;
-    // Everything fit() changes, so any failure (a callback that throws, say) can put it back.
-    let before: { weights: Float32Array; state: OptimizerState; rate: number } | undefined;
-    try {
-      before = { weights: readF32(core.net_params(net), core.net_param_count(net)), state: this.getOptimizerState(), rate: this.rate };
-      // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
-      const valRows = validation ? validation[0].rows : 0;
-      const floats = (X.rows + valRows) * (X.cols + Y.cols);
-      staging = allocate(floats * 4 + train * 4, `fit() staging ${X.rows} rows`);
-      this.reserve(core, net, Math.min(batchSize, Math.max(train, valRows)), 'fit()');
-      // Each array is copied once and the copy in Wasm is what gets checked.
-      const xPtr = staging, yPtr = xPtr + X.rows * X.cols * 4;
-      this.stageMatrix(xPtr, X, 'fit()', 'x');
-      this.stageMatrix(yPtr, Y, 'fit()', 'y', true);
-      let vxPtr = xPtr + train * X.cols * 4, vyPtr = yPtr + train * Y.cols * 4;
-      if (validation) {
-        vxPtr = yPtr + Y.rows * Y.cols * 4;
-        vyPtr = vxPtr + valRows * X.cols * 4;
-        this.stageMatrix(vxPtr, validation[0], 'fit()', 'validationData x');
-        this.stageMatrix(vyPtr, validation[1], 'fit()', 'validationData y', true);
-      }
-      const valCount = validation ? valRows : X.rows - train;
-      const order = staging + floats * 4;
-
-      const schedule = isSchedule(compiled.optimizer.learningRate) ? compiled.optimizer.learningRate : undefined;
-      let step = core.net_step(net);
-      const history: History = { epoch: [], history: {} };
-      for (const cb of callbacks) cb.setModel?.(this);
-      for (const cb of callbacks) await cb.onTrainBegin?.({});
-      const perBatch = schedule !== undefined || callbacks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
-      let lastYield = now();
-      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-        this.checkUsable('fit()');
-        const started = now();
-        for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-        // Each epoch's order depends only on the random stream, so 3 + 2 epochs (even across a
-        // save and load) visit the rows exactly as 5 epochs in one fit() would.
-        // A fresh view: a callback may have grown Wasm memory, which detaches old ones.
-        const indices = new Int32Array(core.memory.buffer, order, train);
-        for (let i = 0; i < train; i++) indices[i] = i;
-        if (shuffle) core.rng_shuffle(order, train, this.owned.rng);
-        core.net_reset_metrics(net);
-        let seen = 0;
-        const batches = Math.ceil(train / batchSize);
-        // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
-        // milliseconds, so the event loop still gets a turn every YIELD_MS. Batch callbacks and
-        // schedules need one batch per call.
-        let chunk = 1;
-        for (let batch = 0; batch < batches && !this.stopTraining; ) {
-          this.checkUsable('fit()');
-          const count = perBatch ? 1 : Math.min(chunk, batches - batch);
-          const rows = Math.min(batchSize, train - batch * batchSize);
-          if (perBatch) {
-            for (const cb of callbacks) await cb.onBatchBegin?.(batch, { batch, size: rows });
-            if (schedule) this.setRate(core, net, scheduledRate(schedule, step));
-          }
-          const started = now();
-          this.syncTrainable(core, net);
-          const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
-          const diverged = core.net_diverged_batch(net);
-          if (diverged >= 0) {
-            throw new DivergenceError(
-              `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
-              epoch, diverged, loss);
-          }
-          if (now() - started < YIELD_MS / 4) chunk *= 2;
-          seen += Math.min(train, (batch + count) * batchSize) - batch * batchSize;
-          step += count;
-          if (perBatch) {
-            const logs: Logs = { batch, size: rows, loss: loss / rows };
-            for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs);
-          }
-          batch += count;
-          if (now() - lastYield > YIELD_MS) {
-            await yieldToEventLoop();
-            lastYield = now();
-          }
-        }
-        if (seen === 0) break; // stopTraining before the epoch's first batch
-        // Over the rows actually trained: stopTraining may end an epoch early.
-        // Summed in the core batch by batch: chunking (which follows timing) cannot change the bits.
-        const logs: Logs = { loss: core.net_loss_sum(net) / seen };
-        Object.assign(logs, this.readMetrics(core, net, seen, ''));
-        if (valCount > 0) {
-          logs.val_loss = this.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
-          Object.assign(logs, this.readMetrics(core, net, valCount, 'val_'));
-        }
-        logs.lr = this.rate;
-        history.epoch.push(epoch);
-        for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
-        if (verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Math.round(now() - started)}ms ${formatLogs(logs)}`);
-        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
-        await yieldToEventLoop();
-        lastYield = now();
-      }
-      for (const cb of callbacks) await cb.onTrainEnd?.({});
-      return history;
-    } catch (error) {
-      // Any failure, divergence included, undoes the fit: the weights before it are known to be sane.
-      if (before && !this.disposed) {
-        writeF32(core.net_params(net), before.weights);
-        this.setOptimizerState(before.state);
-        this.setRate(core, net, before.rate);
-      }
-      throw error;
-    } finally {
-      if (staging) core.free(staging);
-      this.fitting = false;
-    }
+  fit(x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+    return fit(this, this.hooks, x, y, config);
   }
 
   /** Outputs for every row of x: a Float32Array of rows × units of the last layer, row-major. */
   predict(x: Data, config: { batchSize?: number } = {}): Float32Array {
     const core = this.core('predict()');
     checkKeys(config, ['batchSize'], 'predict()');
-    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
+    const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
     const X = toMatrix(x, this.inputShape, 'predict()', 'x');
     const units = sizeOf(this.outputShape);
     if (X.rows * units > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${units} outputs exceed the 4 GiB a result can hold`);
@@ -506,7 +314,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     // It would reset the metric totals fit() is accumulating.
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
     checkKeys(config, ['batchSize'], 'evaluate()');
-    const batchSize = integer(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
+    const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
     const X = toMatrix(x, this.inputShape, 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
@@ -559,7 +367,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     if (!Number.isFinite(loss) || !all.every(Number.isFinite)) {
       throw new ValueError(`computeGradients(): the loss on these rows is ${loss} and overflows float32, so its gradients are not finite numbers; scale the inputs or the weights down`);
     }
-    return { loss, gradients: this.shapes().map(({ offset, size }) => all.slice(offset, offset + size)) };
+    return { loss, gradients: this.topology.weights().map(({ offset, size }) => all.slice(offset, offset + size)) };
   }
 
   /** The loss on x, y at the current weights (dropout inactive), with no metrics or update. */
@@ -575,7 +383,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     const core = this.core('getWeights()');
     const net = this.building(() => this.build());
     const all = readF32(core.net_params(net), core.net_param_count(net));
-    return this.shapes().map(({ offset, size }) => all.slice(offset, offset + size));
+    return this.topology.weights().map(({ offset, size }) => all.slice(offset, offset + size));
   }
 
   /**
@@ -585,7 +393,7 @@ export class Sequential implements TrainingModel, WeightOwner {
    */
   setWeights(weights: ArrayLike<number>[]): void {
     this.checkUsable('setWeights()');
-    const shapes = this.shapes();
+    const shapes = this.topology.weights();
     if (!Array.isArray(weights)) {
       throw new ShapeError(`setWeights(): expected an array of ${shapes.length} tensors (${shapes.map((s) => s.label).join(', ')}), got ${describe(weights)}`);
     }
@@ -606,19 +414,7 @@ export class Sequential implements TrainingModel, WeightOwner {
   /** A table of layers, output shapes and parameter counts, as Keras prints it. */
   summary(): string {
     this.checkUsable('summary()');
-    const rule = '_'.repeat(65), double = '='.repeat(65);
-    const row = (a: string, b: string, c: string) => ` ${a.padEnd(27)} ${b.padEnd(25)} ${c}`.trimEnd();
-    const lines = [`Model: "${this.name}"`, rule, row('Layer (type)', 'Output Shape', 'Param #'), double];
-    let trainable = 0;
-    this.stack.forEach((layer, i) => {
-      const params = layer.countParams(this.layerInputs[i]);
-      trainable += layer.countTrainableParams(this.layerInputs[i]);
-      lines.push(row(`${layer.name} (${layer.className})`, formatShape(layer.computeOutputShape(this.layerInputs[i])), String(params)));
-      lines.push(row(`  ${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`, '', ''));
-    });
-    const total = this.countParams();
-    lines.push(double, `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, rule);
-    return lines.join('\n');
+    return summary(this.name, this.topology);
   }
 
   /** Frees the model's Wasm memory. Any later call on the model throws a StateError. */
@@ -650,7 +446,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
-    const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...this.stack], weights, compiled };
+    const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...this.topology.layers], weights, compiled };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
     return saveModel(state, target, includeOptimizer);
@@ -687,21 +483,6 @@ export class Sequential implements TrainingModel, WeightOwner {
     new Uint32Array(core.memory.buffer, core.net_rng(net), 4).set(state.rng.subarray(4));
     const schedule = this.compiled!.optimizer.learningRate;
     if (isSchedule(schedule)) this.setRate(core, net, scheduledRate(schedule, state.step));
-  }
-
-  // Where each weight tensor sits in the flat parameter buffer, layer by layer in Keras order.
-  // (`layer` and `index`: the tensor is weight `index` of layer `layer`.)
-  private shapes(): { label: string; offset: number; size: number; layer: number; index: number; spec: LayerWeight }[] {
-    const out: { label: string; offset: number; size: number; layer: number; index: number; spec: LayerWeight }[] = [];
-    let offset = 0;
-    this.stack.forEach((layer, i) => {
-      layer.weightSpecs(this.layerInputs[i]).forEach((spec, index) => {
-        const size = sizeOf(spec.shape);
-        out.push({ label: `${layer.name} ${spec.name} [${spec.shape.join(', ')}]`, offset, size, layer: i, index, spec });
-        offset += size;
-      });
-    });
-    return out;
   }
 
   // Labels as a matrix of the loss's label width; their values are checked once staged in Wasm.
@@ -754,6 +535,26 @@ export class Sequential implements TrainingModel, WeightOwner {
     return { core, net: this.owned.net, compiled: this.compiled };
   }
 
+  // The FitHooks fit() is handed: these private members, through one object made with the model.
+  private fitHooks(): FitHooks {
+    const model = this;
+    return {
+      get fitting() { return model.fitting; },
+      set fitting(value: boolean) { model.fitting = value; },
+      get rate() { return model.rate; },
+      get shuffleRng() { return model.owned.rng; },
+      ready: (what) => model.ready(what),
+      checkUsable: (what) => model.checkUsable(what),
+      labels: (y, where, arg) => model.labels(y, where, arg),
+      reserve: (core, net, rows, what) => model.reserve(core, net, rows, what),
+      stageMatrix: (ptr, m, where, arg, labels) => model.stageMatrix(ptr, m, where, arg, labels),
+      setRate: (core, net, lr) => model.setRate(core, net, lr),
+      syncTrainable: (core, net) => model.syncTrainable(core, net),
+      readMetrics: (core, net, rows, prefix) => model.readMetrics(core, net, rows, prefix),
+      evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize),
+    };
+  }
+
   private reserve(core: Core, net: number, rows: number, what: string): void {
     if (rows <= this.batchCap) return;
     if (!core.net_reserve(net, rows)) throw new ValueError(`${what}: activations for ${rows} rows do not fit in Wasm memory`);
@@ -769,7 +570,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
     const inputs = this.inputSize, labelCols = this.compiled.labelSize;
     // Flat arrays, not matrices: a Float32Array batch is staged with no allocation at all.
-    const X = toFloat32(x, this.declaredShape!, what, 'x');
+    const X = toFloat32(x, this.topology.inputShape!, what, 'x');
     const Y = toFloat32(y, this.compiled.labelShape, what, 'y');
     const rows = lengthOf(X) / inputs, labelRows = lengthOf(Y) / labelCols;
     checkSameRows(rows, labelRows, what);
@@ -826,7 +627,7 @@ export class Sequential implements TrainingModel, WeightOwner {
    * `slots` optimizer buffers, double-buffered too. Checked before anything is allocated.
    */
   private checkMemory(slots: number, what: string): void {
-    const shapes = this.shapes();
+    const shapes = this.topology.weights();
     const params = shapes.reduce((sum, s) => sum + s.size, 0);
     const largest = shapes.reduce((most, s) => Math.max(most, s.size), 0);
     const need = (this.owned.net ? 0 : (3 * params + largest) * 4) + 2 * slots * params * 4;
@@ -845,7 +646,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     const core = this.core('build');
     // An initializer that calls back into its own model would build it twice over.
     if (this.initializing) throw new StateError('the model is being built: an initializer cannot use the model it initializes');
-    if (this.stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
+    if (this.topology.layers.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
     this.checkMemory(0, 'building the model');
     const count = this.countParams();
     let tensors = initial;
@@ -857,11 +658,12 @@ export class Sequential implements TrainingModel, WeightOwner {
         this.initializing = false;
       }
     }
-    const net = core.net_create(this.stack.length) >>> 0;
+    const stack = this.topology.layers;
+    const net = core.net_create(stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
-    this.stack.forEach((layer, i) => layer.plan(core, net, i, this.layerInputs[i]));
+    stack.forEach((layer, i) => layer.plan(core, net, i, this.topology.inputs[i]));
     // The first dropout layer's seed, if it has one, seeds the model's dropout stream.
-    const dropoutSeed = this.stack.map((layer) => (layer as { seed?: number }).seed).find((seed) => seed !== undefined);
+    const dropoutSeed = stack.map((layer) => (layer as { seed?: number }).seed).find((seed) => seed !== undefined);
     if (!core.net_build(net)) {
       core.net_free(net);
       throw new ValueError(`the model's ${count} parameters do not fit in Wasm memory`);
@@ -873,12 +675,12 @@ export class Sequential implements TrainingModel, WeightOwner {
     }
     this.owned.net = net;
     this.owned.rng = rng;
-    this.frozenInCore = this.stack.map(() => false); // the core starts with every layer trainable
+    this.frozenInCore = stack.map(() => false); // the core starts with every layer trainable
     registry.register(this, this.owned, this);
     core.rng_seed(rng, deriveSeed(this.seed, SHUFFLE_STREAM, 0));
     core.rng_seed(core.net_rng(net), dropoutSeed ?? deriveSeed(this.seed, DROPOUT_STREAM, 0));
     const params = core.net_params(net);
-    this.shapes().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
+    this.topology.weights().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
     return net;
   }
 
@@ -888,8 +690,8 @@ export class Sequential implements TrainingModel, WeightOwner {
   // like setWeights input.
   private drawInitialWeights(): Float32Array[] {
     // Weight k of layer i draws from stream (i, k) of the model seed.
-    return this.shapes().map(({ layer, index, spec, size }) => {
-      const init = spec.initializer, label = `${this.stack[layer].name} ${spec.name}`;
+    return this.topology.weights().map(({ layer, index, spec, size }) => {
+      const init = spec.initializer, label = `${this.topology.layers[layer].name} ${spec.name}`;
       return copyTensor(init.apply(spec.shape, deriveSeed(this.seed, layer, index)), size, `initializer ${JSON.stringify(init.name)} for ${label}: its result`);
     });
   }
@@ -912,19 +714,6 @@ export class Sequential implements TrainingModel, WeightOwner {
 /** A new Sequential model: `sequential({ inputShape: [2], seed: 42 })`. */
 export function sequential(config: SequentialConfig = {}): Sequential {
   return new Sequential(config);
-}
-
-function callbackList(value: unknown): Callback[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((cb, i) => {
-    const where = Array.isArray(value) ? `fit() callbacks[${i}]` : 'fit() callbacks';
-    checkKeys(cb, CALLBACK_KEYS, where);
-    for (const [key, fn] of Object.entries(cb as object)) {
-      if (typeof fn !== 'function') throw new ValueError(`${where}.${key} must be a function, got ${describe(fn)}`);
-    }
-  });
-  return list as Callback[];
 }
 
 /**
@@ -952,29 +741,6 @@ function copyTensor(w: unknown, size: number, what: string): Float32Array {
   return copy;
 }
 
-/** A schedule's rate at `step`, checked every time it is read: a number ≥ 0 that float32 holds. */
-function scheduledRate(schedule: LearningRateSchedule, step: number): number {
-  let rate: unknown;
-  try {
-    rate = schedule.at(step);
-  } catch (error) {
-    if (error instanceof NeuriteError) throw error;
-    throw new ValueError(`the learning-rate schedule ${describe(schedule.name)} threw at step ${step}: ${error instanceof Error ? error.message : describe(error)}`);
-  }
-  return checkFloat32(rate, { min: 0 }, `the learning-rate schedule ${describe(schedule.name)} at step ${step}`, 'the rate');
-}
-
-function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-function integer(value: unknown, min: number, max: number, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ValueError(`${what}: expected an integer in [${min}, ${max}], got ${describe(value)}`);
-  }
-  return value;
-}
-
 /** A 32-bit seed for one random stream, mixed from the model seed and the stream's path. */
 function deriveSeed(seed: number, a: number, b: number): number {
   let h = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x9e3779b1);
@@ -984,16 +750,4 @@ function deriveSeed(seed: number, a: number, b: number): number {
     h ^= h >>> 16;
   }
   return h >>> 0;
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-}
-
-function formatLogs(logs: Logs): string {
-  return Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ');
 }

@@ -1,7 +1,7 @@
 // Learning-rate schedules: the learning rate as a function of the optimizer step. A large rate
 // early covers ground; a smaller one later settles into a minimum. Names and formulas are Keras's
 // (TF.js has none); `step` counts updates already made, from 0.
-import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
+import { NeuriteError, ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 
 export interface LearningRateSchedule {
   readonly name: string;
@@ -111,4 +111,16 @@ export function isSchedule(value: unknown): value is LearningRateSchedule {
   // Arrays have an `at` method too: a schedule is one of the objects made here.
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as LearningRateSchedule).at === 'function'
     && typeof (value as LearningRateSchedule).name === 'string';
+}
+
+/** A schedule's rate at `step`, checked every time it is read: a number ≥ 0 that float32 holds. */
+export function scheduledRate(schedule: LearningRateSchedule, step: number): number {
+  let rate: unknown;
+  try {
+    rate = schedule.at(step);
+  } catch (error) {
+    if (error instanceof NeuriteError) throw error;
+    throw new ValueError(`the learning-rate schedule ${describe(schedule.name)} threw at step ${step}: ${error instanceof Error ? error.message : describe(error)}`);
+  }
+  return checkFloat32(rate, { min: 0 }, `the learning-rate schedule ${describe(schedule.name)} at step ${step}`, 'the rate');
 }

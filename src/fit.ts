@@ -1,0 +1,253 @@
+// fit(): the training loop. The data set is staged in Wasm memory once; each epoch shuffles the
+// row order there, then runs the batches in chunks of one Wasm call each (a chunk grows while it
+// stays short, so the event loop gets a turn every few milliseconds), with callbacks, scheduled
+// rates, validation and divergence checks around them. Any failure puts the model back as it was.
+// It reaches the model's internals only through FitHooks, which the model hands to it.
+import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
+import { MAX_BATCH, checkSameRows, toMatrix, type Data, type Matrix } from './data.js';
+import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
+import type { Optimizer } from './optimizers.js';
+import { isSchedule, scheduledRate } from './schedules.js';
+import { allocate, readF32, writeF32, type Core } from './wasm.js';
+import type { OptimizerState } from './io/types.js';
+
+export interface FitConfig {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Rows per gradient step (default 32). */
+  batchSize?: number;
+  /** Reshuffle the training rows every epoch (default true), with the model's seeded generator. */
+  shuffle?: boolean;
+  /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
+  validationSplit?: number;
+  /** Explicit held-out data instead of validationSplit. */
+  validationData?: [Data, Data];
+  /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
+  callbacks?: Callback | Callback[];
+  /** 1 prints one line per epoch (default 0: silent). */
+  verbose?: 0 | 1;
+  /** Epoch to start counting from, to resume a previous fit (default 0). */
+  initialEpoch?: number;
+}
+
+export interface History {
+  epoch: number[];
+  /** One number per epoch for each of loss, the metrics, lr, and val_ versions when validating. */
+  history: Record<string, number[]>;
+}
+
+/** The model as fit() sees it: what callbacks see, and the public members fit() reads. */
+export interface FitModel extends TrainingModel {
+  readonly inputShape: number[];
+  readonly isDisposed: boolean;
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(state: OptimizerState): void;
+}
+
+/** @internal The model internals fit() uses, handed over by Sequential.fit(): one object per model, no allocation per call. */
+export interface FitHooks {
+  /** A running fit() sets this for its duration; the model refuses compile(), evaluate(), ... meanwhile. */
+  fitting: boolean;
+  /** The learning rate in force. */
+  readonly rate: number;
+  /** Wasm address of the 16-byte random stream that shuffles the rows. */
+  readonly shuffleRng: number;
+  /** The core, the network and the compiled optimizer; a StateError unless compiled and undisposed. */
+  ready(what: string): { core: Core; net: number; compiled: { optimizer: Optimizer } };
+  /** A StateError once the model is disposed. */
+  checkUsable(what: string): void;
+  /** Labels as a matrix of the compiled loss's label width. */
+  labels(y: unknown, where: string, arg: string): Matrix;
+  /** Grows the activation buffers to `rows` rows if needed. */
+  reserve(core: Core, net: number, rows: number, what: string): void;
+  /** Copies a matrix into Wasm memory at ptr and checks the copy (labels: as the loss takes them). */
+  stageMatrix(ptr: number, m: Matrix, where: string, arg: string, labels?: boolean): void;
+  setRate(core: Core, net: number, lr: number): void;
+  /** Passes changed trainable flags to the core; allocates nothing. */
+  syncTrainable(core: Core, net: number): void;
+  /** The compiled metrics from the Wasm totals over `rows` rows, under `prefix`. */
+  readMetrics(core: Core, net: number, rows: number, prefix: string): Logs;
+  /** Mean loss over staged rows (metric totals restart). */
+  evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number;
+}
+
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
+// Longest stretch fit() runs without giving the event loop a turn.
+const YIELD_MS = 16;
+
+/**
+ * model.fit(): trains for a number of epochs. Async: it gives the event loop a turn between epochs
+ * and at least every YIELD_MS, so pages stay responsive and callbacks run.
+ */
+export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+  const { core, net, compiled } = hooks.ready('fit()');
+  if (hooks.fitting) throw new StateError('fit(): this model is already fitting; await the running fit() first');
+  checkKeys(config, FIT_KEYS, 'fit()');
+  const epochs = checkInteger(config.epochs ?? 1, 0, MAX_BATCH, 'fit() epochs');
+  const initialEpoch = checkInteger(config.initialEpoch ?? 0, 0, MAX_BATCH, 'fit() initialEpoch');
+  const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'fit() batchSize');
+  const shuffle = config.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw new ValueError(`fit(): shuffle must be a boolean, got ${describe(shuffle)}`);
+  const split = config.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
+    throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
+  }
+  const callbacks = callbackList(config.callbacks);
+  const verbose = config.verbose ?? 0;
+  if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
+
+  const X = toMatrix(x, model.inputShape, 'fit()', 'x');
+  const Y = hooks.labels(y, 'fit()', 'y');
+  checkSameRows(X.rows, Y.rows, 'fit()');
+  let train = X.rows;
+  let validation: [Matrix, Matrix] | undefined;
+  if (config.validationData !== undefined) {
+    if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
+      throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
+    }
+    validation = [toMatrix(config.validationData[0], model.inputShape, 'fit()', 'validationData x'), hooks.labels(config.validationData[1], 'fit()', 'validationData y')];
+    checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
+  } else if (split > 0) {
+    train = Math.floor(X.rows * (1 - split));
+    if (train === 0 || train === X.rows) {
+      throw new ValueError(`fit(): validationSplit ${split} of ${X.rows} rows leaves ${train} rows for training and ${X.rows - train} for validation; both must be at least 1`);
+    }
+  }
+
+  hooks.fitting = true;
+  model.stopTraining = false;
+  let staging = 0;
+  // Everything fit() changes, so any failure (a callback that throws, say) can put it back.
+  let before: { weights: Float32Array; state: OptimizerState; rate: number } | undefined;
+  try {
+    before = { weights: readF32(core.net_params(net), core.net_param_count(net)), state: model.getOptimizerState(), rate: hooks.rate };
+    // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
+    const valRows = validation ? validation[0].rows : 0;
+    const floats = (X.rows + valRows) * (X.cols + Y.cols);
+    staging = allocate(floats * 4 + train * 4, `fit() staging ${X.rows} rows`);
+    hooks.reserve(core, net, Math.min(batchSize, Math.max(train, valRows)), 'fit()');
+    // Each array is copied once and the copy in Wasm is what gets checked.
+    const xPtr = staging, yPtr = xPtr + X.rows * X.cols * 4;
+    hooks.stageMatrix(xPtr, X, 'fit()', 'x');
+    hooks.stageMatrix(yPtr, Y, 'fit()', 'y', true);
+    let vxPtr = xPtr + train * X.cols * 4, vyPtr = yPtr + train * Y.cols * 4;
+    if (validation) {
+      vxPtr = yPtr + Y.rows * Y.cols * 4;
+      vyPtr = vxPtr + valRows * X.cols * 4;
+      hooks.stageMatrix(vxPtr, validation[0], 'fit()', 'validationData x');
+      hooks.stageMatrix(vyPtr, validation[1], 'fit()', 'validationData y', true);
+    }
+    const valCount = validation ? valRows : X.rows - train;
+    const order = staging + floats * 4;
+
+    const schedule = isSchedule(compiled.optimizer.learningRate) ? compiled.optimizer.learningRate : undefined;
+    let step = core.net_step(net);
+    const history: History = { epoch: [], history: {} };
+    for (const cb of callbacks) cb.setModel?.(model);
+    for (const cb of callbacks) await cb.onTrainBegin?.({});
+    const perBatch = schedule !== undefined || callbacks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+    let lastYield = now();
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      hooks.checkUsable('fit()');
+      const started = now();
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      // Each epoch's order depends only on the random stream, so 3 + 2 epochs (even across a
+      // save and load) visit the rows exactly as 5 epochs in one fit() would.
+      // A fresh view: a callback may have grown Wasm memory, which detaches old ones.
+      const indices = new Int32Array(core.memory.buffer, order, train);
+      for (let i = 0; i < train; i++) indices[i] = i;
+      if (shuffle) core.rng_shuffle(order, train, hooks.shuffleRng);
+      core.net_reset_metrics(net);
+      let seen = 0;
+      const batches = Math.ceil(train / batchSize);
+      // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
+      // milliseconds, so the event loop still gets a turn every YIELD_MS. Batch callbacks and
+      // schedules need one batch per call.
+      let chunk = 1;
+      for (let batch = 0; batch < batches && !model.stopTraining; ) {
+        hooks.checkUsable('fit()');
+        const count = perBatch ? 1 : Math.min(chunk, batches - batch);
+        const rows = Math.min(batchSize, train - batch * batchSize);
+        if (perBatch) {
+          for (const cb of callbacks) await cb.onBatchBegin?.(batch, { batch, size: rows });
+          if (schedule) hooks.setRate(core, net, scheduledRate(schedule, step));
+        }
+        const started = now();
+        hooks.syncTrainable(core, net);
+        const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
+        const diverged = core.net_diverged_batch(net);
+        if (diverged >= 0) {
+          throw new DivergenceError(
+            `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
+            epoch, diverged, loss);
+        }
+        if (now() - started < YIELD_MS / 4) chunk *= 2;
+        seen += Math.min(train, (batch + count) * batchSize) - batch * batchSize;
+        step += count;
+        if (perBatch) {
+          const logs: Logs = { batch, size: rows, loss: loss / rows };
+          for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs);
+        }
+        batch += count;
+        if (now() - lastYield > YIELD_MS) {
+          await yieldToEventLoop();
+          lastYield = now();
+        }
+      }
+      if (seen === 0) break; // stopTraining before the epoch's first batch
+      // Over the rows actually trained: stopTraining may end an epoch early.
+      // Summed in the core batch by batch: chunking (which follows timing) cannot change the bits.
+      const logs: Logs = { loss: core.net_loss_sum(net) / seen };
+      Object.assign(logs, hooks.readMetrics(core, net, seen, ''));
+      if (valCount > 0) {
+        logs.val_loss = hooks.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
+        Object.assign(logs, hooks.readMetrics(core, net, valCount, 'val_'));
+      }
+      logs.lr = hooks.rate;
+      history.epoch.push(epoch);
+      for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
+      if (verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Math.round(now() - started)}ms ${formatLogs(logs)}`);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      await yieldToEventLoop();
+      lastYield = now();
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.({});
+    return history;
+  } catch (error) {
+    // Any failure, divergence included, undoes the fit: the weights before it are known to be sane.
+    if (before && !model.isDisposed) {
+      writeF32(core.net_params(net), before.weights);
+      model.setOptimizerState(before.state);
+      hooks.setRate(core, net, before.rate);
+    }
+    throw error;
+  } finally {
+    if (staging) core.free(staging);
+    hooks.fitting = false;
+  }
+}
+
+function callbackList(value: unknown): Callback[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    const where = Array.isArray(value) ? `fit() callbacks[${i}]` : 'fit() callbacks';
+    checkKeys(cb, CALLBACK_KEYS, where);
+    for (const [key, fn] of Object.entries(cb as object)) {
+      if (typeof fn !== 'function') throw new ValueError(`${where}.${key} must be a function, got ${describe(fn)}`);
+    }
+  });
+  return list as Callback[];
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+function formatLogs(logs: Logs): string {
+  return Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ');
+}
