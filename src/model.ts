@@ -48,6 +48,8 @@ interface Compiled {
   /** The labels of one example: the output's shape, or one class index per row for a sparse loss. */
   labelShape: Shape;
   labelSize: number;
+  /** The output's last axis: the classes a sparse label indexes. */
+  classes: number;
 }
 
 // Wasm memory a model owns, released by dispose() or, if the model is garbage-collected
@@ -180,9 +182,9 @@ export class Sequential implements TrainingModel, WeightOwner {
     return [...this.topology.outputShape];
   }
 
-  // Values in one input example.
+  // Values in one input example (read on every step: no copy of the shape).
   private get inputSize(): number {
-    return sizeOf(this.inputShape);
+    return sizeOf(this.topology.inputShape!);
   }
 
   /**
@@ -244,7 +246,7 @@ export class Sequential implements TrainingModel, WeightOwner {
       core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
     });
     this.rate = lr;
-    this.compiled = { loss, metrics, optimizer, labelShape, labelSize: sizeOf(labelShape) };
+    this.compiled = { loss, metrics, optimizer, labelShape, labelSize: sizeOf(labelShape), classes: units };
   }
 
   /** The loss chosen by compile(), if any. */
@@ -506,7 +508,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     const { loss } = this.compiled!;
     checkLabels(loss, heap, start, count, cols, where, arg);
     if (loss.sparse) {
-      const classes = this.outputShape[this.outputShape.length - 1];
+      const classes = this.compiled!.classes;
       for (let r = 0; r < count; r++) {
         const c = heap[start + r];
         if (!Number.isInteger(c) || c < 0 || c >= classes) {
