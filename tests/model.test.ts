@@ -458,6 +458,12 @@ describe('shape layers: flatten, reshape, zeroPadding2d, upSampling2d', () => {
     bad([-1, -1], 'two_unknown', /more than one -1/);
   });
 
+  it("default names follow Keras's snake_case (zero_padding2d, up_sampling2d)", () => {
+    const m = sequential({ inputShape: [2, 2, 1], layers: [layers.zeroPadding2d(), layers.upSampling2d(), layers.flatten(), layers.reshape({ targetShape: [-1] }), layers.batchNormalization()] });
+    expect(m.layers.map((l) => l.name)).toEqual(['zero_padding2d_1', 'up_sampling2d_2', 'flatten_3', 'reshape_4', 'batch_normalization_5']);
+    m.dispose();
+  });
+
   it('zeroPadding2d and upSampling2d need [height, width, channels] examples', () => {
     for (const layer of [layers.zeroPadding2d({ name: 'pad' }), layers.upSampling2d({ name: 'up' })]) {
       const m = sequential({ inputShape: [4, 3] });

@@ -36,7 +36,7 @@ export class Flatten extends Layer {
   }
 
   describeConfig(): string {
-    return '';
+    return 'dataFormat: channelsLast';
   }
 
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
