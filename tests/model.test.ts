@@ -464,6 +464,12 @@ describe('shape layers: flatten, reshape, zeroPadding2d, upSampling2d', () => {
     m.dispose();
   });
 
+  it('flatten needs examples of at least 2 axes, as TF.js', () => {
+    const m = sequential({ inputShape: [4] });
+    expect(() => m.add(layers.flatten({ name: 'flat' }))).toThrow(ShapeError);
+    expect(() => m.add(layers.flatten({ name: 'flat' }))).toThrow(/Flatten layer "flat": expects examples of at least 2 axes.*\[null,4\]/);
+  });
+
   it('zeroPadding2d and upSampling2d need [height, width, channels] examples', () => {
     for (const layer of [layers.zeroPadding2d({ name: 'pad' }), layers.upSampling2d({ name: 'up' })]) {
       const m = sequential({ inputShape: [4, 3] });

@@ -23,6 +23,8 @@ export class Flatten extends Layer {
   }
 
   computeOutputShape(inputShape: Shape): Shape {
+    // As TF.js (min_ndim 3 with the batch axis), so that every model neurite saves loads there.
+    if (inputShape.length < 2) throw this.shapeError('expects examples of at least 2 axes (they are flat already)', inputShape);
     return [sizeOf(inputShape)];
   }
 
