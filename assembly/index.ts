@@ -10,3 +10,6 @@ export * from "./layers/dense";
 export * from "./layers/dropout";
 export * from "./network";
 export * from "./layers/batch_normalization";
+export * from "./layers/reshape";
+export * from "./layers/zero_padding2d";
+export * from "./layers/up_sampling2d";

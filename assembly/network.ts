@@ -19,7 +19,7 @@ import {
   sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
   adamax_update, weight_decay, clip_gradients, all_finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
-import { Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION } from "./layers/layer";
+import { Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 
 const NESTEROV = 1;
@@ -172,6 +172,59 @@ export function net_set_batch_normalization(ptr: usize, i: i32, groups: i32, cha
   l.paramSize = l.trainableSize + 2 * channels;
   l.savedSize = l.outputSize; // the normalized values x̂
   l.fixedSize = 4 * channels; // the batch's mean, 1/√(variance + ε), and the backward pass's sums
+}
+
+/**
+ * Layer i is reshape or flatten: `size` values per example, unchanged, whose last axis is
+ * `inputs` wide on the way in and `outputs` wide on the way out (a loss after it reads the latter).
+ */
+export function net_set_reshape(ptr: usize, i: i32, size: i32, inputs: i32, outputs: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = RESHAPE;
+  l.inputSize = l.outputSize = size;
+  l.inFeatures = inputs;
+  l.outFeatures = outputs;
+  l.groups = size / outputs;
+}
+
+/**
+ * Layer i is zeroPadding2d over [height, width, channels] examples: `top`, `bottom` rows and
+ * `left`, `right` columns of zeros around each.
+ */
+export function net_set_zero_padding2d(ptr: usize, i: i32, height: i32, width: i32, channels: i32, top: i32, bottom: i32, left: i32, right: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = ZERO_PADDING2D;
+  l.inHeight = height;
+  l.inWidth = width;
+  l.outHeight = top + height + bottom;
+  l.outWidth = left + width + right;
+  l.padTop = top;
+  l.padBottom = bottom;
+  l.padLeft = left;
+  l.padRight = right;
+  l.inFeatures = l.outFeatures = channels;
+  l.inputSize = height * width * channels;
+  l.outputSize = l.outHeight * l.outWidth * channels;
+  l.groups = l.outHeight * l.outWidth;
+}
+
+/**
+ * Layer i is upSampling2d (nearest) over [height, width, channels] examples: each value repeated
+ * `rowsBy` times down and `colsBy` times across (the window the backward pass sums over).
+ */
+export function net_set_up_sampling2d(ptr: usize, i: i32, height: i32, width: i32, channels: i32, rowsBy: i32, colsBy: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = UP_SAMPLING2D;
+  l.inHeight = height;
+  l.inWidth = width;
+  l.outHeight = height * rowsBy;
+  l.outWidth = width * colsBy;
+  l.windowHeight = l.strideHeight = rowsBy;
+  l.windowWidth = l.strideWidth = colsBy;
+  l.inFeatures = l.outFeatures = channels;
+  l.inputSize = height * width * channels;
+  l.outputSize = l.outHeight * l.outWidth * channels;
+  l.groups = l.outHeight * l.outWidth;
 }
 
 /** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */

@@ -35,8 +35,10 @@ export class Topology {
     const stack = this.layers;
     if (stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
     const declared = layer.declaredInputShape;
-    // Keras's default names: the class name in snake_case and the layer's position (batch_normalization_2).
-    const name = layer.name ?? `${layer.className.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase()}_${stack.length + 1}`;
+    // Keras's default names: the class name in snake_case (Keras's to_snake_case, so ZeroPadding2D
+    // is zero_padding2d) and the layer's position (batch_normalization_2).
+    const snakeName = layer.className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    const name = layer.name ?? `${snakeName}_${stack.length + 1}`;
     const which = `${layer.className} layer ${JSON.stringify(name)}`;
     let inputShape: Shape;
     if (stack.length === 0) {

@@ -38,6 +38,12 @@ export interface Core {
   dropout_backward(dx: number, dy: number, mask: number, n: number, accumulate: boolean): void;
   dense_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, inputs: number, units: number, act: number, alpha: number): void;
   dense_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, inputs: number, units: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
+  reshape_forward(y: number, x: number, n: number): void;
+  reshape_backward(dx: number, dy: number, n: number, accumulate: boolean): void;
+  zero_padding2d_forward(y: number, x: number, rows: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
+  zero_padding2d_backward(dx: number, dy: number, rows: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number, accumulate: boolean): void;
+  up_sampling2d_forward(y: number, x: number, rows: number, h: number, w: number, c: number, sh: number, sw: number): void;
+  up_sampling2d_backward(dx: number, dy: number, rows: number, h: number, w: number, c: number, sh: number, sw: number, accumulate: boolean): void;
   rng_next_u32(state: number): number;
   net_create(layers: number): number;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
@@ -45,6 +51,9 @@ export interface Core {
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;
   net_set_batch_normalization(net: number, i: number, groups: number, channels: number, momentum: number, epsilon: number, scale: boolean, center: boolean): void;
+  net_set_reshape(net: number, i: number, size: number, inputs: number, outputs: number): void;
+  net_set_zero_padding2d(net: number, i: number, height: number, width: number, channels: number, top: number, bottom: number, left: number, right: number): void;
+  net_set_up_sampling2d(net: number, i: number, height: number, width: number, channels: number, rowsBy: number, colsBy: number): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

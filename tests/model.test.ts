@@ -418,3 +418,99 @@ describe('batchNormalization', () => {
     expect(() => layers.batchNormalization({ epsilon: 0 })).toThrow(ValueError);
   });
 });
+
+describe('shape layers: flatten, reshape, zeroPadding2d, upSampling2d', () => {
+  it('a CNN-style [4, 4, 2] → flatten → dense head trains, and dense on N-D input still takes the last axis', () => {
+    const model = sequential({ inputShape: [4, 4, 2], seed: 3 });
+    model.add(layers.dense({ units: 3, activation: 'relu' }));
+    expect(model.outputShape).toEqual([4, 4, 3]);
+    model.add(layers.flatten());
+    model.add(layers.dense({ units: 10, activation: 'softmax' }));
+    expect(model.outputShape).toEqual([10]);
+    expect(model.getWeights().map((w) => w.length)).toEqual([2 * 3, 3, 48 * 10, 10]);
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' });
+    const rand = random(5), x = randomArray(8 * 32, rand), y = Float32Array.from({ length: 8 }, (_, i) => i % 10);
+    const first = model.trainOnBatch(x, y);
+    for (let i = 0; i < 30; i++) model.trainOnBatch(x, y);
+    expect(model.trainOnBatch(x, y)).toBeLessThan(first);
+    expect(model.summary()).toMatch(/flatten_2 \(Flatten\)\s+\[null,48\]/);
+    model.dispose();
+  });
+
+  it("reshape works out its -1; a target shape that cannot hold the input is a ShapeError naming the layer", () => {
+    const model = sequential({ inputShape: [2, 3, 2], seed: 1 });
+    model.add(layers.reshape({ targetShape: [-1, 4] }));
+    expect(model.outputShape).toEqual([3, 4]);
+    model.add(layers.reshape({ targetShape: [2, -1, 3] }));
+    expect(model.outputShape).toEqual([2, 2, 3]);
+    const x = Float32Array.from({ length: 12 }, (_, i) => i);
+    expect(Array.from(model.predict(x))).toEqual(Array.from(x));
+    model.dispose();
+    const bad = (targetShape: number[], name: string, message: RegExp) => {
+      const m = sequential({ inputShape: [6] });
+      const add = () => m.add(layers.reshape({ targetShape, name }));
+      expect(add).toThrow(ShapeError);
+      expect(add).toThrow(new RegExp(`Reshape layer "${name}".*${message.source}.*\\[null,6\\]`));
+      expect(m.layers).toHaveLength(0);
+    };
+    bad([4], 'count', /holds 4 values, not the input's 6/);
+    bad([4, -1], 'not_a_multiple', /not a multiple of 4/);
+    bad([-1, -1], 'two_unknown', /more than one -1/);
+  });
+
+  it("default names follow Keras's snake_case (zero_padding2d, up_sampling2d)", () => {
+    const m = sequential({ inputShape: [2, 2, 1], layers: [layers.zeroPadding2d(), layers.upSampling2d(), layers.flatten(), layers.reshape({ targetShape: [-1] }), layers.batchNormalization()] });
+    expect(m.layers.map((l) => l.name)).toEqual(['zero_padding2d_1', 'up_sampling2d_2', 'flatten_3', 'reshape_4', 'batch_normalization_5']);
+    m.dispose();
+  });
+
+  it('flatten needs examples of at least 2 axes, as TF.js', () => {
+    const m = sequential({ inputShape: [4] });
+    expect(() => m.add(layers.flatten({ name: 'flat' }))).toThrow(ShapeError);
+    expect(() => m.add(layers.flatten({ name: 'flat' }))).toThrow(/Flatten layer "flat": expects examples of at least 2 axes.*\[null,4\]/);
+  });
+
+  it('zeroPadding2d and upSampling2d need [height, width, channels] examples', () => {
+    for (const layer of [layers.zeroPadding2d({ name: 'pad' }), layers.upSampling2d({ name: 'up' })]) {
+      const m = sequential({ inputShape: [4, 3] });
+      expect(() => m.add(layer)).toThrow(ShapeError);
+      expect(() => m.add(layer)).toThrow(new RegExp(`"${layer.name}".*\\[height, width, channels\\].*\\[null,4,3\\]`));
+    }
+  });
+
+  it('every bad option is a ValueError naming it; channelsFirst and bilinear are refused', () => {
+    const cases: [() => unknown, RegExp][] = [
+      [() => layers.flatten({ dataFormat: 'channelsFirst' as 'channelsLast' }), /flatten\(\).*channelsFirst.*not supported/],
+      [() => layers.flatten({ data_format: 'channels_last' } as never), /unknown option "data_format"/],
+      [() => layers.reshape({} as never), /targetShape must be/],
+      [() => layers.reshape({ targetShape: [2, 0] }), /targetShape must be/],
+      [() => layers.reshape({ targetShape: [-2, 3] }), /targetShape must be/],
+      [() => layers.reshape({ targetShape: [1.5] }), /targetShape must be/],
+      [() => layers.reshape({ targetShape: [2], target: 1 } as never), /unknown option "target"/],
+      [() => layers.zeroPadding2d({ padding: -1 }), /padding must be/],
+      [() => layers.zeroPadding2d({ padding: [1, 2, 3] as never }), /padding must be/],
+      [() => layers.zeroPadding2d({ padding: [[1, 2], [3]] as never }), /padding must be/],
+      [() => layers.zeroPadding2d({ dataFormat: 'channelsFirst' as 'channelsLast' }), /zeroPadding2d\(\).*channelsFirst/],
+      [() => layers.zeroPadding2d({ pad: 1 } as never), /unknown option "pad"/],
+      [() => layers.upSampling2d({ size: 2 as never }), /size must be \[rows, cols\]/],
+      [() => layers.upSampling2d({ size: [2, 0] }), /size must be/],
+      [() => layers.upSampling2d({ interpolation: 'bilinear' as 'nearest' }), /bilinear.*not supported/],
+      [() => layers.upSampling2d({ interpolation: 'cubic' as 'nearest' }), /interpolation must be 'nearest'/],
+      [() => layers.upSampling2d({ dataFormat: 'channelsFirst' as 'channelsLast' }), /upSampling2d\(\).*channelsFirst/],
+    ];
+    for (const [make, message] of cases) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+  });
+
+  it('loads the saved forms Keras and TF.js write (null or -1 in target_shape, channels_last) and refuses channels_first', async () => {
+    const { LAYER_CLASSES } = await import('../src/layers/registry.js');
+    expect(LAYER_CLASSES.Reshape({ target_shape: [null, 3] }).getConfig()).toEqual({ target_shape: [-1, 3] });
+    expect(LAYER_CLASSES.Flatten({}).getConfig()).toEqual({ data_format: 'channels_last' });
+    expect(LAYER_CLASSES.ZeroPadding2D({ padding: [[1, 0], [0, 2]], data_format: 'channels_last' }).getConfig()).toEqual({ padding: [[1, 0], [0, 2]], data_format: 'channels_last' });
+    expect(() => LAYER_CLASSES.ZeroPadding2D({ padding: 1, data_format: 'channels_first' })).toThrow(/data_format "channels_first" is not supported/);
+    expect(() => LAYER_CLASSES.UpSampling2D({ size: [2, 2], interpolation: 'bilinear' })).toThrow(ValueError);
+    expect(() => LAYER_CLASSES.Flatten({ nope: 1 })).toThrow(/nope/);
+  });
+});

@@ -1,9 +1,12 @@
 // The Wasm side's layer registry: each kind's forward and backward pass, chosen by the record's
 // kind. Adding a layer adds its file beside this one, a kind in layer.ts and a case here.
-import { Layer, DENSE, DROPOUT, BATCH_NORMALIZATION } from "./layer";
+import { Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
+import { reshape_forward, reshape_backward } from "./reshape";
+import { zero_padding2d_forward, zero_padding2d_backward } from "./zero_padding2d";
+import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -27,6 +30,15 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       );
       break;
     }
+    case RESHAPE:
+      reshape_forward(l.output, x, rows * l.outputSize);
+      break;
+    case ZERO_PADDING2D:
+      zero_padding2d_forward(l.output, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.padTop, l.padBottom, l.padLeft, l.padRight);
+      break;
+    case UP_SAMPLING2D:
+      up_sampling2d_forward(l.output, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.windowHeight, l.windowWidth);
+      break;
   }
 }
 
@@ -58,6 +70,25 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         l.outputGrad, l.saved, l.fixed, l.kernel,
         rows * l.groups, l.outFeatures, training && l.trainable != 0, l.accumulateParams != 0, l.accumulateInput != 0,
       );
+      break;
+    case RESHAPE:
+      if (inputGrad) reshape_backward(inputGrad, l.outputGrad, rows * l.inputSize, l.accumulateInput != 0);
+      break;
+    case ZERO_PADDING2D:
+      if (inputGrad) {
+        zero_padding2d_backward(
+          inputGrad, l.outputGrad, rows, l.inHeight, l.inWidth, l.inFeatures,
+          l.padTop, l.padBottom, l.padLeft, l.padRight, l.accumulateInput != 0,
+        );
+      }
+      break;
+    case UP_SAMPLING2D:
+      if (inputGrad) {
+        up_sampling2d_backward(
+          inputGrad, l.outputGrad, rows, l.inHeight, l.inWidth, l.inFeatures,
+          l.windowHeight, l.windowWidth, l.accumulateInput != 0,
+        );
+      }
       break;
   }
 }

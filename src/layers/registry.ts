@@ -4,11 +4,19 @@ import type { Layer } from './layer.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { Flatten } from './flatten.js';
+import { Reshape } from './reshape.js';
+import { ZeroPadding2D } from './zero-padding2d.js';
+import { UpSampling2D } from './up-sampling2d.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
   Dropout: Dropout.fromConfig,
   BatchNormalization: BatchNormalization.fromConfig,
+  Flatten: Flatten.fromConfig,
+  Reshape: Reshape.fromConfig,
+  ZeroPadding2D: ZeroPadding2D.fromConfig,
+  UpSampling2D: UpSampling2D.fromConfig,
 });
 
 /** True for a class name neurite can build. */
