@@ -10,3 +10,4 @@ export * from "./layers/dense";
 export * from "./layers/dropout";
 export * from "./network";
 export * from "./layers/batch_normalization";
+export * from "./layers/pooling";

@@ -4,11 +4,23 @@ import type { Layer } from './layer.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { BatchNormalization } from './batch-normalization.js';
+import {
+  MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
+  GlobalMaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalAveragePooling1D,
+} from './pooling.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
   Dropout: Dropout.fromConfig,
   BatchNormalization: BatchNormalization.fromConfig,
+  MaxPooling2D: MaxPooling2D.fromConfig,
+  AveragePooling2D: AveragePooling2D.fromConfig,
+  MaxPooling1D: MaxPooling1D.fromConfig,
+  AveragePooling1D: AveragePooling1D.fromConfig,
+  GlobalMaxPooling2D: GlobalMaxPooling2D.fromConfig,
+  GlobalAveragePooling2D: GlobalAveragePooling2D.fromConfig,
+  GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
+  GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
 });
 
 /** True for a class name neurite can build. */
