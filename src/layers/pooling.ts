@@ -258,7 +258,7 @@ abstract class GlobalPooling extends Layer {
   }
 
   describeConfig(): string {
-    return '';
+    return `${this.mode === 'max' ? 'max' : 'mean'} over ${this.rank === 2 ? 'height and width' : 'steps'}`;
   }
 
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
