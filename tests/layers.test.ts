@@ -635,3 +635,19 @@ describe('pooling options', () => {
     expect(LAYER_CLASSES.GlobalMaxPooling1D({ data_format: 'channels_last', keepdims: false }).getConfig()).toEqual({});
   });
 });
+
+describe('TF.js 4.22 reference notes', () => {
+  // Why one averagePooling2d row compares predict only (tfjsGradientDiffers): if TF.js fixes its
+  // AvgPoolGrad, this fails, and that row can compare trained weights again.
+  it("TF.js cpu's averagePooling 'same' gradient divides partial windows by the full pool area (its forward does not)", () => {
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const pool = (v: tf.Tensor4D) => tf.avgPool(v, 2, 2, 'same');
+    const forward = pool(x).dataSync();
+    // Windows [[1,2],[4,5]], [[3],[6]], [[7,8]], [[9]]: means over the valid inputs.
+    expect(Array.from(forward)).toEqual([3, 4.5, 7.5, 9]);
+    const grad = tf.grad((v: tf.Tensor4D) => pool(v).sum())(x).dataSync();
+    // The true gradient of Σ y is 1/count for each input: 1/4, 1/2, 1/2, 1. TF.js gives 1/4 for all.
+    expect(Array.from(grad)).toEqual(Array(9).fill(0.25));
+    tf.dispose(x);
+  });
+});
