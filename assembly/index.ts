@@ -13,3 +13,4 @@ export * from "./layers/batch_normalization";
 export * from "./layers/reshape";
 export * from "./layers/zero_padding2d";
 export * from "./layers/up_sampling2d";
+export * from "./layers/pooling";

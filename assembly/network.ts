@@ -19,7 +19,10 @@ import {
   sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
   adamax_update, weight_decay, clip_gradients, all_finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
-import { Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D } from "./layers/layer";
+import {
+  Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
+  MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING,
+} from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 
 const NESTEROV = 1;
@@ -225,6 +228,59 @@ export function net_set_up_sampling2d(ptr: usize, i: i32, height: i32, width: i3
   l.inputSize = height * width * channels;
   l.outputSize = l.outHeight * l.outWidth * channels;
   l.groups = l.outHeight * l.outWidth;
+}
+
+/**
+ * Layer i is max pooling over [inHeight, inWidth, channels] examples (1-D: inHeight 1, poolHeight 1):
+ * windows of poolHeight × poolWidth every strideHeight, strideWidth; with `same`, the output has
+ * ⌈in/stride⌉ positions and the input is padded as TensorFlow pads (the smaller half before),
+ * otherwise ('valid') ⌊(in − pool)/stride⌋ + 1 and no padding.
+ */
+export function net_set_max_pooling(ptr: usize, i: i32, inHeight: i32, inWidth: i32, channels: i32, poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, same: bool): void {
+  const l = layer(net(ptr), i);
+  setPooling(l, MAX_POOLING, inHeight, inWidth, channels, poolHeight, poolWidth, strideHeight, strideWidth, same);
+  l.savedSize = l.outputSize; // the position of each maximum, as i32 bits
+}
+
+/** Layer i is average pooling (as net_set_max_pooling); 'same' windows average their valid inputs only. */
+export function net_set_average_pooling(ptr: usize, i: i32, inHeight: i32, inWidth: i32, channels: i32, poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, same: bool): void {
+  setPooling(layer(net(ptr), i), AVERAGE_POOLING, inHeight, inWidth, channels, poolHeight, poolWidth, strideHeight, strideWidth, same);
+}
+
+/** Layer i is global max pooling: each of `channels` reduced over `positions` (height × width, or steps). */
+export function net_set_global_max_pooling(ptr: usize, i: i32, positions: i32, channels: i32): void {
+  const l = layer(net(ptr), i);
+  setPooling(l, GLOBAL_MAX_POOLING, 1, positions, channels, 1, positions, 1, positions, false);
+  l.savedSize = l.outputSize;
+}
+
+/** Layer i is global average pooling over `positions` of `channels`. */
+export function net_set_global_average_pooling(ptr: usize, i: i32, positions: i32, channels: i32): void {
+  setPooling(layer(net(ptr), i), GLOBAL_AVERAGE_POOLING, 1, positions, channels, 1, positions, 1, positions, false);
+}
+
+// The pooling layers' geometry: the output's positions are the rows of its last axis (channels).
+function setPooling(l: Layer, kind: i32, inHeight: i32, inWidth: i32, channels: i32, poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, same: bool): void {
+  l.kind = kind;
+  l.inHeight = inHeight;
+  l.inWidth = inWidth;
+  l.inFeatures = l.outFeatures = channels;
+  l.windowHeight = poolHeight;
+  l.windowWidth = poolWidth;
+  l.strideHeight = strideHeight;
+  l.strideWidth = strideWidth;
+  l.dilationHeight = l.dilationWidth = 1;
+  l.outHeight = same ? (inHeight + strideHeight - 1) / strideHeight : (inHeight - poolHeight) / strideHeight + 1;
+  l.outWidth = same ? (inWidth + strideWidth - 1) / strideWidth : (inWidth - poolWidth) / strideWidth + 1;
+  const padHeight = same ? max((l.outHeight - 1) * strideHeight + poolHeight - inHeight, 0) : 0;
+  const padWidth = same ? max((l.outWidth - 1) * strideWidth + poolWidth - inWidth, 0) : 0;
+  l.padTop = padHeight / 2;
+  l.padBottom = padHeight - l.padTop;
+  l.padLeft = padWidth / 2;
+  l.padRight = padWidth - l.padLeft;
+  l.groups = l.outHeight * l.outWidth;
+  l.inputSize = inHeight * inWidth * channels;
+  l.outputSize = l.groups * channels;
 }
 
 /** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */

@@ -2,6 +2,11 @@
 export { ready, isReady, wasmBuild, supportsRelaxedSimd, threadCount, setThreads, type ReadyOptions, type WasmSource, type WasmBuild } from './wasm.js';
 export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
 export { layers, Layer, Dense, Dropout, BatchNormalization, Flatten, Reshape, ZeroPadding2D, UpSampling2D, type DenseConfig, type DropoutConfig, type BatchNormalizationConfig, type FlattenConfig, type ReshapeConfig, type ZeroPadding2DConfig, type UpSampling2DConfig, type LayerArgs, type LayerWeight, type Shape } from './layers/index.js';
+export {
+  MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
+  GlobalMaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalAveragePooling1D,
+  type Pooling2DConfig, type Pooling1DConfig, type GlobalPooling2DConfig, type GlobalPooling1DConfig,
+} from './layers/index.js';
 export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';
 export { losses, type Loss } from './losses.js';
 export { regularizers, type Regularizer, type RegularizerIdentifier } from './regularizers.js';

@@ -36,6 +36,10 @@ export interface Core {
   clip_gradients(grads: number, n: number, clipNorm: number, clipValue: number): void;
   dropout_forward(a: number, mask: number, x: number, n: number, rate: number, state: number): void;
   dropout_backward(dx: number, dy: number, mask: number, n: number, accumulate: boolean): void;
+  max_pooling_forward(output: number, argmax: number, x: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
+  max_pooling_backward(dx: number, dy: number, argmax: number, rows: number, inputSize: number, outputSize: number, accumulate: boolean): void;
+  average_pooling_forward(output: number, x: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
+  average_pooling_backward(dx: number, dy: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number, accumulate: boolean): void;
   dense_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, inputs: number, units: number, act: number, alpha: number): void;
   dense_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, inputs: number, units: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   reshape_forward(y: number, x: number, n: number): void;
@@ -54,6 +58,10 @@ export interface Core {
   net_set_reshape(net: number, i: number, size: number, inputs: number, outputs: number): void;
   net_set_zero_padding2d(net: number, i: number, height: number, width: number, channels: number, top: number, bottom: number, left: number, right: number): void;
   net_set_up_sampling2d(net: number, i: number, height: number, width: number, channels: number, rowsBy: number, colsBy: number): void;
+  net_set_max_pooling(net: number, i: number, inHeight: number, inWidth: number, channels: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, same: boolean): void;
+  net_set_average_pooling(net: number, i: number, inHeight: number, inWidth: number, channels: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, same: boolean): void;
+  net_set_global_max_pooling(net: number, i: number, positions: number, channels: number): void;
+  net_set_global_average_pooling(net: number, i: number, positions: number, channels: number): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

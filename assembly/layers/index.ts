@@ -1,12 +1,16 @@
 // The Wasm side's layer registry: each kind's forward and backward pass, chosen by the record's
 // kind. Adding a layer adds its file beside this one, a kind in layer.ts and a case here.
-import { Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D } from "./layer";
+import {
+  Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
+  MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING,
+} from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
 import { reshape_forward, reshape_backward } from "./reshape";
 import { zero_padding2d_forward, zero_padding2d_backward } from "./zero_padding2d";
 import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
+import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -38,6 +42,21 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       break;
     case UP_SAMPLING2D:
       up_sampling2d_forward(l.output, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.windowHeight, l.windowWidth);
+      break;
+    // Global pooling is pooling with the window the whole input (the record says so).
+    case MAX_POOLING:
+    case GLOBAL_MAX_POOLING:
+      max_pooling_forward(
+        l.output, l.saved, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.outHeight, l.outWidth,
+        l.windowHeight, l.windowWidth, l.strideHeight, l.strideWidth, l.padTop, l.padLeft,
+      );
+      break;
+    case AVERAGE_POOLING:
+    case GLOBAL_AVERAGE_POOLING:
+      average_pooling_forward(
+        l.output, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.outHeight, l.outWidth,
+        l.windowHeight, l.windowWidth, l.strideHeight, l.strideWidth, l.padTop, l.padLeft,
+      );
       break;
   }
 }
@@ -87,6 +106,19 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         up_sampling2d_backward(
           inputGrad, l.outputGrad, rows, l.inHeight, l.inWidth, l.inFeatures,
           l.windowHeight, l.windowWidth, l.accumulateInput != 0,
+        );
+      }
+      break;
+    case MAX_POOLING:
+    case GLOBAL_MAX_POOLING:
+      if (inputGrad) max_pooling_backward(inputGrad, l.outputGrad, l.saved, rows, l.inputSize, l.outputSize, l.accumulateInput != 0);
+      break;
+    case AVERAGE_POOLING:
+    case GLOBAL_AVERAGE_POOLING:
+      if (inputGrad) {
+        average_pooling_backward(
+          inputGrad, l.outputGrad, rows, l.inHeight, l.inWidth, l.inFeatures, l.outHeight, l.outWidth,
+          l.windowHeight, l.windowWidth, l.strideHeight, l.strideWidth, l.padTop, l.padLeft, l.accumulateInput != 0,
         );
       }
       break;

@@ -8,6 +8,10 @@ import { Flatten } from './flatten.js';
 import { Reshape } from './reshape.js';
 import { ZeroPadding2D } from './zero-padding2d.js';
 import { UpSampling2D } from './up-sampling2d.js';
+import {
+  MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
+  GlobalMaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalAveragePooling1D,
+} from './pooling.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -17,6 +21,14 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   Reshape: Reshape.fromConfig,
   ZeroPadding2D: ZeroPadding2D.fromConfig,
   UpSampling2D: UpSampling2D.fromConfig,
+  MaxPooling2D: MaxPooling2D.fromConfig,
+  AveragePooling2D: AveragePooling2D.fromConfig,
+  MaxPooling1D: MaxPooling1D.fromConfig,
+  AveragePooling1D: AveragePooling1D.fromConfig,
+  GlobalMaxPooling2D: GlobalMaxPooling2D.fromConfig,
+  GlobalAveragePooling2D: GlobalAveragePooling2D.fromConfig,
+  GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
+  GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
 });
 
 /** True for a class name neurite can build. */
