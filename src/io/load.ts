@@ -4,7 +4,7 @@
 import { NeuriteError } from '../errors.js';
 import { sequential, type Sequential } from '../model.js';
 import { isSchedule } from '../schedules.js';
-import { parse } from './artifacts.js';
+import { parse } from './read.js';
 import { readSource } from './router.js';
 import type { LoadSource } from './types.js';
 

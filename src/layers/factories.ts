@@ -1,0 +1,47 @@
+// The layer catalog, by TF.js factory name: `layers.dense(...)`. A module of its own, exported as a
+// namespace, so a bundler keeps only the layers an app uses (a namespace's static member accesses
+// are tree-shaken; an object literal of factories would pull in every layer class).
+import { Dense, type DenseConfig } from './dense.js';
+import { Dropout, type DropoutConfig } from './dropout.js';
+import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
+import { Flatten, type FlattenConfig } from './flatten.js';
+import { Reshape, type ReshapeConfig } from './reshape.js';
+import { ZeroPadding2D, type ZeroPadding2DConfig } from './zero-padding2d.js';
+import { UpSampling2D, type UpSampling2DConfig } from './up-sampling2d.js';
+import {
+  MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
+  GlobalMaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalAveragePooling1D,
+  type Pooling2DConfig, type Pooling1DConfig, type GlobalPooling2DConfig, type GlobalPooling1DConfig,
+} from './pooling.js';
+
+
+/** A densely connected layer: activation(x·kernel + bias) over the last axis. */
+export const dense = (config: DenseConfig): Dense => new Dense(config);
+/** Randomly drops inputs during training (inverted dropout). */
+export const dropout = (config: DropoutConfig): Dropout => new Dropout(config);
+/** Normalizes each channel of the last axis by batch statistics (moving ones at inference). */
+export const batchNormalization = (config: BatchNormalizationConfig = {}): BatchNormalization => new BatchNormalization(config);
+/** One example's values as a single axis ([4, 4, 2] → [32]), unchanged. */
+export const flatten = (config: FlattenConfig = {}): Flatten => new Flatten(config);
+/** One example's values, unchanged, under another shape (one axis may be −1). */
+export const reshape = (config: ReshapeConfig): Reshape => new Reshape(config);
+/** Rows and columns of zeros around each [height, width, channels] example. */
+export const zeroPadding2d = (config: ZeroPadding2DConfig = {}): ZeroPadding2D => new ZeroPadding2D(config);
+/** Each [height, width, channels] example enlarged by repeating its values (nearest). */
+export const upSampling2d = (config: UpSampling2DConfig = {}): UpSampling2D => new UpSampling2D(config);
+/** The max of each poolSize window of [height, width, channels] examples (strides default to poolSize). */
+export const maxPooling2d = (config: Pooling2DConfig = {}): MaxPooling2D => new MaxPooling2D(config);
+/** The mean of each poolSize window of [height, width, channels] examples ('same': of its valid inputs). */
+export const averagePooling2d = (config: Pooling2DConfig = {}): AveragePooling2D => new AveragePooling2D(config);
+/** The max of each poolSize window of [steps, channels] examples. */
+export const maxPooling1d = (config: Pooling1DConfig = {}): MaxPooling1D => new MaxPooling1D(config);
+/** The mean of each poolSize window of [steps, channels] examples. */
+export const averagePooling1d = (config: Pooling1DConfig = {}): AveragePooling1D => new AveragePooling1D(config);
+/** Each channel's max over height and width: [h, w, c] → [c]. */
+export const globalMaxPooling2d = (config: GlobalPooling2DConfig = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(config);
+/** Each channel's mean over height and width: [h, w, c] → [c]. */
+export const globalAveragePooling2d = (config: GlobalPooling2DConfig = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(config);
+/** Each channel's max over the steps: [steps, c] → [c]. */
+export const globalMaxPooling1d = (config: GlobalPooling1DConfig = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(config);
+/** Each channel's mean over the steps: [steps, c] → [c]. */
+export const globalAveragePooling1d = (config: GlobalPooling1DConfig = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(config);
