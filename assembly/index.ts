@@ -10,3 +10,4 @@ export * from "./layers/dense";
 export * from "./layers/dropout";
 export * from "./network";
 export * from "./layers/batch_normalization";
+export { im2col, col2im, conv2d_forward, conv2d_backward } from "./layers/conv2d";

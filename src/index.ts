@@ -1,7 +1,10 @@
 // neurite: train neural networks on the device, with a WebAssembly SIMD core.
 export { ready, isReady, wasmBuild, supportsRelaxedSimd, threadCount, setThreads, type ReadyOptions, type WasmSource, type WasmBuild } from './wasm.js';
 export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
-export { layers, Layer, Dense, Dropout, BatchNormalization, type DenseConfig, type DropoutConfig, type BatchNormalizationConfig, type LayerArgs, type LayerWeight, type Shape } from './layers/index.js';
+export {
+  layers, Layer, Dense, Dropout, BatchNormalization, Conv2D, Conv1D,
+  type DenseConfig, type DropoutConfig, type BatchNormalizationConfig, type Conv2DConfig, type Conv1DConfig, type ConvConfig, type LayerArgs, type LayerWeight, type Shape,
+} from './layers/index.js';
 export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';
 export { losses, type Loss } from './losses.js';
 export { regularizers, type Regularizer, type RegularizerIdentifier } from './regularizers.js';

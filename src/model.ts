@@ -148,8 +148,10 @@ export class Sequential implements TrainingModel, WeightOwner {
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
     if (this.stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
     const declared = layer.declaredInputShape;
-    // Keras's default names: the class name in snake_case and the layer's position (batch_normalization_2).
-    const name = layer.name ?? `${layer.className.replace(/(?<=[a-z0-9])([A-Z])/g, '_$1').toLowerCase()}_${this.stack.length + 1}`;
+    // Keras's default names: the class name in snake_case as Keras's to_snake_case makes it
+    // (batch_normalization, conv2d, max_pooling2d) and the layer's position (batch_normalization_2).
+    const snake = layer.className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    const name = layer.name ?? `${snake}_${this.stack.length + 1}`;
     const which = `${layer.className} layer ${JSON.stringify(name)}`;
     let inputShape: Shape;
     if (this.stack.length === 0) {

@@ -317,8 +317,8 @@ describe('bad files', () => {
 
   it('unsupported layers are listed; unknown activations and initializers are named', async () => {
     const a = await artifacts();
-    topologyLayers(a).splice(1, 0, { class_name: 'Conv2D', config: { name: 'conv' } }, { class_name: 'Flatten', config: { name: 'flat' } });
-    await expect(loadModel(a)).rejects.toThrow(/unsupported layers: Conv2D \(layer 1, conv\), Flatten \(layer 2, flat\)/);
+    topologyLayers(a).splice(1, 0, { class_name: 'Conv3D', config: { name: 'conv' } }, { class_name: 'Conv2DTranspose', config: { name: 'deconv' } });
+    await expect(loadModel(a)).rejects.toThrow(/unsupported layers: Conv3D \(layer 1, conv\), Conv2DTranspose \(layer 2, deconv\)/);
     const b = await artifacts();
     topologyLayers(b)[3].config.activation = 'logSoftmax';
     await expect(loadModel(b)).rejects.toThrow(/layer 3 \(Dense "dense_4"\): unknown activation "logSoftmax"/);

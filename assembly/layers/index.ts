@@ -1,9 +1,10 @@
 // The Wasm side's layer registry: each kind's forward and backward pass, chosen by the record's
 // kind. Adding a layer adds its file beside this one, a kind in layer.ts and a case here.
-import { Layer, DENSE, DROPOUT, BATCH_NORMALIZATION } from "./layer";
+import { Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, CONV1D, CONV2D } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
+import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -27,6 +28,10 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       );
       break;
     }
+    case CONV1D: // a conv2d of height 1
+    case CONV2D:
+      conv2d_forward(l.output, l.saved, l.scratch, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
+      break;
   }
 }
 
@@ -57,6 +62,15 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         inputGrad, weights ? l.kernelGrad : 0, weights ? l.biasGrad : 0,
         l.outputGrad, l.saved, l.fixed, l.kernel,
         rows * l.groups, l.outFeatures, training && l.trainable != 0, l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    case CONV1D:
+    case CONV2D:
+      conv2d_backward(
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.output, x, l.kernel, l.scratch,
+        rows, geometry(l), l.activation, l.alpha, fused,
+        l.accumulateParams != 0, l.accumulateInput != 0,
       );
       break;
   }

@@ -4,11 +4,15 @@ import type { Layer } from './layer.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { Conv2D } from './conv2d.js';
+import { Conv1D } from './conv1d.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
   Dropout: Dropout.fromConfig,
   BatchNormalization: BatchNormalization.fromConfig,
+  Conv2D: Conv2D.fromConfig,
+  Conv1D: Conv1D.fromConfig,
 });
 
 /** True for a class name neurite can build. */
