@@ -21,9 +21,10 @@ import {
 } from "./optimizers";
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
-  MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING,
+  MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
+import { conv2d_columns, geometry } from "./layers/conv2d";
 
 const NESTEROV = 1;
 const CENTERED = 2;
@@ -283,6 +284,71 @@ function setPooling(l: Layer, kind: i32, inHeight: i32, inWidth: i32, channels: 
   l.outputSize = l.groups * channels;
 }
 
+/**
+ * Layer i is conv2d: `filters` kernels of kh × kw over [inHeight, inWidth, channels] examples, with
+ * strides and dilation per axis, and 'valid' (no) or 'same' padding (TF.js's split: the total pad is
+ * max((⌈in/stride⌉ − 1)·stride + (k − 1)·dilation + 1 − in, 0), the odd one at the bottom and right).
+ * The caller checks the sizes (a positive output, everything within 2^30).
+ */
+export function net_set_conv2d(
+  ptr: usize, i: i32, inHeight: i32, inWidth: i32, channels: i32, filters: i32,
+  kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32,
+  same: bool, act: i32, alpha: f32, useBias: bool,
+): void {
+  const l = layer(net(ptr), i);
+  l.kind = CONV2D;
+  l.inFeatures = channels;
+  l.outFeatures = filters;
+  l.inHeight = inHeight;
+  l.inWidth = inWidth;
+  l.windowHeight = kernelHeight;
+  l.windowWidth = kernelWidth;
+  l.strideHeight = strideHeight;
+  l.strideWidth = strideWidth;
+  l.dilationHeight = dilationHeight;
+  l.dilationWidth = dilationWidth;
+  l.outHeight = convOutput(inHeight, kernelHeight, strideHeight, dilationHeight, same);
+  l.outWidth = convOutput(inWidth, kernelWidth, strideWidth, dilationWidth, same);
+  const padHeight = convPadding(inHeight, l.outHeight, kernelHeight, strideHeight, dilationHeight);
+  const padWidth = convPadding(inWidth, l.outWidth, kernelWidth, strideWidth, dilationWidth);
+  l.padTop = padHeight / 2;
+  l.padBottom = padHeight - l.padTop;
+  l.padLeft = padWidth / 2;
+  l.padRight = padWidth - l.padLeft;
+  // The output's last axis is the filters: the loss and a dense layer after it see positions × filters.
+  l.groups = l.outHeight * l.outWidth;
+  l.inputSize = inHeight * inWidth * channels;
+  l.outputSize = l.groups * filters;
+  l.activation = act;
+  l.alpha = alpha;
+  l.useBias = useBias ? 1 : 0;
+  l.kernelSize = kernelHeight * kernelWidth * channels * filters;
+  l.biasSize = useBias ? filters : 0;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.savedSize = l.outputSize; // z, for the activation's derivative
+  l.scratchSize = conv2d_columns(geometry(l)); // the im2col columns
+}
+
+/** Layer i is conv1d over [steps, channels] examples: a conv2d of height 1 (kind CONV1D). */
+export function net_set_conv1d(
+  ptr: usize, i: i32, steps: i32, channels: i32, filters: i32, kernel: i32, stride: i32, dilation: i32,
+  same: bool, act: i32, alpha: f32, useBias: bool,
+): void {
+  net_set_conv2d(ptr, i, 1, steps, channels, filters, 1, kernel, 1, stride, 1, dilation, same, act, alpha, useBias);
+  layer(net(ptr), i).kind = CONV1D;
+}
+
+// One axis of a convolution: its output length ('same': ⌈size/stride⌉; 'valid': the windows that
+// fit) and the padding the windows need beyond the input (0 for 'valid').
+function convOutput(size: i32, kernel: i32, stride: i32, dilation: i32, same: bool): i32 {
+  const span = (kernel - 1) * dilation + 1;
+  return same ? (size + stride - 1) / stride : (size - span + stride) / stride;
+}
+
+function convPadding(size: i32, out: i32, kernel: i32, stride: i32, dilation: i32): i32 {
+  return max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
+}
+
 /** Penalties l1·Σ|w| + l2·Σw² on layer i's kernel and bias. */
 export function net_set_regularizers(ptr: usize, i: i32, kernelL1: f32, kernelL2: f32, biasL1: f32, biasL2: f32): void {
   const l = layer(net(ptr), i);
@@ -394,7 +460,8 @@ function syncLayer(n: Net, l: Layer): void {
  */
 export function net_set_loss(ptr: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
   const n = net(ptr), last = lastLayer(n);
-  const act = last.kind == DENSE ? last.activation : -1;
+  // Layers that keep z in `saved` and skip their activation's derivative when `fused`.
+  const act = last.kind == DENSE || last.kind == CONV1D || last.kind == CONV2D ? last.activation : -1;
   const categorical = loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY;
   let mode = PROBABILITIES;
   if (fromLogits) mode = FROM_LOGITS;

@@ -48,6 +48,10 @@ export interface Core {
   zero_padding2d_backward(dx: number, dy: number, rows: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number, accumulate: boolean): void;
   up_sampling2d_forward(y: number, x: number, rows: number, h: number, w: number, c: number, sh: number, sw: number): void;
   up_sampling2d_backward(dx: number, dy: number, rows: number, h: number, w: number, c: number, sh: number, sw: number, accumulate: boolean): void;
+  im2col(cols: number, x: number, rows: number, geometry: number): void;
+  col2im(dx: number, cols: number, rows: number, geometry: number, accumulate: boolean): void;
+  conv2d_forward(a: number, z: number, cols: number, x: number, kernel: number, bias: number, rows: number, geometry: number, act: number, alpha: number): void;
+  conv2d_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, cols: number, rows: number, geometry: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   rng_next_u32(state: number): number;
   net_create(layers: number): number;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
@@ -62,6 +66,8 @@ export interface Core {
   net_set_average_pooling(net: number, i: number, inHeight: number, inWidth: number, channels: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, same: boolean): void;
   net_set_global_max_pooling(net: number, i: number, positions: number, channels: number): void;
   net_set_global_average_pooling(net: number, i: number, positions: number, channels: number): void;
+  net_set_conv2d(net: number, i: number, inHeight: number, inWidth: number, channels: number, filters: number, kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
+  net_set_conv1d(net: number, i: number, steps: number, channels: number, filters: number, kernel: number, stride: number, dilation: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

@@ -1208,7 +1208,7 @@ const mutationArb = fc.oneof(
   fc.record({ m: fc.constant('specShape' as const), i: fc.nat(5), shape: fc.constantFrom<unknown>([1], [2, 2], [], [-1], [1.5], 'x', [0]) }),
   fc.record({ m: fc.constant('specField' as const), i: fc.nat(5), key: fc.constantFrom('name', 'dtype', 'group', 'quantization'), v: fc.constantFrom<unknown>('int32', 'float16', 'optimizer', 'x', null, 3, {}) }),
   fc.record({ m: fc.constant('layerField' as const), i: fc.nat(5), key: fc.constantFrom('units', 'activation', 'use_bias', 'kernel_initializer', 'batch_input_shape', 'name', 'rate', 'neurite_alpha', 'bogus', 'trainable', 'kernel_regularizer'), v: fc.constantFrom<unknown>(-1, 0, 3, 1.5, 'relu', 'bogus', null, undefined, true, false, [null, 2], [2], { class_name: 'Nope', config: {} }, { class_name: 'L1L2', config: { l1: -1 } }) }),
-  fc.record({ m: fc.constant('layerClass' as const), i: fc.nat(5), v: fc.constantFrom<unknown>('Conv2D', 'Dense', 'Dropout', null, 5) }),
+  fc.record({ m: fc.constant('layerClass' as const), i: fc.nat(5), v: fc.constantFrom<unknown>('Conv2D', 'Conv3D', 'Dense', 'Dropout', null, 5) }),
   fc.record({ m: fc.constant('topology' as const), v: fc.constantFrom<unknown>(null, 'x', {}, { class_name: 'Model', config: {} }, { class_name: 'Sequential', config: { layers: 'x' } }, { class_name: 'Sequential', config: { layers: [] } }) }),
   {
     weight: 3,

@@ -12,6 +12,7 @@
 //      trainOnBatch, the others change; unfreezing, freezing after compile, summary counts, and the
 //      frozen state through save/load.
 // Adding a layer adds its rows to LAYER_CASES (and its TF.js counterpart to tfLayer()).
+// Conv rows end in a dense head on the last axis (the filters): there is no flatten layer yet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
@@ -50,9 +51,27 @@ type LayerSpec =
   | { kind: 'upSampling2d'; size?: [number, number] }
   | ({ kind: 'maxPooling2d' } & Pool2d) | ({ kind: 'averagePooling2d' } & Pool2d)
   | ({ kind: 'maxPooling1d' } & Pool1d) | ({ kind: 'averagePooling1d' } & Pool1d)
-  | { kind: 'globalMaxPooling2d' } | { kind: 'globalAveragePooling2d' } | { kind: 'globalMaxPooling1d' } | { kind: 'globalAveragePooling1d' };
+  | { kind: 'globalMaxPooling2d' } | { kind: 'globalAveragePooling2d' } | { kind: 'globalMaxPooling1d' } | { kind: 'globalAveragePooling1d' }
+  | ConvSpec;
 interface Pool2d { poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
 interface Pool1d { poolSize?: number; strides?: number; padding?: 'valid' | 'same' }
+
+const isConv = (spec: LayerSpec): spec is ConvSpec => spec.kind === 'conv2d' || spec.kind === 'conv1d';
+
+/** conv2d ([h, w] sizes) or conv1d (one size). */
+interface ConvSpec {
+  kind: 'conv2d' | 'conv1d';
+  filters: number;
+  kernelSize: number | number[];
+  strides?: number | number[];
+  padding?: 'valid' | 'same';
+  dilationRate?: number | number[];
+  activation?: TfActivation;
+  useBias?: boolean;
+  kernelRegularizer?: Reg;
+  biasRegularizer?: Reg;
+  trainable?: boolean;
+}
 
 interface LayerCase {
   name: string;
@@ -71,6 +90,11 @@ interface LayerCase {
    * parity test then compares predict only, and gradientCheck stands for the gradient.
    */
   tfjsGradientDiffers?: string;
+  /**
+   * Why TF.js cannot train this model, when it cannot: test 4 then compares predictions only
+   * (gradientCheck still checks neurite's gradients against finite differences).
+   */
+  forwardOnly?: string;
 }
 
 const head = (units = 2): LayerSpec => ({ kind: 'dense', units, activation: 'linear' });
@@ -163,13 +187,56 @@ const LAYER_CASES: LayerCase[] = [
   { name: 'averagePooling1d same padding (partial windows)', inputShape: [5, 3], layers: [{ kind: 'averagePooling1d', padding: 'same' }, head()], test: 0, outputShape: [3, 3] },
   { name: 'globalMaxPooling1d then dense', inputShape: [5, 2], layers: [tanh(), { kind: 'globalMaxPooling1d' }, head()], test: 1, outputShape: [3] },
   { name: 'globalAveragePooling1d then dense', inputShape: [5, 2], layers: [tanh(), { kind: 'globalAveragePooling1d' }, head()], test: 1, outputShape: [3] },
+  // Convolutions: a dense head on the last axis (the filters) follows, as there is no flatten yet.
+  { name: 'conv2d 3×3 valid, tanh, 1 channel', inputShape: [6, 5, 1], layers: [{ kind: 'conv2d', filters: 3, kernelSize: 3, activation: 'tanh' }, head()], test: 0, outputShape: [4, 3, 3] },
+  { name: 'conv2d 2×3 valid, relu, 3 channels', inputShape: [5, 6, 3], layers: [{ kind: 'conv2d', filters: 4, kernelSize: [2, 3], activation: 'relu' }, head()], test: 0, outputShape: [4, 4, 4] },
+  {
+    name: 'conv2d 3×2 same, stride 2, 3 channels', inputShape: [7, 6, 3],
+    layers: [{ kind: 'conv2d', filters: 2, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'tanh' }, head()], test: 0, outputShape: [4, 3, 2],
+  },
+  {
+    name: 'conv2d 2×2 same (odd padding: the extra zero at the bottom/right), stride [1, 2]', inputShape: [5, 6, 2],
+    layers: [{ kind: 'conv2d', filters: 3, kernelSize: 2, strides: [1, 2], padding: 'same', activation: 'elu' }, head()], test: 0, outputShape: [5, 3, 3],
+  },
+  {
+    name: 'conv2d 3×2 dilation 2, same, 2 channels', inputShape: [7, 6, 2],
+    layers: [{ kind: 'conv2d', filters: 3, kernelSize: [3, 2], dilationRate: 2, padding: 'same', activation: 'tanh' }, head()], test: 0, outputShape: [7, 6, 3],
+    // tfjs-core 4.22's conv2d gradient asserts dilations of 1 ("dilation rates greater than 1 are
+    // not yet supported in gradients"), so TF.js cannot train this model: predictions only.
+    forwardOnly: 'TF.js has no gradient for a dilated convolution',
+  },
+  {
+    name: 'conv2d 1×1 (pointwise) without bias, l2 kernel and l1 bias regularizers', inputShape: [3, 4, 3],
+    layers: [{ kind: 'conv2d', filters: 2, kernelSize: 1, useBias: false, kernelRegularizer: { l2: 0.01 }, activation: 'sigmoid' }, head()], test: 0, outputShape: [3, 4, 2],
+  },
+  {
+    name: 'conv2d with l1l2 kernel and l2 bias regularizers', inputShape: [5, 5, 2],
+    layers: [{ kind: 'conv2d', filters: 2, kernelSize: 2, kernelRegularizer: { l1: 0.005, l2: 0.01 }, biasRegularizer: { l2: 0.02 }, activation: 'softplus' }, head()], test: 0, outputShape: [4, 4, 2],
+  },
+  {
+    name: 'conv2d after conv2d (the input gradient through col2im)', inputShape: [7, 7, 2],
+    layers: [{ kind: 'conv2d', filters: 3, kernelSize: 3, padding: 'same', activation: 'tanh' }, { kind: 'conv2d', filters: 2, kernelSize: [2, 3], strides: 2, activation: 'relu' }, head()], test: 1, outputShape: [3, 3, 2],
+  },
+  { name: 'frozen conv2d (first layer)', inputShape: [5, 5, 2], layers: [{ kind: 'conv2d', filters: 3, kernelSize: 2, activation: 'tanh', trainable: false }, head()], test: 0, outputShape: [4, 4, 3] },
+  { name: 'conv1d kernel 3 valid, tanh, 3 channels', inputShape: [8, 3], layers: [{ kind: 'conv1d', filters: 4, kernelSize: 3, activation: 'tanh' }, head()], test: 0, outputShape: [6, 4] },
+  { name: 'conv1d kernel 4 same, stride 2, 1 channel', inputShape: [9, 1], layers: [{ kind: 'conv1d', filters: 3, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu' }, head()], test: 0, outputShape: [5, 3] },
+  {
+    name: 'conv1d kernel 2 dilation 3, valid', inputShape: [10, 2],
+    layers: [{ kind: 'conv1d', filters: 2, kernelSize: 2, dilationRate: 3, activation: 'tanh' }, head()], test: 0, outputShape: [7, 2],
+    // TF.js runs conv1d as a dilated conv2d, whose gradient it does not have (see above).
+    forwardOnly: 'TF.js has no gradient for a dilated convolution',
+  },
+  { name: 'conv1d (last layer, linear)', inputShape: [6, 2], layers: [{ kind: 'conv1d', filters: 2, kernelSize: 3, padding: 'same' }], test: 0, outputShape: [6, 2] },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
 
 function isFrozen(spec: LayerSpec): boolean {
-  return spec.kind === 'dense' && spec.trainable === false;
+  return 'trainable' in spec && spec.trainable === false;
 }
+
+/** The spec, trainable. */
+const unfrozen = (spec: LayerSpec): LayerSpec => (isFrozen(spec) ? ({ ...spec, trainable: true } as LayerSpec) : spec);
 
 const ROWS = 4;
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -178,6 +245,18 @@ const lastShape = (c: LayerCase): number[] => {
   for (const spec of c.layers) shape = neuriteLayer(spec).computeOutputShape(shape);
   return [...shape];
 };
+
+/** A conv layer's output shape, from TF.js's convOutputLength (written out here, not imported). */
+function convShape(spec: ConvSpec, shape: number[]): number[] {
+  const rank = spec.kind === 'conv2d' ? 2 : 1;
+  const tuple = (v: number | number[] | undefined) => (Array.isArray(v) ? v : new Array<number>(rank).fill(v ?? 1));
+  const kernel = tuple(spec.kernelSize), strides = tuple(spec.strides), dilation = tuple(spec.dilationRate);
+  const space = shape.slice(0, rank).map((size, i) => {
+    const span = kernel[i] + (kernel[i] - 1) * (dilation[i] - 1);
+    return Math.floor(((spec.padding === 'same' ? size : size - span + 1) + strides[i] - 1) / strides[i]);
+  });
+  return [...space, spec.filters];
+}
 
 function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: number[] } = {}): Layer {
   if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate, ...extra });
@@ -196,6 +275,15 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
     return layers.batchNormalization({ momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale, ...extra });
   }
   const reg = (r: Reg | undefined) => (r === undefined ? undefined : r.l1 && r.l2 ? regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : r.l1 ? regularizers.l1({ l1: r.l1 }) : regularizers.l2({ l2: r.l2! }));
+  if (isConv(spec)) {
+    const config = {
+      filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
+      activation: spec.activation, useBias: spec.useBias, kernelRegularizer: reg(spec.kernelRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    };
+    return spec.kind === 'conv2d' ? layers.conv2d(config as never) : layers.conv1d(config as never);
+  }
   return layers.dense({
     units: spec.units, activation: spec.activation, useBias: spec.useBias,
     kernelRegularizer: reg(spec.kernelRegularizer), biasRegularizer: reg(spec.biasRegularizer),
@@ -222,6 +310,15 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
     return tf.layers.batchNormalization({ momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale, ...first });
   }
   const reg = (r: Reg | undefined) => (r === undefined ? undefined : tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }));
+  if (isConv(spec)) {
+    const config = {
+      filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
+      activation: spec.activation ?? 'linear', useBias: spec.useBias ?? true,
+      kernelRegularizer: reg(spec.kernelRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      trainable: spec.trainable ?? true, ...first,
+    };
+    return spec.kind === 'conv2d' ? tf.layers.conv2d(config as never) : tf.layers.conv1d(config as never);
+  }
   return tf.layers.dense({
     units: spec.units, activation: spec.activation ?? 'linear', useBias: spec.useBias ?? true,
     kernelRegularizer: reg(spec.kernelRegularizer), biasRegularizer: reg(spec.biasRegularizer),
@@ -345,6 +442,21 @@ describe.each(LAYER_CASES)('$name', (c) => {
       expect(() => dense.computeOutputShape([2 ** 20, 4])).toThrow(ShapeError);
       expect(() => dense.computeOutputShape([2 ** 20, 4])).toThrow(/Dense layer "too_wide".*\[null,1048576,4\]/);
     }
+    // A conv's: examples of another rank, a kernel wider than a 'valid' input, too many values.
+    if (isConv(underTest)) {
+      const conv = neuriteLayer(underTest, { name: 'conv_under_test' });
+      const spatial = underTest.kind === 'conv2d' ? 2 : 1;
+      const given = c.test === 0 ? c.inputShape : lastShape({ ...c, layers: c.layers.slice(0, c.test) });
+      expect(() => conv.computeOutputShape([...given, 1])).toThrow(ShapeError);
+      expect(() => conv.computeOutputShape(given.slice(1))).toThrow(/layer "conv_under_test".*rank/);
+      const valid = neuriteLayer({ ...underTest, padding: 'valid' }, { name: 'conv_under_test' });
+      const tiny = [...new Array<number>(spatial).fill(1), given[given.length - 1]];
+      if ((Array.isArray(underTest.kernelSize) ? underTest.kernelSize : [underTest.kernelSize]).some((k) => k > 1)) {
+        expect(() => valid.computeOutputShape(tiny)).toThrow(/layer "conv_under_test".*spans.*\[null,1,/);
+      }
+      // 2^32 positions (2^30 at stride 2) times the filters: beyond 2^30 values per example.
+      expect(() => conv.computeOutputShape([...new Array<number>(spatial).fill(2 ** (32 / spatial)), 4])).toThrow(/layer "conv_under_test".*more than 1073741824 values/);
+    }
   });
 
   it('1b. a declared input shape the layer is not given is a ShapeError naming the layer and both shapes', () => {
@@ -406,6 +518,16 @@ describe.each(LAYER_CASES)('$name', (c) => {
     reference.dispose();
     model.dispose();
     if (c.tfjsGradientDiffers) return;
+    if (c.forwardOnly) {
+      // The reason still holds: TF.js refuses to train this model.
+      const r = buildTfModel(c, initial);
+      r.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+      const xs = tfInput(c, x, rows), ys = tfLabels(c, y, rows);
+      await expect(r.trainOnBatch(xs, ys)).rejects.toThrow(/dilation rates greater than 1 are not yet supported in gradients/);
+      tf.dispose([xs, ys]);
+      r.dispose();
+      return;
+    }
 
     // Dropout masks come from different generators, so training is compared with every dropout
     // rate set to 0 on both sides (the dropout layers stay in the model and pass values through).
@@ -519,8 +641,7 @@ describe.each(FROZEN_CASES)('7. freezing: $name', (c) => {
   });
 
   it('freezing after compile (and after some training) works too', async () => {
-    const specs = c.layers.map((s): LayerSpec => (s.kind === 'dense' && s.trainable === false ? { ...s, trainable: true } : s));
-    const model = buildModel(c, 7, specs);
+    const model = buildModel(c, 7, c.layers.map(unfrozen));
     model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     model.trainOnBatch(x, y);
     model.getLayer(frozen).trainable = false;
@@ -546,7 +667,7 @@ describe.each(FROZEN_CASES)('7. freezing: $name', (c) => {
   it('clipNorm clips by the norm of the trainable gradients only (as Keras)', () => {
     // One sgd step with a tight clipNorm: w − lr·g·clipNorm/‖g‖, ‖g‖ over the trainable tensors.
     const clipNorm = 1e-3, lr = 0.5;
-    const twin = buildModel(c, 7, c.layers.map((s): LayerSpec => (s.kind === 'dense' ? { ...s, trainable: true } : s)));
+    const twin = buildModel(c, 7, c.layers.map(unfrozen));
     twin.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const { gradients } = twin.computeGradients(x, y);
     const model = buildModel(c);
@@ -688,5 +809,28 @@ describe('TF.js 4.22 reference notes', () => {
     // The true gradient of Σ y is 1/count for each input: 1/4, 1/2, 1/2, 1. TF.js gives 1/4 for all.
     expect(Array.from(grad)).toEqual(Array(9).fill(0.25));
     tf.dispose(x);
+  });
+});
+
+describe('conv configs as TF.js writes them', () => {
+  const cases: { kind: 'conv2d' | 'conv1d'; config: Record<string, unknown> }[] = [
+    { kind: 'conv2d', config: { filters: 2, kernelSize: 3 } },
+    { kind: 'conv2d', config: { filters: 4, kernelSize: [2, 3], strides: [2, 1], padding: 'same', activation: 'relu', useBias: false } },
+    { kind: 'conv2d', config: { filters: 1, kernelSize: [3, 1], dilationRate: [2, 1], activation: 'tanh' } },
+    { kind: 'conv1d', config: { filters: 3, kernelSize: 5 } },
+    { kind: 'conv1d', config: { filters: 3, kernelSize: [2], strides: 2, padding: 'same', activation: 'sigmoid' } },
+  ];
+  it.each(cases)('$kind $config: the same keys and values (name and input shape aside)', ({ kind, config }) => {
+    const inputShape = kind === 'conv2d' ? [7, 7, 2] : [9, 2];
+    const model = sequential({ inputShape, seed: 1 });
+    model.add(kind === 'conv2d' ? layers.conv2d(config as never) : layers.conv1d(config as never));
+    const reference = tf.sequential();
+    reference.add(kind === 'conv2d' ? tf.layers.conv2d({ ...config, inputShape } as never) : tf.layers.conv1d({ ...config, inputShape } as never));
+    const tfConfig = (reference.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[0];
+    const { name: _n, trainable: _t, batch_input_shape: _b, dtype: _d, ...want } = tfConfig.config;
+    expect(model.layers[0].className).toBe(tfConfig.class_name);
+    expect(model.layers[0].getConfig()).toEqual(want);
+    reference.dispose();
+    model.dispose();
   });
 });

@@ -514,3 +514,124 @@ describe('shape layers: flatten, reshape, zeroPadding2d, upSampling2d', () => {
     expect(() => LAYER_CLASSES.Flatten({ nope: 1 })).toThrow(/nope/);
   });
 });
+
+describe('conv2d and conv1d', () => {
+  it("TF.js's options and defaults; what TF.js or Keras refuses is a ValueError", () => {
+    const conv = layers.conv2d({ filters: 2, kernelSize: 3 });
+    expect(conv.kernelSize).toEqual([3, 3]);
+    expect(conv.strides).toEqual([1, 1]);
+    expect(conv.dilationRate).toEqual([1, 1]);
+    expect(conv.padding).toBe('valid');
+    expect(conv.activation.name).toBe('linear');
+    expect(conv.useBias).toBe(true);
+    // tfjs-layers' BaseConv: DEFAULT_KERNEL_INITIALIZER = 'glorotNormal'.
+    expect(conv.kernelInitializer.name).toBe('glorotNormal');
+    expect(conv.biasInitializer.name).toBe('zeros');
+    expect(layers.conv1d({ filters: 1, kernelSize: [4], strides: 2 }).strides).toEqual([2]);
+    expect(layers.conv2d({ filters: 1, kernelSize: [2, 3], strides: [1, 2], dataFormat: 'channelsLast' }).kernelSize).toEqual([2, 3]);
+    // Strides above 1 with a dilation above 1, on any axes: TF.js (tfjs-core's conv2d) and Keras refuse it.
+    expect(() => layers.conv2d({ filters: 1, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(/strides > 1 together with dilationRate > 1/);
+    expect(() => layers.conv2d({ filters: 1, kernelSize: 3, strides: [1, 2], dilationRate: [2, 1] })).toThrow(ValueError);
+    expect(() => layers.conv1d({ filters: 1, kernelSize: 3, strides: 2, dilationRate: 2 })).toThrow(ValueError);
+    const bad: [string, () => unknown][] = [
+      ['kernelSize', () => layers.conv2d({ filters: 1 } as never)],
+      ['kernelSize', () => layers.conv2d({ filters: 1, kernelSize: [3] as never })],
+      ['kernelSize', () => layers.conv1d({ filters: 1, kernelSize: [3, 3] as never })],
+      ['kernelSize', () => layers.conv2d({ filters: 1, kernelSize: 0 })],
+      ['kernelSize', () => layers.conv2d({ filters: 1, kernelSize: 1.5 })],
+      ['strides', () => layers.conv2d({ filters: 1, kernelSize: 2, strides: [1, 0] })],
+      ['dilationRate', () => layers.conv1d({ filters: 1, kernelSize: 2, dilationRate: -1 })],
+      ['filters', () => layers.conv2d({ filters: 0, kernelSize: 2 })],
+      ['filters', () => layers.conv1d({ filters: 2.5, kernelSize: 2 })],
+      ["padding 'causal' is not supported", () => layers.conv1d({ filters: 1, kernelSize: 2, padding: 'causal' as never })],
+      ['padding must be', () => layers.conv2d({ filters: 1, kernelSize: 2, padding: 'full' as never })],
+      ['dataFormat', () => layers.conv2d({ filters: 1, kernelSize: 2, dataFormat: 'channelsFirst' as never })],
+      ['useBias', () => layers.conv2d({ filters: 1, kernelSize: 2, useBias: 1 as never })],
+      ['unknown option "kernelConstraint"', () => layers.conv2d({ filters: 1, kernelSize: 2, kernelConstraint: 'nonNeg' } as never)],
+    ];
+    for (const [message, make] of bad) expect(make, message).toThrow(ValueError), expect(make, message).toThrow(message);
+  });
+
+  it("Keras's default names, weight shapes [kh, kw, in, filters] and [filters], and the summary", () => {
+    const m = sequential({ inputShape: [6, 5, 3], seed: 1 });
+    m.add(layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu' }));
+    m.add(layers.dense({ units: 2 }));
+    expect(m.layers.map((l) => l.name)).toEqual(['conv2d_1', 'dense_2']);
+    expect(m.outputShape).toEqual([3, 3, 2]);
+    expect(m.getLayer(0).getWeights().map((w) => w.length)).toEqual([3 * 2 * 3 * 4, 4]);
+    expect(m.summary()).toMatch(/conv2d_1 \(Conv2D\).*\[null,3,3,4\].*76/);
+    expect(m.summary()).toContain('filters: 4, kernelSize: [3,2], strides: [2,2], padding: same, activation: relu');
+    const m1 = sequential({ inputShape: [8, 2], seed: 1 });
+    m1.add(layers.dense({ units: 3 }));
+    m1.add(layers.conv1d({ filters: 2, kernelSize: 3, dilationRate: 2 }));
+    expect(m1.layers.map((l) => l.name)).toEqual(['dense_1', 'conv1d_2']);
+    expect(m1.outputShape).toEqual([4, 2]);
+    expect(m1.getLayer(1).getWeights().map((w) => w.length)).toEqual([3 * 3 * 2, 2]);
+    m.dispose();
+    m1.dispose();
+  });
+
+  it('predict equals the float64 direct convolution at a size the packed (and threaded) GEMM runs', () => {
+    const m = sequential({ inputShape: [12, 11, 3], seed: 4 });
+    // 12 × 132 positions × 32 filters × 27: past the threaded build's 2^20 threshold.
+    m.add(layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'tanh', biasInitializer: 'randomNormal' }));
+    m.add(layers.conv2d({ filters: 8, kernelSize: [2, 3], strides: 2 }));
+    const rows = 12, x = randomArray(rows * 12 * 11 * 3, random(6));
+    let a: Float64Array = Float64Array.from(x), k = 0;
+    const weights = m.getWeights().map((w) => Float64Array.from(w));
+    m.layers.forEach((layer, i) => {
+      a = layer.reference(a, rows, m.layerInputShape(i), weights.slice(k, (k += 2))).output;
+    });
+    const got = m.predict(x);
+    expect(got.length).toBe(a.length);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(got[i] - a[i]));
+    expect(worst).toBeLessThan(1e-4);
+    m.dispose();
+  });
+
+  it('as the last layer: softmax + categoricalCrossentropy and sigmoid + binaryCrossentropy (from z) pass gradientCheck and train', async () => {
+    const { gradientCheck } = await import('../src/index.js');
+    for (const [activation, loss] of [['softmax', 'categoricalCrossentropy'], ['sigmoid', 'binaryCrossentropy']] as const) {
+      const m = sequential({ inputShape: [5, 4, 2], seed: 3 });
+      m.add(layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh' }));
+      m.add(layers.conv2d({ filters: 3, kernelSize: [2, 1], padding: 'same', activation }));
+      m.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss });
+      const rows = 3, rand = random(8), x = randomArray(rows * 40, rand);
+      // One-hot labels per position (softmax), or 0/1 labels (sigmoid).
+      const y = Float32Array.from({ length: rows * 4 * 3 * 3 }, (_, i) => (activation === 'softmax' ? (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0) : rand() < 0.5 ? 1 : 0));
+      expect(gradientCheck(m, x, y).maxRelativeError, `${activation}`).toBeLessThan(1e-3);
+      const first = m.trainOnBatch(x, y);
+      for (let i = 0; i < 30; i++) m.trainOnBatch(x, y);
+      expect(m.trainOnBatch(x, y), `${activation}: the loss falls`).toBeLessThan(first);
+      m.dispose();
+    }
+  });
+
+  it('Keras configs load: groups 1, data_format on Conv1D; grouped or channels_first ones are refused', async () => {
+    const { loadModel } = await import('../src/index.js');
+    const { LAYER_CLASSES } = await import('../src/layers/registry.js');
+    const keras = {
+      name: 'c', trainable: true, filters: 2, kernel_size: [3], strides: [1], padding: 'same', data_format: 'channels_last', dilation_rate: [1],
+      groups: 1, activation: 'relu', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+      bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null,
+      kernel_constraint: null, bias_constraint: null,
+    };
+    const layer = LAYER_CLASSES.Conv1D(keras);
+    expect(layer.className).toBe('Conv1D');
+    expect(layer.getConfig()).not.toHaveProperty('data_format'); // as TF.js writes Conv1D
+    expect(() => LAYER_CLASSES.Conv1D({ ...keras, groups: 2 })).toThrow(/groups must be 1/);
+    expect(() => LAYER_CLASSES.Conv2D({ ...keras, kernel_size: [3, 3], strides: [1, 1], dilation_rate: [1, 1], data_format: 'channels_first' })).toThrow(/channels_last/);
+    expect(() => LAYER_CLASSES.Conv2D({ ...keras, kernel_size: [3, 3], strides: [1, 1], dilation_rate: [1, 1], kernel_constraint: { class_name: 'NonNeg', config: {} } })).toThrow(/kernel_constraint is not supported/);
+    // And through a whole save/load.
+    const m = sequential({ inputShape: [7, 3], seed: 2 });
+    m.add(LAYER_CLASSES.Conv1D({ ...keras, name: undefined }));
+    m.add(layers.conv1d({ filters: 1, kernelSize: 2, strides: 2 }));
+    const x = randomArray(2 * 21, random(1));
+    const loaded = await loadModel(await m.save());
+    expect(loaded.predict(x)).toEqual(m.predict(x));
+    expect(loaded.layers.map((l) => l.getConfig())).toEqual(m.layers.map((l) => l.getConfig()));
+    m.dispose();
+    loaded.dispose();
+  });
+});

@@ -58,6 +58,26 @@ it('training on 2 threads gives bitwise the weights of 1 thread', async () => {
   expect(two).toEqual(one);
 });
 
+it('a CNN trains on 2 threads to bitwise the weights of 1 (im2col products past the threshold both ways)', async () => {
+  const train = async (threads: number) => {
+    setThreads(threads);
+    const model = sequential({ inputShape: [12, 12, 3], seed: 5 });
+    // 16 × 144 positions × 32 filters × 27: forward, dW and dCols each split between the threads.
+    model.add(layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
+    model.add(layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, activation: 'tanh' }));
+    model.add(layers.dense({ units: 2 }));
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'meanSquaredError' });
+    const x = new Float32Array(32 * 432).map((_, i) => Math.sin(i)), y = new Float32Array(32 * 25 * 2).map((_, i) => Math.cos(i));
+    await model.fit(x, y, { epochs: 2, batchSize: 16 });
+    const weights = model.getWeights();
+    model.dispose();
+    return weights;
+  };
+  const one = await train(1), two = await train(2);
+  setThreads(2);
+  expect(two).toEqual(one);
+});
+
 it('a pool of four threads used on two finishes its products (every worker is woken)', async () => {
   const { execFile } = await import('node:child_process');
   const script = `

@@ -2,7 +2,7 @@
 // kind. Adding a layer adds its file beside this one, a kind in layer.ts and a case here.
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
-  MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING,
+  MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -11,6 +11,7 @@ import { reshape_forward, reshape_backward } from "./reshape";
 import { zero_padding2d_forward, zero_padding2d_backward } from "./zero_padding2d";
 import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
+import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -57,6 +58,10 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
         l.output, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.outHeight, l.outWidth,
         l.windowHeight, l.windowWidth, l.strideHeight, l.strideWidth, l.padTop, l.padLeft,
       );
+      break;
+    case CONV1D: // a conv2d of height 1
+    case CONV2D:
+      conv2d_forward(l.output, l.saved, l.scratch, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
       break;
   }
 }
@@ -121,6 +126,15 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
           l.windowHeight, l.windowWidth, l.strideHeight, l.strideWidth, l.padTop, l.padLeft, l.accumulateInput != 0,
         );
       }
+      break;
+    case CONV1D:
+    case CONV2D:
+      conv2d_backward(
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.output, x, l.kernel, l.scratch,
+        rows, geometry(l), l.activation, l.alpha, fused,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
       break;
   }
 }

@@ -37,6 +37,7 @@ export class Layer {
    * Spatial geometry, for layers over [height, width, channels] examples (1-D ones use height 1):
    * input and output sizes, the window (kernel or pool), its strides and dilation, and the padding
    * before and after each axis. inFeatures / outFeatures hold the channels in and out.
+   * inFeatures … padRight are read as one ConvGeometry (assembly/layers/conv2d.ts): keep their order.
    */
   inHeight: i32;
   inWidth: i32;

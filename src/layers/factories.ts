@@ -13,6 +13,8 @@ import {
   GlobalMaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalAveragePooling1D,
   type Pooling2DConfig, type Pooling1DConfig, type GlobalPooling2DConfig, type GlobalPooling1DConfig,
 } from './pooling.js';
+import { Conv2D, type Conv2DConfig } from './conv2d.js';
+import { Conv1D, type Conv1DConfig } from './conv1d.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -45,3 +47,7 @@ export const globalAveragePooling2d = (config: GlobalPooling2DConfig = {}): Glob
 export const globalMaxPooling1d = (config: GlobalPooling1DConfig = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(config);
 /** Each channel's mean over the steps: [steps, c] → [c]. */
 export const globalAveragePooling1d = (config: GlobalPooling1DConfig = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(config);
+/** 2-D convolution over [height, width, channels]: activation(conv(x, kernel) + bias). */
+export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);
+/** 1-D convolution over [steps, channels]: activation(conv(x, kernel) + bias). */
+export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);

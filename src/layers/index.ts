@@ -13,4 +13,7 @@ export {
   type Pooling2DConfig, type Pooling1DConfig, type GlobalPooling2DConfig, type GlobalPooling1DConfig,
 } from './pooling.js';
 
+export { Conv2D, type Conv2DConfig, type ConvConfig } from './conv2d.js';
+export { Conv1D, type Conv1DConfig } from './conv1d.js';
+
 export * as layers from './factories.js';

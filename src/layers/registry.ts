@@ -12,6 +12,8 @@ import {
   MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
   GlobalMaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalAveragePooling1D,
 } from './pooling.js';
+import { Conv2D } from './conv2d.js';
+import { Conv1D } from './conv1d.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -29,6 +31,8 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   GlobalAveragePooling2D: GlobalAveragePooling2D.fromConfig,
   GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
   GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
+  Conv2D: Conv2D.fromConfig,
+  Conv1D: Conv1D.fromConfig,
 });
 
 /** True for a class name neurite can build. */
