@@ -1,5 +1,5 @@
-// neurite's main demo: train a digit classifier on real handwritten digits, on this machine's CPU,
-// through the WebAssembly core, and measure it on digits it has never seen.
+// A multilayer perceptron on real handwritten digits (`node examples/mnist-mlp.js`): the dense
+// network neurite's main demo used before it became a CNN (examples/mnist-cnn.js, `npm start`).
 import { ready, sequential, layers, optimizers, schedules } from 'neurite';
 import { loadMnist } from './mnist-data.js';
 
