@@ -1,5 +1,6 @@
 // The demo page (npm run demo) in headless Chromium: the playground trains in a Worker and draws
-// its boundary and loss curve; the MNIST panel trains, then classifies a drawn digit. Saves a
+// its boundary and loss curve; the MNIST panel shows its convolutional network, trains it in a
+// Worker with a progress bar, then classifies a drawn digit as a [28, 28, 1] image. Saves a
 // screenshot (DEMO_SCREENSHOT, default: the OS temp dir) to look at.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +25,16 @@ it('the demo trains the playground and the digit reader, and a drawn digit is cl
     await page.waitForSelector('body[data-trained]', { timeout: 30_000 });
     expect(await page.textContent('#status')).toMatch(/epoch 150\/150 .*accuracy (9\d|100)\.\d%/);
 
+    // The architecture is on the page before training: the CNN's layers, shapes and weight counts.
+    expect(await page.locator('#architecture td:first-child').allTextContents()).toEqual(['input', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
+    expect(await page.locator('#architecture tr:last-child td').allTextContents()).toEqual(['Dense', 'activation: softmax', '10', '4,010']);
+    expect(await page.textContent('#architectureTotal')).toBe('5,258 weights in all');
+
     await page.click('#trainDigits');
+    await page.waitForFunction(() => (document.getElementById('digitProgress') as HTMLProgressElement).value > 0, null, { timeout: 30_000 });
     await page.waitForSelector('body[data-digits=trained]', { timeout: 60_000 });
-    expect(await page.textContent('#digitStatus')).toMatch(/Held-out accuracy 9\d\.\d%/);
+    expect(await page.textContent('#digitStatus')).toMatch(/Held-out accuracy 9\d\.\d% on 2,004 unseen digits/);
+    expect(await page.locator('#digitProgress').evaluate((p: HTMLProgressElement) => p.value)).toBe(1);
     // Draw a "1": a vertical stroke down the middle of the pad.
     const pad = (await page.locator('#pad').boundingBox())!;
     await page.mouse.move(pad.x + 140, pad.y + 40);
