@@ -22,6 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
+  DEPTHWISE_CONV2D,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -338,6 +339,29 @@ export function net_set_conv1d(
   layer(net(ptr), i).kind = CONV1D;
 }
 
+/**
+ * Layer i is depthwiseConv2d: each of the `channels` input channels convolved with its own
+ * `multiplier` kernels of kh × kw (output channel c·multiplier + m), strides, dilation and padding
+ * as conv2d (the record's geometry is conv2d's with filters = channels·multiplier). The kernel is
+ * [kh, kw, channels, multiplier], the bias [channels·multiplier]. No scratch: a direct kernel.
+ */
+export function net_set_depthwise_conv2d(
+  ptr: usize, i: i32, inHeight: i32, inWidth: i32, channels: i32, multiplier: i32,
+  kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32,
+  same: bool, act: i32, alpha: f32, useBias: bool,
+): void {
+  net_set_conv2d(
+    ptr, i, inHeight, inWidth, channels, channels * multiplier, kernelHeight, kernelWidth,
+    strideHeight, strideWidth, dilationHeight, dilationWidth, same, act, alpha, useBias,
+  );
+  const l = layer(net(ptr), i);
+  l.kind = DEPTHWISE_CONV2D;
+  l.multiplier = multiplier;
+  l.kernelSize = kernelHeight * kernelWidth * channels * multiplier;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.scratchSize = 0;
+}
+
 // One axis of a convolution: its output length ('same': ⌈size/stride⌉; 'valid': the windows that
 // fit) and the padding the windows need beyond the input (0 for 'valid').
 function convOutput(size: i32, kernel: i32, stride: i32, dilation: i32, same: bool): i32 {
@@ -461,7 +485,7 @@ function syncLayer(n: Net, l: Layer): void {
 export function net_set_loss(ptr: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
   const n = net(ptr), last = lastLayer(n);
   // Layers that keep z in `saved` and skip their activation's derivative when `fused`.
-  const act = last.kind == DENSE || last.kind == CONV1D || last.kind == CONV2D ? last.activation : -1;
+  const act = last.kind == DENSE || last.kind == CONV1D || last.kind == CONV2D || last.kind == DEPTHWISE_CONV2D ? last.activation : -1;
   const categorical = loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY;
   let mode = PROBABILITIES;
   if (fromLogits) mode = FROM_LOGITS;

@@ -3,6 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
+  DEPTHWISE_CONV2D,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -12,6 +13,7 @@ import { zero_padding2d_forward, zero_padding2d_backward } from "./zero_padding2
 import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
 import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
+import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -62,6 +64,9 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     case CONV1D: // a conv2d of height 1
     case CONV2D:
       conv2d_forward(l.output, l.saved, l.scratch, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
+      break;
+    case DEPTHWISE_CONV2D:
+      depthwise_conv2d_forward(l.output, l.saved, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
       break;
   }
 }
@@ -132,6 +137,14 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       conv2d_backward(
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
         l.saved, l.output, x, l.kernel, l.scratch,
+        rows, geometry(l), l.activation, l.alpha, fused,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    case DEPTHWISE_CONV2D:
+      depthwise_conv2d_backward(
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.output, x, l.kernel,
         rows, geometry(l), l.activation, l.alpha, fused,
         l.accumulateParams != 0, l.accumulateInput != 0,
       );

@@ -264,7 +264,7 @@ export abstract class Conv extends Layer {
 }
 
 /** A kernel size, stride or dilation: a positive integer, or `rank` of them. */
-function sizes(value: unknown, rank: number, where: string, key: string): number[] {
+export function sizes(value: unknown, rank: number, where: string, key: string): number[] {
   const list = typeof value === 'number' ? new Array<number>(rank).fill(value) : Array.isArray(value) && value.length === rank ? [...(value as unknown[])] : undefined;
   if (!list || !list.every((v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_WIDTH)) {
     const shape = rank === 1 ? 'or [n]' : `or [${Array.from({ length: rank }, () => 'n').join(', ')}]`;

@@ -15,6 +15,7 @@ import {
 } from './pooling.js';
 import { Conv2D, type Conv2DConfig } from './conv2d.js';
 import { Conv1D, type Conv1DConfig } from './conv1d.js';
+import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -51,3 +52,5 @@ export const globalAveragePooling1d = (config: GlobalPooling1DConfig = {}): Glob
 export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);
 /** 1-D convolution over [steps, channels]: activation(conv(x, kernel) + bias). */
 export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);
+/** Depthwise 2-D convolution over [height, width, channels]: each channel with its own depthMultiplier kernels. */
+export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D => new DepthwiseConv2D(config);

@@ -14,6 +14,7 @@ import {
 } from './pooling.js';
 import { Conv2D } from './conv2d.js';
 import { Conv1D } from './conv1d.js';
+import { DepthwiseConv2D } from './depthwise-conv2d.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -33,6 +34,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
   Conv2D: Conv2D.fromConfig,
   Conv1D: Conv1D.fromConfig,
+  DepthwiseConv2D: DepthwiseConv2D.fromConfig,
 });
 
 /** True for a class name neurite can build. */
