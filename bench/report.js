@@ -1,6 +1,6 @@
 // Plain-text tables for the terminal and the Markdown summary for the README.
 
-export const LIBRARIES = ['neurite', 'tfjs-wasm', 'tfjs-cpu', 'brain.js', 'plain JS'];
+export const ALL_LIBRARIES = ['neurite', 'tfjs-wasm', 'tfjs-cpu', 'brain.js', 'ConvNetJS', 'plain JS'];
 
 /** 3 significant digits below 1000, whole numbers with separators above. */
 export function formatNumber(value) {
@@ -47,6 +47,8 @@ export function renderSection({ label, unit, results }) {
  * neurite ÷ each peer computed from the values, and numbered footnotes for the distinct notes.
  */
 export function renderMarkdown(lines, footer) {
+  // Only the libraries some line has a cell for (ConvNetJS runs only in the cnn workload).
+  const LIBRARIES = ALL_LIBRARIES.filter((lib) => lib === 'neurite' || lines.some(({ cells }) => cells[lib]));
   const notes = [];
   const mark = (note) => {
     if (!note) return '';

@@ -1,10 +1,10 @@
-// neurite against its peers — TF.js (cpu and wasm backends), brain.js and plain JavaScript — on
+// neurite against its peers — TF.js (cpu and wasm backends), brain.js, ConvNetJS and plain JavaScript — on
 // identical workloads, in one process, one library at a time. Prints a table per workload and a
 // Markdown summary for the README. Never part of `npm test`.
 //
 //   npm run bench                      full run, a few minutes
 //   npm run bench -- --quick           under a minute, noisier
-//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, threads)
+//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, threads)
 //   node bench/run.js --build simd     force neurite's plain-SIMD build (default: what ready() picks)
 //
 // Run it with --experimental-wasm-relaxed-simd on Node 20 to measure the relaxed-SIMD peak (and
@@ -22,12 +22,13 @@ import * as core from '../dist/wasm.js';
 import { BUDGETS } from './measure.js';
 import { compilePeaks } from './peak.js';
 import { renderMarkdown } from './report.js';
+import { cnn } from './workloads/cnn.js';
 import { gemm } from './workloads/gemm.js';
 import { mnist } from './workloads/mnist.js';
 import { wide } from './workloads/wide.js';
 import { xor } from './workloads/xor.js';
 
-const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, threads };
+const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, threads };
 
 /** 1 and 2 threads: bench/threads.js in a process of its own, since ready() loads one build per process. */
 async function threads(ctx) {
@@ -81,6 +82,7 @@ async function setUp() {
     tf,
     tfjsWasmThreads: getThreadsCount(),
     brain: require('brain.js'),
+    convnetjs: require('convnetjs'),
     peaks: await compilePeaks(),
   };
 }
@@ -96,7 +98,7 @@ function header({ mode, budget, build, tf, tfjsWasmThreads, peaks }) {
     `machine  ${cpus[0].model}, ${cpus.length} cores, ${os.platform()} ${os.arch()}`,
     `node     ${process.version} (V8 ${process.versions.v8}); relaxed SIMD ${peaks.relaxed.unavailable ? 'not available' : 'available'}`,
     `neurite  '${build}' build: ${wasmFile} (${(size / 1024).toFixed(1)} KiB, built ${mtime.toISOString()}, sha256 ${hash}); ${gitDescription()}`,
-    `peers    @tensorflow/tfjs ${tf.version.tfjs} in prod mode (cpu backend; wasm backend: SIMD, ${tfjsWasmThreads} thread), brain.js ${require('brain.js/package.json').version}`,
+    `peers    @tensorflow/tfjs ${tf.version.tfjs} in prod mode (cpu backend; wasm backend: SIMD, ${tfjsWasmThreads} thread), brain.js ${require('brain.js/package.json').version}, ConvNetJS ${require('convnetjs/package.json').version}`,
   ];
   const stale = staleness(wasmPath);
   if (stale) lines.push(`warning  ${stale}`);

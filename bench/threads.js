@@ -4,8 +4,10 @@
 // Run by bench/run.js in a process of its own (ready() picks one build per process), or alone:
 //   node bench/threads.js [--quick]
 import { parseArgs } from 'node:util';
+import { loadMnist } from '../examples/mnist-data.js';
 import * as neurite from '../dist/index.js';
 import * as core from '../dist/wasm.js';
+import { LARGE_CNN, MNIST_CNN, neuriteCnnTrain } from './cnn-models.js';
 import { BUDGETS, measure } from './measure.js';
 import { uniform } from './random.js';
 import { formatNumber, formatRatio, renderTable } from './report.js';
@@ -53,7 +55,13 @@ function gemmTask(form, n) {
   };
 }
 
+// The cnn workload's networks (bench/cnn-models.js) on batches of 64 real digits.
+const digits = loadMnist().train;
+const cnnBatches = Array.from({ length: 8 }, (_, b) => ({ x: digits.x.subarray(b * 64 * 784, (b + 1) * 64 * 784), y: digits.y.subarray(b * 640, (b + 1) * 640), rows: 64 }));
+
 const rows = [
+  ['large-cnn train, batch 64, samples/s', () => neuriteCnnTrain(ctx, LARGE_CNN, cnnBatches, 1)],
+  ['mnist-cnn train, batch 64, samples/s', () => neuriteCnnTrain(ctx, MNIST_CNN, cnnBatches, 5)],
   ['wide train, samples/s', () => neuriteTrain(ctx, WIDE, [batchOf(WIDE, 128, 1)], 1)],
   ['mnist-mlp train, samples/s', () => neuriteTrain(ctx, MNIST, [batchOf(MNIST, 64, 3)], 10)],
   ['xor train, steps/s', () => ({ ...neuriteTrain(ctx, XOR, [batchOf(XOR, 4, 5)], 1000), work: 1000 })],
