@@ -22,6 +22,11 @@ export const ZERO_PADDING2D = 10;
 export const UP_SAMPLING2D = 11;
 export const DEPTHWISE_CONV2D = 12;
 export const SEPARABLE_CONV2D = 13;
+// Reserved for the sequence layers:
+export const EMBEDDING = 14;
+export const SIMPLE_RNN = 15;
+export const LSTM = 16;
+export const GRU = 17;
 
 @unmanaged
 export class Layer {
