@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D,
+  DEPTHWISE_CONV2D, EMBEDDING,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -144,6 +144,24 @@ export function net_set_dense(ptr: usize, i: i32, groups: i32, inputs: i32, unit
   l.biasSize = useBias ? units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
   l.savedSize = l.outputSize; // z, for the activation's derivative
+}
+
+/**
+ * Layer i is embedding: each of the `positions` ids of an example (given as f32) picks a row of the
+ * table [inputDim × outputDim], so the output is positions rows of outputDim. The table sits where
+ * a kernel would (regularizers and pointers treat it so); no bias, nothing saved.
+ */
+export function net_set_embedding(ptr: usize, i: i32, positions: i32, inputDim: i32, outputDim: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = EMBEDDING;
+  l.groups = positions;
+  l.inFeatures = 1;
+  l.outFeatures = outputDim;
+  l.inputSize = positions;
+  l.outputSize = positions * outputDim;
+  l.kernelSize = inputDim * outputDim;
+  l.biasSize = 0;
+  l.paramSize = l.trainableSize = l.kernelSize;
 }
 
 /** Layer i is dropout at `rate` over `groups` rows of `features` values per example. */

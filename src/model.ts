@@ -302,6 +302,7 @@ export class Sequential implements TrainingModel, WeightOwner {
         const rows = Math.min(batchSize, X.rows - start);
         writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
         checkFinite(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, 'predict()', `x (from row ${start})`);
+        this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
         core.net_forward(net, this.inputPtr, rows, false);
         const output = core.net_output(net) >>> 2;
         out.set(heapF32().subarray(output, output + rows * units), start * units);
@@ -504,7 +505,10 @@ export class Sequential implements TrainingModel, WeightOwner {
     writeF32(ptr, data, 0, count);
     const heap = heapF32(), start = ptr >>> 2;
     checkFinite(heap, start, count, cols, where, arg);
-    if (!labels) return;
+    if (!labels) {
+      this.checkInput(heap, start, count, cols, 0, where, arg);
+      return;
+    }
     const { loss } = this.compiled!;
     checkLabels(loss, heap, start, count, cols, where, arg);
     if (loss.sparse) {
@@ -516,6 +520,12 @@ export class Sequential implements TrainingModel, WeightOwner {
         }
       }
     }
+  }
+
+  // The first layer's own check of staged input (embedding's ids), if it has one.
+  private checkInput(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
+    const first = this.topology.layers[0];
+    if (first.checkInput) first.checkInput(heap, start, count, cols, firstRow, where, arg);
   }
 
   private stageMatrix(ptr: number, m: Matrix, where: string, arg: string, labels = false): void {

@@ -54,6 +54,9 @@ export class Topology {
         throw new ShapeError(`add(): ${which} declares inputShape ${formatShape(declared)} but the previous layer outputs ${formatShape(inputShape)}`);
       }
     }
+    if (layer.firstOnly && stack.length > 0) {
+      throw new ShapeError(`add(): ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${stack[stack.length - 1].className} layer ${JSON.stringify(stack[stack.length - 1].name)})`);
+    }
     if (stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
     layer.name = name;
     // Throws a ShapeError naming the layer when it cannot take this input.

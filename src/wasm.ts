@@ -54,9 +54,12 @@ export interface Core {
   conv2d_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, cols: number, rows: number, geometry: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   depthwise_conv2d_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, geometry: number, act: number, alpha: number): void;
   depthwise_conv2d_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, geometry: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
+  embedding_forward(out: number, ids: number, table: number, positions: number, inputDim: number, outputDim: number): void;
+  embedding_backward(tableGrad: number, d: number, ids: number, positions: number, inputDim: number, outputDim: number, accumulate: boolean): void;
   rng_next_u32(state: number): number;
   net_create(layers: number): number;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
+  net_set_embedding(net: number, i: number, positions: number, inputDim: number, outputDim: number): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;

@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D,
+  DEPTHWISE_CONV2D, EMBEDDING,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -14,6 +14,7 @@ import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
 import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
+import { embedding_forward, embedding_backward } from "./embedding";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -67,6 +68,10 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       break;
     case DEPTHWISE_CONV2D:
       depthwise_conv2d_forward(l.output, l.saved, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
+      break;
+    // The table is [inputDim × outputDim]: inputDim is kernelSize / outFeatures.
+    case EMBEDDING:
+      embedding_forward(l.output, x, l.kernel, rows * l.groups, l.kernelSize / l.outFeatures, l.outFeatures);
       break;
   }
 }
@@ -148,6 +153,12 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         rows, geometry(l), l.activation, l.alpha, fused,
         l.accumulateParams != 0, l.accumulateInput != 0,
       );
+      break;
+    // No input gradient: ids are not differentiable (the layer is first in the model).
+    case EMBEDDING:
+      if (weights && l.kernelGrad) {
+        embedding_backward(l.kernelGrad, l.outputGrad, x, rows * l.groups, l.kernelSize / l.outFeatures, l.outFeatures, l.accumulateParams != 0);
+      }
       break;
   }
 }

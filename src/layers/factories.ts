@@ -16,6 +16,7 @@ import {
 import { Conv2D, type Conv2DConfig } from './conv2d.js';
 import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
+import { Embedding, type EmbeddingConfig } from './embedding.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -54,3 +55,5 @@ export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);
 export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);
 /** Depthwise 2-D convolution over [height, width, channels]: each channel with its own depthMultiplier kernels. */
 export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D => new DepthwiseConv2D(config);
+/** Integer ids to dense vectors: each id in [0, inputDim) picks a row of a trained [inputDim, outputDim] table. */
+export const embedding = (config: EmbeddingConfig): Embedding => new Embedding(config);

@@ -136,6 +136,21 @@ export abstract class Layer {
    */
   abstract reference(x: Float64Array, rows: number, inputShape: Shape, weights: Float64Array[]): { output: Float64Array; logits?: Float64Array };
 
+  /**
+   * For a layer that must be the model's first (its input has no gradient: embedding's ids).
+   * The model refuses it anywhere else.
+   */
+  readonly firstOnly?: boolean;
+
+  /**
+   * Optional check of the model's input, for a first layer whose input has rules of its own
+   * (embedding: integer ids in range). The model calls it on the copy staged in Wasm memory, after
+   * the finite check and before any step: `count` values from heap[start], `cols` per example, the
+   * first being example `firstRow`. Throws a ValueError naming the row and position; allocates
+   * nothing otherwise (it runs on the training path).
+   */
+  checkInput?(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void;
+
   /** The float64 regularizer penalty of the layer's weights. */
   referencePenalty(_weights: Float64Array[]): number {
     return 0;
