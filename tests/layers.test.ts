@@ -53,7 +53,10 @@ type LayerSpec =
   | ({ kind: 'maxPooling1d' } & Pool1d) | ({ kind: 'averagePooling1d' } & Pool1d)
   | { kind: 'globalMaxPooling2d' } | { kind: 'globalAveragePooling2d' } | { kind: 'globalMaxPooling1d' } | { kind: 'globalAveragePooling1d' }
   | ConvSpec
-  | DepthwiseSpec;
+  | DepthwiseSpec
+  | EmbeddingSpec;
+/** An embedding is the first layer: the case's input is then integer ids in [0, inputDim). */
+interface EmbeddingSpec { kind: 'embedding'; inputDim: number; outputDim: number; inputLength?: number; embeddingsRegularizer?: Reg; trainable?: boolean }
 interface Pool2d { poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
 interface Pool1d { poolSize?: number; strides?: number; padding?: 'valid' | 'same' }
 
@@ -277,6 +280,22 @@ const LAYER_CASES: LayerCase[] = [
     // tfjs-core's dilated depthwise op has no gradient: see 'TF.js 4.22 reference notes'.
     noTfjsParity: "TF.js's depthwiseConv2d layer ignores dilationRate",
   },
+  // Embeddings: the input is integer ids (problem() draws them in [0, inputDim)); TF.js's cpu
+  // backend trains them (its wasm backend cannot: no UnsortedSegmentSum).
+  { name: 'embedding → dense head on the last axis', inputShape: [5], layers: [{ kind: 'embedding', inputDim: 7, outputDim: 3 }, head()], test: 0, outputShape: [5, 3] },
+  {
+    name: 'embedding (inputLength 4) → flatten → dense', inputShape: [4],
+    layers: [{ kind: 'embedding', inputDim: 6, outputDim: 3, inputLength: 4 }, { kind: 'flatten' }, head()], test: 0, outputShape: [4, 3],
+  },
+  {
+    name: 'embedding → globalAveragePooling1d → dense sigmoid (TF.js sentiment-style)', inputShape: [6],
+    layers: [{ kind: 'embedding', inputDim: 9, outputDim: 4 }, { kind: 'globalAveragePooling1d' }, { kind: 'dense', units: 1, activation: 'sigmoid' }], test: 0, outputShape: [6, 4],
+  },
+  {
+    name: 'embedding with an l1l2 embeddings regularizer → dense', inputShape: [3],
+    layers: [{ kind: 'embedding', inputDim: 5, outputDim: 2, embeddingsRegularizer: { l1: 0.005, l2: 0.01 } }, head()], test: 0, outputShape: [3, 2],
+  },
+  { name: 'frozen embedding → dense tanh', inputShape: [4], layers: [{ kind: 'embedding', inputDim: 6, outputDim: 3, trainable: false }, tanh(2)], test: 0, outputShape: [4, 3] },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
@@ -309,6 +328,17 @@ function convShape(spec: ConvSpec, shape: number[]): number[] {
 }
 
 function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: number[] } = {}): Layer {
+  if (spec.kind === 'embedding') {
+    const r = spec.embeddingsRegularizer;
+    return layers.embedding({
+      inputDim: spec.inputDim, outputDim: spec.outputDim,
+      // A declared input shape stands in for inputLength (1b declares a wrong one).
+      ...(extra.inputShape === undefined && spec.inputLength !== undefined && { inputLength: spec.inputLength }),
+      ...(r && { embeddingsRegularizer: regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }) }),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    });
+  }
   if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate, ...extra });
   if (spec.kind === 'flatten') return layers.flatten({ ...extra });
   if (spec.kind === 'reshape') return layers.reshape({ targetShape: spec.targetShape, ...extra });
@@ -352,6 +382,14 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
 
 function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.Layer {
   const first = inputShape ? { inputShape } : {};
+  if (spec.kind === 'embedding') {
+    const r = spec.embeddingsRegularizer;
+    return tf.layers.embedding({
+      inputDim: spec.inputDim, outputDim: spec.outputDim, inputLength: spec.inputLength,
+      embeddingsRegularizer: r && tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }),
+      trainable: spec.trainable ?? true, ...first,
+    });
+  }
   if (spec.kind === 'dropout') return tf.layers.dropout({ rate: spec.rate, ...first });
   if (spec.kind === 'flatten') return tf.layers.flatten({ ...first });
   if (spec.kind === 'reshape') return tf.layers.reshape({ targetShape: [...spec.targetShape], ...first }); // (TF.js writes null over a -1 in the array it is given)
@@ -429,7 +467,12 @@ function tfWeights(model: tf.LayersModel): Float32Array[] {
 function problem(c: LayerCase, seed = 3, rows = ROWS) {
   const rand = random(seed);
   const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
-  return { x: uniform(rows * size(c.inputShape), -1, 1), y: uniform(rows * size(lastShape(c)), -1, 1), rows };
+  const first = c.layers[0];
+  // Ids for an embedding: integers in [0, inputDim), drawn before the labels.
+  const x = first.kind === 'embedding'
+    ? Float32Array.from({ length: rows * size(c.inputShape) }, () => Math.floor(rand() * first.inputDim))
+    : uniform(rows * size(c.inputShape), -1, 1);
+  return { x, y: uniform(rows * size(lastShape(c)), -1, 1), rows };
 }
 
 const tfInput = (c: LayerCase, x: Float32Array, rows: number) => tf.tensor(x, [rows, ...c.inputShape]);
@@ -1029,6 +1072,142 @@ describe('TF.js 4.22 reference notes: depthwiseConv2d', () => {
     tf.dispose([x, k]);
     plain.dispose();
     dilated.dispose();
+    model.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// embedding: TF.js's options, defaults and config; ids checked in Wasm memory; placement
+// ---------------------------------------------------------------------------------------------
+
+describe('embedding options, ids and placement', () => {
+  const build = (seed = 1) => {
+    const model = sequential({ seed });
+    model.add(layers.embedding({ inputDim: 5, outputDim: 3, inputLength: 4, name: 'emb' }));
+    model.add(layers.globalAveragePooling1d());
+    model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    return model;
+  };
+  const x = Float32Array.from([0, 1, 2, 3, 4, 4, 3, 2]), y = Float32Array.from([1, 0]);
+
+  it("defaults as TF.js: randomUniform ±0.05, maskZero false; config keys and values as TF.js writes them; name embedding_1", () => {
+    const model = sequential({ seed: 2 });
+    model.add(layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 3 }));
+    const reference = tf.sequential();
+    reference.add(tf.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 3 }));
+    const tfConfig = (reference.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[0];
+    const { name: _n, trainable: _t, batch_input_shape: _b, dtype: _d, ...want } = tfConfig.config;
+    const layer = model.layers[0];
+    expect(layer.className).toBe(tfConfig.class_name);
+    expect(layer.name).toBe('embedding_1');
+    expect(layer.getConfig()).toEqual({ ...want, mask_zero: want.mask_zero ?? false });
+    expect(layer.getConfig().embeddings_initializer).toMatchObject({ class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05 } });
+    expect(model.inputShape).toEqual([3]);
+    expect(model.outputShape).toEqual(reference.outputShape.slice(1));
+    expect(layer.weightSpecs([3]).map((w) => [w.name, w.shape])).toEqual(reference.layers[0].weights.map((w) => [w.originalName.split('/').pop(), w.shape]));
+    const [table] = model.getWeights();
+    expect(table.every((v) => Math.abs(v) <= 0.05)).toBe(true);
+    expect(model.summary()).toMatch(/embedding_1 \(Embedding\)/);
+    reference.dispose();
+    model.dispose();
+  });
+
+  it('bad options are ValueErrors naming them; maskZero true is refused (masking is not supported yet)', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => layers.embedding({ outputDim: 2 } as never), /embedding\(\): inputDim must be a positive integer/],
+      [() => layers.embedding({ inputDim: 3.5, outputDim: 2 }), /inputDim must be/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 0 }), /outputDim must be/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 0 }), /inputLength must be/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4, inputShape: [5] }), /inputLength 4 disagrees/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 2, maskZero: true }), /maskZero true is not supported yet/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 2, maskZero: 1 as never }), /maskZero must be a boolean/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsInitializer: 'nope' as never }), /embeddingsInitializer/],
+      [() => layers.embedding({ inputDim: 3, outputDim: 2, units: 3 } as never), /unknown option "units"/],
+      [() => LAYER_CLASSES.Embedding({ input_dim: 3, output_dim: 2, mask_zero: true }), /maskZero true is not supported yet/],
+      [() => LAYER_CLASSES.Embedding({ input_dim: 3, output_dim: 2, embeddings_constraint: { class_name: 'NonNeg', config: {} } }), /embeddings_constraint is not supported/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+    expect(() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4, name: 'e' }).computeOutputShape([5])).toThrow(/Embedding layer "e": inputLength is 4/);
+  });
+
+  it('anywhere but first it is a ShapeError naming the layer (ids have no gradient)', () => {
+    const model = sequential({ inputShape: [4] });
+    model.add(layers.dense({ units: 4 }));
+    const add = () => model.add(layers.embedding({ inputDim: 5, outputDim: 2, name: 'late_emb' }));
+    expect(add).toThrow(ShapeError);
+    expect(add).toThrow(/Embedding layer "late_emb" must be the model's first layer/);
+    expect(model.layers.length).toBe(1);
+    model.dispose();
+  });
+
+  it('an id out of range or not an integer is a ValueError naming the row and position, and changes nothing', async () => {
+    const model = build();
+    model.trainOnBatch(x, y);
+    const weights = model.getWeights(), state = model.getOptimizerState();
+    const cases: [number, number, RegExp][] = [
+      [5, 6, /takes integer ids in \[0, 4\], got 5 at row 1, position 2/],
+      [-1, 0, /got -1 at row 0, position 0/],
+      [1.5, 3, /got 1.5 at row 0, position 3/],
+    ];
+    for (const [value, at, message] of cases) {
+      const bad = Float32Array.from(x);
+      bad[at] = value;
+      const calls: [string, () => unknown][] = [
+        ['trainOnBatch', () => model.trainOnBatch(bad, y)],
+        ['computeGradients', () => model.computeGradients(bad, y)],
+        ['predict', () => model.predict(bad)],
+        ['evaluate', () => model.evaluate(bad, y)],
+      ];
+      for (const [what, call] of calls) {
+        expect(call, what).toThrow(ValueError);
+        expect(call, what).toThrow(message);
+        expect(call, what).toThrow(/Embedding layer "emb"/);
+      }
+      await expect(model.fit(bad, y, { epochs: 1 })).rejects.toThrow(message);
+      await expect(model.fit(x, y, { epochs: 1, validationData: [bad, y] })).rejects.toThrow(message);
+    }
+    // predict names the row of the whole input, past its first batch.
+    const many = new Float32Array(40 * 4);
+    many[37 * 4 + 1] = 9;
+    expect(() => model.predict(many, { batchSize: 8 })).toThrow(/got 9 at row 37, position 1/);
+    expectBitwise(model.getWeights(), weights, 'after the refused calls');
+    const after = model.getOptimizerState();
+    expect(after.step).toBe(state.step);
+    expect(bits(after.slots)).toEqual(bits(state.slots));
+    // And the model trains on as before: the same as a twin that never saw the bad ids.
+    const twin = build();
+    twin.trainOnBatch(x, y);
+    model.trainOnBatch(x, y);
+    twin.trainOnBatch(x, y);
+    expectBitwise(model.getWeights(), twin.getWeights(), 'trained on after the refusals');
+    model.dispose();
+    twin.dispose();
+  });
+
+  it('the gradient touches only the rows used; TF.js cpu agrees on the gradient of the whole table', () => {
+    const model = build(4);
+    const { gradients: [table] } = model.computeGradients(x, y);
+    // Ids 0..4 are all used here; a batch with ids {1, 3} only leaves rows 0, 2, 4 at zero.
+    const only = Float32Array.from([1, 3, 3, 1]);
+    const { gradients: [sparse] } = model.computeGradients(only, Float32Array.from([1]));
+    for (const row of [0, 2, 4]) expect(Array.from(sparse.subarray(row * 3, row * 3 + 3))).toEqual([0, 0, 0]);
+    for (const row of [1, 3]) expect(Array.from(sparse.subarray(row * 3, row * 3 + 3)).some((v) => v !== 0)).toBe(true);
+    const reference = tf.sequential();
+    reference.add(tf.layers.embedding({ inputDim: 5, outputDim: 3, inputLength: 4 }));
+    reference.add(tf.layers.globalAveragePooling1d());
+    reference.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+    setTfWeights(reference, model.getWeights());
+    const want = tf.tidy(() => {
+      const xs = tf.tensor(x, [2, 4]), ys = tf.tensor(y, [2, 1]);
+      const { grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(ys, tf.log(tf.div(reference.apply(xs) as tf.Tensor, tf.sub(1, reference.apply(xs) as tf.Tensor)))) as tf.Scalar, [reference.layers[0].trainableWeights[0].read() as tf.Variable]);
+      return Object.values(grads)[0].dataSync() as Float32Array;
+    });
+    expectClose(table, want, 'embedding gradient vs TF.js', 1e-3, 1e-6);
+    reference.dispose();
     model.dispose();
   });
 });
