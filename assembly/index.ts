@@ -16,3 +16,4 @@ export * from "./layers/up_sampling2d";
 export * from "./layers/pooling";
 export { im2col, col2im, conv2d_forward, conv2d_backward } from "./layers/conv2d";
 export { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./layers/depthwise_conv2d";
+export { separable_conv2d_forward, separable_conv2d_backward } from "./layers/separable_conv2d";

@@ -16,6 +16,7 @@ import {
 import { Conv2D, type Conv2DConfig } from './conv2d.js';
 import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
+import { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -54,3 +55,5 @@ export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);
 export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);
 /** Depthwise 2-D convolution over [height, width, channels]: each channel with its own depthMultiplier kernels. */
 export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D => new DepthwiseConv2D(config);
+/** Separable 2-D convolution over [height, width, channels]: a depthwise convolution, then a 1×1 one to `filters`, bias and activation. */
+export const separableConv2d = (config: SeparableConv2DConfig): SeparableConv2D => new SeparableConv2D(config);
