@@ -1193,6 +1193,32 @@ describe('separableConv2d options and configs', () => {
     expect(() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseRegularizer: regularizers.l1l2({ l1: 0.01, l2: 0.02 }), pointwiseRegularizer: regularizers.l1l2({ l1: 0.01, l2: 0.02 }) })).not.toThrow();
   });
 
+  it('as the last layer, softmax + categoricalCrossentropy (the loss reads z from the layer\'s saved buffer) trains as TF.js', async () => {
+    const c: LayerCase = { name: 'fused', inputShape: [5, 4, 2], layers: [{ kind: 'separableConv2d', filters: 3, kernelSize: 3, padding: 'same', depthMultiplier: 2, activation: 'softmax' }], test: 0, outputShape: [5, 4, 3] };
+    const rows = 3, rand = random(11);
+    const x = Float32Array.from({ length: rows * 40 }, () => 2 * rand() - 1);
+    const y = new Float32Array(rows * 20 * 3);
+    for (let p = 0; p < rows * 20; p++) y[p * 3 + Math.floor(rand() * 3)] = 1;
+    const m = buildModel(c);
+    const start = m.getWeights().map((w) => w.map((v, i) => (v === 0 ? 0.05 * ((i % 3) - 1) : v)));
+    m.setWeights(start);
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'categoricalCrossentropy' });
+    const r = buildTfModel(c, start);
+    r.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const xs = tf.tensor(x, [rows, 5, 4, 2]), ys = tf.tensor(y, [rows, 5, 4, 3]);
+    const got: number[] = [], want: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      got.push(m.trainOnBatch(x, y));
+      want.push((await r.trainOnBatch(xs, ys)) as number);
+    }
+    expectClose(got, want, 'loss before each step', 1e-4, 1e-7);
+    const after = tfWeights(r);
+    m.getWeights().forEach((w, i) => expectClose(w, after[i], `weight tensor ${i} after 3 steps`, 1e-3, 1e-5));
+    tf.dispose([xs, ys]);
+    r.dispose();
+    m.dispose();
+  });
+
   it('shapes it cannot take are ShapeErrors naming the layer', () => {
     const layer = layers.separableConv2d({ filters: 2, kernelSize: 3, name: 'sep' });
     expect(() => layer.computeOutputShape([4, 4])).toThrow(ShapeError);
