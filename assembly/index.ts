@@ -17,3 +17,4 @@ export * from "./layers/pooling";
 export { im2col, col2im, conv2d_forward, conv2d_backward } from "./layers/conv2d";
 export { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./layers/depthwise_conv2d";
 export { embedding_forward, embedding_backward } from "./layers/embedding";
+export { separable_conv2d_forward, separable_conv2d_backward } from "./layers/separable_conv2d";

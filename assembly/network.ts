@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -380,6 +380,33 @@ export function net_set_depthwise_conv2d(
   l.scratchSize = 0;
 }
 
+/**
+ * Layer i is separableConv2d: a depthwiseConv2d of `multiplier` kernels of kh × kw per channel (no
+ * bias), then a 1×1 convolution to `filters`, the bias and the activation. Strides, dilation and
+ * padding apply to the depthwise step (conv2d's geometry, with filters the pointwise filters). The
+ * weights, in Keras order: depthwise kernel [kh, kw, channels, multiplier], pointwise kernel
+ * [channels·multiplier, filters] (the record's kernel spans both), bias [filters]. Saved per example:
+ * z and the depthwise output; scratch: the depthwise output's gradient.
+ */
+export function net_set_separable_conv2d(
+  ptr: usize, i: i32, inHeight: i32, inWidth: i32, channels: i32, multiplier: i32, filters: i32,
+  kernelHeight: i32, kernelWidth: i32, strideHeight: i32, strideWidth: i32, dilationHeight: i32, dilationWidth: i32,
+  same: bool, act: i32, alpha: f32, useBias: bool,
+): void {
+  net_set_conv2d(
+    ptr, i, inHeight, inWidth, channels, filters, kernelHeight, kernelWidth,
+    strideHeight, strideWidth, dilationHeight, dilationWidth, same, act, alpha, useBias,
+  );
+  const l = layer(net(ptr), i);
+  l.kind = SEPARABLE_CONV2D;
+  l.multiplier = multiplier;
+  const depth = channels * multiplier;
+  l.kernelSize = kernelHeight * kernelWidth * depth + depth * filters;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.savedSize = l.groups * (filters + depth); // z, then the depthwise output
+  l.scratchSize = l.groups * depth; // the depthwise output's gradient
+}
+
 // One axis of a convolution: its output length ('same': ⌈size/stride⌉; 'valid': the windows that
 // fit) and the padding the windows need beyond the input (0 for 'valid').
 function convOutput(size: i32, kernel: i32, stride: i32, dilation: i32, same: bool): i32 {
@@ -503,7 +530,7 @@ function syncLayer(n: Net, l: Layer): void {
 export function net_set_loss(ptr: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
   const n = net(ptr), last = lastLayer(n);
   // Layers that keep z in `saved` and skip their activation's derivative when `fused`.
-  const act = last.kind == DENSE || last.kind == CONV1D || last.kind == CONV2D || last.kind == DEPTHWISE_CONV2D ? last.activation : -1;
+  const act = last.kind == DENSE || last.kind == CONV1D || last.kind == CONV2D || last.kind == DEPTHWISE_CONV2D || last.kind == SEPARABLE_CONV2D ? last.activation : -1;
   const categorical = loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY;
   let mode = PROBABILITIES;
   if (fromLogits) mode = FROM_LOGITS;

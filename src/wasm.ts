@@ -52,10 +52,12 @@ export interface Core {
   col2im(dx: number, cols: number, rows: number, geometry: number, accumulate: boolean): void;
   conv2d_forward(a: number, z: number, cols: number, x: number, kernel: number, bias: number, rows: number, geometry: number, act: number, alpha: number): void;
   conv2d_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, cols: number, rows: number, geometry: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
-  depthwise_conv2d_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, geometry: number, act: number, alpha: number): void;
-  depthwise_conv2d_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, geometry: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
+  depthwise_conv2d_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, geometry: number, multiplier: number, act: number, alpha: number): void;
+  depthwise_conv2d_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, geometry: number, multiplier: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   embedding_forward(out: number, ids: number, table: number, positions: number, inputDim: number, outputDim: number): void;
   embedding_backward(tableGrad: number, d: number, ids: number, positions: number, inputDim: number, outputDim: number, accumulate: boolean): void;
+  separable_conv2d_forward(a: number, saved: number, x: number, depthwiseKernel: number, pointwiseKernel: number, bias: number, rows: number, geometry: number, multiplier: number, act: number, alpha: number): void;
+  separable_conv2d_backward(inputGrad: number, depthwiseGrad: number, pointwiseGrad: number, biasGrad: number, d: number, saved: number, a: number, x: number, depthwiseKernel: number, pointwiseKernel: number, scratch: number, rows: number, geometry: number, multiplier: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   rng_next_u32(state: number): number;
   net_create(layers: number): number;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
@@ -74,6 +76,7 @@ export interface Core {
   net_set_conv2d(net: number, i: number, inHeight: number, inWidth: number, channels: number, filters: number, kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
   net_set_conv1d(net: number, i: number, steps: number, channels: number, filters: number, kernel: number, stride: number, dilation: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
   net_set_depthwise_conv2d(net: number, i: number, inHeight: number, inWidth: number, channels: number, multiplier: number, kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
+  net_set_separable_conv2d(net: number, i: number, inHeight: number, inWidth: number, channels: number, multiplier: number, filters: number, kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

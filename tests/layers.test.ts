@@ -54,7 +54,8 @@ type LayerSpec =
   | { kind: 'globalMaxPooling2d' } | { kind: 'globalAveragePooling2d' } | { kind: 'globalMaxPooling1d' } | { kind: 'globalAveragePooling1d' }
   | ConvSpec
   | DepthwiseSpec
-  | EmbeddingSpec;
+  | EmbeddingSpec
+  | SeparableSpec;
 /** An embedding is the first layer: the case's input is then integer ids in [0, inputDim). */
 interface EmbeddingSpec { kind: 'embedding'; inputDim: number; outputDim: number; inputLength?: number; embeddingsRegularizer?: Reg; trainable?: boolean }
 interface Pool2d { poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
@@ -87,6 +88,22 @@ interface DepthwiseSpec {
   activation?: TfActivation;
   useBias?: boolean;
   depthwiseRegularizer?: Reg;
+  biasRegularizer?: Reg;
+  trainable?: boolean;
+}
+
+interface SeparableSpec {
+  kind: 'separableConv2d';
+  filters: number;
+  kernelSize: number | [number, number];
+  depthMultiplier?: number;
+  strides?: number | [number, number];
+  padding?: 'valid' | 'same';
+  dilationRate?: number | [number, number];
+  activation?: TfActivation;
+  useBias?: boolean;
+  /** Both kernels' regularizer (depthwiseRegularizer and pointwiseRegularizer: neurite takes one for both). */
+  kernelsRegularizer?: Reg;
   biasRegularizer?: Reg;
   trainable?: boolean;
 }
@@ -296,6 +313,37 @@ const LAYER_CASES: LayerCase[] = [
     layers: [{ kind: 'embedding', inputDim: 5, outputDim: 2, embeddingsRegularizer: { l1: 0.005, l2: 0.01 } }, head()], test: 0, outputShape: [3, 2],
   },
   { name: 'frozen embedding → dense tanh', inputShape: [4], layers: [{ kind: 'embedding', inputDim: 6, outputDim: 3, trainable: false }, tanh(2)], test: 0, outputShape: [4, 3] },
+  { name: 'separableConv2d 3×3 valid, tanh, 3 channels → 4 filters', inputShape: [5, 6, 3], layers: [{ kind: 'separableConv2d', filters: 4, kernelSize: 3, activation: 'tanh' }, head()], test: 0, outputShape: [3, 4, 4] },
+  {
+    name: 'separableConv2d 3×3 same, stride 2, depthMultiplier 2', inputShape: [7, 6, 2],
+    layers: [{ kind: 'separableConv2d', filters: 3, kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, activation: 'tanh' }, head()], test: 0, outputShape: [4, 3, 3],
+  },
+  {
+    name: 'separableConv2d 2×2 same (odd padding), stride [1, 2], 5 channels, relu', inputShape: [5, 6, 5],
+    layers: [{ kind: 'separableConv2d', filters: 6, kernelSize: 2, strides: [1, 2], padding: 'same', activation: 'relu' }, head()], test: 0, outputShape: [5, 3, 6],
+  },
+  {
+    name: 'separableConv2d [2, 3] depthMultiplier 3 without bias, l1l2 kernel regularizers', inputShape: [4, 5, 2],
+    layers: [{ kind: 'separableConv2d', filters: 2, kernelSize: [2, 3], depthMultiplier: 3, useBias: false, kernelsRegularizer: { l1: 0.005, l2: 0.01 }, activation: 'sigmoid' }, head()], test: 0, outputShape: [3, 3, 2],
+  },
+  {
+    name: 'separableConv2d with l2 kernel and l1 bias regularizers', inputShape: [4, 4, 3],
+    layers: [{ kind: 'separableConv2d', filters: 2, kernelSize: 2, kernelsRegularizer: { l2: 0.02 }, biasRegularizer: { l1: 0.01 }, activation: 'softplus' }, head()], test: 0, outputShape: [3, 3, 2],
+  },
+  {
+    name: 'separableConv2d after conv2d (the input gradient), depthMultiplier 2', inputShape: [6, 6, 2],
+    layers: [{ kind: 'conv2d', filters: 3, kernelSize: 3, padding: 'same', activation: 'tanh' }, { kind: 'separableConv2d', filters: 4, kernelSize: 3, depthMultiplier: 2, activation: 'elu' }, head()], test: 1, outputShape: [4, 4, 4],
+  },
+  { name: 'frozen separableConv2d (first layer)', inputShape: [5, 5, 2], layers: [{ kind: 'separableConv2d', filters: 3, kernelSize: 2, activation: 'tanh', trainable: false }, head()], test: 0, outputShape: [4, 4, 3] },
+  { name: 'separableConv2d (last layer, linear)', inputShape: [5, 5, 3], layers: [{ kind: 'separableConv2d', filters: 2, kernelSize: 3, padding: 'same' }], test: 0, outputShape: [5, 5, 2] },
+  {
+    name: 'separableConv2d [3, 2] dilation 2, same, depthMultiplier 2', inputShape: [7, 6, 2],
+    layers: [{ kind: 'separableConv2d', filters: 3, kernelSize: [3, 2], dilationRate: 2, padding: 'same', depthMultiplier: 2, activation: 'tanh' }, head()], test: 0, outputShape: [7, 6, 3],
+    // Unlike its DepthwiseConv2D, tfjs-layers 4.22's SeparableConv2D passes dilationRate to
+    // tfjs-core's separableConv2d, which dilates the forward pass; the depthwise op's gradient
+    // asserts dilation 1, so TF.js cannot train it: predictions only.
+    forwardOnly: 'TF.js has no gradient for a dilated depthwise convolution',
+  },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
@@ -355,6 +403,15 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
     return layers.batchNormalization({ momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale, ...extra });
   }
   const reg = (r: Reg | undefined) => (r === undefined ? undefined : r.l1 && r.l2 ? regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : r.l1 ? regularizers.l1({ l1: r.l1 }) : regularizers.l2({ l2: r.l2! }));
+  if (spec.kind === 'separableConv2d') {
+    return layers.separableConv2d({
+      filters: spec.filters, kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
+      activation: spec.activation, useBias: spec.useBias,
+      depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    });
+  }
   if (spec.kind === 'depthwiseConv2d') {
     return layers.depthwiseConv2d({
       kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
@@ -406,6 +463,14 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
     return tf.layers.batchNormalization({ momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale, ...first });
   }
   const reg = (r: Reg | undefined) => (r === undefined ? undefined : tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }));
+  if (spec.kind === 'separableConv2d') {
+    return tf.layers.separableConv2d({
+      filters: spec.filters, kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
+      activation: spec.activation ?? 'linear', useBias: spec.useBias ?? true,
+      depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      trainable: spec.trainable ?? true, ...first,
+    } as never);
+  }
   if (spec.kind === 'depthwiseConv2d') {
     return tf.layers.depthwiseConv2d({
       kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
@@ -633,7 +698,7 @@ describe.each(LAYER_CASES)('$name', (c) => {
       const r = buildTfModel(c, initial);
       r.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
       const xs = tfInput(c, x, rows), ys = tfLabels(c, y, rows);
-      await expect(r.trainOnBatch(xs, ys)).rejects.toThrow(/dilation rates greater than 1 are not yet supported in gradients/);
+      await expect(r.trainOnBatch(xs, ys)).rejects.toThrow(/dilation rates greater than 1 are not yet supported/);
       tf.dispose([xs, ys]);
       r.dispose();
       return;
@@ -1046,6 +1111,164 @@ describe('depthwiseConv2d options and configs', () => {
     expect(() => layer.computeOutputShape([2, 5, 1])).toThrow(/"dw": its kernel spans 3×3, more than the input/);
     expect(() => layers.depthwiseConv2d({ kernelSize: 1, depthMultiplier: 2 ** 20, name: 'wide' }).computeOutputShape([2 ** 10, 2, 4])).toThrow(/"wide": depthMultiplier 1048576 would make more than 1073741824 values/);
     expect(layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', strides: 2 }).computeOutputShape([5, 4, 2])).toEqual([3, 2, 2]);
+  });
+});
+
+// separableConv2d: TF.js's options, defaults and configs (TF.js writes no depth_multiplier; neurite
+// writes Keras's), its pointwise initializer taken from depthwiseInitializer as TF.js does, the one
+// regularizer for both kernels, and a ValueError naming each bad option.
+describe('separableConv2d options and configs', () => {
+  const tfConfigOf = (reference: tf.Sequential) => {
+    const layer = (reference.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[0];
+    const { name: _n, trainable: _t, batch_input_shape: _b, dtype: _d, ...config } = layer.config;
+    return { className: layer.class_name, config };
+  };
+
+  const cases: Record<string, unknown>[] = [
+    { filters: 3, kernelSize: 3 },
+    { filters: 2, kernelSize: [2, 3], depthMultiplier: 2, strides: [2, 1], padding: 'same', activation: 'relu', useBias: false },
+    { filters: 4, kernelSize: 1, depthMultiplier: 4, activation: 'tanh', depthwiseInitializer: 'heNormal', biasInitializer: 'ones' },
+    { filters: 2, kernelSize: 2, pointwiseInitializer: 'ones', depthwiseRegularizer: 'l1l2', pointwiseRegularizer: 'l1l2', biasRegularizer: 'l1l2' },
+    { filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same' },
+  ];
+  it.each(cases)('%o: the same keys and values as TF.js writes (name and input shape aside; plus depth_multiplier)', (config) => {
+    const inputShape = [7, 7, 2];
+    const model = sequential({ inputShape, seed: 1 });
+    model.add(layers.separableConv2d(config as never));
+    const reference = tf.sequential();
+    reference.add(tf.layers.separableConv2d({ ...config, inputShape } as never));
+    const want = tfConfigOf(reference);
+    expect(want.config.depth_multiplier, 'TF.js still writes no depth_multiplier').toBeUndefined();
+    expect(model.layers[0].className).toBe(want.className);
+    expect(model.layers[0].getConfig()).toEqual({ ...want.config, depth_multiplier: config.depthMultiplier ?? 1 });
+    expect(model.outputShape).toEqual(reference.outputShape.slice(1));
+    // Weight names, shapes and order as TF.js: depthwise_kernel [kh, kw, cin, M], pointwise_kernel [1, 1, cin·M, filters], bias [filters].
+    expect(model.layers[0].weightSpecs([7, 7, 2]).map((w) => [w.name, w.shape])).toEqual(reference.layers[0].weights.map((w) => [w.originalName.split('/').pop(), w.shape]));
+    reference.dispose();
+    model.dispose();
+  });
+
+  it("defaults as TF.js: depthMultiplier 1, glorotUniform for both kernels, zeros bias, valid, strides 1; name separable_conv2d_1", () => {
+    const model = sequential({ inputShape: [4, 4, 3] });
+    model.add(layers.separableConv2d({ filters: 2, kernelSize: 2 }));
+    const layer = model.layers[0], config = layer.getConfig();
+    expect(layer.name).toBe('separable_conv2d_1');
+    expect(config.depth_multiplier).toBe(1);
+    const glorotUniform = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform' } };
+    expect(config.depthwise_initializer).toMatchObject(glorotUniform);
+    expect(config.pointwise_initializer).toMatchObject(glorotUniform);
+    expect((config.bias_initializer as { class_name: string }).class_name).toBe('Zeros');
+    expect(model.outputShape).toEqual([3, 3, 2]);
+    expect(model.summary()).toMatch(/separable_conv2d_1 \(SeparableConv2D\)/);
+    model.dispose();
+  });
+
+  it('the pointwise kernel is initialized with depthwiseInitializer (as TF.js: pointwiseInitializer is ignored)', () => {
+    const build = (config: Record<string, unknown>) => {
+      const model = sequential({ inputShape: [3, 3, 2], seed: 1 });
+      model.add(layers.separableConv2d({ filters: 2, kernelSize: 2, ...config } as never));
+      const [, pointwise] = model.getWeights();
+      const c = model.layers[0].getConfig();
+      model.dispose();
+      return { pointwise: Array.from(pointwise), c };
+    };
+    const ones = build({ depthwiseInitializer: 'ones', pointwiseInitializer: 'zeros' });
+    expect(ones.pointwise.every((v) => v === 1)).toBe(true);
+    expect((ones.c.pointwise_initializer as { class_name: string }).class_name).toBe('Ones');
+    const ignored = build({ pointwiseInitializer: 'ones' });
+    expect(ignored.pointwise.some((v) => v !== 1)).toBe(true);
+    expect(ignored.c.pointwise_initializer).toMatchObject({ class_name: 'VarianceScaling', config: { distribution: 'uniform' } });
+    // TF.js does the same.
+    const reference = tf.sequential();
+    reference.add(tf.layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseInitializer: 'ones', pointwiseInitializer: 'zeros', inputShape: [3, 3, 2] } as never));
+    expect(Array.from(reference.layers[0].getWeights()[1].dataSync()).every((v) => v === 1)).toBe(true);
+    reference.dispose();
+  });
+
+  it('a TF.js-saved model with depthMultiplier 2 loads (TF.js writes no depth_multiplier: read from the depthwise kernel)', async () => {
+    const reference = tf.sequential();
+    reference.add(tf.layers.separableConv2d({ filters: 3, kernelSize: 2, depthMultiplier: 2, activation: 'tanh', inputShape: [4, 4, 2] } as never));
+    const loaded = await loadModel((await tfArtifacts(reference)) as ModelArtifacts);
+    expect(loaded.layers[0].getConfig().depth_multiplier).toBe(2);
+    const x = Float32Array.from({ length: 32 }, (_, i) => Math.sin(i));
+    expectClose(loaded.predict(x), tf.tidy(() => (reference.predict(tf.tensor(x, [1, 4, 4, 2])) as tf.Tensor).dataSync() as Float32Array), 'loaded from TF.js', 1e-5, 1e-6);
+    loaded.dispose();
+    reference.dispose();
+  });
+
+  it('every bad option is a ValueError naming it; different depthwise and pointwise regularizers are refused', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => layers.separableConv2d({ kernelSize: 2 } as never), /separableConv2d\(\): filters must be a positive integer/],
+      [() => layers.separableConv2d({ filters: 0, kernelSize: 2 }), /filters must be a positive integer/],
+      [() => layers.separableConv2d({ filters: 2.5, kernelSize: 2 }), /filters must be a positive integer/],
+      [() => layers.separableConv2d({ filters: 2 } as never), /separableConv2d\(\): kernelSize is required/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 0 }), /kernelSize must be/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: [2, 2, 2] as never }), /kernelSize must be/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthMultiplier: 0 }), /depthMultiplier must be a positive integer/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthMultiplier: 1.5 }), /depthMultiplier must be/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, strides: -1 }), /strides must be/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, dilationRate: [1, 0] }), /dilationRate must be/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, strides: 2, dilationRate: 2 }), /strides > 1 together with dilationRate > 1/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, padding: 'causal' as never }), /padding must be 'valid' or 'same', got "causal"/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, dataFormat: 'channelsFirst' as never }), /dataFormat must be 'channelsLast'/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, useBias: 1 as never }), /useBias must be a boolean/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, activation: 'nope' as never }), /activation/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseInitializer: 'nope' as never }), /depthwiseInitializer/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, pointwiseInitializer: 'nope' as never }), /pointwiseInitializer/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseRegularizer: 'nope' as never }), /depthwiseRegularizer/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, pointwiseRegularizer: 'nope' as never }), /pointwiseRegularizer/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseRegularizer: 'l2' }), /depthwiseRegularizer and pointwiseRegularizer must be the same .*got \{ l1: 0, l2: 0\.01 \} and none/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, pointwiseRegularizer: 'l1' }), /depthwiseRegularizer and pointwiseRegularizer must be the same/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseRegularizer: 'l1', pointwiseRegularizer: 'l2' }), /must be the same/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, kernelInitializer: 'ones' } as never), /kernelInitializer is not an option of separableConv2d .*depthwiseInitializer and pointwiseInitializer/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, kernelRegularizer: 'l2' } as never), /kernelRegularizer is not an option/],
+      [() => layers.separableConv2d({ filters: 2, kernelSize: 2, units: 3 } as never), /unknown option "units"/],
+      [() => LAYER_CLASSES.SeparableConv2D({ filters: 2, kernel_size: [2, 2], data_format: 'channels_first' }), /data_format must be "channels_last"/],
+      [() => LAYER_CLASSES.SeparableConv2D({ filters: 2, kernel_size: [2, 2], groups: 2 }), /groups must be 1/],
+      [() => LAYER_CLASSES.SeparableConv2D({ filters: 2, kernel_size: [2, 2], pointwise_constraint: { class_name: 'NonNeg', config: {} } }), /pointwise_constraint is not supported/],
+      [() => LAYER_CLASSES.SeparableConv2D({ filters: 2, kernel_size: [2, 2], depthwise_regularizer: { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } } }), /must be the same/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+    // The same regularizer for both kernels is taken.
+    expect(() => layers.separableConv2d({ filters: 2, kernelSize: 2, depthwiseRegularizer: regularizers.l1l2({ l1: 0.01, l2: 0.02 }), pointwiseRegularizer: regularizers.l1l2({ l1: 0.01, l2: 0.02 }) })).not.toThrow();
+  });
+
+  it('as the last layer, softmax + categoricalCrossentropy (the loss reads z from the layer\'s saved buffer) trains as TF.js', async () => {
+    const c: LayerCase = { name: 'fused', inputShape: [5, 4, 2], layers: [{ kind: 'separableConv2d', filters: 3, kernelSize: 3, padding: 'same', depthMultiplier: 2, activation: 'softmax' }], test: 0, outputShape: [5, 4, 3] };
+    const rows = 3, rand = random(11);
+    const x = Float32Array.from({ length: rows * 40 }, () => 2 * rand() - 1);
+    const y = new Float32Array(rows * 20 * 3);
+    for (let p = 0; p < rows * 20; p++) y[p * 3 + Math.floor(rand() * 3)] = 1;
+    const m = buildModel(c);
+    const start = m.getWeights().map((w) => w.map((v, i) => (v === 0 ? 0.05 * ((i % 3) - 1) : v)));
+    m.setWeights(start);
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'categoricalCrossentropy' });
+    const r = buildTfModel(c, start);
+    r.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const xs = tf.tensor(x, [rows, 5, 4, 2]), ys = tf.tensor(y, [rows, 5, 4, 3]);
+    const got: number[] = [], want: number[] = [];
+    for (let step = 0; step < 3; step++) {
+      got.push(m.trainOnBatch(x, y));
+      want.push((await r.trainOnBatch(xs, ys)) as number);
+    }
+    expectClose(got, want, 'loss before each step', 1e-4, 1e-7);
+    const after = tfWeights(r);
+    m.getWeights().forEach((w, i) => expectClose(w, after[i], `weight tensor ${i} after 3 steps`, 1e-3, 1e-5));
+    tf.dispose([xs, ys]);
+    r.dispose();
+    m.dispose();
+  });
+
+  it('shapes it cannot take are ShapeErrors naming the layer', () => {
+    const layer = layers.separableConv2d({ filters: 2, kernelSize: 3, name: 'sep' });
+    expect(() => layer.computeOutputShape([4, 4])).toThrow(ShapeError);
+    expect(() => layer.computeOutputShape([4, 4])).toThrow(/SeparableConv2D layer "sep": expects examples of rank 3/);
+    expect(() => layer.computeOutputShape([2, 5, 1])).toThrow(/"sep": its kernel spans 3×3, more than the input/);
+    expect(() => layers.separableConv2d({ filters: 2, kernelSize: 1, depthMultiplier: 2 ** 20, name: 'wide' }).computeOutputShape([2 ** 10, 2, 4])).toThrow(/"wide": depthMultiplier 1048576 would make more than 1073741824 depthwise values/);
+    expect(layers.separableConv2d({ filters: 5, kernelSize: 3, padding: 'same', strides: 2 }).computeOutputShape([5, 4, 2])).toEqual([3, 2, 5]);
   });
 });
 

@@ -3,8 +3,9 @@
 //   z[oy, ox, c·M + m] = b[c·M + m] + Σ_{ky,kx} x[oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw, c] · W[ky, kx, c, m],
 //   a = activation(z),
 // with the kernel W [kh, kw, channels, M] and the bias b [channels·M] (TF.js's and Keras's layout),
-// zeros outside the input (the padding). The geometry is conv2d's (ConvGeometry) with `filters`
-// = channels·M, so M = filters / channels.
+// zeros outside the input (the padding). The geometry is conv2d's (ConvGeometry); the multiplier M
+// is passed on its own and the geometry's `filters` is not read (the output has channels·M values
+// per position), so separableConv2d runs this step with its own filters in the geometry.
 //
 // A direct kernel, no GEMM: W[ky, kx] is one row of channels·M values in the output's channel
 // order, so each tap of the window adds x's pixel (each channel repeated M times) times that row
@@ -77,10 +78,10 @@ import { ConvGeometry } from "./conv2d";
   }
 }
 
-/** z = depthwise(x, W) + b and a = f(z) for `rows` examples; g is a ConvGeometry (filters = channels·M). */
-export function depthwise_conv2d_forward(a: usize, z: usize, x: usize, kernel: usize, bias: usize, rows: i32, g: usize, act: i32, alpha: f32): void {
+/** z = depthwise(x, W) + b and a = f(z) for `rows` examples; g is a ConvGeometry (its filters unread), M the multiplier. */
+export function depthwise_conv2d_forward(a: usize, z: usize, x: usize, kernel: usize, bias: usize, rows: i32, g: usize, M: i32, act: i32, alpha: f32): void {
   const c = changetype<ConvGeometry>(g);
-  const channels = c.channels, F = c.filters, M = F / channels;
+  const channels = c.channels, F = channels * M;
   const inH = c.inHeight, inW = c.inWidth, outH = c.outHeight, outW = c.outWidth;
   const kh = c.kernelHeight, kw = c.kernelWidth, sh = c.strideHeight, sw = c.strideWidth;
   const dh = c.dilationHeight, dw = c.dilationWidth, padTop = c.padTop, padLeft = c.padLeft;
@@ -119,11 +120,11 @@ export function depthwise_conv2d_forward(a: usize, z: usize, x: usize, kernel: u
 export function depthwise_conv2d_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, d: usize,
   z: usize, a: usize, x: usize, kernel: usize,
-  rows: i32, g: usize, act: i32, alpha: f32, fused: bool,
+  rows: i32, g: usize, M: i32, act: i32, alpha: f32, fused: bool,
   accumulateParams: bool, accumulateInput: bool,
 ): void {
   const c = changetype<ConvGeometry>(g);
-  const channels = c.channels, F = c.filters, M = F / channels;
+  const channels = c.channels, F = channels * M;
   const inH = c.inHeight, inW = c.inWidth, outH = c.outHeight, outW = c.outWidth;
   const kh = c.kernelHeight, kw = c.kernelWidth, sh = c.strideHeight, sw = c.strideWidth;
   const dh = c.dilationHeight, dw = c.dilationWidth, padTop = c.padTop, padLeft = c.padLeft;

@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -15,6 +15,13 @@ import { max_pooling_forward, max_pooling_backward, average_pooling_forward, ave
 import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
 import { embedding_forward, embedding_backward } from "./embedding";
+import { separable_conv2d_forward, separable_conv2d_backward } from "./separable_conv2d";
+
+// separableConv2d's pointwise kernel follows its depthwise one in the record's kernel (and gradient).
+// @ts-ignore: decorator
+@inline function pointwiseOffset(l: Layer): usize {
+  return <usize>(l.windowHeight * l.windowWidth * l.inFeatures * l.multiplier) << 2;
+}
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -67,7 +74,10 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       conv2d_forward(l.output, l.saved, l.scratch, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
       break;
     case DEPTHWISE_CONV2D:
-      depthwise_conv2d_forward(l.output, l.saved, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
+      depthwise_conv2d_forward(l.output, l.saved, x, l.kernel, l.bias, rows, geometry(l), l.multiplier, l.activation, l.alpha);
+      break;
+    case SEPARABLE_CONV2D:
+      separable_conv2d_forward(l.output, l.saved, x, l.kernel, l.kernel + pointwiseOffset(l), l.bias, rows, geometry(l), l.multiplier, l.activation, l.alpha);
       break;
     // The table is [inputDim × outputDim]: inputDim is kernelSize / outFeatures.
     case EMBEDDING:
@@ -150,7 +160,7 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       depthwise_conv2d_backward(
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
         l.saved, l.output, x, l.kernel,
-        rows, geometry(l), l.activation, l.alpha, fused,
+        rows, geometry(l), l.multiplier, l.activation, l.alpha, fused,
         l.accumulateParams != 0, l.accumulateInput != 0,
       );
       break;
@@ -160,5 +170,15 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         embedding_backward(l.kernelGrad, l.outputGrad, x, rows * l.groups, l.kernelSize / l.outFeatures, l.outFeatures, l.accumulateParams != 0);
       }
       break;
+    case SEPARABLE_CONV2D: {
+      const kernelGrad = weights ? l.kernelGrad : 0;
+      separable_conv2d_backward(
+        inputGrad, kernelGrad, kernelGrad ? kernelGrad + pointwiseOffset(l) : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.output, x, l.kernel, l.kernel + pointwiseOffset(l), l.scratch,
+        rows, geometry(l), l.multiplier, l.activation, l.alpha, fused,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    }
   }
 }

@@ -58,7 +58,7 @@ export class Layer {
   padLeft: i32;
   padBottom: i32;
   padRight: i32;
-  /** depthwiseConv2d's depth multiplier. */
+  /** depthwiseConv2d's and separableConv2d's depth multiplier. */
   multiplier: i32;
   /** The activation applied to the output, and its parameter (leakyRelu, elu). */
   activation: i32;

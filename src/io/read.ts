@@ -22,6 +22,19 @@ export interface Plan {
   training?: TrainingPlan;
 }
 
+/**
+ * TF.js 4.22's SeparableConv2D writes no depth_multiplier in its config (Keras does): for such a
+ * config, the multiplier is the last axis of the layer's depthwise_kernel [kh, kw, cin, M] in the
+ * weight specs, so a TF.js-saved model with depthMultiplier > 1 loads (TF.js itself cannot load it).
+ */
+function separableMultiplier(kind: string, c: Record<string, unknown>, specs: unknown): Record<string, unknown> {
+  if (kind !== 'SeparableConv2D' || c.depth_multiplier != null || !Array.isArray(specs)) return c;
+  const spec = specs.find((s) => isObject(s) && s.name === `${String(c.name)}/depthwise_kernel`) as { shape?: unknown } | undefined;
+  const shape = spec?.shape;
+  if (!Array.isArray(shape) || shape.length !== 4 || !Number.isInteger(shape[3])) return c;
+  return { ...c, depth_multiplier: shape[3] };
+}
+
 export function parse(artifacts: RawArtifacts, origin: string): Plan {
   const fail = (message: string) => new ValueError(`loadModel() ${origin}: ${message}`);
   checkNesting(artifacts.modelTopology, 'modelTopology', fail);
@@ -49,9 +62,10 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   let shape: Shape = [];
   let inputShape: number[] = [];
   entries.forEach((entry, i) => {
-    const { class_name: kind, config: c } = entry as { class_name: string; config: Record<string, unknown> };
-    const where = `layer ${i} (${kind}${isObject(c) && typeof c.name === 'string' ? ` "${c.name}"` : ''})`;
-    if (!isObject(c)) throw fail(`${where}: config must be an object`);
+    const { class_name: kind, config: given } = entry as { class_name: string; config: Record<string, unknown> };
+    const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
+    if (!isObject(given)) throw fail(`${where}: config must be an object`);
+    const c = separableMultiplier(kind, given, artifacts.weightSpecs);
     const layer = wrap(where, fail, () => LAYER_CLASSES[kind](c));
     if (i === 0) {
       if (!layer.declaredInputShape) throw fail(`${where}: the first layer needs batch_input_shape [null, ...shape of one example], got ${preview(c.batch_input_shape)}`);

@@ -17,6 +17,7 @@ import { Conv2D, type Conv2DConfig } from './conv2d.js';
 import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
 import { Embedding, type EmbeddingConfig } from './embedding.js';
+import { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -57,3 +58,5 @@ export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);
 export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D => new DepthwiseConv2D(config);
 /** Integer ids to dense vectors: each id in [0, inputDim) picks a row of a trained [inputDim, outputDim] table. */
 export const embedding = (config: EmbeddingConfig): Embedding => new Embedding(config);
+/** Separable 2-D convolution over [height, width, channels]: a depthwise convolution, then a 1×1 one to `filters`, bias and activation. */
+export const separableConv2d = (config: SeparableConv2DConfig): SeparableConv2D => new SeparableConv2D(config);

@@ -17,5 +17,6 @@ export { Conv2D, type Conv2DConfig, type ConvConfig } from './conv2d.js';
 export { Conv1D, type Conv1DConfig } from './conv1d.js';
 export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
 export { Embedding, type EmbeddingConfig } from './embedding.js';
+export { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
 
 export * as layers from './factories.js';

@@ -16,6 +16,7 @@ import { Conv2D } from './conv2d.js';
 import { Conv1D } from './conv1d.js';
 import { DepthwiseConv2D } from './depthwise-conv2d.js';
 import { Embedding } from './embedding.js';
+import { SeparableConv2D } from './separable-conv2d.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -37,6 +38,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   Conv1D: Conv1D.fromConfig,
   DepthwiseConv2D: DepthwiseConv2D.fromConfig,
   Embedding: Embedding.fromConfig,
+  SeparableConv2D: SeparableConv2D.fromConfig,
 });
 
 /** True for a class name neurite can build. */

@@ -53,7 +53,7 @@ function geometryOf(c: Case) {
 }
 type Geometry = ReturnType<typeof geometryOf>;
 
-/** The 16 i32s the kernels read (ConvGeometry's field order; filters = channels·M), in Wasm memory. */
+/** The 16 i32s the kernels read (ConvGeometry's field order; filters = channels·M, unread: M is passed), in Wasm memory. */
 function putGeometry(g: Geometry): number {
   const ptr = put(16);
   new Int32Array(core.memory.buffer, ptr, 16).set([
@@ -108,7 +108,7 @@ describe.each(CASES)('$name', (c) => {
     for (const [act, name] of [[ACT.linear, 'linear'], [ACT.tanh, 'tanh'], [ACT.relu, 'relu']] as const) {
       for (const bias of [b, undefined]) {
         const a = put(new Float32Array(outSize).fill(9)), z = put(new Float32Array(outSize).fill(9));
-        core.depthwise_conv2d_forward(a, z, put(x), put(w), bias ? put(bias) : 0, c.rows, geo, act, 0);
+        core.depthwise_conv2d_forward(a, z, put(x), put(w), bias ? put(bias) : 0, c.rows, geo, c.multiplier, act, 0);
         const want = directDepthwise(x, w, bias, c.rows, g);
         expectClose(get(z, outSize), want, `${name} z${bias ? '' : ' (no bias)'}`);
         expectClose(get(a, outSize), want.map((v) => activationFns[name](v, 0)), `${name} a`);
@@ -131,10 +131,10 @@ describe.each(CASES)('$name', (c) => {
         return (up - down) / (2 * h);
       });
       const pa = put(outSize), pz = put(outSize), px = put(x), pw = put(w);
-      core.depthwise_conv2d_forward(pa, pz, px, pw, put(b), c.rows, geo, act, 0);
+      core.depthwise_conv2d_forward(pa, pz, px, pw, put(b), c.rows, geo, c.multiplier, act, 0);
       // Garbage in the gradients: without accumulate they are overwritten, not added to.
       const dx = put(new Float32Array(inSize).fill(7)), dw = put(new Float32Array(kSize).fill(7)), db = put(new Float32Array(g.filters).fill(7));
-      core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, act, 0, false, false, false);
+      core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, act, 0, false, false, false);
       expectClose(get(dw, kSize), numeric(W), `${name} dW`, 1e-4, 1e-5);
       expectClose(get(db, g.filters), numeric(B), `${name} db`, 1e-4, 1e-5);
       expectClose(get(dx, inSize), numeric(X), `${name} dX`, 1e-4, 1e-5);
@@ -145,36 +145,36 @@ describe.each(CASES)('$name', (c) => {
     const { g, x, w, b, dy, inSize, outSize, kSize } = setup(c, 3);
     const geo = putGeometry(g);
     const pa = put(outSize), pz = put(outSize), px = put(x), pw = put(w);
-    core.depthwise_conv2d_forward(pa, pz, px, pw, put(b), c.rows, geo, ACT.tanh, 0);
+    core.depthwise_conv2d_forward(pa, pz, px, pw, put(b), c.rows, geo, c.multiplier, ACT.tanh, 0);
     const once = () => {
       const dx = put(inSize), dw = put(kSize), db = put(g.filters);
-      core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, ACT.tanh, 0, false, false, false);
+      core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.tanh, 0, false, false, false);
       return { dx: get(dx, inSize), dw: get(dw, kSize), db: get(db, g.filters) };
     };
     const first = once();
     expect(once(), 'deterministic').toEqual(first);
     const dx = put(first.dx), dw = put(first.dw), db = put(first.db);
-    core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, ACT.tanh, 0, false, true, true);
+    core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.tanh, 0, false, true, true);
     expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX');
     expectClose(get(dw, kSize), first.dw.map((v) => 2 * v), 'accumulated dW');
     expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db');
     // Frozen: dW and db untouched, dX as before.
     const fdx = put(inSize), fdw = put(new Float32Array(kSize).fill(5)), fdb = put(new Float32Array(g.filters).fill(5));
-    core.depthwise_conv2d_backward(fdx, 0, fdb, put(dy), pz, pa, px, pw, c.rows, geo, ACT.tanh, 0, false, false, false);
+    core.depthwise_conv2d_backward(fdx, 0, fdb, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.tanh, 0, false, false, false);
     expect(Array.from(get(fdw, kSize)).every((v) => v === 5)).toBe(true);
     expect(Array.from(get(fdb, g.filters)).every((v) => v === 5)).toBe(true);
     expectClose(get(fdx, inSize), first.dx, 'frozen dX');
     // Fused: d already is dL/dZ, so the result is the linear layer's.
     const lin = put(inSize), linW = put(kSize), linB = put(g.filters);
-    core.depthwise_conv2d_backward(lin, linW, linB, put(dy), pz, pa, px, pw, c.rows, geo, ACT.linear, 0, false, false, false);
+    core.depthwise_conv2d_backward(lin, linW, linB, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.linear, 0, false, false, false);
     const fused = put(inSize), fusedW = put(kSize), fusedB = put(g.filters);
-    core.depthwise_conv2d_backward(fused, fusedW, fusedB, put(dy), pz, pa, px, pw, c.rows, geo, ACT.tanh, 0, true, false, false);
+    core.depthwise_conv2d_backward(fused, fusedW, fusedB, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.tanh, 0, true, false, false);
     expect(Array.from(get(fused, inSize))).toEqual(Array.from(get(lin, inSize)));
     expect(Array.from(get(fusedW, kSize))).toEqual(Array.from(get(linW, kSize)));
     expect(Array.from(get(fusedB, g.filters))).toEqual(Array.from(get(linB, g.filters)));
     // No input gradient for a first layer: nothing written there, the weights' as before.
     const guard = put(new Float32Array(inSize).fill(3));
-    core.depthwise_conv2d_backward(0, linW, linB, put(dy), pz, pa, px, pw, c.rows, geo, ACT.linear, 0, false, false, false);
+    core.depthwise_conv2d_backward(0, linW, linB, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.linear, 0, false, false, false);
     expect(Array.from(get(linW, kSize))).toEqual(Array.from(get(fusedW, kSize)));
     expect(Array.from(get(guard, inSize)).every((v) => v === 3)).toBe(true);
   });
@@ -184,7 +184,7 @@ it('the forward pass writes nothing past its output', () => {
   const c: Case = { name: 'guard', rows: 1, input: [3, 3, 2], kernel: [3, 3], multiplier: 2, padding: 'same' };
   const { g, x, w, b, outSize } = setup(c, 4);
   const guard = put(new Float32Array(outSize + 8).fill(42)), z = guard + 16, a = put(outSize);
-  core.depthwise_conv2d_forward(a, z, put(x), put(w), put(b), 1, putGeometry(g), ACT.linear, 0);
+  core.depthwise_conv2d_forward(a, z, put(x), put(w), put(b), 1, putGeometry(g), c.multiplier, ACT.linear, 0);
   const all = get(guard, outSize + 8);
   expect(Array.from(all.subarray(0, 4))).toEqual([42, 42, 42, 42]);
   expect(Array.from(all.subarray(4 + outSize))).toEqual([42, 42, 42, 42]);
