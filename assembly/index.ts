@@ -16,3 +16,4 @@ export * from "./layers/up_sampling2d";
 export * from "./layers/pooling";
 export { im2col, col2im, conv2d_forward, conv2d_backward } from "./layers/conv2d";
 export { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./layers/depthwise_conv2d";
+export { simple_rnn_forward, simple_rnn_backward } from "./layers/simple_rnn";

@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D,
+  DEPTHWISE_CONV2D, SIMPLE_RNN,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -14,6 +14,7 @@ import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
 import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
+import { simple_rnn_forward, simple_rnn_backward } from "./simple_rnn";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -67,6 +68,14 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
       break;
     case DEPTHWISE_CONV2D:
       depthwise_conv2d_forward(l.output, l.saved, x, l.kernel, l.bias, rows, geometry(l), l.activation, l.alpha);
+      break;
+    // Recurrent layers: inHeight steps of inFeatures; groups is the steps out (1 unless returnSequences);
+    // strideHeight −1 goes backwards.
+    case SIMPLE_RNN:
+      simple_rnn_forward(
+        l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
+        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
+      );
       break;
   }
 }
@@ -146,6 +155,14 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
         l.saved, l.output, x, l.kernel,
         rows, geometry(l), l.activation, l.alpha, fused,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    case SIMPLE_RNN: // never fused: net_set_loss fuses only layers that keep z as their output's
+      simple_rnn_backward(
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.scratch, x, l.kernel,
+        rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
         l.accumulateParams != 0, l.accumulateInput != 0,
       );
       break;

@@ -2,6 +2,7 @@
 // namespace, so a bundler keeps only the layers an app uses (a namespace's static member accesses
 // are tree-shaken; an object literal of factories would pull in every layer class).
 import { Dense, type DenseConfig } from './dense.js';
+import { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
 import { Flatten, type FlattenConfig } from './flatten.js';
@@ -54,3 +55,5 @@ export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);
 export const conv1d = (config: Conv1DConfig): Conv1D => new Conv1D(config);
 /** Depthwise 2-D convolution over [height, width, channels]: each channel with its own depthMultiplier kernels. */
 export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D => new DepthwiseConv2D(config);
+/** A fully connected recurrence over the steps of [timesteps, features] examples: h_t = activation(x_t·W + h_{t−1}·U + b). */
+export const simpleRNN = (config: SimpleRNNConfig): SimpleRNN => new SimpleRNN(config);

@@ -16,5 +16,6 @@ export {
 export { Conv2D, type Conv2DConfig, type ConvConfig } from './conv2d.js';
 export { Conv1D, type Conv1DConfig } from './conv1d.js';
 export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
+export { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 
 export * as layers from './factories.js';

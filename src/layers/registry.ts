@@ -15,6 +15,7 @@ import {
 import { Conv2D } from './conv2d.js';
 import { Conv1D } from './conv1d.js';
 import { DepthwiseConv2D } from './depthwise-conv2d.js';
+import { SimpleRNN } from './simple-rnn.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -35,6 +36,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   Conv2D: Conv2D.fromConfig,
   Conv1D: Conv1D.fromConfig,
   DepthwiseConv2D: DepthwiseConv2D.fromConfig,
+  SimpleRNN: SimpleRNN.fromConfig,
 });
 
 /** True for a class name neurite can build. */
