@@ -18,3 +18,4 @@ export { im2col, col2im, conv2d_forward, conv2d_backward } from "./layers/conv2d
 export { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./layers/depthwise_conv2d";
 export { embedding_forward, embedding_backward } from "./layers/embedding";
 export { separable_conv2d_forward, separable_conv2d_backward } from "./layers/separable_conv2d";
+export { simple_rnn_forward, simple_rnn_backward } from "./layers/simple_rnn";

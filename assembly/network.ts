@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -407,6 +407,39 @@ export function net_set_separable_conv2d(
   l.scratchSize = l.groups * depth; // the depthwise output's gradient
 }
 
+/**
+ * Layer i is simpleRNN: `units` = activation(x_t·W + h_{t−1}·U + b) over `steps` steps of `inputs`
+ * values, the last step's h out, or every step's with `sequences`; `backwards` reads the steps
+ * last to first. The kernel block is W [inputs × units] then U [units × units]. Saved: z and h of
+ * every step; scratch: dh, and dz time-major and example-major (assembly/layers/simple_rnn.ts).
+ */
+export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32, useBias: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = SIMPLE_RNN;
+  l.inHeight = steps;
+  l.strideHeight = backwards ? -1 : 1;
+  l.groups = sequences ? steps : 1;
+  l.inFeatures = inputs;
+  l.outFeatures = units;
+  l.inputSize = steps * inputs;
+  l.outputSize = l.groups * units;
+  l.activation = act;
+  l.alpha = alpha;
+  l.useBias = useBias ? 1 : 0;
+  l.kernelSize = inputs * units + units * units;
+  l.biasSize = useBias ? units : 0;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.savedSize = 2 * steps * units;
+  l.scratchSize = (1 + 2 * steps) * units;
+}
+
+/** The regularizer on layer i's recurrent kernel (a recurrent layer's). */
+export function net_set_recurrent_regularizer(ptr: usize, i: i32, l1: f32, l2: f32): void {
+  const l = layer(net(ptr), i);
+  l.recurrentL1 = l1;
+  l.recurrentL2 = l2;
+}
+
 // One axis of a convolution: its output length ('same': ⌈size/stride⌉; 'valid': the windows that
 // fit) and the padding the windows need beyond the input (0 for 'valid').
 function convOutput(size: i32, kernel: i32, stride: i32, dilation: i32, same: bool): i32 {
@@ -671,8 +704,15 @@ export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool): f64 {
 function penalty(l: Layer, withGrad: bool): f64 {
   let total: f64 = 0;
   const grad = withGrad;
+  // A recurrent layer's kernel block is W then U, each with its own regularizer.
+  const recurrent = l.kind == SIMPLE_RNN ? l.outFeatures * l.outFeatures : 0;
+  const size = l.kernelSize - recurrent;
   if ((l.kernelL1 != 0 || l.kernelL2 != 0) && l.kernel) {
-    total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, l.kernelSize, l.kernelL1, l.kernelL2);
+    total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, size, l.kernelL1, l.kernelL2);
+  }
+  if ((l.recurrentL1 != 0 || l.recurrentL2 != 0) && recurrent) {
+    const offset = <usize>size << 2;
+    total += penalty_forward_backward(grad ? l.kernelGrad + offset : 0, l.kernel + offset, recurrent, l.recurrentL1, l.recurrentL2);
   }
   if ((l.biasL1 != 0 || l.biasL2 != 0) && l.bias) {
     total += penalty_forward_backward(grad ? l.biasGrad : 0, l.bias, l.biasSize, l.biasL1, l.biasL2);

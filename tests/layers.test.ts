@@ -55,7 +55,8 @@ type LayerSpec =
   | ConvSpec
   | DepthwiseSpec
   | EmbeddingSpec
-  | SeparableSpec;
+  | SeparableSpec
+  | RnnSpec;
 /** An embedding is the first layer: the case's input is then integer ids in [0, inputDim). */
 interface EmbeddingSpec { kind: 'embedding'; inputDim: number; outputDim: number; inputLength?: number; embeddingsRegularizer?: Reg; trainable?: boolean }
 interface Pool2d { poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
@@ -108,6 +109,19 @@ interface SeparableSpec {
   trainable?: boolean;
 }
 
+interface RnnSpec {
+  kind: 'simpleRNN';
+  units: number;
+  activation?: TfActivation;
+  useBias?: boolean;
+  returnSequences?: boolean;
+  goBackwards?: boolean;
+  kernelRegularizer?: Reg;
+  recurrentRegularizer?: Reg;
+  biasRegularizer?: Reg;
+  trainable?: boolean;
+}
+
 interface LayerCase {
   name: string;
   /** Shape of one input example. */
@@ -136,6 +150,11 @@ interface LayerCase {
    */
   noTfjsParity?: string;
 }
+
+// tfjs-layers 4.22 puts an RNN's weights (and their regularizers) on its cell, and the RNN layer
+// does not collect the cell's losses: its kernel, recurrent and bias regularizers never reach the
+// loss or the gradient ('TF.js 4.22 reference notes: simpleRNN' shows it). neurite adds them, as Keras.
+const RNN_REGULARIZERS = "TF.js 4.22 ignores an RNN layer's regularizers";
 
 const head = (units = 2): LayerSpec => ({ kind: 'dense', units, activation: 'linear' });
 const tanh = (units = 3): LayerSpec => ({ kind: 'dense', units, activation: 'tanh' });
@@ -344,6 +363,31 @@ const LAYER_CASES: LayerCase[] = [
     // asserts dilation 1, so TF.js cannot train it: predictions only.
     forwardOnly: 'TF.js has no gradient for a dilated depthwise convolution',
   },
+  { name: 'simpleRNN tanh (last step) → dense', inputShape: [4, 3], layers: [{ kind: 'simpleRNN', units: 5 }, head()], test: 0, outputShape: [5] },
+  { name: 'simpleRNN returnSequences → dense on the last axis', inputShape: [4, 3], layers: [{ kind: 'simpleRNN', units: 5, returnSequences: true }, head()], test: 0, outputShape: [4, 5] },
+  { name: 'simpleRNN goBackwards', inputShape: [5, 2], layers: [{ kind: 'simpleRNN', units: 3, goBackwards: true }, head()], test: 0, outputShape: [3] },
+  { name: 'simpleRNN goBackwards, returnSequences, relu', inputShape: [3, 2], layers: [{ kind: 'simpleRNN', units: 4, goBackwards: true, returnSequences: true, activation: 'relu' }, head()], test: 0, outputShape: [3, 4] },
+  {
+    name: 'simpleRNN without bias, l2 kernel, l1 recurrent regularizers', inputShape: [3, 3],
+    layers: [{ kind: 'simpleRNN', units: 4, useBias: false, kernelRegularizer: { l2: 0.01 }, recurrentRegularizer: { l1: 0.01 } }, head()], test: 0, outputShape: [4],
+    tfjsGradientDiffers: RNN_REGULARIZERS,
+  },
+  {
+    name: 'simpleRNN with l1l2 recurrent and l2 bias regularizers, sigmoid', inputShape: [4, 2],
+    layers: [{ kind: 'simpleRNN', units: 3, activation: 'sigmoid', recurrentRegularizer: { l1: 0.005, l2: 0.02 }, biasRegularizer: { l2: 0.01 } }, head()], test: 0, outputShape: [3],
+    tfjsGradientDiffers: RNN_REGULARIZERS,
+  },
+  {
+    name: 'simpleRNN after dense (the input gradient), stacked simpleRNNs', inputShape: [4, 3],
+    layers: [tanh(3), { kind: 'simpleRNN', units: 4, returnSequences: true }, { kind: 'simpleRNN', units: 3 }, head()], test: 1, outputShape: [4, 4],
+  },
+  { name: 'simpleRNN one step', inputShape: [1, 3], layers: [{ kind: 'simpleRNN', units: 2 }, head()], test: 0, outputShape: [2] },
+  { name: 'simpleRNN (last layer, returnSequences)', inputShape: [3, 2], layers: [{ kind: 'simpleRNN', units: 2, returnSequences: true }], test: 0, outputShape: [3, 2] },
+  { name: 'frozen simpleRNN (first layer)', inputShape: [4, 2], layers: [{ kind: 'simpleRNN', units: 3, trainable: false }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'frozen simpleRNN after dense (the input gradient passes through)', inputShape: [3, 2],
+    layers: [tanh(3), { kind: 'simpleRNN', units: 3, returnSequences: true, trainable: false }, head()], test: 1, outputShape: [3, 3],
+  },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
@@ -412,6 +456,14 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
       ...extra,
     });
   }
+  if (spec.kind === 'simpleRNN') {
+    return layers.simpleRNN({
+      units: spec.units, activation: spec.activation, useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards,
+      kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    });
+  }
   if (spec.kind === 'depthwiseConv2d') {
     return layers.depthwiseConv2d({
       kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
@@ -470,6 +522,14 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
       depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       trainable: spec.trainable ?? true, ...first,
     } as never);
+  }
+  if (spec.kind === 'simpleRNN') {
+    return tf.layers.simpleRNN({
+      units: spec.units, activation: spec.activation ?? 'tanh', useBias: spec.useBias ?? true,
+      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false,
+      kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      trainable: spec.trainable ?? true, ...first,
+    });
   }
   if (spec.kind === 'depthwiseConv2d') {
     return tf.layers.depthwiseConv2d({
@@ -1432,5 +1492,126 @@ describe('embedding options, ids and placement', () => {
     expectClose(table, want, 'embedding gradient vs TF.js', 1e-3, 1e-6);
     reference.dispose();
     model.dispose();
+  });
+});
+
+describe('simpleRNN options and configs', () => {
+  const tfConfigOf = (reference: tf.Sequential) => {
+    const layer = (reference.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[0];
+    const { name: _n, trainable: _t, batch_input_shape: _b, dtype: _d, ...config } = layer.config;
+    return { className: layer.class_name, config };
+  };
+
+  const cases: Record<string, unknown>[] = [
+    { units: 3 },
+    { units: 2, activation: 'relu', useBias: false, returnSequences: true, goBackwards: true },
+    { units: 4, activation: 'sigmoid', kernelInitializer: 'heUniform', recurrentInitializer: 'glorotUniform', biasInitializer: 'ones' },
+  ];
+  it.each(cases)('getConfig is the config TF.js writes, and the weights are named and shaped as TF.js: %j', (config) => {
+    const inputShape = [5, 3];
+    const model = sequential({ inputShape });
+    model.add(layers.simpleRNN(config as never));
+    const reference = tf.sequential();
+    reference.add(tf.layers.simpleRNN({ ...config, inputShape } as never));
+    const want = tfConfigOf(reference);
+    expect(model.layers[0].className).toBe(want.className);
+    const got = model.layers[0].getConfig();
+    // Initializers' seeds: TF.js writes none for Orthogonal, neurite writes null.
+    const strip = (c: Record<string, unknown>) => JSON.parse(JSON.stringify(c, (k, v) => (k === 'seed' ? undefined : v)));
+    expect(strip(got)).toEqual(strip(want.config));
+    expect(model.outputShape).toEqual(reference.outputShape.slice(1));
+    // kernel [features, units], recurrent_kernel [units, units], bias [units].
+    expect(model.layers[0].weightSpecs(inputShape).map((w) => [w.name, w.shape])).toEqual(reference.layers[0].weights.map((w) => [w.originalName.split('/').pop(), w.shape]));
+    reference.dispose();
+    model.dispose();
+  });
+
+  it("defaults as TF.js: tanh, glorotNormal kernel, orthogonal recurrent kernel, zeros bias, last step only, forwards; name simple_rnn_1, weights simple_rnn_1/kernel ...", async () => {
+    const model = sequential({ inputShape: [4, 2] });
+    model.add(layers.simpleRNN({ units: 3 }));
+    const layer = model.layers[0], config = layer.getConfig();
+    expect(layer.name).toBe('simple_rnn_1');
+    expect(config.activation).toBe('tanh');
+    expect(config.kernel_initializer).toMatchObject({ class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal' } });
+    expect(config.recurrent_initializer).toMatchObject({ class_name: 'Orthogonal', config: { gain: 1 } });
+    expect((config.bias_initializer as { class_name: string }).class_name).toBe('Zeros');
+    expect([config.return_sequences, config.go_backwards, config.dropout, config.recurrent_dropout]).toEqual([false, false, 0, 0]);
+    expect(model.outputShape).toEqual([3]);
+    expect(model.summary()).toMatch(/simple_rnn_1 \(SimpleRNN\)/);
+    // The recurrent kernel is orthogonal: UᵀU = I.
+    const u = layer.getWeights()[1];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < 3; k++) s += u[k * 3 + i] * u[k * 3 + j];
+        expect(s).toBeCloseTo(i === j ? 1 : 0, 5);
+      }
+    }
+    const artifacts = await model.save();
+    expect(artifacts.weightSpecs!.map((w) => [w.name, w.shape])).toEqual([['simple_rnn_1/kernel', [2, 3]], ['simple_rnn_1/recurrent_kernel', [3, 3]], ['simple_rnn_1/bias', [3]]]);
+    model.dispose();
+  });
+
+  it('every bad option is a ValueError naming it; dropout, recurrentDropout, returnState, stateful and unroll are refused', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => layers.simpleRNN({} as never), /simpleRNN\(\): units must be a positive integer/],
+      [() => layers.simpleRNN({ units: 0 }), /units must be/],
+      [() => layers.simpleRNN({ units: 2.5 }), /units must be/],
+      [() => layers.simpleRNN({ units: 2, dropout: 0.2 }), /simpleRNN\(\): dropout > 0 is not supported yet/],
+      [() => layers.simpleRNN({ units: 2, recurrentDropout: 0.1 }), /recurrentDropout > 0 is not supported yet/],
+      [() => layers.simpleRNN({ units: 2, dropout: 1.5 }), /dropout must be a number in \[0, 1\)/],
+      [() => layers.simpleRNN({ units: 2, recurrentDropout: 'x' as never }), /recurrentDropout must be a number/],
+      [() => layers.simpleRNN({ units: 2, returnState: true }), /returnState true is not supported/],
+      [() => layers.simpleRNN({ units: 2, stateful: true }), /stateful true is not supported/],
+      [() => layers.simpleRNN({ units: 2, unroll: true }), /unroll true is not supported/],
+      [() => layers.simpleRNN({ units: 2, returnSequences: 1 as never }), /returnSequences must be a boolean/],
+      [() => layers.simpleRNN({ units: 2, goBackwards: 'yes' as never }), /goBackwards must be a boolean/],
+      [() => layers.simpleRNN({ units: 2, useBias: 1 as never }), /useBias must be a boolean/],
+      [() => layers.simpleRNN({ units: 2, activation: 'nope' as never }), /activation/],
+      [() => layers.simpleRNN({ units: 2, recurrentInitializer: 'nope' as never }), /recurrentInitializer/],
+      [() => layers.simpleRNN({ units: 2, recurrentRegularizer: 'nope' as never }), /recurrentRegularizer/],
+      [() => layers.simpleRNN({ units: 2, recurrentActivation: 'sigmoid' } as never), /unknown option "recurrentActivation"/],
+      [() => LAYER_CLASSES.SimpleRNN({ units: 2, dropout: 0.5 }), /dropout > 0 is not supported yet/],
+      [() => LAYER_CLASSES.SimpleRNN({ units: 2, stateful: true }), /stateful true is not supported/],
+      [() => LAYER_CLASSES.SimpleRNN({ units: 2, recurrent_constraint: { class_name: 'NonNeg', config: {} } }), /recurrent_constraint is not supported/],
+      [() => LAYER_CLASSES.SimpleRNN({ units: 2, time_major: true }), /time_major true is not supported/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+  });
+
+  it('shapes it cannot take are ShapeErrors naming the layer', () => {
+    const layer = layers.simpleRNN({ units: 3, name: 'rnn' });
+    for (const shape of [[4], [2, 3, 4]]) {
+      expect(() => layer.computeOutputShape(shape)).toThrow(ShapeError);
+      expect(() => layer.computeOutputShape(shape)).toThrow(/SimpleRNN layer "rnn": expected \[timesteps, features\]/);
+    }
+    expect(() => layers.simpleRNN({ units: 1 << 20 }).computeOutputShape([1 << 10, 2])).toThrow(ShapeError);
+  });
+});
+
+describe('TF.js 4.22 reference notes: simpleRNN', () => {
+  it("TF.js's RNN layers ignore their regularizers: the cell holds the weights and the layer does not collect its losses", async () => {
+    const loss = async (regularized: 'kernel' | 'recurrent' | 'bias' | undefined) => {
+      const l2 = tf.regularizers.l2({ l2: 1 });
+      const model = tf.sequential();
+      model.add(tf.layers.simpleRNN({
+        units: 2, inputShape: [3, 2], kernelInitializer: 'ones', recurrentInitializer: 'ones', biasInitializer: 'ones',
+        kernelRegularizer: regularized === 'kernel' ? l2 : undefined,
+        recurrentRegularizer: regularized === 'recurrent' ? l2 : undefined,
+        biasRegularizer: regularized === 'bias' ? l2 : undefined,
+      }));
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const [xs, ys] = [tf.zeros([1, 3, 2]), tf.zeros([1, 2])];
+      const value = await model.trainOnBatch(xs, ys);
+      tf.dispose([xs, ys]);
+      model.dispose();
+      return value;
+    };
+    const plain = await loss(undefined);
+    // Each l2(1) penalty on weights of ones would add at least 2 to the loss: TF.js adds nothing.
+    for (const which of ['kernel', 'recurrent', 'bias'] as const) expect(await loss(which), which).toBe(plain);
   });
 });

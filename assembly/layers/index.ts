@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -22,6 +22,7 @@ import { separable_conv2d_forward, separable_conv2d_backward } from "./separable
 @inline function pointwiseOffset(l: Layer): usize {
   return <usize>(l.windowHeight * l.windowWidth * l.inFeatures * l.multiplier) << 2;
 }
+import { simple_rnn_forward, simple_rnn_backward } from "./simple_rnn";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -82,6 +83,14 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     // The table is [inputDim × outputDim]: inputDim is kernelSize / outFeatures.
     case EMBEDDING:
       embedding_forward(l.output, x, l.kernel, rows * l.groups, l.kernelSize / l.outFeatures, l.outFeatures);
+      break;
+    // Recurrent layers: inHeight steps of inFeatures; groups is the steps out (1 unless returnSequences);
+    // strideHeight −1 goes backwards.
+    case SIMPLE_RNN:
+      simple_rnn_forward(
+        l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
+        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
+      );
       break;
   }
 }
@@ -180,5 +189,13 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       );
       break;
     }
+    case SIMPLE_RNN: // never fused: net_set_loss fuses only layers that keep z as their output's
+      simple_rnn_backward(
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.scratch, x, l.kernel,
+        rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
   }
 }

@@ -75,6 +75,9 @@ export class Layer {
   kernelL2: f32;
   biasL1: f32;
   biasL2: f32;
+  /** Recurrent layers: the regularizer on the recurrent kernel (the kernel block's part after W). */
+  recurrentL1: f32;
+  recurrentL2: f32;
   /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;

@@ -2,6 +2,7 @@
 // namespace, so a bundler keeps only the layers an app uses (a namespace's static member accesses
 // are tree-shaken; an object literal of factories would pull in every layer class).
 import { Dense, type DenseConfig } from './dense.js';
+import { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
 import { Flatten, type FlattenConfig } from './flatten.js';
@@ -60,3 +61,5 @@ export const depthwiseConv2d = (config: DepthwiseConv2DConfig): DepthwiseConv2D 
 export const embedding = (config: EmbeddingConfig): Embedding => new Embedding(config);
 /** Separable 2-D convolution over [height, width, channels]: a depthwise convolution, then a 1×1 one to `filters`, bias and activation. */
 export const separableConv2d = (config: SeparableConv2DConfig): SeparableConv2D => new SeparableConv2D(config);
+/** A fully connected recurrence over the steps of [timesteps, features] examples: h_t = activation(x_t·W + h_{t−1}·U + b). */
+export const simpleRNN = (config: SimpleRNNConfig): SimpleRNN => new SimpleRNN(config);

@@ -17,6 +17,7 @@ import { Conv1D } from './conv1d.js';
 import { DepthwiseConv2D } from './depthwise-conv2d.js';
 import { Embedding } from './embedding.js';
 import { SeparableConv2D } from './separable-conv2d.js';
+import { SimpleRNN } from './simple-rnn.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -39,6 +40,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   DepthwiseConv2D: DepthwiseConv2D.fromConfig,
   Embedding: Embedding.fromConfig,
   SeparableConv2D: SeparableConv2D.fromConfig,
+  SimpleRNN: SimpleRNN.fromConfig,
 });
 
 /** True for a class name neurite can build. */

@@ -1,0 +1,124 @@
+// SimpleRNN: a fully connected recurrence over the steps of a [steps, inputs] example,
+//   z_s = x_t·W + h_{s−1}·U + b,   h_s = f(z_s),   h_{−1} = 0,
+// with the kernel W [inputs × units], the recurrent kernel U [units × units] and the bias b [units]
+// (Keras's layout: W then U then b, one block). Step s reads input step t = s, or t = steps − 1 − s
+// going backwards; the output is h of the last step, or h of every step in processing order (as
+// Keras: going backwards, the sequence comes out reversed).
+//
+// `saved` holds, for the whole batch, z and then h of every step, time-major ([steps, rows, units]
+// each) so that one step's rows are contiguous for the recurrence's GEMM. The x·W of every step is
+// one GEMM over rows × steps; the recurrence one small GEMM per step. Backward through time keeps in
+// `scratch` dLoss/dh of the step (rows × units), then dLoss/dz of every step time-major and again
+// example-major (steps × units per example each: (1 + 2·steps)·units per example in all); dW, db
+// and dX come from one GEMM each, and dU from one GEMM over the steps' h and dz.
+import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
+import { activation_forward, activation_backward, bias_gradient } from "../activations";
+
+// @ts-ignore: decorator
+@inline function inputStep(s: i32, steps: i32, backwards: bool): i32 {
+  return backwards ? steps - 1 - s : s;
+}
+
+/**
+ * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
+ * `sequences`, of every step ([rows, steps, units]).
+ */
+export function simple_rnn_forward(
+  out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
+): void {
+  const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
+  const z = saved, h = saved + <usize>steps * stepBytes;
+  const recurrent = kernel + (<usize>inputs * <usize>units << 2);
+  // x·W + b for every (row, input step), example-major, staged in h's place ...
+  gemm_nn_bias(h, x, kernel, bias, rows * steps, units, inputs);
+  // ... then moved time-major into z, in processing order.
+  for (let s = 0; s < steps; s++) {
+    const t = inputStep(s, steps, backwards);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(z + <usize>s * stepBytes + <usize>r * rowBytes, h + (<usize>r * <usize>steps + <usize>t) * rowBytes, rowBytes);
+    }
+  }
+  for (let s = 0; s < steps; s++) {
+    const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
+    if (s > 0) gemm_nn(zs, hs - stepBytes, recurrent, rows, units, units, true);
+    activation_forward(hs, zs, rows, units, act, alpha);
+  }
+  if (sequences) {
+    for (let r = 0; r < rows; r++) {
+      for (let s = 0; s < steps; s++) {
+        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
+      }
+    }
+  } else {
+    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
+  }
+}
+
+/**
+ * Backward through time from dOut (dLoss/dOutput, as the forward pass's `out`), after a forward pass
+ * on `x` that left `saved` (which it leaves as it was):
+ *   dh_s = dy_s + dz_{s+1}·Uᵀ,   dz_s = f'(z_s) ⊙ dh_s,
+ *   dW = Σ x_tᵀ·dz_s,   dU = Σ h_{s−1}ᵀ·dz_s,   db = Σ dz_s,   dx_t = dz_s·Wᵀ.
+ * Weight gradients are skipped when `kernelGrad` is 0 (a frozen layer), dX when `inputGrad` is 0;
+ * with `accumulate…` the results are added to what is there.
+ */
+export function simple_rnn_backward(
+  inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
+  saved: usize, scratch: usize, x: usize, kernel: usize,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
+  accumulateParams: bool, accumulateInput: bool,
+): void {
+  if (!kernelGrad && !inputGrad) return;
+  const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
+  const z = saved, h = saved + <usize>steps * stepBytes, d = scratch;
+  const dzs = d + stepBytes, dz = dzs + <usize>steps * stepBytes;
+  const recurrent = kernel + (<usize>inputs * <usize>units << 2);
+  memory.fill(d, 0, stepBytes);
+  for (let s = steps - 1; s >= 0; s--) {
+    const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
+    // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
+    if (sequences) {
+      for (let r = 0; r < rows; r++) {
+        add_row(d + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
+      }
+    } else if (s == steps - 1) {
+      memory.copy(d, dOut, stepBytes);
+    }
+    const dzStep = dzs + <usize>s * stepBytes;
+    activation_backward(dzStep, d, zs, hs, rows, units, act, alpha);
+    if (s > 0) gemm_nt(d, dzStep, recurrent, rows, units, units, false);
+  }
+  if (kernelGrad) {
+    const recurrentGrad = kernelGrad + (<usize>inputs * <usize>units << 2);
+    // dU = Σ_{s ≥ 1} h_{s−1}ᵀ·dz_s: the steps 0 … steps − 2 of h against 1 … steps − 1 of dz.
+    if (steps > 1) gemm_tn(recurrentGrad, h, dzs + stepBytes, units, units, rows * (steps - 1), accumulateParams);
+    else if (!accumulateParams) memory.fill(recurrentGrad, 0, <usize>units * rowBytes);
+  }
+  // dz in example-major order of the input steps, for one GEMM each over rows × steps.
+  for (let s = 0; s < steps; s++) {
+    const t = inputStep(s, steps, backwards);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(dz + (<usize>r * <usize>steps + <usize>t) * rowBytes, dzs + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
+    }
+  }
+  const n = rows * steps;
+  if (kernelGrad) {
+    if (biasGrad) bias_gradient(biasGrad, dz, n, units, accumulateParams);
+    gemm_tn(kernelGrad, x, dz, inputs, units, n, accumulateParams);
+  }
+  if (inputGrad) gemm_nt(inputGrad, dz, kernel, n, inputs, units, accumulateInput);
+}
+
+// @ts-ignore: decorator
+@inline function add_row(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
