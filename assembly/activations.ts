@@ -18,7 +18,7 @@ export const SWISH = 12;
 export const GELU = 13;
 export const MISH = 14;
 
-import { kernel_parallel, job_set, job_set_f32, job_arg, job_i32, job_f32, split, run_job, threads_count, JOB_ACTIVATION_FORWARD, JOB_ACTIVATION_BACKWARD } from "./threads";
+import { kernel_parallel, job_set, job_set_f32, job_arg, job_i32, job_f32, split, run_job, threads_count, JOB_ACTIVATION_FORWARD, JOB_ACTIVATION_BACKWARD, JOB_BIAS_GRADIENT } from "./threads";
 
 // The threaded build splits a large batch between threads: softmax by rows, the rest by ranges of
 // whole vectors (multiples of 16 values), so every value is computed exactly as on one thread.
@@ -360,16 +360,34 @@ function activationBackward(dz: usize, da: usize, z: usize, a: usize, rows: i32,
 
 /** dbias[c] = Σ_r dz[r, c] (added to dbias with `accumulate`): every row adds the same bias. */
 export function bias_gradient(dbias: usize, dz: usize, rows: i32, cols: i32, accumulate: bool): void {
+  // The threaded build splits the columns (each column's sum keeps its rows' order), in whole vectors.
+  if (ASC_FEATURE_THREADS && cols >= 8 && kernel_parallel(<u64>rows * <u64>cols)) {
+    job_set(0, dbias); job_set(1, dz); job_set(2, rows); job_set(3, cols); job_set(4, accumulate ? 1 : 0);
+    run_job(JOB_BIAS_GRADIENT, threads_count());
+    return;
+  }
+  biasGradient(dbias, dz, rows, cols, accumulate, 0, cols);
+}
+
+/** Thread `index`'s columns of the threaded bias-gradient job. */
+export function bias_gradient_share(index: i32, threads: i32): void {
+  const cols = job_i32(3), align = cols >= 16 * threads ? 16 : 4;
+  const c0 = split(index, threads, cols, align), c1 = split(index + 1, threads, cols, align);
+  if (c0 < c1) biasGradient(job_arg(0), job_arg(1), job_i32(2), cols, job_i32(4) != 0, c0, c1);
+}
+
+// Columns [c0, c1) of dbias (c0 a multiple of 4).
+function biasGradient(dbias: usize, dz: usize, rows: i32, cols: i32, accumulate: bool, c0: i32, c1: i32): void {
   const rowBytes = <usize>cols << 2;
-  if (!accumulate) memory.fill(dbias, 0, rowBytes);
+  if (!accumulate) memory.fill(dbias + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
   for (let r = 0; r < rows; r++) {
     const row = dz + <usize>r * rowBytes;
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) {
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
       const o = <usize>c << 2;
       v128.store(dbias + o, f32x4.add(v128.load(dbias + o), v128.load(row + o)));
     }
-    for (; c < cols; c++) {
+    for (; c < c1; c++) {
       const o = <usize>c << 2;
       store<f32>(dbias + o, load<f32>(dbias + o) + load<f32>(row + o));
     }

@@ -5,7 +5,7 @@
 // per product, no message per step. In the single-threaded builds THREADS_MAX is 1 and none of
 // this is compiled in.
 import { gemm_columns } from "./gemm";
-import { activation_forward_share, activation_backward_share } from "./activations";
+import { activation_forward_share, activation_backward_share, bias_gradient_share } from "./activations";
 import { batch_normalization_forward_share, batch_normalization_backward_share } from "./layers/batch_normalization";
 import {
   max_pooling_forward_share, max_pooling_backward_share, average_pooling_forward_share, average_pooling_backward_share,
@@ -53,6 +53,7 @@ export const JOB_IM2COL: i32 = 7;
 export const JOB_COL2IM: i32 = 8;
 export const JOB_ACTIVATION_FORWARD: i32 = 9;
 export const JOB_ACTIVATION_BACKWARD: i32 = 10;
+export const JOB_BIAS_GRADIENT: i32 = 11;
 
 /** How many threads take part in large products, 1 … THREADS_MAX (workers must be running). */
 export function threads_set(count: i32): void {
@@ -184,6 +185,7 @@ function share(index: i32, threads: i32): void {
     case JOB_COL2IM: col2im_share(index, threads); break;
     case JOB_ACTIVATION_FORWARD: activation_forward_share(index, threads); break;
     case JOB_ACTIVATION_BACKWARD: activation_backward_share(index, threads); break;
+    case JOB_BIAS_GRADIENT: bias_gradient_share(index, threads); break;
   }
 }
 
