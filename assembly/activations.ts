@@ -18,6 +18,21 @@ export const SWISH = 12;
 export const GELU = 13;
 export const MISH = 14;
 
+import { kernel_parallel, job_set, job_set_f32, job_arg, job_i32, job_f32, split, run_job, threads_count, JOB_ACTIVATION_FORWARD, JOB_ACTIVATION_BACKWARD, JOB_BIAS_GRADIENT } from "./threads";
+
+// The threaded build splits a large batch between threads: softmax by rows, the rest by ranges of
+// whole vectors (multiples of 16 values), so every value is computed exactly as on one thread.
+// @ts-ignore: decorator
+@inline function activationParallel(rows: i32, cols: i32, act: i32): bool {
+  return kernel_parallel(<u64>rows * <u64>cols) && (act != SOFTMAX || rows > 1);
+}
+
+// Thread `index`'s part: [from, to) of the rows (softmax) or of the values (the rest, as one row).
+// @ts-ignore: decorator
+@inline function shareStart(index: i32, threads: i32, rows: i32, cols: i32, act: i32): i32 {
+  return act == SOFTMAX ? split(index, threads, rows, 1) : split(index, threads, rows * cols, 16);
+}
+
 const SELU_ALPHA: f32 = 1.6732632423543772;
 const SELU_SCALE: f32 = 1.0507009873554805;
 const INV_SQRT2: f64 = 0.7071067811865476;
@@ -185,6 +200,25 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
  * only for linear, because the backward pass of the others reads both.
  */
 export function activation_forward(a: usize, z: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
+  if (ASC_FEATURE_THREADS && act != LINEAR && activationParallel(rows, cols, act)) {
+    job_set(0, a); job_set(1, z); job_set(2, rows); job_set(3, cols); job_set(4, act); job_set_f32(5, alpha);
+    run_job(JOB_ACTIVATION_FORWARD, threads_count());
+    return;
+  }
+  activationForward(a, z, rows, cols, act, alpha);
+}
+
+/** Thread `index`'s part of the threaded activation job. */
+export function activation_forward_share(index: i32, threads: i32): void {
+  const rows = job_i32(2), cols = job_i32(3), act = job_i32(4);
+  const from = shareStart(index, threads, rows, cols, act), to = shareStart(index + 1, threads, rows, cols, act);
+  if (from >= to) return;
+  const at = <usize>from * (act == SOFTMAX ? <usize>cols : 1) << 2;
+  if (act == SOFTMAX) activationForward(job_arg(0) + at, job_arg(1) + at, to - from, cols, act, job_f32(5));
+  else activationForward(job_arg(0) + at, job_arg(1) + at, 1, to - from, act, job_f32(5));
+}
+
+function activationForward(a: usize, z: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
   if (act == SOFTMAX) {
     const rowBytes = <usize>cols << 2;
     for (let r = 0; r < rows; r++) softmaxRow(a + <usize>r * rowBytes, z + <usize>r * rowBytes, cols);
@@ -259,6 +293,25 @@ function softmaxRow(a: usize, z: usize, cols: i32): void {
  * dz may equal da.
  */
 export function activation_backward(dz: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
+  if (ASC_FEATURE_THREADS && act != LINEAR && activationParallel(rows, cols, act)) {
+    job_set(0, dz); job_set(1, da); job_set(2, z); job_set(3, a); job_set(4, rows); job_set(5, cols); job_set(6, act); job_set_f32(7, alpha);
+    run_job(JOB_ACTIVATION_BACKWARD, threads_count());
+    return;
+  }
+  activationBackward(dz, da, z, a, rows, cols, act, alpha);
+}
+
+/** Thread `index`'s part of the threaded activation gradient job. */
+export function activation_backward_share(index: i32, threads: i32): void {
+  const rows = job_i32(4), cols = job_i32(5), act = job_i32(6);
+  const from = shareStart(index, threads, rows, cols, act), to = shareStart(index + 1, threads, rows, cols, act);
+  if (from >= to) return;
+  const at = <usize>from * (act == SOFTMAX ? <usize>cols : 1) << 2;
+  if (act == SOFTMAX) activationBackward(job_arg(0) + at, job_arg(1) + at, job_arg(2) + at, job_arg(3) + at, to - from, cols, act, job_f32(7));
+  else activationBackward(job_arg(0) + at, job_arg(1) + at, job_arg(2) + at, job_arg(3) + at, 1, to - from, act, job_f32(7));
+}
+
+function activationBackward(dz: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
   const n = rows * cols;
   if (act == SOFTMAX) {
     for (let r = 0; r < rows; r++) {
@@ -307,16 +360,34 @@ export function activation_backward(dz: usize, da: usize, z: usize, a: usize, ro
 
 /** dbias[c] = Σ_r dz[r, c] (added to dbias with `accumulate`): every row adds the same bias. */
 export function bias_gradient(dbias: usize, dz: usize, rows: i32, cols: i32, accumulate: bool): void {
+  // The threaded build splits the columns (each column's sum keeps its rows' order), in whole vectors.
+  if (ASC_FEATURE_THREADS && cols >= 8 && kernel_parallel(<u64>rows * <u64>cols)) {
+    job_set(0, dbias); job_set(1, dz); job_set(2, rows); job_set(3, cols); job_set(4, accumulate ? 1 : 0);
+    run_job(JOB_BIAS_GRADIENT, threads_count());
+    return;
+  }
+  biasGradient(dbias, dz, rows, cols, accumulate, 0, cols);
+}
+
+/** Thread `index`'s columns of the threaded bias-gradient job. */
+export function bias_gradient_share(index: i32, threads: i32): void {
+  const cols = job_i32(3), align = cols >= 16 * threads ? 16 : 4;
+  const c0 = split(index, threads, cols, align), c1 = split(index + 1, threads, cols, align);
+  if (c0 < c1) biasGradient(job_arg(0), job_arg(1), job_i32(2), cols, job_i32(4) != 0, c0, c1);
+}
+
+// Columns [c0, c1) of dbias (c0 a multiple of 4).
+function biasGradient(dbias: usize, dz: usize, rows: i32, cols: i32, accumulate: bool, c0: i32, c1: i32): void {
   const rowBytes = <usize>cols << 2;
-  if (!accumulate) memory.fill(dbias, 0, rowBytes);
+  if (!accumulate) memory.fill(dbias + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
   for (let r = 0; r < rows; r++) {
     const row = dz + <usize>r * rowBytes;
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) {
+    let c = c0;
+    for (; c + 4 <= c1; c += 4) {
       const o = <usize>c << 2;
       v128.store(dbias + o, f32x4.add(v128.load(dbias + o), v128.load(row + o)));
     }
-    for (; c < cols; c++) {
+    for (; c < c1; c++) {
       const o = <usize>c << 2;
       store<f32>(dbias + o, load<f32>(dbias + o) + load<f32>(row + o));
     }

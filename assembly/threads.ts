@@ -5,29 +5,55 @@
 // per product, no message per step. In the single-threaded builds THREADS_MAX is 1 and none of
 // this is compiled in.
 import { gemm_columns } from "./gemm";
+import { activation_forward_share, activation_backward_share, bias_gradient_share } from "./activations";
+import { batch_normalization_forward_share, batch_normalization_backward_share } from "./layers/batch_normalization";
+import {
+  max_pooling_forward_share, max_pooling_backward_share, average_pooling_forward_share, average_pooling_backward_share,
+} from "./layers/pooling";
+import { im2col_share, col2im_share } from "./layers/conv2d";
 
 /** Packing buffers are reserved for this many threads. */
 export const THREADS_MAX: i32 = ASC_FEATURE_THREADS ? 4 : 1;
 
 // Products below this many multiply-adds stay on one thread: waking another costs more.
 const PARALLEL_MIN: u64 = 1 << 20;
+// Other kernels (batch normalization, pooling, im2col, activations) below this many values a pass.
+const KERNEL_MIN: u64 = 1 << 15;
 // Columns go to threads in multiples of the micro-kernel's 8, so every tile is computed as on one thread.
 const NR = 8;
 
-// The job area (i32 fields): generation, threads done, threads in use, then the product.
-const JOB = memory.data(64, 64);
+// The job area (i32 fields): generation, threads done, threads in use, the job's kind, then its
+// arguments: the product's for a GEMM, the kernel's own (in the order its *_share reads them) otherwise.
+const JOB = memory.data(128, 64);
 const GENERATION = 0;
 const DONE = 4;
 const THREADS = 8;
-const FORM = 12;
-const C = 16;
-const A = 20;
-const B = 24;
-const BIAS = 28;
-const M = 32;
-const N = 36;
-const K = 40;
-const ACCUMULATE = 44;
+const KIND = 12;
+const ARGS = 16;
+const ARGS_MAX = 28;
+const FORM = ARGS;
+const C = ARGS + 4;
+const A = ARGS + 8;
+const B = ARGS + 12;
+const BIAS = ARGS + 16;
+const M = ARGS + 20;
+const N = ARGS + 24;
+const K = ARGS + 28;
+const ACCUMULATE = ARGS + 32;
+
+// The kinds of job: each kernel's *_share (in its own module) takes thread `index`'s part of it.
+export const JOB_GEMM: i32 = 0;
+export const JOB_BATCH_NORMALIZATION_FORWARD: i32 = 1;
+export const JOB_BATCH_NORMALIZATION_BACKWARD: i32 = 2;
+export const JOB_MAX_POOLING_FORWARD: i32 = 3;
+export const JOB_MAX_POOLING_BACKWARD: i32 = 4;
+export const JOB_AVERAGE_POOLING_FORWARD: i32 = 5;
+export const JOB_AVERAGE_POOLING_BACKWARD: i32 = 6;
+export const JOB_IM2COL: i32 = 7;
+export const JOB_COL2IM: i32 = 8;
+export const JOB_ACTIVATION_FORWARD: i32 = 9;
+export const JOB_ACTIVATION_BACKWARD: i32 = 10;
+export const JOB_BIAS_GRADIENT: i32 = 11;
 
 /** How many threads take part in large products, 1 … THREADS_MAX (workers must be running). */
 export function threads_set(count: i32): void {
@@ -54,16 +80,7 @@ export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m
   store<i32>(JOB + N, n);
   store<i32>(JOB + K, k);
   store<i32>(JOB + ACCUMULATE, accumulate ? 1 : 0);
-  atomic.store<i32>(JOB + DONE, 0);
-  // The atomic add publishes the job's fields to the workers that see the new generation.
-  atomic.add<i32>(JOB + GENERATION, 1);
-  // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
-  // count a needed one could be left sleeping.
-  atomic.notify(JOB + GENERATION);
-  share(0, threads);
-  // The main thread of a page may not block, so it spins; its own share took about as long.
-  // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
-  while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
+  run_job(JOB_GEMM, threads);
   return true;
 }
 
@@ -92,8 +109,88 @@ export function thread_loop(index: i32, generation: i32): void {
   }
 }
 
-/** Thread `index`'s columns of the current job. */
+/**
+ * Whether a kernel pass over `values` values should be split between the threads (on the main
+ * thread only: the kernels' *_share never ask).
+ */
+export function kernel_parallel(values: u64): bool {
+  return threads_count() > 1 && values >= KERNEL_MIN;
+}
+
+/** Argument `i` of the job being written (by the main thread) or run. */
+// @ts-ignore: decorator
+@inline export function job_set(i: i32, value: usize): void {
+  store<usize>(JOB + ARGS + (<usize>i << 2), value);
+}
+
+// @ts-ignore: decorator
+@inline export function job_set_f32(i: i32, value: f32): void {
+  store<f32>(JOB + ARGS + (<usize>i << 2), value);
+}
+
+// @ts-ignore: decorator
+@inline export function job_arg(i: i32): usize {
+  return load<usize>(JOB + ARGS + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline export function job_i32(i: i32): i32 {
+  return load<i32>(JOB + ARGS + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline export function job_f32(i: i32): f32 {
+  return load<f32>(JOB + ARGS + (<usize>i << 2));
+}
+
+/**
+ * Where thread `index`'s part of [0, count) starts when `threads` threads split it in parts of
+ * whole multiples of `align` (thread `index` takes [split(index), split(index + 1))).
+ */
+export function split(index: i32, threads: i32, count: i32, align: i32): i32 {
+  const units = (count + align - 1) / align;
+  const per = (units + threads - 1) / threads;
+  return min(index * per * align, count);
+}
+
+/**
+ * Runs the job of `kind` whose arguments were just written on `threads` threads (the main thread
+ * takes part 0) and returns once every part is done: one barrier.
+ */
+export function run_job(kind: i32, threads: i32): void {
+  store<i32>(JOB + KIND, kind);
+  atomic.store<i32>(JOB + DONE, 0);
+  // The atomic add publishes the job's fields to the workers that see the new generation.
+  atomic.add<i32>(JOB + GENERATION, 1);
+  // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
+  // count a needed one could be left sleeping.
+  atomic.notify(JOB + GENERATION);
+  share(0, threads);
+  // The main thread of a page may not block, so it spins; its own share took about as long.
+  // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
+  while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
+}
+
+/** Thread `index`'s part of the current job. */
 function share(index: i32, threads: i32): void {
+  switch (load<i32>(JOB + KIND)) {
+    case JOB_GEMM: gemm_share(index, threads); break;
+    case JOB_BATCH_NORMALIZATION_FORWARD: batch_normalization_forward_share(index, threads); break;
+    case JOB_BATCH_NORMALIZATION_BACKWARD: batch_normalization_backward_share(index, threads); break;
+    case JOB_MAX_POOLING_FORWARD: max_pooling_forward_share(index, threads); break;
+    case JOB_MAX_POOLING_BACKWARD: max_pooling_backward_share(index, threads); break;
+    case JOB_AVERAGE_POOLING_FORWARD: average_pooling_forward_share(index, threads); break;
+    case JOB_AVERAGE_POOLING_BACKWARD: average_pooling_backward_share(index, threads); break;
+    case JOB_IM2COL: im2col_share(index, threads); break;
+    case JOB_COL2IM: col2im_share(index, threads); break;
+    case JOB_ACTIVATION_FORWARD: activation_forward_share(index, threads); break;
+    case JOB_ACTIVATION_BACKWARD: activation_backward_share(index, threads); break;
+    case JOB_BIAS_GRADIENT: bias_gradient_share(index, threads); break;
+  }
+}
+
+/** Thread `index`'s columns of the current product. */
+function gemm_share(index: i32, threads: i32): void {
   const n = load<i32>(JOB + N);
   const per = ((n + threads - 1) / threads + NR - 1) & ~(NR - 1);
   const j0 = min(index * per, n), j1 = min(j0 + per, n);

@@ -78,6 +78,35 @@ it('a CNN trains on 2 threads to bitwise the weights of 1 (im2col products past 
   expect(two).toEqual(one);
 });
 
+it.each([
+  ['max', 'relu'], ['average', 'sigmoid'],
+] as const)('a CNN with batchNormalization and %s pooling trains on 2 threads to bitwise the weights of 1 (split kernels)', async (pool, activation) => {
+  const train = async (threads: number) => {
+    setThreads(threads);
+    const model = sequential({ inputShape: [16, 16, 3], seed: 7 });
+    // 24 × 16·16 × 32 = 196,608 values: batch norm, pooling, im2col/col2im and the activation each split.
+    model.add(layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation }));
+    model.add(layers.batchNormalization());
+    model.add(pool === 'max' ? layers.maxPooling2d({ poolSize: 2 }) : layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }));
+    // 35 channels: a split that is not a multiple of 16, and a tail past the vectors.
+    model.add(layers.conv2d({ filters: 35, kernelSize: 3, activation: 'tanh' }));
+    model.add(layers.batchNormalization({ center: pool === 'max', scale: pool !== 'max' }));
+    model.add(layers.maxPooling2d({ poolSize: 2 }));
+    model.add(layers.flatten());
+    model.add(layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+    const x = new Float32Array(72 * 768).map((_, i) => Math.sin(i * 0.37)), y = new Float32Array(720).map((_, i) => (i % 10 === (i / 10 | 0) % 7 ? 1 : 0));
+    await model.fit(x, y, { epochs: 2, batchSize: 24 });
+    const weights = model.getWeights();
+    const predictions = model.predict(x.subarray(0, 24 * 768), { batchSize: 24 });
+    model.dispose();
+    return [...weights, predictions];
+  };
+  const one = await train(1), two = await train(2);
+  setThreads(2);
+  expect(two).toEqual(one);
+});
+
 it('a pool of four threads used on two finishes its products (every worker is woken)', async () => {
   const { execFile } = await import('node:child_process');
   const script = `

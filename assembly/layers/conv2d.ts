@@ -15,6 +15,10 @@
 import { gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 import { Layer } from "./layer";
+import { kernel_parallel, job_set, job_arg, job_i32, split, run_job, threads_count, JOB_IM2COL, JOB_COL2IM } from "../threads";
+
+// im2col and col2im touch each example's own columns and input only (col2im's scatter-adds stay
+// within one example), so the threaded build splits a large batch by examples, bitwise as on one thread.
 
 /**
  * The geometry of a convolution, in 16 consecutive i32s. It is a view of the layer record's fields
@@ -104,6 +108,34 @@ export function conv2d_columns(g: usize): i32 {
  * `cols` (row (oy, ox), column (ky, kx, c)), zeros where the window reaches into the padding.
  */
 export function im2col(cols: usize, x: usize, rows: i32, g: usize): void {
+  if (ASC_FEATURE_THREADS && rows > 1 && kernel_parallel(<u64>rows * <u64>columnsOf(g))) {
+    job_set(0, cols); job_set(1, x); job_set(2, rows); job_set(3, g);
+    run_job(JOB_IM2COL, threads_count());
+    return;
+  }
+  im2colRows(cols, x, rows, g);
+}
+
+/** Thread `index`'s examples of the threaded im2col job. */
+export function im2col_share(index: i32, threads: i32): void {
+  const rows = job_i32(2), r0 = split(index, threads, rows, 1), r1 = split(index + 1, threads, rows, 1);
+  if (r0 >= r1) return;
+  const g = job_arg(3);
+  im2colRows(job_arg(0) + ((<usize>r0 * <usize>columnsOf(g)) << 2), job_arg(1) + ((<usize>r0 * <usize>inputOf(g)) << 2), r1 - r0, g);
+}
+
+// Values per example of the columns (even for a pointwise kernel) and of the input.
+function columnsOf(g: usize): i32 {
+  const c = changetype<ConvGeometry>(g);
+  return c.outHeight * c.outWidth * c.kernelHeight * c.kernelWidth * c.channels;
+}
+
+function inputOf(g: usize): i32 {
+  const c = changetype<ConvGeometry>(g);
+  return c.inHeight * c.inWidth * c.channels;
+}
+
+function im2colRows(cols: usize, x: usize, rows: i32, g: usize): void {
   const c = changetype<ConvGeometry>(g);
   const channels = c.channels, inH = c.inHeight, inW = c.inWidth, outH = c.outHeight, outW = c.outWidth;
   const kh = c.kernelHeight, kw = c.kernelWidth, sh = c.strideHeight, sw = c.strideWidth;
@@ -148,6 +180,23 @@ export function im2col(cols: usize, x: usize, rows: i32, g: usize): void {
  * `accumulate`.
  */
 export function col2im(dx: usize, cols: usize, rows: i32, g: usize, accumulate: bool): void {
+  if (ASC_FEATURE_THREADS && rows > 1 && kernel_parallel(<u64>rows * <u64>columnsOf(g))) {
+    job_set(0, dx); job_set(1, cols); job_set(2, rows); job_set(3, g); job_set(4, accumulate ? 1 : 0);
+    run_job(JOB_COL2IM, threads_count());
+    return;
+  }
+  col2imRows(dx, cols, rows, g, accumulate);
+}
+
+/** Thread `index`'s examples of the threaded col2im job. */
+export function col2im_share(index: i32, threads: i32): void {
+  const rows = job_i32(2), r0 = split(index, threads, rows, 1), r1 = split(index + 1, threads, rows, 1);
+  if (r0 >= r1) return;
+  const g = job_arg(3);
+  col2imRows(job_arg(0) + ((<usize>r0 * <usize>inputOf(g)) << 2), job_arg(1) + ((<usize>r0 * <usize>columnsOf(g)) << 2), r1 - r0, g, job_i32(4) != 0);
+}
+
+function col2imRows(dx: usize, cols: usize, rows: i32, g: usize, accumulate: bool): void {
   const c = changetype<ConvGeometry>(g);
   const channels = c.channels, inH = c.inHeight, inW = c.inWidth, outH = c.outHeight, outW = c.outWidth;
   const kh = c.kernelHeight, kw = c.kernelWidth, sh = c.strideHeight, sw = c.strideWidth;

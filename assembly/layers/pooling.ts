@@ -5,6 +5,24 @@
 //   average:  y = mean over the window's valid (unpadded) inputs, as TensorFlow's 'same' padding.
 // Global pooling is the same with the window the whole input (outHeight = outWidth = 1).
 // Channels are the innermost axis, so every kernel runs four channels per f32x4.
+//
+// Every example is pooled on its own, so the threaded build splits a large batch by examples: each
+// thread takes whole examples and the results are bitwise the same as on one thread.
+import {
+  kernel_parallel, job_set, job_arg, job_i32, split, run_job, threads_count,
+  JOB_MAX_POOLING_FORWARD, JOB_MAX_POOLING_BACKWARD, JOB_AVERAGE_POOLING_FORWARD, JOB_AVERAGE_POOLING_BACKWARD,
+} from "../threads";
+
+// The shape arguments every pooling job carries after its pointers and rows: job_set(at … at + 9).
+// @ts-ignore: decorator
+@inline function setShape(
+  at: i32, inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
+  poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32,
+): void {
+  job_set(at, inHeight); job_set(at + 1, inWidth); job_set(at + 2, channels); job_set(at + 3, outHeight); job_set(at + 4, outWidth);
+  job_set(at + 5, poolHeight); job_set(at + 6, poolWidth); job_set(at + 7, strideHeight); job_set(at + 8, strideWidth);
+  job_set(at + 9, padTop); job_set(at + 10, padLeft);
+}
 
 // The window of output (oh, ow) clipped to the input: rows [h0, h1), columns [w0, w1).
 // @ts-ignore: decorator
@@ -22,6 +40,29 @@
  * per output value, the offset within its example of the input that won (as i32 bits).
  */
 export function max_pooling_forward(
+  output: usize, argmax: usize, x: usize, rows: i32,
+  inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
+  poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32,
+): void {
+  if (ASC_FEATURE_THREADS && rows > 1 && kernel_parallel(<u64>rows * <u64>(inHeight * inWidth * channels))) {
+    job_set(0, output); job_set(1, argmax); job_set(2, x); job_set(3, rows);
+    setShape(4, inHeight, inWidth, channels, outHeight, outWidth, poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft);
+    run_job(JOB_MAX_POOLING_FORWARD, threads_count());
+    return;
+  }
+  maxForward(output, argmax, x, rows, inHeight, inWidth, channels, outHeight, outWidth, poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft);
+}
+
+/** Thread `index`'s examples of the threaded max-pooling job. */
+export function max_pooling_forward_share(index: i32, threads: i32): void {
+  const rows = job_i32(3), r0 = split(index, threads, rows, 1), r1 = split(index + 1, threads, rows, 1);
+  if (r0 >= r1) return;
+  const inSize = <usize>(job_i32(4) * job_i32(5) * job_i32(6)), outSize = <usize>(job_i32(7) * job_i32(8) * job_i32(6));
+  maxForward(job_arg(0) + ((<usize>r0 * outSize) << 2), job_arg(1) + ((<usize>r0 * outSize) << 2), job_arg(2) + ((<usize>r0 * inSize) << 2), r1 - r0,
+    job_i32(4), job_i32(5), job_i32(6), job_i32(7), job_i32(8), job_i32(9), job_i32(10), job_i32(11), job_i32(12), job_i32(13), job_i32(14));
+}
+
+function maxForward(
   output: usize, argmax: usize, x: usize, rows: i32,
   inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
   poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32,
@@ -76,6 +117,24 @@ export function max_pooling_forward(
  * where windows overlap. With `accumulate` it adds to dx; otherwise dx is overwritten.
  */
 export function max_pooling_backward(dx: usize, dy: usize, argmax: usize, rows: i32, inputSize: i32, outputSize: i32, accumulate: bool): void {
+  if (ASC_FEATURE_THREADS && rows > 1 && kernel_parallel(<u64>rows * <u64>inputSize)) {
+    job_set(0, dx); job_set(1, dy); job_set(2, argmax); job_set(3, rows); job_set(4, inputSize); job_set(5, outputSize); job_set(6, accumulate ? 1 : 0);
+    run_job(JOB_MAX_POOLING_BACKWARD, threads_count());
+    return;
+  }
+  maxBackward(dx, dy, argmax, rows, inputSize, outputSize, accumulate);
+}
+
+/** Thread `index`'s examples of the threaded max-pooling gradient job. */
+export function max_pooling_backward_share(index: i32, threads: i32): void {
+  const rows = job_i32(3), r0 = split(index, threads, rows, 1), r1 = split(index + 1, threads, rows, 1);
+  if (r0 >= r1) return;
+  const inSize = <usize>job_i32(4), outSize = <usize>job_i32(5);
+  maxBackward(job_arg(0) + ((<usize>r0 * inSize) << 2), job_arg(1) + ((<usize>r0 * outSize) << 2), job_arg(2) + ((<usize>r0 * outSize) << 2),
+    r1 - r0, job_i32(4), job_i32(5), job_i32(6) != 0);
+}
+
+function maxBackward(dx: usize, dy: usize, argmax: usize, rows: i32, inputSize: i32, outputSize: i32, accumulate: bool): void {
   if (!accumulate) memory.fill(dx, 0, (<usize>rows * <usize>inputSize) << 2);
   for (let r = 0; r < rows; r++) {
     const dxe = dx + ((<usize>r * <usize>inputSize) << 2);
@@ -90,6 +149,29 @@ export function max_pooling_backward(dx: usize, dy: usize, argmax: usize, rows: 
 
 /** y = the mean of each window's valid inputs, for `rows` examples of inHeight × inWidth × channels. */
 export function average_pooling_forward(
+  output: usize, x: usize, rows: i32,
+  inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
+  poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32,
+): void {
+  if (ASC_FEATURE_THREADS && rows > 1 && kernel_parallel(<u64>rows * <u64>(inHeight * inWidth * channels))) {
+    job_set(0, output); job_set(1, x); job_set(2, rows);
+    setShape(3, inHeight, inWidth, channels, outHeight, outWidth, poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft);
+    run_job(JOB_AVERAGE_POOLING_FORWARD, threads_count());
+    return;
+  }
+  averageForward(output, x, rows, inHeight, inWidth, channels, outHeight, outWidth, poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft);
+}
+
+/** Thread `index`'s examples of the threaded average-pooling job. */
+export function average_pooling_forward_share(index: i32, threads: i32): void {
+  const rows = job_i32(2), r0 = split(index, threads, rows, 1), r1 = split(index + 1, threads, rows, 1);
+  if (r0 >= r1) return;
+  const inSize = <usize>(job_i32(3) * job_i32(4) * job_i32(5)), outSize = <usize>(job_i32(6) * job_i32(7) * job_i32(5));
+  averageForward(job_arg(0) + ((<usize>r0 * outSize) << 2), job_arg(1) + ((<usize>r0 * inSize) << 2), r1 - r0,
+    job_i32(3), job_i32(4), job_i32(5), job_i32(6), job_i32(7), job_i32(8), job_i32(9), job_i32(10), job_i32(11), job_i32(12), job_i32(13));
+}
+
+function averageForward(
   output: usize, x: usize, rows: i32,
   inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
   poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32,
@@ -129,6 +211,30 @@ export function average_pooling_forward(
  * one of them. With `accumulate` it adds to dx; otherwise dx is overwritten.
  */
 export function average_pooling_backward(
+  dx: usize, dy: usize, rows: i32,
+  inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
+  poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32, accumulate: bool,
+): void {
+  if (ASC_FEATURE_THREADS && rows > 1 && kernel_parallel(<u64>rows * <u64>(inHeight * inWidth * channels))) {
+    job_set(0, dx); job_set(1, dy); job_set(2, rows);
+    setShape(3, inHeight, inWidth, channels, outHeight, outWidth, poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft);
+    job_set(14, accumulate ? 1 : 0);
+    run_job(JOB_AVERAGE_POOLING_BACKWARD, threads_count());
+    return;
+  }
+  averageBackward(dx, dy, rows, inHeight, inWidth, channels, outHeight, outWidth, poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft, accumulate);
+}
+
+/** Thread `index`'s examples of the threaded average-pooling gradient job. */
+export function average_pooling_backward_share(index: i32, threads: i32): void {
+  const rows = job_i32(2), r0 = split(index, threads, rows, 1), r1 = split(index + 1, threads, rows, 1);
+  if (r0 >= r1) return;
+  const inSize = <usize>(job_i32(3) * job_i32(4) * job_i32(5)), outSize = <usize>(job_i32(6) * job_i32(7) * job_i32(5));
+  averageBackward(job_arg(0) + ((<usize>r0 * inSize) << 2), job_arg(1) + ((<usize>r0 * outSize) << 2), r1 - r0,
+    job_i32(3), job_i32(4), job_i32(5), job_i32(6), job_i32(7), job_i32(8), job_i32(9), job_i32(10), job_i32(11), job_i32(12), job_i32(13), job_i32(14) != 0);
+}
+
+function averageBackward(
   dx: usize, dy: usize, rows: i32,
   inHeight: i32, inWidth: i32, channels: i32, outHeight: i32, outWidth: i32,
   poolHeight: i32, poolWidth: i32, strideHeight: i32, strideWidth: i32, padTop: i32, padLeft: i32, accumulate: bool,
