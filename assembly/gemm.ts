@@ -56,6 +56,18 @@ export function gemm_tn(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
   run(TN, c, a, b, 0, m, n, k, accumulate);
 }
 
+/**
+ * C (+)= A·B on one thread with explicit strides (in floats): C row-major with `ldc` floats a row,
+ * A(i,p) at a[i*ars + p*aps], B(p,j) at b[p*bps + j*bjs]. For products over column blocks of a
+ * wider matrix (a GRU's gates).
+ */
+export function gemm_strided(
+  c: usize, ldc: i32, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32,
+  m: i32, n: i32, k: i32, accumulate: bool,
+): void {
+  gemm(c, ldc, a, ars, aps, b, bps, bjs, 0, m, n, k, accumulate, 0);
+}
+
 // @ts-ignore: decorator
 @inline function run(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
   if (ASC_FEATURE_THREADS && parallel(form, c, a, b, bias, m, n, k, accumulate)) return;

@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -433,6 +433,36 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
   l.scratchSize = (1 + 2 * steps) * units;
 }
 
+/**
+ * Layer i is gru (TF.js's: gates z, r, h; the reset gate before the recurrent kernel): `units` out
+ * over `steps` steps of `inputs` values, the last step's h, or every step's with `sequences`;
+ * `backwards` reads the steps last to first. The kernel block is W [inputs × 3·units] then U
+ * [units × 3·units]; the recurrent activation and its parameter are kept in `multiplier` and `rate`.
+ * Saved: the pre-activations, the gates, h and r ⊙ h_{s−1} of every step; scratch: dh, d(r ⊙ h),
+ * and da time-major and example-major (assembly/layers/gru.ts).
+ */
+export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32, useBias: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = GRU;
+  l.inHeight = steps;
+  l.strideHeight = backwards ? -1 : 1;
+  l.groups = sequences ? steps : 1;
+  l.inFeatures = inputs;
+  l.outFeatures = units;
+  l.inputSize = steps * inputs;
+  l.outputSize = l.groups * units;
+  l.activation = act;
+  l.alpha = alpha;
+  l.multiplier = recurrentAct;
+  l.rate = recurrentAlpha;
+  l.useBias = useBias ? 1 : 0;
+  l.kernelSize = (inputs + units) * 3 * units;
+  l.biasSize = useBias ? 3 * units : 0;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.savedSize = 8 * steps * units;
+  l.scratchSize = (2 + 6 * steps) * units;
+}
+
 /** The regularizer on layer i's recurrent kernel (a recurrent layer's). */
 export function net_set_recurrent_regularizer(ptr: usize, i: i32, l1: f32, l2: f32): void {
   const l = layer(net(ptr), i);
@@ -705,7 +735,7 @@ function penalty(l: Layer, withGrad: bool): f64 {
   let total: f64 = 0;
   const grad = withGrad;
   // A recurrent layer's kernel block is W then U, each with its own regularizer.
-  const recurrent = l.kind == SIMPLE_RNN ? l.outFeatures * l.outFeatures : 0;
+  const recurrent = l.kind == SIMPLE_RNN ? l.outFeatures * l.outFeatures : l.kind == GRU ? 3 * l.outFeatures * l.outFeatures : 0;
   const size = l.kernelSize - recurrent;
   if ((l.kernelL1 != 0 || l.kernelL2 != 0) && l.kernel) {
     total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, size, l.kernelL1, l.kernelL2);

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
 import {
-  ready, sequential, layers, optimizers, regularizers, gradientCheck, loadModel, ShapeError, ValueError,
+  ready, sequential, layers, optimizers, regularizers, gradientCheck, loadModel, ShapeError, ValueError, activations, GRU,
   type Layer, type ModelArtifacts, type Sequential,
 } from '../src/index.js';
 import { LAYER_CLASSES } from '../src/layers/registry.js';
@@ -110,9 +110,11 @@ interface SeparableSpec {
 }
 
 interface RnnSpec {
-  kind: 'simpleRNN';
+  kind: 'simpleRNN' | 'gru';
   units: number;
   activation?: TfActivation;
+  /** gru only: the gates' activation (default 'hardSigmoid', as TF.js). */
+  recurrentActivation?: TfActivation;
   useBias?: boolean;
   returnSequences?: boolean;
   goBackwards?: boolean;
@@ -388,6 +390,30 @@ const LAYER_CASES: LayerCase[] = [
     name: 'frozen simpleRNN after dense (the input gradient passes through)', inputShape: [3, 2],
     layers: [tanh(3), { kind: 'simpleRNN', units: 3, returnSequences: true, trainable: false }, head()], test: 1, outputShape: [3, 3],
   },
+  { name: 'gru (last step) → dense', inputShape: [4, 3], layers: [{ kind: 'gru', units: 5 }, head()], test: 0, outputShape: [5] },
+  { name: 'gru returnSequences → dense on the last axis', inputShape: [4, 3], layers: [{ kind: 'gru', units: 5, returnSequences: true }, head()], test: 0, outputShape: [4, 5] },
+  { name: 'gru goBackwards', inputShape: [5, 2], layers: [{ kind: 'gru', units: 3, goBackwards: true }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'gru goBackwards, returnSequences, sigmoid recurrentActivation, relu', inputShape: [3, 2],
+    layers: [{ kind: 'gru', units: 4, goBackwards: true, returnSequences: true, activation: 'relu', recurrentActivation: 'sigmoid' }, head()], test: 0, outputShape: [3, 4],
+  },
+  { name: 'gru sigmoid recurrentActivation, without bias', inputShape: [4, 2], layers: [{ kind: 'gru', units: 3, recurrentActivation: 'sigmoid', useBias: false }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'gru with l2 kernel, l1 recurrent and l2 bias regularizers', inputShape: [3, 3],
+    layers: [{ kind: 'gru', units: 4, kernelRegularizer: { l2: 0.01 }, recurrentRegularizer: { l1: 0.01 }, biasRegularizer: { l2: 0.01 } }, head()], test: 0, outputShape: [4],
+    tfjsGradientDiffers: RNN_REGULARIZERS,
+  },
+  {
+    name: 'gru after dense (the input gradient), stacked grus', inputShape: [4, 3],
+    layers: [tanh(3), { kind: 'gru', units: 4, returnSequences: true }, { kind: 'gru', units: 3 }, head()], test: 1, outputShape: [4, 4],
+  },
+  { name: 'gru one step', inputShape: [1, 3], layers: [{ kind: 'gru', units: 2 }, head()], test: 0, outputShape: [2] },
+  { name: 'gru (last layer, returnSequences)', inputShape: [3, 2], layers: [{ kind: 'gru', units: 2, returnSequences: true }], test: 0, outputShape: [3, 2] },
+  { name: 'frozen gru (first layer)', inputShape: [4, 2], layers: [{ kind: 'gru', units: 3, trainable: false }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'frozen gru after dense (the input gradient passes through)', inputShape: [3, 2],
+    layers: [tanh(3), { kind: 'gru', units: 3, returnSequences: true, trainable: false }, head()], test: 1, outputShape: [3, 3],
+  },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
@@ -452,6 +478,14 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
       filters: spec.filters, kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
       activation: spec.activation, useBias: spec.useBias,
       depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    });
+  }
+  if (spec.kind === 'gru') {
+    return layers.gru({
+      units: spec.units, activation: spec.activation, recurrentActivation: spec.recurrentActivation, useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards,
+      kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
     });
@@ -522,6 +556,14 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
       depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       trainable: spec.trainable ?? true, ...first,
     } as never);
+  }
+  if (spec.kind === 'gru') {
+    return tf.layers.gru({
+      units: spec.units, activation: spec.activation ?? 'tanh', recurrentActivation: spec.recurrentActivation ?? 'hardSigmoid', useBias: spec.useBias ?? true,
+      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false,
+      kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      trainable: spec.trainable ?? true, ...first,
+    });
   }
   if (spec.kind === 'simpleRNN') {
     return tf.layers.simpleRNN({
@@ -1589,6 +1631,104 @@ describe('simpleRNN options and configs', () => {
       expect(() => layer.computeOutputShape(shape)).toThrow(/SimpleRNN layer "rnn": expected \[timesteps, features\]/);
     }
     expect(() => layers.simpleRNN({ units: 1 << 20 }).computeOutputShape([1 << 10, 2])).toThrow(ShapeError);
+  });
+});
+
+describe('gru options and configs', () => {
+  const tfConfigOf = (reference: tf.Sequential) => {
+    const layer = (reference.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[0];
+    const { name: _n, trainable: _t, batch_input_shape: _b, dtype: _d, ...config } = layer.config;
+    return { className: layer.class_name, config };
+  };
+
+  const cases: Record<string, unknown>[] = [
+    { units: 3 },
+    { units: 2, activation: 'relu', recurrentActivation: 'sigmoid', useBias: false, returnSequences: true, goBackwards: true },
+    { units: 4, activation: 'sigmoid', recurrentActivation: 'tanh', kernelInitializer: 'heUniform', recurrentInitializer: 'glorotUniform', biasInitializer: 'ones' },
+  ];
+  it.each(cases)('getConfig is the config TF.js writes, and the weights are named and shaped as TF.js: %j', (config) => {
+    const inputShape = [5, 3];
+    const model = sequential({ inputShape });
+    model.add(layers.gru(config as never));
+    const reference = tf.sequential();
+    reference.add(tf.layers.gru({ ...config, inputShape } as never));
+    const want = tfConfigOf(reference);
+    expect(model.layers[0].className).toBe(want.className);
+    const got = model.layers[0].getConfig();
+    const strip = (c: Record<string, unknown>) => JSON.parse(JSON.stringify(c, (k, v) => (k === 'seed' ? undefined : v)));
+    expect(strip(got)).toEqual(strip(want.config));
+    expect(model.outputShape).toEqual(reference.outputShape.slice(1));
+    // kernel [features, 3·units], recurrent_kernel [units, 3·units], bias [3·units].
+    expect(model.layers[0].weightSpecs(inputShape).map((w) => [w.name, w.shape])).toEqual(reference.layers[0].weights.map((w) => [w.originalName.split('/').pop(), w.shape]));
+    reference.dispose();
+    model.dispose();
+  });
+
+  it("defaults as TF.js: tanh, hardSigmoid gates, glorotNormal kernel, orthogonal recurrent kernel, zeros bias, last step only, forwards; name gru_1", async () => {
+    const model = sequential({ inputShape: [4, 2] });
+    model.add(layers.gru({ units: 3 }));
+    const layer = model.layers[0], config = layer.getConfig();
+    expect(layer.name).toBe('gru_1');
+    expect([config.activation, config.recurrent_activation, config.reset_after]).toEqual(['tanh', 'hard_sigmoid', false]);
+    expect(config.kernel_initializer).toMatchObject({ class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal' } });
+    expect(config.recurrent_initializer).toMatchObject({ class_name: 'Orthogonal', config: { gain: 1 } });
+    expect((config.bias_initializer as { class_name: string }).class_name).toBe('Zeros');
+    expect([config.return_sequences, config.go_backwards, config.dropout, config.recurrent_dropout]).toEqual([false, false, 0, 0]);
+    expect(model.outputShape).toEqual([3]);
+    expect(model.summary()).toMatch(/gru_1 \(GRU\)/);
+    const artifacts = await model.save();
+    expect(artifacts.weightSpecs!.map((w) => [w.name, w.shape])).toEqual([['gru_1/kernel', [2, 9]], ['gru_1/recurrent_kernel', [3, 9]], ['gru_1/bias', [9]]]);
+    model.dispose();
+  });
+
+  it('a leakyRelu recurrentActivation keeps its alpha through the config', () => {
+    const layer = layers.gru({ units: 2, recurrentActivation: activations.leakyRelu({ alpha: 0.1 }) });
+    const config = layer.getConfig();
+    expect([config.recurrent_activation, config.neurite_recurrent_alpha]).toEqual(['neurite_leakyRelu', 0.1]);
+    const back = LAYER_CLASSES.GRU({ ...config, name: 'g' }) as GRU;
+    expect([back.recurrentActivation.name, back.recurrentActivation.alpha]).toEqual(['leakyRelu', 0.1]);
+  });
+
+  it('every bad option is a ValueError naming it; dropout, recurrentDropout, returnState, stateful, unroll and resetAfter are refused', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => layers.gru({} as never), /gru\(\): units must be a positive integer/],
+      [() => layers.gru({ units: 0 }), /units must be/],
+      [() => layers.gru({ units: 2.5 }), /units must be/],
+      [() => layers.gru({ units: 2, dropout: 0.2 }), /gru\(\): dropout > 0 is not supported yet/],
+      [() => layers.gru({ units: 2, recurrentDropout: 0.1 }), /recurrentDropout > 0 is not supported yet/],
+      [() => layers.gru({ units: 2, dropout: 1.5 }), /dropout must be a number in \[0, 1\)/],
+      [() => layers.gru({ units: 2, returnState: true }), /returnState true is not supported/],
+      [() => layers.gru({ units: 2, stateful: true }), /stateful true is not supported/],
+      [() => layers.gru({ units: 2, unroll: true }), /unroll true is not supported/],
+      [() => layers.gru({ units: 2, resetAfter: true }), /resetAfter true is not supported/],
+      [() => layers.gru({ units: 2, implementation: 7 }), /implementation must be 1 or 2/],
+      [() => layers.gru({ units: 2, returnSequences: 1 as never }), /returnSequences must be a boolean/],
+      [() => layers.gru({ units: 2, goBackwards: 'yes' as never }), /goBackwards must be a boolean/],
+      [() => layers.gru({ units: 2, useBias: 1 as never }), /useBias must be a boolean/],
+      [() => layers.gru({ units: 2, activation: 'nope' as never }), /activation/],
+      [() => layers.gru({ units: 2, recurrentActivation: 'nope' as never }), /recurrentActivation/],
+      [() => layers.gru({ units: 2, recurrentInitializer: 'nope' as never }), /recurrentInitializer/],
+      [() => layers.gru({ units: 2, recurrentRegularizer: 'nope' as never }), /recurrentRegularizer/],
+      [() => layers.gru({ units: 2, unitForgetBias: true } as never), /unknown option "unitForgetBias"/],
+      [() => LAYER_CLASSES.GRU({ units: 2, dropout: 0.5 }), /dropout > 0 is not supported yet/],
+      [() => LAYER_CLASSES.GRU({ units: 2, reset_after: true }), /reset_after true is not supported/],
+      [() => LAYER_CLASSES.GRU({ units: 2, recurrent_activation: 'nope' }), /unknown activation/],
+      [() => LAYER_CLASSES.GRU({ units: 2, recurrent_constraint: { class_name: 'NonNeg', config: {} } }), /recurrent_constraint is not supported/],
+      [() => LAYER_CLASSES.GRU({ units: 2, time_major: true }), /time_major true is not supported/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+  });
+
+  it('shapes it cannot take are ShapeErrors naming the layer', () => {
+    const layer = layers.gru({ units: 3, name: 'g' });
+    for (const shape of [[4], [2, 3, 4]]) {
+      expect(() => layer.computeOutputShape(shape)).toThrow(ShapeError);
+      expect(() => layer.computeOutputShape(shape)).toThrow(/GRU layer "g": expected \[timesteps, features\]/);
+    }
+    expect(() => layers.gru({ units: 1 << 16 }).computeOutputShape([1 << 10, 2])).toThrow(ShapeError);
   });
 });
 

@@ -1,0 +1,207 @@
+// GRU as TF.js computes it (reset gate applied before the recurrent kernel, no resetAfter), over the
+// steps of a [steps, inputs] example, with the gates in TF.js's order z, r, h:
+//   a = x_t·W + b,   a_z += h_{s−1}·U_z,   a_r += h_{s−1}·U_r,
+//   z = σ(a_z),   r = σ(a_r),   a_h += (r ⊙ h_{s−1})·U_h,   ĥ = f(a_h),
+//   h_s = z ⊙ h_{s−1} + (1 − z) ⊙ ĥ,   h_{−1} = 0,
+// with σ the recurrent activation, the kernel W [inputs × 3·units], the recurrent kernel U
+// [units × 3·units] and the bias b [3·units] (one block: W then U then b). Step s reads input step
+// t = s, or t = steps − 1 − s going backwards; the output is h of the last step, or of every step in
+// processing order.
+//
+// `saved` holds, for the whole batch and time-major ([steps, rows, …] each): the pre-activations a
+// (3·units), the gates z, r, ĥ (3·units), h (units) and r ⊙ h_{s−1} (units): 8·steps·units per
+// example. The x·W of every step is one GEMM over rows × steps; the recurrence two small GEMMs per
+// step. Backward through time keeps in `scratch` dLoss/dh (rows × units), a step's d(r ⊙ h_{s−1})
+// (rows × units), then da of every step time-major and example-major (3·units × steps per example
+// each): (2 + 6·steps)·units per example.
+import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
+import { activation_forward, activation_backward, bias_gradient } from "../activations";
+
+// @ts-ignore: decorator
+@inline function inputStep(s: i32, steps: i32, backwards: bool): i32 {
+  return backwards ? steps - 1 - s : s;
+}
+
+/**
+ * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
+ * `sequences`, of every step ([rows, steps, units]).
+ */
+export function gru_forward(
+  out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
+): void {
+  const u3 = 3 * units;
+  const gateRow = <usize>u3 << 2, rowBytes = <usize>units << 2;
+  const gateStep = <usize>rows * gateRow, stepBytes = <usize>rows * rowBytes;
+  const a = saved, g = a + <usize>steps * gateStep, h = g + <usize>steps * gateStep, rh = h + <usize>steps * stepBytes;
+  const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
+  // x·W + b for every (row, input step), example-major, staged in the gates' place ...
+  gemm_nn_bias(g, x, kernel, bias, rows * steps, u3, inputs);
+  // ... then moved time-major into a, in processing order.
+  for (let s = 0; s < steps; s++) {
+    const t = inputStep(s, steps, backwards);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(a + <usize>s * gateStep + <usize>r * gateRow, g + (<usize>r * <usize>steps + <usize>t) * gateRow, gateRow);
+    }
+  }
+  for (let s = 0; s < steps; s++) {
+    const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep;
+    const hs = h + <usize>s * stepBytes, rhs = rh + <usize>s * stepBytes, hp = hs - stepBytes;
+    // a_z, a_r += h_{s−1}·[U_z U_r]
+    if (s > 0) gemm_strided(as, u3, hp, units, 1, recurrent, u3, 1, rows, 2 * units, units, true);
+    for (let r = 0; r < rows; r++) {
+      const o = <usize>r * gateRow;
+      activation_forward(gs + o, as + o, 1, units, recurrentAct, recurrentAlpha);
+      activation_forward(gs + o + rowBytes, as + o + rowBytes, 1, units, recurrentAct, recurrentAlpha);
+    }
+    if (s > 0) {
+      // r ⊙ h_{s−1}, then a_h += (r ⊙ h_{s−1})·U_h
+      for (let r = 0; r < rows; r++) {
+        const gr = gs + <usize>r * gateRow + rowBytes, hr = hp + <usize>r * rowBytes, out = rhs + <usize>r * rowBytes;
+        for (let j = 0; j < units; j++) {
+          const o = <usize>j << 2;
+          store<f32>(out + o, load<f32>(gr + o) * load<f32>(hr + o));
+        }
+      }
+      gemm_strided(as + (rowBytes << 1), u3, rhs, units, 1, recurrent + (rowBytes << 1), u3, 1, rows, units, units, true);
+    } else {
+      memory.fill(rhs, 0, stepBytes);
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = <usize>r * gateRow + (rowBytes << 1);
+      activation_forward(gs + o, as + o, 1, units, act, alpha);
+    }
+    // h = z ⊙ h_{s−1} + (1 − z) ⊙ ĥ
+    for (let r = 0; r < rows; r++) {
+      const zr = gs + <usize>r * gateRow, hh = zr + (rowBytes << 1), dst = hs + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
+      for (let j = 0; j < units; j++) {
+        const o = <usize>j << 2;
+        const z = load<f32>(zr + o), p: f32 = s > 0 ? load<f32>(prev + o) : 0;
+        store<f32>(dst + o, z * p + (<f32>1 - z) * load<f32>(hh + o));
+      }
+    }
+  }
+  if (sequences) {
+    for (let r = 0; r < rows; r++) {
+      for (let s = 0; s < steps; s++) {
+        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
+      }
+    }
+  } else {
+    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
+  }
+}
+
+/**
+ * Backward through time from dOut (dLoss/dOutput, as the forward pass's `out`), after a forward pass
+ * on `x` that left `saved` (which it leaves as it was). With dh the gradient reaching h_s:
+ *   dĥ = dh ⊙ (1 − z),  dz = dh ⊙ (h_{s−1} − ĥ),  da_h = f'(a_h) ⊙ dĥ,  d(r⊙h) = da_h·U_hᵀ,
+ *   dr = d(r⊙h) ⊙ h_{s−1},  da_z,r = σ'(a_z,r) ⊙ dz,r,
+ *   dh_{s−1} = dh ⊙ z + d(r⊙h) ⊙ r + [da_z da_r]·[U_z U_r]ᵀ (+ the output's gradient at s − 1);
+ *   dW = Σ x_tᵀ·da,  dU_z,r = Σ h_{s−1}ᵀ·da_z,r,  dU_h = Σ (r⊙h_{s−1})ᵀ·da_h,  db = Σ da,  dx_t = da·Wᵀ.
+ * Weight gradients are skipped when `kernelGrad` is 0 (a frozen layer), dX when `inputGrad` is 0;
+ * with `accumulate…` the results are added to what is there.
+ */
+export function gru_backward(
+  inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
+  saved: usize, scratch: usize, x: usize, kernel: usize,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
+  accumulateParams: bool, accumulateInput: bool,
+): void {
+  if (!kernelGrad && !inputGrad) return;
+  const u3 = 3 * units;
+  const gateRow = <usize>u3 << 2, rowBytes = <usize>units << 2;
+  const gateStep = <usize>rows * gateRow, stepBytes = <usize>rows * rowBytes;
+  const a = saved, g = a + <usize>steps * gateStep, h = g + <usize>steps * gateStep, rh = h + <usize>steps * stepBytes;
+  const d = scratch, drh = d + stepBytes, das = drh + stepBytes, da = das + <usize>steps * gateStep;
+  const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
+  memory.fill(d, 0, stepBytes);
+  for (let s = steps - 1; s >= 0; s--) {
+    const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = h + <usize>(s - 1) * stepBytes;
+    const dA = das + <usize>s * gateStep;
+    if (sequences) {
+      for (let r = 0; r < rows; r++) {
+        add_row(d + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
+      }
+    } else if (s == steps - 1) {
+      memory.copy(d, dOut, stepBytes);
+    }
+    // dz and dĥ (before their activations' derivatives); d becomes dh ⊙ z, the direct path to h_{s−1}.
+    for (let r = 0; r < rows; r++) {
+      const gr = gs + <usize>r * gateRow, dr = dA + <usize>r * gateRow, dh = d + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
+      for (let j = 0; j < units; j++) {
+        const o = <usize>j << 2;
+        const z = load<f32>(gr + o), hh = load<f32>(gr + (rowBytes << 1) + o), dv = load<f32>(dh + o);
+        const p: f32 = s > 0 ? load<f32>(prev + o) : 0;
+        store<f32>(dr + o, dv * (p - hh));
+        store<f32>(dr + (rowBytes << 1) + o, dv * (<f32>1 - z));
+        store<f32>(dh + o, dv * z);
+      }
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = <usize>r * gateRow + (rowBytes << 1);
+      activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, act, alpha);
+    }
+    if (s > 0) {
+      // d(r ⊙ h_{s−1}) = da_h·U_hᵀ: dr into the r block, and its share of dh_{s−1}.
+      gemm_strided(drh, units, dA + (rowBytes << 1), u3, 1, recurrent + (rowBytes << 1), 1, u3, rows, units, units, false);
+      for (let r = 0; r < rows; r++) {
+        const gr = gs + <usize>r * gateRow + rowBytes, dr = dA + <usize>r * gateRow + rowBytes;
+        const dh = d + <usize>r * rowBytes, t = drh + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
+        for (let j = 0; j < units; j++) {
+          const o = <usize>j << 2;
+          const v = load<f32>(t + o);
+          store<f32>(dr + o, v * load<f32>(prev + o));
+          store<f32>(dh + o, load<f32>(dh + o) + v * load<f32>(gr + o));
+        }
+      }
+    } else {
+      for (let r = 0; r < rows; r++) memory.fill(dA + <usize>r * gateRow + rowBytes, 0, rowBytes);
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = <usize>r * gateRow, q = o + rowBytes;
+      activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, recurrentAct, recurrentAlpha);
+      activation_backward(dA + q, dA + q, as + q, gs + q, 1, units, recurrentAct, recurrentAlpha);
+    }
+    if (s > 0) gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);
+  }
+  if (kernelGrad) {
+    const recurrentGrad = kernelGrad + (<usize>inputs * <usize>u3 << 2);
+    if (steps > 1) {
+      const n = rows * (steps - 1);
+      // dU_z,r = Σ_{s ≥ 1} h_{s−1}ᵀ·da_z,r;  dU_h = Σ_{s ≥ 1} (r ⊙ h_{s−1})ᵀ·da_h
+      gemm_strided(recurrentGrad, u3, h, 1, units, das + gateStep, u3, 1, units, 2 * units, n, accumulateParams);
+      gemm_strided(recurrentGrad + (rowBytes << 1), u3, rh + stepBytes, 1, units, das + gateStep + (rowBytes << 1), u3, 1, units, units, n, accumulateParams);
+    } else if (!accumulateParams) {
+      memory.fill(recurrentGrad, 0, <usize>units * gateRow);
+    }
+  }
+  // da in example-major order of the input steps, for one GEMM each over rows × steps.
+  for (let s = 0; s < steps; s++) {
+    const t = inputStep(s, steps, backwards);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(da + (<usize>r * <usize>steps + <usize>t) * gateRow, das + <usize>s * gateStep + <usize>r * gateRow, gateRow);
+    }
+  }
+  const n = rows * steps;
+  if (kernelGrad) {
+    if (biasGrad) bias_gradient(biasGrad, da, n, u3, accumulateParams);
+    gemm_tn(kernelGrad, x, da, inputs, u3, n, accumulateParams);
+  }
+  if (inputGrad) gemm_nt(inputGrad, da, kernel, n, inputs, u3, accumulateInput);
+}
+
+// @ts-ignore: decorator
+@inline function add_row(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
