@@ -19,3 +19,4 @@ export { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./layers/de
 export { embedding_forward, embedding_backward } from "./layers/embedding";
 export { separable_conv2d_forward, separable_conv2d_backward } from "./layers/separable_conv2d";
 export { simple_rnn_forward, simple_rnn_backward } from "./layers/simple_rnn";
+export { lstm_forward, lstm_backward } from "./layers/lstm";

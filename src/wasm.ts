@@ -62,6 +62,8 @@ export interface Core {
   net_create(layers: number): number;
   simple_rnn_forward(out: number, saved: number, x: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number): void;
   simple_rnn_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
+  lstm_forward(out: number, saved: number, x: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number): void;
+  lstm_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
   net_set_embedding(net: number, i: number, positions: number, inputDim: number, outputDim: number): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
@@ -81,6 +83,7 @@ export interface Core {
   net_set_separable_conv2d(net: number, i: number, inHeight: number, inWidth: number, channels: number, multiplier: number, filters: number, kernelHeight: number, kernelWidth: number, strideHeight: number, strideWidth: number, dilationHeight: number, dilationWidth: number, same: boolean, act: number, alpha: number, useBias: boolean): void;
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_set_simple_rnn(net: number, i: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, useBias: boolean): void;
+  net_set_lstm(net: number, i: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number, useBias: boolean): void;
   net_set_recurrent_regularizer(net: number, i: number, l1: number, l2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

@@ -3,6 +3,7 @@
 // are tree-shaken; an object literal of factories would pull in every layer class).
 import { Dense, type DenseConfig } from './dense.js';
 import { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
+import { LSTM, type LSTMConfig } from './lstm.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
 import { Flatten, type FlattenConfig } from './flatten.js';
@@ -63,3 +64,5 @@ export const embedding = (config: EmbeddingConfig): Embedding => new Embedding(c
 export const separableConv2d = (config: SeparableConv2DConfig): SeparableConv2D => new SeparableConv2D(config);
 /** A fully connected recurrence over the steps of [timesteps, features] examples: h_t = activation(x_t·W + h_{t−1}·U + b). */
 export const simpleRNN = (config: SimpleRNNConfig): SimpleRNN => new SimpleRNN(config);
+/** Long short-term memory over the steps of [timesteps, features] examples (TF.js's LSTM: gates i, f, c, o). */
+export const lstm = (config: LSTMConfig): LSTM => new LSTM(config);

@@ -19,5 +19,6 @@ export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.
 export { Embedding, type EmbeddingConfig } from './embedding.js';
 export { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
 export { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
+export { LSTM, type LSTMConfig } from './lstm.js';
 
 export * as layers from './factories.js';

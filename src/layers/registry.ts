@@ -18,6 +18,7 @@ import { DepthwiseConv2D } from './depthwise-conv2d.js';
 import { Embedding } from './embedding.js';
 import { SeparableConv2D } from './separable-conv2d.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { LSTM } from './lstm.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -41,6 +42,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   Embedding: Embedding.fromConfig,
   SeparableConv2D: SeparableConv2D.fromConfig,
   SimpleRNN: SimpleRNN.fromConfig,
+  LSTM: LSTM.fromConfig,
 });
 
 /** True for a class name neurite can build. */
