@@ -20,3 +20,4 @@ export { embedding_forward, embedding_backward } from "./layers/embedding";
 export { separable_conv2d_forward, separable_conv2d_backward } from "./layers/separable_conv2d";
 export { simple_rnn_forward, simple_rnn_backward } from "./layers/simple_rnn";
 export { gru_forward, gru_backward } from "./layers/gru";
+export { lstm_forward, lstm_backward } from "./layers/lstm";

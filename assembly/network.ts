@@ -22,9 +22,10 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
+import { lstm_saved_size } from "./layers/lstm";
 import { conv2d_columns, geometry } from "./layers/conv2d";
 
 const NESTEROV = 1;
@@ -437,7 +438,7 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
  * Layer i is gru (TF.js's: gates z, r, h; the reset gate before the recurrent kernel): `units` out
  * over `steps` steps of `inputs` values, the last step's h, or every step's with `sequences`;
  * `backwards` reads the steps last to first. The kernel block is W [inputs × 3·units] then U
- * [units × 3·units]; the recurrent activation and its parameter are kept in `multiplier` and `rate`.
+ * [units × 3·units]; the gates' activation is recurrentActivation (and recurrentAlpha).
  * Saved: the pre-activations, the gates, h and r ⊙ h_{s−1} of every step; scratch: dh, d(r ⊙ h),
  * and da time-major and example-major (assembly/layers/gru.ts).
  */
@@ -453,14 +454,37 @@ export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: 
   l.outputSize = l.groups * units;
   l.activation = act;
   l.alpha = alpha;
-  l.multiplier = recurrentAct;
-  l.rate = recurrentAlpha;
+  l.recurrentActivation = recurrentAct;
+  l.recurrentAlpha = recurrentAlpha;
   l.useBias = useBias ? 1 : 0;
   l.kernelSize = (inputs + units) * 3 * units;
   l.biasSize = useBias ? 3 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
   l.savedSize = 8 * steps * units;
   l.scratchSize = (2 + 6 * steps) * units;
+}
+
+/**
+ * Layer i is lstm: TF.js's LSTMCell over `steps` steps of `inputs` values (assembly/layers/lstm.ts),
+ * with the cell's activation `act` and the gates' `recAct`; the last step's h out, or every step's
+ * with `sequences`; `backwards` reads the steps last to first. The kernel block is W
+ * [inputs × 4·units] then U [units × 4·units], gates i, f, c, o. Saved: z and the gates, c, a(c)
+ * and h of every step; scratch: dh, dc, a temporary, and dz time-major and example-major.
+ */
+export function net_set_lstm(
+  ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  act: i32, alpha: f32, recAct: i32, recAlpha: f32, useBias: bool,
+): void {
+  net_set_simple_rnn(ptr, i, steps, inputs, units, sequences, backwards, act, alpha, useBias);
+  const l = layer(net(ptr), i);
+  l.kind = LSTM;
+  l.recurrentActivation = recAct;
+  l.recurrentAlpha = recAlpha;
+  l.kernelSize = (inputs + units) * 4 * units;
+  l.biasSize = useBias ? 4 * units : 0;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.savedSize = lstm_saved_size(steps, units);
+  l.scratchSize = (3 + 8 * steps) * units;
 }
 
 /** The regularizer on layer i's recurrent kernel (a recurrent layer's). */
@@ -735,7 +759,7 @@ function penalty(l: Layer, withGrad: bool): f64 {
   let total: f64 = 0;
   const grad = withGrad;
   // A recurrent layer's kernel block is W then U, each with its own regularizer.
-  const recurrent = l.kind == SIMPLE_RNN ? l.outFeatures * l.outFeatures : l.kind == GRU ? 3 * l.outFeatures * l.outFeatures : 0;
+  const recurrent = l.kind == SIMPLE_RNN ? l.outFeatures * l.outFeatures : l.kind == GRU ? 3 * l.outFeatures * l.outFeatures : l.kind == LSTM ? 4 * l.outFeatures * l.outFeatures : 0;
   const size = l.kernelSize - recurrent;
   if ((l.kernelL1 != 0 || l.kernelL2 != 0) && l.kernel) {
     total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, size, l.kernelL1, l.kernelL2);

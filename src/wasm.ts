@@ -64,6 +64,8 @@ export interface Core {
   simple_rnn_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
   gru_forward(out: number, saved: number, x: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number): void;
   gru_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
+  lstm_forward(out: number, saved: number, x: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number): void;
+  lstm_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
   net_set_embedding(net: number, i: number, positions: number, inputDim: number, outputDim: number): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
@@ -84,6 +86,7 @@ export interface Core {
   net_set_regularizers(net: number, i: number, kernelL1: number, kernelL2: number, biasL1: number, biasL2: number): void;
   net_set_simple_rnn(net: number, i: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, useBias: boolean): void;
   net_set_gru(net: number, i: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number, useBias: boolean): void;
+  net_set_lstm(net: number, i: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number, useBias: boolean): void;
   net_set_recurrent_regularizer(net: number, i: number, l1: number, l2: number): void;
   net_build(net: number): number;
   net_params(net: number): number;

@@ -18,7 +18,7 @@ import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
 import {
   ready, sequential, layers, optimizers, regularizers, gradientCheck, loadModel, ShapeError, ValueError, activations, GRU,
-  type Layer, type ModelArtifacts, type Sequential,
+  type Layer, type LSTM, type ModelArtifacts, type Sequential,
 } from '../src/index.js';
 import { LAYER_CLASSES } from '../src/layers/registry.js';
 
@@ -110,11 +110,13 @@ interface SeparableSpec {
 }
 
 interface RnnSpec {
-  kind: 'simpleRNN' | 'gru';
+  kind: 'simpleRNN' | 'gru' | 'lstm';
   units: number;
   activation?: TfActivation;
   /** gru only: the gates' activation (default 'hardSigmoid', as TF.js). */
   recurrentActivation?: TfActivation;
+  /** lstm only. */
+  unitForgetBias?: boolean;
   useBias?: boolean;
   returnSequences?: boolean;
   goBackwards?: boolean;
@@ -414,6 +416,30 @@ const LAYER_CASES: LayerCase[] = [
     name: 'frozen gru after dense (the input gradient passes through)', inputShape: [3, 2],
     layers: [tanh(3), { kind: 'gru', units: 3, returnSequences: true, trainable: false }, head()], test: 1, outputShape: [3, 3],
   },
+  { name: 'lstm (last step) → dense', inputShape: [4, 3], layers: [{ kind: 'lstm', units: 3 }, head()], test: 0, outputShape: [3] },
+  { name: 'lstm returnSequences → dense on the last axis', inputShape: [4, 3], layers: [{ kind: 'lstm', units: 3, returnSequences: true }, head()], test: 0, outputShape: [4, 3] },
+  { name: 'lstm goBackwards', inputShape: [5, 2], layers: [{ kind: 'lstm', units: 2, goBackwards: true }, head()], test: 0, outputShape: [2] },
+  {
+    name: 'lstm goBackwards, returnSequences, sigmoid recurrentActivation, unitForgetBias', inputShape: [3, 2],
+    layers: [{ kind: 'lstm', units: 4, goBackwards: true, returnSequences: true, recurrentActivation: 'sigmoid', unitForgetBias: true }, head()], test: 0, outputShape: [3, 4],
+  },
+  {
+    name: 'lstm without bias, relu, l2 kernel and l1 recurrent regularizers', inputShape: [3, 3],
+    layers: [{ kind: 'lstm', units: 2, useBias: false, activation: 'relu', kernelRegularizer: { l2: 0.01 }, recurrentRegularizer: { l1: 0.01 } }, head()], test: 0, outputShape: [2],
+    tfjsGradientDiffers: RNN_REGULARIZERS,
+  },
+  {
+    name: 'lstm after dense (the input gradient), stacked lstms, l2 bias regularizer', inputShape: [4, 3],
+    layers: [tanh(3), { kind: 'lstm', units: 3, returnSequences: true, biasRegularizer: { l2: 0.01 } }, { kind: 'lstm', units: 2 }, head()], test: 1, outputShape: [4, 3],
+    tfjsGradientDiffers: RNN_REGULARIZERS,
+  },
+  { name: 'lstm one step', inputShape: [1, 3], layers: [{ kind: 'lstm', units: 2 }, head()], test: 0, outputShape: [2] },
+  { name: 'lstm (last layer, returnSequences)', inputShape: [3, 2], layers: [{ kind: 'lstm', units: 2, returnSequences: true }], test: 0, outputShape: [3, 2] },
+  { name: 'frozen lstm (first layer)', inputShape: [4, 2], layers: [{ kind: 'lstm', units: 3, trainable: false }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'frozen lstm after dense (the input gradient passes through)', inputShape: [3, 2],
+    layers: [tanh(3), { kind: 'lstm', units: 2, returnSequences: true, trainable: false }, head()], test: 1, outputShape: [3, 2],
+  },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
@@ -478,6 +504,15 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
       filters: spec.filters, kernelSize: spec.kernelSize, depthMultiplier: spec.depthMultiplier, strides: spec.strides, padding: spec.padding, dilationRate: spec.dilationRate,
       activation: spec.activation, useBias: spec.useBias,
       depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    });
+  }
+  if (spec.kind === 'lstm') {
+    return layers.lstm({
+      units: spec.units, activation: spec.activation, recurrentActivation: spec.recurrentActivation, unitForgetBias: spec.unitForgetBias,
+      useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards,
+      kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
     });
@@ -556,6 +591,15 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
       depthwiseRegularizer: reg(spec.kernelsRegularizer), pointwiseRegularizer: reg(spec.kernelsRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       trainable: spec.trainable ?? true, ...first,
     } as never);
+  }
+  if (spec.kind === 'lstm') {
+    return tf.layers.lstm({
+      units: spec.units, activation: spec.activation ?? 'tanh', recurrentActivation: spec.recurrentActivation ?? 'hardSigmoid',
+      unitForgetBias: spec.unitForgetBias, useBias: spec.useBias ?? true,
+      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false,
+      kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
+      trainable: spec.trainable ?? true, ...first,
+    });
   }
   if (spec.kind === 'gru') {
     return tf.layers.gru({
@@ -1753,5 +1797,110 @@ describe('TF.js 4.22 reference notes: simpleRNN', () => {
     const plain = await loss(undefined);
     // Each l2(1) penalty on weights of ones would add at least 2 to the loss: TF.js adds nothing.
     for (const which of ['kernel', 'recurrent', 'bias'] as const) expect(await loss(which), which).toBe(plain);
+  });
+});
+
+describe('lstm options and configs', () => {
+  const tfConfigOf = (reference: tf.Sequential) => {
+    const layer = (reference.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[0];
+    const { name: _n, trainable: _t, batch_input_shape: _b, dtype: _d, ...config } = layer.config;
+    return { className: layer.class_name, config };
+  };
+
+  const cases: Record<string, unknown>[] = [
+    { units: 3, unitForgetBias: false },
+    { units: 2, activation: 'relu', recurrentActivation: 'sigmoid', useBias: false, returnSequences: true, goBackwards: true, unitForgetBias: true },
+    { units: 4, activation: 'sigmoid', recurrentActivation: 'tanh', kernelInitializer: 'heUniform', recurrentInitializer: 'glorotUniform', biasInitializer: 'ones', unitForgetBias: false },
+  ];
+  it.each(cases)('getConfig is the config TF.js writes, and the weights are named and shaped as TF.js: %j', (config) => {
+    const inputShape = [5, 3];
+    const model = sequential({ inputShape });
+    model.add(layers.lstm(config as never));
+    const reference = tf.sequential();
+    reference.add(tf.layers.lstm({ ...config, inputShape } as never));
+    const want = tfConfigOf(reference);
+    expect(model.layers[0].className).toBe(want.className);
+    const got = model.layers[0].getConfig();
+    // Initializers' seeds: TF.js writes none for Orthogonal, neurite writes null. TF.js writes
+    // implementation only when given (neurite: 2, the only one TF.js runs).
+    const strip = (c: Record<string, unknown>) => JSON.parse(JSON.stringify(c, (k, v) => (k === 'seed' || k === 'implementation' ? undefined : v)));
+    expect(strip(got)).toEqual(strip(want.config));
+    expect(model.outputShape).toEqual(reference.outputShape.slice(1));
+    // kernel [features, 4·units], recurrent_kernel [units, 4·units], bias [4·units].
+    expect(model.layers[0].weightSpecs(inputShape).map((w) => [w.name, w.shape])).toEqual(reference.layers[0].weights.map((w) => [w.originalName.split('/').pop(), w.shape]));
+    reference.dispose();
+    model.dispose();
+  });
+
+  it("defaults as TF.js: tanh, hardSigmoid gates, glorotNormal kernel, orthogonal recurrent kernel, zeros bias, unitForgetBias false; name lstm_1", async () => {
+    const model = sequential({ inputShape: [4, 2] });
+    model.add(layers.lstm({ units: 3 }));
+    const layer = model.layers[0], config = layer.getConfig();
+    expect(layer.name).toBe('lstm_1');
+    expect([config.activation, config.recurrent_activation, config.unit_forget_bias]).toEqual(['tanh', 'hard_sigmoid', false]);
+    expect(config.kernel_initializer).toMatchObject({ class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal' } });
+    expect(config.recurrent_initializer).toMatchObject({ class_name: 'Orthogonal', config: { gain: 1 } });
+    expect((config.bias_initializer as { class_name: string }).class_name).toBe('Zeros');
+    expect([config.return_sequences, config.go_backwards, config.dropout, config.recurrent_dropout]).toEqual([false, false, 0, 0]);
+    expect(model.outputShape).toEqual([3]);
+    expect(model.summary()).toMatch(/lstm_1 \(LSTM\)/);
+    expect(Array.from(layer.getWeights()[2])).toEqual(new Array(12).fill(0));
+    const artifacts = await model.save();
+    expect(artifacts.weightSpecs!.map((w) => [w.name, w.shape])).toEqual([['lstm_1/kernel', [2, 12]], ['lstm_1/recurrent_kernel', [3, 12]], ['lstm_1/bias', [12]]]);
+    model.dispose();
+  });
+
+  it('unitForgetBias starts the forget gate (the second quarter of the bias) at ones, as TF.js', () => {
+    const model = sequential({ inputShape: [4, 2] });
+    model.add(layers.lstm({ units: 2, unitForgetBias: true, biasInitializer: 'zeros' }));
+    expect(Array.from(model.layers[0].getWeights()[2])).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
+    const reference = tf.sequential();
+    reference.add(tf.layers.lstm({ units: 2, unitForgetBias: true, inputShape: [4, 2] }));
+    expect(Array.from(reference.layers[0].getWeights()[2].dataSync())).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
+    reference.dispose();
+    model.dispose();
+  });
+
+  it('every bad option is a ValueError naming it; dropout, recurrentDropout, returnState, stateful and unroll are refused', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => layers.lstm({} as never), /lstm\(\): units must be a positive integer/],
+      [() => layers.lstm({ units: 0 }), /units must be/],
+      [() => layers.lstm({ units: 2.5 }), /units must be/],
+      [() => layers.lstm({ units: 2, dropout: 0.2 }), /lstm\(\): dropout > 0 is not supported yet/],
+      [() => layers.lstm({ units: 2, recurrentDropout: 0.1 }), /recurrentDropout > 0 is not supported yet/],
+      [() => layers.lstm({ units: 2, dropout: 1.5 }), /dropout must be a number in \[0, 1\)/],
+      [() => layers.lstm({ units: 2, returnState: true }), /returnState true is not supported/],
+      [() => layers.lstm({ units: 2, stateful: true }), /stateful true is not supported/],
+      [() => layers.lstm({ units: 2, unroll: true }), /unroll true is not supported/],
+      [() => layers.lstm({ units: 2, returnSequences: 1 as never }), /returnSequences must be a boolean/],
+      [() => layers.lstm({ units: 2, unitForgetBias: 'yes' as never }), /unitForgetBias must be a boolean/],
+      [() => layers.lstm({ units: 2, activation: 'nope' as never }), /lstm\(\) activation/],
+      [() => layers.lstm({ units: 2, recurrentActivation: 'nope' as never }), /recurrentActivation/],
+      [() => layers.lstm({ units: 2, recurrentInitializer: 'nope' as never }), /recurrentInitializer/],
+      [() => layers.lstm({ units: 2, recurrentRegularizer: 'nope' as never }), /recurrentRegularizer/],
+      [() => layers.lstm({ units: 2, implementation: 1 } as never), /unknown option "implementation"/],
+      [() => LAYER_CLASSES.LSTM({ units: 2, dropout: 0.5 }), /dropout > 0 is not supported yet/],
+      [() => LAYER_CLASSES.LSTM({ units: 2, recurrent_activation: 'nope' }), /unknown activation/],
+      [() => LAYER_CLASSES.LSTM({ units: 2, recurrent_constraint: { class_name: 'NonNeg', config: {} } }), /recurrent_constraint is not supported/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+  });
+
+  it("reads Keras's configs: recurrent_activation sigmoid, unit_forget_bias true, implementation 1", () => {
+    const layer = LAYER_CLASSES.LSTM({ units: 2, recurrent_activation: 'sigmoid', unit_forget_bias: true, implementation: 1 }) as LSTM;
+    expect([layer.recurrentActivation.name, layer.unitForgetBias]).toEqual(['sigmoid', true]);
+    expect((LAYER_CLASSES.LSTM({ units: 2 }) as LSTM).recurrentActivation.name).toBe('hardSigmoid');
+  });
+
+  it('shapes it cannot take are ShapeErrors naming the layer', () => {
+    const layer = layers.lstm({ units: 3, name: 'rnn' });
+    for (const shape of [[4], [2, 3, 4]]) {
+      expect(() => layer.computeOutputShape(shape)).toThrow(ShapeError);
+      expect(() => layer.computeOutputShape(shape)).toThrow(/LSTM layer "rnn": expected \[timesteps, features\]/);
+    }
+    expect(() => layers.lstm({ units: 1 << 18 }).computeOutputShape([1 << 10, 2])).toThrow(ShapeError);
   });
 });

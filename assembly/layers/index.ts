@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -24,6 +24,7 @@ import { separable_conv2d_forward, separable_conv2d_backward } from "./separable
 }
 import { simple_rnn_forward, simple_rnn_backward } from "./simple_rnn";
 import { gru_forward, gru_backward } from "./gru";
+import { lstm_forward, lstm_backward } from "./lstm";
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -93,11 +94,16 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
         l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
       );
       break;
-    // gru: the recurrent activation and its parameter in multiplier and rate.
     case GRU:
       gru_forward(
         l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
-        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.multiplier, l.rate,
+        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
+      );
+      break;
+    case LSTM:
+      lstm_forward(
+        l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
+        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
       );
       break;
   }
@@ -210,7 +216,16 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
         l.saved, l.scratch, x, l.kernel,
         rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0,
-        l.activation, l.alpha, l.multiplier, l.rate,
+        l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
+        l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    case LSTM:
+      lstm_backward(
+        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
+        l.saved, l.scratch, x, l.kernel,
+        rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0,
+        l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
         l.accumulateParams != 0, l.accumulateInput != 0,
       );
       break;

@@ -78,6 +78,9 @@ export class Layer {
   /** Recurrent layers: the regularizer on the recurrent kernel (the kernel block's part after W). */
   recurrentL1: f32;
   recurrentL2: f32;
+  /** LSTM: the gates' activation (i, f, o; `activation` is the cell's) and its parameter. */
+  recurrentActivation: i32;
+  recurrentAlpha: f32;
   /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;

@@ -4,6 +4,7 @@
 import { Dense, type DenseConfig } from './dense.js';
 import { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 import { GRU, type GRUConfig } from './gru.js';
+import { LSTM, type LSTMConfig } from './lstm.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
 import { Flatten, type FlattenConfig } from './flatten.js';
@@ -65,3 +66,5 @@ export const separableConv2d = (config: SeparableConv2DConfig): SeparableConv2D 
 /** A fully connected recurrence over the steps of [timesteps, features] examples: h_t = activation(x_t·W + h_{t−1}·U + b). */
 export const simpleRNN = (config: SimpleRNNConfig): SimpleRNN => new SimpleRNN(config);
 export const gru = (config: GRUConfig): GRU => new GRU(config);
+/** Long short-term memory over the steps of [timesteps, features] examples (TF.js's LSTM: gates i, f, c, o). */
+export const lstm = (config: LSTMConfig): LSTM => new LSTM(config);

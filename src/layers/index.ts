@@ -20,5 +20,6 @@ export { Embedding, type EmbeddingConfig } from './embedding.js';
 export { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
 export { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 export { GRU, type GRUConfig } from './gru.js';
+export { LSTM, type LSTMConfig } from './lstm.js';
 
 export * as layers from './factories.js';

@@ -19,6 +19,7 @@ import { Embedding } from './embedding.js';
 import { SeparableConv2D } from './separable-conv2d.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { GRU } from './gru.js';
+import { LSTM } from './lstm.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -43,6 +44,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   SeparableConv2D: SeparableConv2D.fromConfig,
   SimpleRNN: SimpleRNN.fromConfig,
   GRU: GRU.fromConfig,
+  LSTM: LSTM.fromConfig,
 });
 
 /** True for a class name neurite can build. */

@@ -1,0 +1,222 @@
+// LSTM: a gated recurrence over the steps of a [steps, inputs] example (TF.js's LSTMCell),
+//   z_s = x_t·W + h_{s−1}·U + b = [z_i | z_f | z_c | z_o],
+//   i = r(z_i), f = r(z_f), g = a(z_c), o = r(z_o),
+//   c_s = f ⊙ c_{s−1} + i ⊙ g,   h_s = o ⊙ a(c_s),   h_{−1} = c_{−1} = 0,
+// with r the recurrent activation (TF.js: hardSigmoid), a the activation (tanh), the kernel W
+// [inputs × 4·units], the recurrent kernel U [units × 4·units] and the bias b [4·units], each in
+// TF.js's gate order i, f, c, o (one block: W then U then b). Step s reads input step t = s, or
+// t = steps − 1 − s going backwards; the output is h of the last step, or of every step in
+// processing order (as Keras: going backwards, the sequence comes out reversed).
+//
+// `saved` holds, for the whole batch and time-major ([steps, rows, …] each, so one step's rows are
+// contiguous for the recurrence's GEMM): z and the activated gates (4·units each), then c, a(c) and
+// h (units each): 11·steps·units per example. The x·W of every step is one GEMM over rows × steps;
+// the recurrence one small GEMM per step. Backward through time keeps in `scratch` dLoss/dh and
+// dLoss/dc of the step and a temporary (units each), then dLoss/dz of every step time-major and
+// again example-major (4·units per step each): (3 + 8·steps)·units per example in all.
+import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
+import { activation_forward, activation_backward, bias_gradient } from "../activations";
+
+// @ts-ignore: decorator
+@inline function inputStep(s: i32, steps: i32, backwards: bool): i32 {
+  return backwards ? steps - 1 - s : s;
+}
+
+/** Values per example `saved` needs; `scratch` needs (3 + 8·steps)·units. */
+export function lstm_saved_size(steps: i32, units: i32): i32 {
+  return 11 * steps * units;
+}
+
+/** The gate activations of one step's rows: r on i, f, o; a on c. */
+function activateGates(ga: usize, gz: usize, rows: i32, units: i32, act: i32, alpha: f32, recAct: i32, recAlpha: f32): void {
+  const gateBytes = <usize>units << 2, rowBytes = gateBytes << 2;
+  for (let r = 0; r < rows; r++) {
+    const a = ga + <usize>r * rowBytes, z = gz + <usize>r * rowBytes;
+    activation_forward(a, z, 1, units, recAct, recAlpha);
+    activation_forward(a + gateBytes, z + gateBytes, 1, units, recAct, recAlpha);
+    activation_forward(a + gateBytes * 2, z + gateBytes * 2, 1, units, act, alpha);
+    activation_forward(a + gateBytes * 3, z + gateBytes * 3, 1, units, recAct, recAlpha);
+  }
+}
+
+/**
+ * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
+ * `sequences`, of every step ([rows, steps, units]).
+ */
+export function lstm_forward(
+  out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  act: i32, alpha: f32, recAct: i32, recAlpha: f32,
+): void {
+  const u4 = units << 2;
+  const stepBytes = <usize>rows * <usize>units << 2, gateStepBytes = stepBytes << 2;
+  const rowBytes = <usize>units << 2, gateRowBytes = rowBytes << 2;
+  const z = saved, ga = z + <usize>steps * gateStepBytes, c = ga + <usize>steps * gateStepBytes;
+  const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes;
+  const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
+  // x·W + b for every (row, input step), example-major, staged in the gates' place ...
+  gemm_nn_bias(ga, x, kernel, bias, rows * steps, u4, inputs);
+  // ... then moved time-major into z, in processing order.
+  for (let s = 0; s < steps; s++) {
+    const t = inputStep(s, steps, backwards);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(z + <usize>s * gateStepBytes + <usize>r * gateRowBytes, ga + (<usize>r * <usize>steps + <usize>t) * gateRowBytes, gateRowBytes);
+    }
+  }
+  for (let s = 0; s < steps; s++) {
+    const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
+    const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
+    if (s > 0) gemm_nn(zs, hs - stepBytes, recurrent, rows, u4, units, true);
+    activateGates(as, zs, rows, units, act, alpha, recAct, recAlpha);
+    for (let r = 0; r < rows; r++) {
+      const a = as + <usize>r * gateRowBytes, cr = cs + <usize>r * rowBytes;
+      if (s > 0) cell_update(cr, a + rowBytes, cr - stepBytes, a, a + rowBytes * 2, units);
+      else mul_row(cr, a, a + rowBytes * 2, units);
+    }
+    activation_forward(tcs, cs, rows, units, act, alpha);
+    for (let r = 0; r < rows; r++) {
+      const a = as + <usize>r * gateRowBytes + rowBytes * 3, tr = tcs + <usize>r * rowBytes, hr = hs + <usize>r * rowBytes;
+      mul_row(hr, a, tr, units);
+    }
+  }
+  if (sequences) {
+    for (let r = 0; r < rows; r++) {
+      for (let s = 0; s < steps; s++) {
+        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
+      }
+    }
+  } else {
+    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
+  }
+}
+
+/**
+ * Backward through time from dOut (dLoss/dOutput, as the forward pass's `out`), after a forward pass
+ * on `x` that left `saved` (which it leaves as it was):
+ *   dh_s = dy_s + dz_{s+1}·Uᵀ,   dc_s = f_{s+1} ⊙ dc_{s+1} + dh_s ⊙ o ⊙ a'(c_s),
+ *   dz = [r'(z_i) ⊙ dc ⊙ g | r'(z_f) ⊙ dc ⊙ c_{s−1} | a'(z_c) ⊙ dc ⊙ i | r'(z_o) ⊙ dh ⊙ a(c_s)],
+ *   dW = Σ x_tᵀ·dz_s,   dU = Σ h_{s−1}ᵀ·dz_s,   db = Σ dz_s,   dx_t = dz_s·Wᵀ.
+ * Weight gradients are skipped when `kernelGrad` is 0 (a frozen layer), dX when `inputGrad` is 0;
+ * with `accumulate…` the results are added to what is there.
+ */
+export function lstm_backward(
+  inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
+  saved: usize, scratch: usize, x: usize, kernel: usize,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  act: i32, alpha: f32, recAct: i32, recAlpha: f32,
+  accumulateParams: bool, accumulateInput: bool,
+): void {
+  if (!kernelGrad && !inputGrad) return;
+  const u4 = units << 2;
+  const stepBytes = <usize>rows * <usize>units << 2, gateStepBytes = stepBytes << 2;
+  const rowBytes = <usize>units << 2, gateRowBytes = rowBytes << 2;
+  const z = saved, ga = z + <usize>steps * gateStepBytes, c = ga + <usize>steps * gateStepBytes;
+  const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes;
+  const dh = scratch, dc = dh + stepBytes, tmp = dc + stepBytes;
+  const dzs = tmp + stepBytes, dz = dzs + <usize>steps * gateStepBytes;
+  const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
+  memory.fill(dh, 0, stepBytes);
+  memory.fill(dc, 0, stepBytes);
+  for (let s = steps - 1; s >= 0; s--) {
+    const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
+    const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes;
+    const dzStep = dzs + <usize>s * gateStepBytes;
+    // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
+    if (sequences) {
+      for (let r = 0; r < rows; r++) {
+        add_row(dh + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
+      }
+    } else if (s == steps - 1) {
+      memory.copy(dh, dOut, stepBytes);
+    }
+    // dLoss/d(a(c)) = dh ⊙ o into tmp, then through a' and into dc; dLoss/do = dh ⊙ a(c).
+    for (let r = 0; r < rows; r++) {
+      const a = as + <usize>r * gateRowBytes + rowBytes * 3, d = dzStep + <usize>r * gateRowBytes + rowBytes * 3;
+      const hr = dh + <usize>r * rowBytes, tr = tcs + <usize>r * rowBytes, mr = tmp + <usize>r * rowBytes;
+      mul_row(mr, hr, a, units);
+      mul_row(d, hr, tr, units);
+    }
+    activation_backward(tmp, tmp, cs, tcs, rows, units, act, alpha);
+    add_row(dc, tmp, rows * units);
+    // The gates' dLoss/d(activated): i ← dc ⊙ g, f ← dc ⊙ c_{s−1}, g ← dc ⊙ i; then dc_{s−1} = dc ⊙ f.
+    for (let r = 0; r < rows; r++) {
+      const a = as + <usize>r * gateRowBytes, d = dzStep + <usize>r * gateRowBytes;
+      const cr = cs + <usize>r * rowBytes, dcr = dc + <usize>r * rowBytes;
+      mul_row(d, dcr, a + rowBytes * 2, units);
+      if (s > 0) mul_row(d + rowBytes, dcr, cr - stepBytes, units);
+      else memory.fill(d + rowBytes, 0, rowBytes);
+      mul_row(d + rowBytes * 2, dcr, a, units);
+      mul_row(dcr, dcr, a + rowBytes, units);
+    }
+    // Through the gate activations, in place.
+    for (let r = 0; r < rows; r++) {
+      const off = <usize>r * gateRowBytes, d = dzStep + off, zr = zs + off, ar = as + off;
+      activation_backward(d, d, zr, ar, 1, units, recAct, recAlpha);
+      activation_backward(d + rowBytes, d + rowBytes, zr + rowBytes, ar + rowBytes, 1, units, recAct, recAlpha);
+      const cOff = rowBytes * 2, oOff = rowBytes * 3;
+      activation_backward(d + cOff, d + cOff, zr + cOff, ar + cOff, 1, units, act, alpha);
+      activation_backward(d + oOff, d + oOff, zr + oOff, ar + oOff, 1, units, recAct, recAlpha);
+    }
+    if (s > 0) gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
+  }
+  if (kernelGrad) {
+    const recurrentGrad = kernelGrad + (<usize>inputs * <usize>u4 << 2);
+    // dU = Σ_{s ≥ 1} h_{s−1}ᵀ·dz_s: the steps 0 … steps − 2 of h against 1 … steps − 1 of dz.
+    if (steps > 1) gemm_tn(recurrentGrad, h, dzs + gateStepBytes, units, u4, rows * (steps - 1), accumulateParams);
+    else if (!accumulateParams) memory.fill(recurrentGrad, 0, <usize>units * gateRowBytes);
+  }
+  // dz in example-major order of the input steps, for one GEMM each over rows × steps.
+  for (let s = 0; s < steps; s++) {
+    const t = inputStep(s, steps, backwards);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(dz + (<usize>r * <usize>steps + <usize>t) * gateRowBytes, dzs + <usize>s * gateStepBytes + <usize>r * gateRowBytes, gateRowBytes);
+    }
+  }
+  const n = rows * steps;
+  if (kernelGrad) {
+    if (biasGrad) bias_gradient(biasGrad, dz, n, u4, accumulateParams);
+    gemm_tn(kernelGrad, x, dz, inputs, u4, n, accumulateParams);
+  }
+  if (inputGrad) gemm_nt(inputGrad, dz, kernel, n, inputs, u4, accumulateInput);
+}
+
+// @ts-ignore: decorator
+@inline function add_row(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** dst = a ⊙ b over n values (dst may be a or b). */
+// @ts-ignore: decorator
+@inline function mul_row(dst: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/** The cell state: c = f ⊙ prev + i ⊙ g over n values. */
+// @ts-ignore: decorator
+@inline function cell_update(c: usize, f: usize, prev: usize, i: usize, g: usize, n: i32): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(c + o, f32x4.add(f32x4.mul(v128.load(f + o), v128.load(prev + o)), f32x4.mul(v128.load(i + o), v128.load(g + o))));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    store<f32>(c + o, load<f32>(f + o) * load<f32>(prev + o) + load<f32>(i + o) * load<f32>(g + o));
+  }
+}
