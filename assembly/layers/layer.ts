@@ -27,6 +27,8 @@ export const EMBEDDING = 14;
 export const SIMPLE_RNN = 15;
 export const LSTM = 16;
 export const GRU = 17;
+export const LAYER_NORMALIZATION = 18;
+export const REPEAT_VECTOR = 19;
 
 @unmanaged
 export class Layer {
