@@ -11,6 +11,7 @@ export * from "./layers/dropout";
 export * from "./network";
 export * from "./layers/batch_normalization";
 export * from "./layers/reshape";
+export { repeat_vector_forward, repeat_vector_backward } from "./layers/repeat_vector";
 export * from "./layers/zero_padding2d";
 export * from "./layers/up_sampling2d";
 export * from "./layers/pooling";

@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
 import { lstm_saved_size } from "./layers/lstm";
@@ -209,6 +209,16 @@ export function net_set_reshape(ptr: usize, i: i32, size: i32, inputs: i32, outp
   l.inFeatures = inputs;
   l.outFeatures = outputs;
   l.groups = size / outputs;
+}
+
+/** Layer i is repeatVector: each example's `features` values repeated `n` times ([features] → [n, features]). */
+export function net_set_repeat_vector(ptr: usize, i: i32, n: i32, features: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = REPEAT_VECTOR;
+  l.inputSize = features;
+  l.outputSize = n * features;
+  l.inFeatures = l.outFeatures = features;
+  l.groups = n;
 }
 
 /**

@@ -44,6 +44,8 @@ export interface Core {
   dense_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, inputs: number, units: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   reshape_forward(y: number, x: number, n: number): void;
   reshape_backward(dx: number, dy: number, n: number, accumulate: boolean): void;
+  repeat_vector_forward(y: number, x: number, rows: number, n: number, features: number): void;
+  repeat_vector_backward(dx: number, dy: number, rows: number, n: number, features: number, accumulate: boolean): void;
   zero_padding2d_forward(y: number, x: number, rows: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
   zero_padding2d_backward(dx: number, dy: number, rows: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number, accumulate: boolean): void;
   up_sampling2d_forward(y: number, x: number, rows: number, h: number, w: number, c: number, sh: number, sw: number): void;
@@ -73,6 +75,7 @@ export interface Core {
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;
   net_set_batch_normalization(net: number, i: number, groups: number, channels: number, momentum: number, epsilon: number, scale: boolean, center: boolean): void;
   net_set_reshape(net: number, i: number, size: number, inputs: number, outputs: number): void;
+  net_set_repeat_vector(net: number, i: number, n: number, features: number): void;
   net_set_zero_padding2d(net: number, i: number, height: number, width: number, channels: number, top: number, bottom: number, left: number, right: number): void;
   net_set_up_sampling2d(net: number, i: number, height: number, width: number, channels: number, rowsBy: number, colsBy: number): void;
   net_set_max_pooling(net: number, i: number, inHeight: number, inWidth: number, channels: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, same: boolean): void;

@@ -56,7 +56,11 @@ type LayerSpec =
   | DepthwiseSpec
   | EmbeddingSpec
   | SeparableSpec
-  | RnnSpec;
+  | RnnSpec
+  | { kind: 'repeatVector'; n: number }
+  | { kind: 'timeDistributed'; layer: InnerDenseSpec; trainable?: boolean };
+/** The layer a timeDistributed wraps: a dense, for now. */
+interface InnerDenseSpec { kind: 'dense'; units: number; activation?: TfActivation; useBias?: boolean; kernelRegularizer?: Reg; biasRegularizer?: Reg }
 /** An embedding is the first layer: the case's input is then integer ids in [0, inputDim). */
 interface EmbeddingSpec { kind: 'embedding'; inputDim: number; outputDim: number; inputLength?: number; embeddingsRegularizer?: Reg; trainable?: boolean }
 interface Pool2d { poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
@@ -440,6 +444,25 @@ const LAYER_CASES: LayerCase[] = [
     name: 'frozen lstm after dense (the input gradient passes through)', inputShape: [3, 2],
     layers: [tanh(3), { kind: 'lstm', units: 2, returnSequences: true, trainable: false }, head()], test: 1, outputShape: [3, 2],
   },
+  // Sequence to sequence (TF.js's addition-RNN example as a Sequential): an encoding repeated for
+  // each output step, a recurrence over them, and a dense on every step.
+  {
+    name: 'repeatVector after dense → simpleRNN returnSequences → timeDistributed(dense) (the addition-RNN shape)', inputShape: [4],
+    layers: [tanh(3), { kind: 'repeatVector', n: 3 }, { kind: 'simpleRNN', units: 4, returnSequences: true }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 2 } }], test: 1, outputShape: [3, 3],
+  },
+  {
+    name: 'timeDistributed(dense) after repeatVector → simpleRNN returnSequences', inputShape: [4],
+    layers: [tanh(3), { kind: 'repeatVector', n: 3 }, { kind: 'simpleRNN', units: 4, returnSequences: true }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 2 } }], test: 3, outputShape: [3, 2],
+  },
+  { name: 'repeatVector (first layer) → dense on the last axis', inputShape: [5], layers: [{ kind: 'repeatVector', n: 4 }, head()], test: 0, outputShape: [4, 5] },
+  { name: 'repeatVector n 1', inputShape: [3], layers: [{ kind: 'repeatVector', n: 1 }, head()], test: 0, outputShape: [1, 3] },
+  { name: 'timeDistributed(dense relu) on [3, 4] input', inputShape: [3, 4], layers: [{ kind: 'timeDistributed', layer: { kind: 'dense', units: 5, activation: 'relu' } }, head()], test: 0, outputShape: [3, 5] },
+  {
+    name: 'timeDistributed(dense without bias, l2 kernel regularizer) on [2, 3, 4] input', inputShape: [2, 3, 4],
+    layers: [{ kind: 'timeDistributed', layer: { kind: 'dense', units: 2, activation: 'tanh', useBias: false, kernelRegularizer: { l2: 0.01 } } }, head()], test: 0, outputShape: [2, 3, 2],
+  },
+  { name: 'timeDistributed(dense softmax) (last layer)', inputShape: [3, 4], layers: [tanh(3), { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'softmax' } }], test: 1, outputShape: [3, 3] },
+  { name: 'frozen timeDistributed(dense) after repeatVector', inputShape: [3], layers: [{ kind: 'repeatVector', n: 2 }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'tanh' }, trainable: false }, head()], test: 1, outputShape: [2, 3] },
 ];
 
 const FROZEN_CASES = LAYER_CASES.filter((c) => c.layers.some(isFrozen));
@@ -484,6 +507,10 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
     });
   }
   if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate, ...extra });
+  if (spec.kind === 'repeatVector') return layers.repeatVector({ n: spec.n, ...extra });
+  if (spec.kind === 'timeDistributed') {
+    return layers.timeDistributed({ layer: neuriteLayer(spec.layer), ...(spec.trainable !== undefined && { trainable: spec.trainable }), ...extra });
+  }
   if (spec.kind === 'flatten') return layers.flatten({ ...extra });
   if (spec.kind === 'reshape') return layers.reshape({ targetShape: spec.targetShape, ...extra });
   if (spec.kind === 'zeroPadding2d') return layers.zeroPadding2d({ padding: spec.padding, ...extra });
@@ -569,6 +596,9 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
     });
   }
   if (spec.kind === 'dropout') return tf.layers.dropout({ rate: spec.rate, ...first });
+  if (spec.kind === 'repeatVector') return tf.layers.repeatVector({ n: spec.n, ...first });
+  // TF.js's wrapper reads and writes its inner layer's trainable flag: the inner layer is frozen.
+  if (spec.kind === 'timeDistributed') return tf.layers.timeDistributed({ layer: tfLayer({ ...spec.layer, trainable: spec.trainable ?? true }, undefined), ...first });
   if (spec.kind === 'flatten') return tf.layers.flatten({ ...first });
   if (spec.kind === 'reshape') return tf.layers.reshape({ targetShape: [...spec.targetShape], ...first }); // (TF.js writes null over a -1 in the array it is given)
   if (spec.kind === 'zeroPadding2d') return tf.layers.zeroPadding2d({ padding: spec.padding, ...first });
@@ -1578,6 +1608,57 @@ describe('embedding options, ids and placement', () => {
     expectClose(table, want, 'embedding gradient vs TF.js', 1e-3, 1e-6);
     reference.dispose();
     model.dispose();
+  });
+});
+
+describe('repeatVector and timeDistributed options and saved forms', () => {
+  it('repeatVector: n is a positive integer; it takes [features] examples only; config { n } as TF.js', () => {
+    expect(() => layers.repeatVector({} as never)).toThrow(/repeatVector\(\): n must be a positive integer/);
+    expect(() => layers.repeatVector({ n: 0 })).toThrow(ValueError);
+    expect(() => layers.repeatVector({ n: 1.5 })).toThrow(/n must be/);
+    expect(() => layers.repeatVector({ n: 2, times: 3 } as never)).toThrow(/unknown option "times"/);
+    const r = layers.repeatVector({ n: 3, name: 'rv' });
+    expect(r.computeOutputShape([4])).toEqual([3, 4]);
+    expect(() => r.computeOutputShape([2, 4])).toThrow(ShapeError);
+    expect(() => r.computeOutputShape([2, 4])).toThrow(/RepeatVector layer "rv".*rank 1.*\[null,2,4\]/);
+    expect(r.getConfig()).toEqual({ n: 3 });
+  });
+
+  it('timeDistributed wraps a dense only (for now): other layers are ValueErrors naming them', () => {
+    expect(() => layers.timeDistributed({ layer: layers.simpleRNN({ units: 2, name: 'rnn' }) })).toThrow(/timeDistributed\(\): only a dense layer can be wrapped for now, got SimpleRNN layer "rnn"/);
+    expect(() => layers.timeDistributed({ layer: layers.dropout({ rate: 0.1 }) })).toThrow(ValueError);
+    expect(() => layers.timeDistributed({ layer: {} as never })).toThrow(/layer must be a layer/);
+    expect(() => layers.timeDistributed({} as never)).toThrow(ValueError);
+    expect(() => layers.timeDistributed({ layer: layers.dense({ units: 2, inputShape: [3] }) })).toThrow(/give the input shape to timeDistributed/);
+    const td = layers.timeDistributed({ layer: layers.dense({ units: 2 }), name: 'td' });
+    expect(() => td.computeOutputShape([4])).toThrow(/TimeDistributed layer "td".*rank 2 or more/);
+    const make = LAYER_CLASSES.TimeDistributed;
+    expect(() => make({ layer: { class_name: 'LSTM', config: { units: 2 } } })).toThrow(/only a Dense layer can be wrapped for now, got "LSTM"/);
+    expect(() => make({ layer: { class_name: 'Bogus', config: {} } })).toThrow(/got "Bogus" \(not a layer neurite has\)/);
+    expect(() => make({ layer: 'Dense' })).toThrow(/layer must be \{ class_name, config \}/);
+  });
+
+  it("saves as TF.js does: TimeDistributed { layer: { class_name: 'Dense', config } }, weights time_distributed_N/kernel and /bias; a frozen inner dense freezes the wrapper", async () => {
+    const model = sequential({ inputShape: [3], seed: 1 });
+    model.add(layers.repeatVector({ n: 2 }));
+    model.add(layers.timeDistributed({ layer: layers.dense({ units: 4, activation: 'relu' }) }));
+    expect(model.layers.map((l) => l.name)).toEqual(['repeat_vector_1', 'time_distributed_2']);
+    const artifacts = await model.save();
+    const entries = (artifacts.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
+    expect(entries[0]).toMatchObject({ class_name: 'RepeatVector', config: { n: 2, name: 'repeat_vector_1' } });
+    expect(entries[1].class_name).toBe('TimeDistributed');
+    expect(Object.keys(entries[1].config).sort()).toEqual(['layer', 'name', 'trainable']);
+    expect(entries[1].config.layer).toMatchObject({ class_name: 'Dense', config: { units: 4, activation: 'relu', name: 'time_distributed_2_dense', trainable: true } });
+    expect(artifacts.weightSpecs.map((w) => `${w.name} ${w.shape.join(',')}`)).toEqual(['time_distributed_2/kernel 3,4', 'time_distributed_2/bias 4']);
+    model.dispose();
+    expect(layers.timeDistributed({ layer: layers.dense({ units: 2, trainable: false }) }).trainable).toBe(false);
+    // TF.js names them the same way.
+    const reference = tf.sequential();
+    reference.add(tf.layers.repeatVector({ n: 2, inputShape: [3] }));
+    reference.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4 }) }));
+    const saved = await tfArtifacts(reference);
+    expect(saved.weightSpecs!.map((w) => w.name)).toEqual([`${reference.layers[1].name}/kernel`, `${reference.layers[1].name}/bias`]);
+    reference.dispose();
   });
 });
 

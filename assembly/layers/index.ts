@@ -3,12 +3,13 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
 import { reshape_forward, reshape_backward } from "./reshape";
+import { repeat_vector_forward, repeat_vector_backward } from "./repeat_vector";
 import { zero_padding2d_forward, zero_padding2d_backward } from "./zero_padding2d";
 import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
@@ -50,6 +51,9 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     }
     case RESHAPE:
       reshape_forward(l.output, x, rows * l.outputSize);
+      break;
+    case REPEAT_VECTOR: // groups is n
+      repeat_vector_forward(l.output, x, rows, l.groups, l.inFeatures);
       break;
     case ZERO_PADDING2D:
       zero_padding2d_forward(l.output, x, rows, l.inHeight, l.inWidth, l.inFeatures, l.padTop, l.padBottom, l.padLeft, l.padRight);
@@ -140,6 +144,9 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       break;
     case RESHAPE:
       if (inputGrad) reshape_backward(inputGrad, l.outputGrad, rows * l.inputSize, l.accumulateInput != 0);
+      break;
+    case REPEAT_VECTOR:
+      if (inputGrad) repeat_vector_backward(inputGrad, l.outputGrad, rows, l.groups, l.inFeatures, l.accumulateInput != 0);
       break;
     case ZERO_PADDING2D:
       if (inputGrad) {

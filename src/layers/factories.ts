@@ -5,6 +5,8 @@ import { Dense, type DenseConfig } from './dense.js';
 import { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 import { GRU, type GRUConfig } from './gru.js';
 import { LSTM, type LSTMConfig } from './lstm.js';
+import { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
+import { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
 import { Flatten, type FlattenConfig } from './flatten.js';
@@ -68,3 +70,7 @@ export const simpleRNN = (config: SimpleRNNConfig): SimpleRNN => new SimpleRNN(c
 export const gru = (config: GRUConfig): GRU => new GRU(config);
 /** Long short-term memory over the steps of [timesteps, features] examples (TF.js's LSTM: gates i, f, c, o). */
 export const lstm = (config: LSTMConfig): LSTM => new LSTM(config);
+/** Each [features] example repeated n times: [features] → [n, features]. */
+export const repeatVector = (config: RepeatVectorConfig): RepeatVector => new RepeatVector(config);
+/** A layer applied to each step of [steps, ...] examples (a dense, for now). */
+export const timeDistributed = (config: TimeDistributedConfig): TimeDistributed => new TimeDistributed(config);

@@ -21,5 +21,7 @@ export { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.
 export { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 export { GRU, type GRUConfig } from './gru.js';
 export { LSTM, type LSTMConfig } from './lstm.js';
+export { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
+export { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 
 export * as layers from './factories.js';

@@ -20,6 +20,8 @@ import { SeparableConv2D } from './separable-conv2d.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
+import { RepeatVector } from './repeat-vector.js';
+import { TimeDistributed } from './time-distributed.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -45,6 +47,10 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   SimpleRNN: SimpleRNN.fromConfig,
   GRU: GRU.fromConfig,
   LSTM: LSTM.fromConfig,
+  RepeatVector: RepeatVector.fromConfig,
+  // A wrapper reads its inner layer through this registry: called late, so the two modules'
+  // import cycle resolves whichever loads first.
+  TimeDistributed: (c) => TimeDistributed.fromConfig(c),
 });
 
 /** True for a class name neurite can build. */
