@@ -10,6 +10,7 @@ export * from "./layers/dense";
 export * from "./layers/dropout";
 export * from "./network";
 export * from "./layers/batch_normalization";
+export { layer_normalization_forward, layer_normalization_backward } from "./layers/layer_normalization";
 export * from "./layers/reshape";
 export { repeat_vector_forward, repeat_vector_backward } from "./layers/repeat_vector";
 export * from "./layers/zero_padding2d";

@@ -20,7 +20,7 @@ import {
   adamax_update, weight_decay, clip_gradients, all_finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
 import {
-  Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
+  Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, LAYER_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
   DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR,
 } from "./layers/layer";
@@ -196,6 +196,25 @@ export function net_set_batch_normalization(ptr: usize, i: i32, groups: i32, cha
   l.paramSize = l.trainableSize + 2 * channels;
   l.savedSize = l.outputSize; // the normalized values x̂
   l.fixedSize = 4 * channels; // the batch's mean, 1/√(variance + ε), and the backward pass's sums
+}
+
+/**
+ * Layer i is layer normalization over the last axis (`channels` wide, `groups` rows of it per
+ * example): weights gamma (if `scale`) and beta (if `center`), each row normalized by its own
+ * statistics. Saved per example: x̂, then each row's 1/√(σ² + ε).
+ */
+export function net_set_layer_normalization(ptr: usize, i: i32, groups: i32, channels: i32, epsilon: f32, scale: bool, center: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = LAYER_NORMALIZATION;
+  l.groups = groups;
+  l.inFeatures = l.outFeatures = channels;
+  l.inputSize = l.outputSize = groups * channels;
+  l.epsilon = epsilon;
+  // gamma and beta sit where a kernel and a bias would: regularizers and pointers treat them so.
+  l.kernelSize = scale ? channels : 0;
+  l.biasSize = center ? channels : 0;
+  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
+  l.savedSize = l.outputSize + groups;
 }
 
 /**

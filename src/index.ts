@@ -10,6 +10,7 @@ export {
 export { Conv2D, Conv1D, type Conv2DConfig, type Conv1DConfig, type ConvConfig } from './layers/index.js';
 export { DepthwiseConv2D, type DepthwiseConv2DConfig } from './layers/index.js';
 export { Embedding, type EmbeddingConfig } from './layers/index.js';
+export { LayerNormalization, type LayerNormalizationConfig } from './layers/index.js';
 export { SeparableConv2D, type SeparableConv2DConfig } from './layers/index.js';
 export { SimpleRNN, type SimpleRNNConfig } from './layers/index.js';
 export { GRU, type GRUConfig } from './layers/index.js';

@@ -68,12 +68,15 @@ export interface Core {
   gru_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
   lstm_forward(out: number, saved: number, x: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number): void;
   lstm_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
+  layer_normalization_forward(out: number, normalized: number, invStd: number, x: number, gamma: number, beta: number, rows: number, channels: number, epsilon: number): void;
+  layer_normalization_backward(inputGrad: number, gammaGrad: number, betaGrad: number, dOut: number, normalized: number, invStd: number, gamma: number, rows: number, channels: number, accumulateParams: boolean, accumulateInput: boolean): void;
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
   net_set_embedding(net: number, i: number, positions: number, inputDim: number, outputDim: number): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;
   net_set_batch_normalization(net: number, i: number, groups: number, channels: number, momentum: number, epsilon: number, scale: boolean, center: boolean): void;
+  net_set_layer_normalization(net: number, i: number, groups: number, channels: number, epsilon: number, scale: boolean, center: boolean): void;
   net_set_reshape(net: number, i: number, size: number, inputs: number, outputs: number): void;
   net_set_repeat_vector(net: number, i: number, n: number, features: number): void;
   net_set_zero_padding2d(net: number, i: number, height: number, width: number, channels: number, top: number, bottom: number, left: number, right: number): void;

@@ -45,6 +45,7 @@ type LayerSpec =
   | { kind: 'dense'; units: number; activation?: TfActivation; useBias?: boolean; kernelRegularizer?: Reg; biasRegularizer?: Reg; trainable?: boolean }
   | { kind: 'dropout'; rate: number }
   | { kind: 'batchNormalization'; momentum?: number; epsilon?: number; center?: boolean; scale?: boolean }
+  | { kind: 'layerNormalization'; epsilon?: number; center?: boolean; scale?: boolean; gammaRegularizer?: Reg; betaRegularizer?: Reg; trainable?: boolean }
   | { kind: 'flatten' }
   | { kind: 'reshape'; targetShape: number[] }
   | { kind: 'zeroPadding2d'; padding?: number | [number, number] | [[number, number], [number, number]] }
@@ -164,6 +165,8 @@ interface LayerCase {
 // loss or the gradient ('TF.js 4.22 reference notes: simpleRNN' shows it). neurite adds them, as Keras.
 const RNN_REGULARIZERS = "TF.js 4.22 ignores an RNN layer's regularizers";
 
+const LN_UNTRAINABLE = 'TF.js 4.22 cannot train a layerNormalization without center or scale (a null offset or scale on the tape)';
+
 const head = (units = 2): LayerSpec => ({ kind: 'dense', units, activation: 'linear' });
 const tanh = (units = 3): LayerSpec => ({ kind: 'dense', units, activation: 'tanh' });
 
@@ -192,6 +195,26 @@ const LAYER_CASES: LayerCase[] = [
   { name: 'batchNormalization on [3, 4] input', inputShape: [3, 4], layers: [{ kind: 'batchNormalization', momentum: 0.9, epsilon: 0.01 }, head()], test: 0, outputShape: [3, 4] },
   // (TF.js 4.22 cannot train a batchNormalization without center or scale: its training path reads
   // gamma and beta unconditionally. tests/model.test.ts checks that configuration on its own.)
+  // layerNormalization: each row of the last axis by its own statistics (no state, same in training and inference).
+  { name: 'dense → layerNormalization → dense', inputShape: [4], layers: [tanh(3), { kind: 'layerNormalization' }, head()], test: 1, outputShape: [3] },
+  { name: 'layerNormalization on [3, 4] input', inputShape: [3, 4], layers: [{ kind: 'layerNormalization', epsilon: 0.01 }, head()], test: 0, outputShape: [3, 4] },
+  // TF.js 4.22 cannot train a layerNormalization without center or scale: its batchNormalization
+  // op's gradient trips over the null offset or scale (a TypeError reading 'id', or 'dataId',
+  // of undefined). Predictions are compared; gradientCheck checks the gradients.
+  {
+    name: 'layerNormalization center false (after dense)', inputShape: [4], layers: [tanh(4), { kind: 'layerNormalization', center: false }, head()], test: 1, outputShape: [4],
+    forwardOnly: LN_UNTRAINABLE,
+  },
+  {
+    name: 'layerNormalization scale false (after dense)', inputShape: [4], layers: [tanh(4), { kind: 'layerNormalization', scale: false }, head()], test: 1, outputShape: [4],
+    forwardOnly: LN_UNTRAINABLE,
+  },
+  {
+    name: 'layerNormalization with l2 gamma and l1 beta regularizers', inputShape: [2, 5],
+    layers: [{ kind: 'layerNormalization', gammaRegularizer: { l2: 0.01 }, betaRegularizer: { l1: 0.01 } }, head()], test: 0, outputShape: [2, 5],
+  },
+  { name: 'layerNormalization (last layer)', inputShape: [4], layers: [tanh(3), { kind: 'layerNormalization' }], test: 1, outputShape: [3] },
+  { name: 'frozen layerNormalization after dense (the input gradient passes through)', inputShape: [4], layers: [tanh(3), { kind: 'layerNormalization', trainable: false }, head()], test: 1, outputShape: [3] },
   { name: 'batchNormalization, momentum 0.5', inputShape: [4], layers: [{ kind: 'batchNormalization', momentum: 0.5 }, { kind: 'dense', units: 2, activation: 'tanh' }], test: 0, outputShape: [4] },
   {
     name: 'frozen dense (last layer, on [3, 4] input)', inputShape: [3, 4],
@@ -522,6 +545,14 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
   if (spec.kind === 'globalMaxPooling2d' || spec.kind === 'globalAveragePooling2d' || spec.kind === 'globalMaxPooling1d' || spec.kind === 'globalAveragePooling1d') {
     return layers[spec.kind]({ ...extra });
   }
+  if (spec.kind === 'layerNormalization') {
+    const r = (g: Reg | undefined) => g && regularizers.l1l2({ l1: g.l1 ?? 0, l2: g.l2 ?? 0 });
+    return layers.layerNormalization({
+      epsilon: spec.epsilon, center: spec.center, scale: spec.scale, gammaRegularizer: r(spec.gammaRegularizer), betaRegularizer: r(spec.betaRegularizer),
+      ...(spec.trainable !== undefined && { trainable: spec.trainable }),
+      ...extra,
+    });
+  }
   if (spec.kind === 'batchNormalization') {
     return layers.batchNormalization({ momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale, ...extra });
   }
@@ -609,6 +640,13 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
   }
   if (spec.kind === 'globalMaxPooling2d' || spec.kind === 'globalAveragePooling2d' || spec.kind === 'globalMaxPooling1d' || spec.kind === 'globalAveragePooling1d') {
     return tf.layers[spec.kind]({ ...first });
+  }
+  if (spec.kind === 'layerNormalization') {
+    const r = (g: Reg | undefined) => g && tf.regularizers.l1l2({ l1: g.l1 ?? 0, l2: g.l2 ?? 0 });
+    return tf.layers.layerNormalization({
+      epsilon: spec.epsilon, center: spec.center, scale: spec.scale, gammaRegularizer: r(spec.gammaRegularizer), betaRegularizer: r(spec.betaRegularizer),
+      trainable: spec.trainable ?? true, ...first,
+    });
   }
   if (spec.kind === 'batchNormalization') {
     return tf.layers.batchNormalization({ momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale, ...first });
@@ -874,7 +912,8 @@ describe.each(LAYER_CASES)('$name', (c) => {
       const r = buildTfModel(c, initial);
       r.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
       const xs = tfInput(c, x, rows), ys = tfLabels(c, y, rows);
-      await expect(r.trainOnBatch(xs, ys)).rejects.toThrow(/dilation rates greater than 1 are not yet supported/);
+      const refusal = c.forwardOnly === LN_UNTRAINABLE ? /Cannot read properties of undefined \(reading '(id|dataId)'\)/ : /dilation rates greater than 1 are not yet supported/;
+      await expect(r.trainOnBatch(xs, ys)).rejects.toThrow(refusal);
       tf.dispose([xs, ys]);
       r.dispose();
       return;
@@ -1983,5 +2022,55 @@ describe('lstm options and configs', () => {
       expect(() => layer.computeOutputShape(shape)).toThrow(/LSTM layer "rnn": expected \[timesteps, features\]/);
     }
     expect(() => layers.lstm({ units: 1 << 18 }).computeOutputShape([1 << 10, 2])).toThrow(ShapeError);
+  });
+});
+
+describe('layerNormalization options and configs', () => {
+  it('axis: only the last (-1, or its index counting the batch axis); others are ValueErrors', () => {
+    expect(() => layers.layerNormalization({ axis: 0 })).toThrow(ValueError);
+    expect(() => layers.layerNormalization({ axis: -2 })).toThrow(/axis must be -1/);
+    expect(() => layers.layerNormalization({ axis: [1, 2] })).toThrow(ValueError);
+    expect(() => layers.layerNormalization({ epsilon: 0 })).toThrow(ValueError);
+    expect(() => layers.layerNormalization({ center: 1 as never })).toThrow(ValueError);
+    // [null, 3, 4]: the last axis is 2.
+    expect(layers.layerNormalization({ axis: 2 }).computeOutputShape([3, 4])).toEqual([3, 4]);
+    expect(layers.layerNormalization({ axis: [2] }).computeOutputShape([3, 4])).toEqual([3, 4]);
+    expect(() => layers.layerNormalization({ axis: 1 }).computeOutputShape([3, 4])).toThrow(ValueError);
+    expect(() => sequential({ inputShape: [3, 4], layers: [layers.layerNormalization({ axis: 1 })] })).toThrow(/axis must be the last axis/);
+  });
+
+  it("TF.js's defaults, weights gamma then beta, and a config as TF.js writes it (axis as a list)", () => {
+    const ln = layers.layerNormalization();
+    expect(ln.getConfig()).toMatchObject({ axis: -1, epsilon: 1e-3, center: true, scale: true });
+    expect(ln.weightSpecs([5]).map((w) => [w.name, w.shape])).toEqual([['gamma', [5]], ['beta', [5]]]);
+    expect(layers.layerNormalization({ center: false }).weightSpecs([5]).map((w) => w.name)).toEqual(['gamma']);
+    expect(layers.layerNormalization({ scale: false }).weightSpecs([5]).map((w) => w.name)).toEqual(['beta']);
+    const t = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.layerNormalization({ epsilon: 0.01 })] });
+    const config = t.layers[1].getConfig();
+    expect(config.axis).toEqual([1]);
+    const back = LAYER_CLASSES.LayerNormalization(JSON.parse(JSON.stringify({
+      axis: config.axis, epsilon: 0.01, center: true, scale: true,
+      beta_initializer: { class_name: 'Zeros', config: {} }, gamma_initializer: { class_name: 'Ones', config: {} },
+      beta_regularizer: null, gamma_regularizer: null,
+    })));
+    expect(back.computeOutputShape([3])).toEqual([3]);
+    const m = sequential({ inputShape: [4], layers: [layers.dense({ units: 3 }), back] });
+    expect(m.outputShape).toEqual([3]);
+    m.dispose();
+    t.dispose();
+  });
+
+  it('each row comes out centred (gamma 1, beta 0)', () => {
+    const m = sequential({ inputShape: [5], seed: 3, layers: [layers.dense({ units: 4, activation: 'tanh' }), layers.layerNormalization()] });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const x = Float32Array.from({ length: 10 }, (_, i) => Math.sin(i));
+    const out = m.predict(x);
+    // Each row has mean 0 (γ = 1, β = 0).
+    for (let r = 0; r < 2; r++) {
+      const row = Array.from(out.subarray(r * 4, r * 4 + 4));
+      expect(row.reduce((a, b) => a + b, 0) / 4).toBeCloseTo(0, 5);
+    }
+    expect(m.layers[1].countParams([4])).toBe(8);
+    m.dispose();
   });
 });

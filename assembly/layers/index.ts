@@ -3,11 +3,12 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
+import { layer_normalization_forward, layer_normalization_backward } from "./layer_normalization";
 import { reshape_forward, reshape_backward } from "./reshape";
 import { repeat_vector_forward, repeat_vector_backward } from "./repeat_vector";
 import { zero_padding2d_forward, zero_padding2d_backward } from "./zero_padding2d";
@@ -47,6 +48,12 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
         l.output, l.saved, l.fixed, l.nextParams + (<usize>l.trainableSize << 2),
         x, l.kernel, l.bias, moving, rows * l.groups, channels, l.rate, l.epsilon, training && l.trainable != 0,
       );
+      break;
+    }
+    case LAYER_NORMALIZATION: {
+      // x̂ for every row, then each row's 1/√(σ² + ε) (per-example statistics: no training mode).
+      const n = rows * l.groups;
+      layer_normalization_forward(l.output, l.saved, l.saved + (<usize>n * <usize>l.outFeatures << 2), x, l.kernel, l.bias, n, l.outFeatures, l.epsilon);
       break;
     }
     case RESHAPE:
@@ -142,6 +149,15 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         rows * l.groups, l.outFeatures, training && l.trainable != 0, l.accumulateParams != 0, l.accumulateInput != 0,
       );
       break;
+    case LAYER_NORMALIZATION: {
+      const n = rows * l.groups;
+      layer_normalization_backward(
+        inputGrad, weights ? l.kernelGrad : 0, weights ? l.biasGrad : 0,
+        l.outputGrad, l.saved, l.saved + (<usize>n * <usize>l.outFeatures << 2), l.kernel,
+        n, l.outFeatures, l.accumulateParams != 0, l.accumulateInput != 0,
+      );
+      break;
+    }
     case RESHAPE:
       if (inputGrad) reshape_backward(inputGrad, l.outputGrad, rows * l.inputSize, l.accumulateInput != 0);
       break;

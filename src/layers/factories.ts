@@ -9,6 +9,7 @@ import { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 import { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
+import { LayerNormalization, type LayerNormalizationConfig } from './layer-normalization.js';
 import { Flatten, type FlattenConfig } from './flatten.js';
 import { Reshape, type ReshapeConfig } from './reshape.js';
 import { ZeroPadding2D, type ZeroPadding2DConfig } from './zero-padding2d.js';
@@ -31,6 +32,8 @@ export const dense = (config: DenseConfig): Dense => new Dense(config);
 export const dropout = (config: DropoutConfig): Dropout => new Dropout(config);
 /** Normalizes each channel of the last axis by batch statistics (moving ones at inference). */
 export const batchNormalization = (config: BatchNormalizationConfig = {}): BatchNormalization => new BatchNormalization(config);
+/** Normalizes each row of the last axis by its own mean and variance, then scales and shifts it. */
+export const layerNormalization = (config: LayerNormalizationConfig = {}): LayerNormalization => new LayerNormalization(config);
 /** One example's values as a single axis ([4, 4, 2] → [32]), unchanged. */
 export const flatten = (config: FlattenConfig = {}): Flatten => new Flatten(config);
 /** One example's values, unchanged, under another shape (one axis may be −1). */

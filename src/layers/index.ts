@@ -3,6 +3,7 @@ export { Layer, type LayerArgs, type LayerWeight, type Shape } from './layer.js'
 export { Dense, type DenseConfig } from './dense.js';
 export { Dropout, type DropoutConfig } from './dropout.js';
 export { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
+export { LayerNormalization, type LayerNormalizationConfig } from './layer-normalization.js';
 export { Flatten, type FlattenConfig } from './flatten.js';
 export { Reshape, type ReshapeConfig } from './reshape.js';
 export { ZeroPadding2D, type ZeroPadding2DConfig } from './zero-padding2d.js';

@@ -4,6 +4,7 @@ import type { Layer } from './layer.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { LayerNormalization } from './layer-normalization.js';
 import { Flatten } from './flatten.js';
 import { Reshape } from './reshape.js';
 import { ZeroPadding2D } from './zero-padding2d.js';
@@ -27,6 +28,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   Dense: Dense.fromConfig,
   Dropout: Dropout.fromConfig,
   BatchNormalization: BatchNormalization.fromConfig,
+  LayerNormalization: LayerNormalization.fromConfig,
   Flatten: Flatten.fromConfig,
   Reshape: Reshape.fromConfig,
   ZeroPadding2D: ZeroPadding2D.fromConfig,
