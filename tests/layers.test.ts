@@ -1673,7 +1673,7 @@ describe('repeatVector and timeDistributed options and saved forms', () => {
     expect(() => td.computeOutputShape([4])).toThrow(/TimeDistributed layer "td".*rank 2 or more/);
     const make = LAYER_CLASSES.TimeDistributed;
     expect(() => make({ layer: { class_name: 'LSTM', config: { units: 2 } } })).toThrow(/only a Dense layer can be wrapped for now, got "LSTM"/);
-    expect(() => make({ layer: { class_name: 'Bogus', config: {} } })).toThrow(/got "Bogus" \(not a layer neurite has\)/);
+    expect(() => make({ layer: { class_name: 'Bogus', config: {} } })).toThrow(/only a Dense layer can be wrapped for now, got "Bogus"/);
     expect(() => make({ layer: 'Dense' })).toThrow(/layer must be \{ class_name, config \}/);
   });
 

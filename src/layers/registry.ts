@@ -50,9 +50,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   GRU: GRU.fromConfig,
   LSTM: LSTM.fromConfig,
   RepeatVector: RepeatVector.fromConfig,
-  // A wrapper reads its inner layer through this registry: called late, so the two modules'
-  // import cycle resolves whichever loads first.
-  TimeDistributed: (c) => TimeDistributed.fromConfig(c),
+  TimeDistributed: TimeDistributed.fromConfig,
 });
 
 /** True for a class name neurite can build. */

@@ -8,7 +8,6 @@ import type { Core } from '../wasm.js';
 import { baseArgs } from './config.js';
 import { Dense } from './dense.js';
 import { LAYER_ARG_KEYS, Layer, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
-import { LAYER_CLASSES, isLayerClass } from './registry.js';
 import { isObject, preview } from '../io/json.js';
 
 export interface TimeDistributedConfig extends LayerArgs {
@@ -67,9 +66,10 @@ export class TimeDistributed extends Layer {
     if (!isObject(given) || !isObject(given.config)) throw new ValueError(`layer must be { class_name, config }, got ${preview(given)}`);
     const kind = given.class_name;
     if (kind !== 'Dense') {
-      throw new ValueError(`TimeDistributed: only a Dense layer can be wrapped for now, got ${preview(kind)}${isLayerClass(kind) ? '' : ' (not a layer neurite has)'}`);
+      throw new ValueError(`TimeDistributed: only a Dense layer can be wrapped for now, got ${preview(kind)}`);
     }
-    const layer = LAYER_CLASSES[kind](given.config);
+    // (Dense directly, not through the registry: importing it here would bundle every layer class.)
+    const layer = Dense.fromConfig(given.config);
     // TF.js's wrapper is as trainable as its inner layer (it reads and writes the inner flag).
     const trainable = typeof given.config.trainable === 'boolean' ? given.config.trainable : args.trainable;
     return new TimeDistributed({ ...args, ...(trainable !== undefined && { trainable }), layer });
