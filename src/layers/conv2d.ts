@@ -290,3 +290,146 @@ export class Conv2D extends Conv {
     return new Conv2D(Conv.argsFromConfig(c) as Conv2DConfig);
   }
 }
+
+/** The options depthwiseConv2d and separableConv2d share (their depthwise step and the activation). */
+export interface DepthwiseOptions extends LayerArgs {
+  /** [height, width] of the (depthwise) kernel, or one number for both. */
+  kernelSize: number | [number, number];
+  /** Default 1: each input channel gives depthMultiplier depthwise outputs (c·M + m). */
+  depthMultiplier?: number;
+  /** Default 1. Cannot exceed 1 together with dilationRate (as in TensorFlow). */
+  strides?: number | [number, number];
+  /** 'valid' (default) or 'same' (⌈size/stride⌉ outputs, zero-padded as TensorFlow does). */
+  padding?: PaddingMode;
+  dilationRate?: number | [number, number];
+  /** Only 'channelsLast' (the default). */
+  dataFormat?: 'channelsLast';
+  /** Default 'linear'. */
+  activation?: ActivationIdentifier | Activation;
+  /** Default true. */
+  useBias?: boolean;
+}
+
+/** What depthwiseConv2d and separableConv2d share: the depthwise step's options and geometry, the activation, the bias flag. */
+export abstract class DepthwiseBase extends Layer {
+  readonly kernelSize: number[];
+  readonly depthMultiplier: number;
+  readonly strides: number[];
+  readonly padding: PaddingMode;
+  readonly dilationRate: number[];
+  readonly activation: Activation;
+  readonly useBias: boolean;
+
+  /** `first` reads the layer's own options that come before kernelSize. */
+  protected constructor(config: DepthwiseOptions, where: string, keys: readonly string[], first?: () => void) {
+    checkKeys(config, keys, where);
+    super(config, where);
+    first?.();
+    if (config.kernelSize === undefined) throw new ValueError(`${where}: kernelSize is required`);
+    this.kernelSize = sizes(config.kernelSize, 2, where, 'kernelSize');
+    const multiplier = config.depthMultiplier ?? 1;
+    if (!Number.isInteger(multiplier) || multiplier <= 0 || multiplier > MAX_WIDTH) {
+      throw new ValueError(`${where}: depthMultiplier must be a positive integer (at most ${MAX_WIDTH}), got ${describe(config.depthMultiplier)}`);
+    }
+    this.depthMultiplier = multiplier;
+    this.strides = sizes(config.strides ?? 1, 2, where, 'strides');
+    this.dilationRate = sizes(config.dilationRate ?? 1, 2, where, 'dilationRate');
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new ValueError(`${where}: strides > 1 together with dilationRate > 1 is not supported (as in TensorFlow), got strides ${JSON.stringify(this.strides)} and dilationRate ${JSON.stringify(this.dilationRate)}`);
+    }
+    if (config.padding !== undefined && config.padding !== 'valid' && config.padding !== 'same') {
+      throw new ValueError(`${where}: padding must be 'valid' or 'same', got ${describe(config.padding)}`);
+    }
+    this.padding = config.padding ?? 'valid';
+    if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') {
+      throw new ValueError(`${where}: dataFormat must be 'channelsLast' (examples are [height, width, channels]), got ${describe(config.dataFormat)}`);
+    }
+    this.activation = getActivation(config.activation, `${where} activation`);
+    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') {
+      throw new ValueError(`${where}: useBias must be a boolean, got ${describe(config.useBias)}`);
+    }
+    this.useBias = config.useBias ?? true;
+  }
+
+  protected geometry(inputShape: Shape) {
+    if (inputShape.length !== 3) throw this.shapeError('expects examples of rank 3, [height, width, channels]', inputShape);
+    const [height, width, channels] = inputShape;
+    const [kh, kw] = this.kernelSize;
+    const h = convAxis(height, kh, this.strides[0], this.dilationRate[0], this.padding);
+    const w = convAxis(width, kw, this.strides[1], this.dilationRate[1], this.padding);
+    return { height, width, channels, outHeight: h.out, outWidth: w.out, padTop: h.before, padLeft: w.before };
+  }
+
+  /** geometry, once the (dilated) kernel is known to fit the input. */
+  protected fittedGeometry(inputShape: Shape) {
+    const g = this.geometry(inputShape);
+    const spans = this.kernelSize.map((k, i) => (k - 1) * this.dilationRate[i] + 1);
+    if (spans.some((s) => s > MAX_WIDTH)) throw this.shapeError(`a dilated kernel spans more than ${MAX_WIDTH} values`, inputShape);
+    if (g.outHeight <= 0 || g.outWidth <= 0) {
+      throw this.shapeError(`its kernel${this.dilationRate.some((d) => d > 1) ? ' (dilated)' : ''} spans ${spans[0]}×${spans[1]}, more than the input with padding 'valid'`, inputShape);
+    }
+    return g;
+  }
+
+  /** The saved keys from kernel_size to depth_multiplier (the layer's own come around them). */
+  protected depthwiseConfig(biasInitializer: Initializer, biasRegularizer: Regularizer | undefined): Record<string, unknown> {
+    return {
+      kernel_size: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      data_format: 'channels_last',
+      dilation_rate: [...this.dilationRate],
+      ...activationConfig(this.activation),
+      use_bias: this.useBias,
+      bias_initializer: initializerConfig(biasInitializer),
+      bias_regularizer: regularizerConfig(biasRegularizer),
+      activity_regularizer: null,
+      bias_constraint: null,
+      depth_multiplier: this.depthMultiplier,
+    };
+  }
+
+  /** describeConfig's parts, after `first`. */
+  protected describeParts(first: string[]): string {
+    const tuple = (v: number[]) => `[${v.join(',')}]`;
+    const parts = [...first, `kernelSize: ${tuple(this.kernelSize)}`];
+    if (this.depthMultiplier !== 1) parts.push(`depthMultiplier: ${this.depthMultiplier}`);
+    if (this.strides.some((s) => s !== 1)) parts.push(`strides: ${tuple(this.strides)}`);
+    if (this.dilationRate.some((d) => d !== 1)) parts.push(`dilationRate: ${tuple(this.dilationRate)}`);
+    parts.push(`padding: ${this.padding}`, `activation: ${this.activation.name}`);
+    return parts.join(', ');
+  }
+
+  /** One depthwise output (row r, position oy, ox, channel c, multiple m), added to `s` tap by tap. */
+  protected depthwiseTap(x: Float64Array, kernel: Float64Array, g: ReturnType<DepthwiseBase['geometry']>, r: number, oy: number, ox: number, c: number, m: number, s: number): number {
+    const { height: H, width: W, channels: C } = g;
+    const [KH, KW] = this.kernelSize, M = this.depthMultiplier;
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * this.strides[0] - g.padTop + ky * this.dilationRate[0];
+      if (iy < 0 || iy >= H) continue;
+      for (let kx = 0; kx < KW; kx++) {
+        const ix = ox * this.strides[1] - g.padLeft + kx * this.dilationRate[1];
+        if (ix < 0 || ix >= W) continue;
+        s += x[((r * H + iy) * W + ix) * C + c] * kernel[((ky * KW + kx) * C + c) * M + m];
+      }
+    }
+    return s;
+  }
+}
+
+/** depthwiseConv2d's and separableConv2d's shared options read back from a saved config, after its groups and data_format checks. */
+export function depthwiseArgs(c: Record<string, unknown>): DepthwiseOptions {
+  if (c.groups != null && c.groups !== 1) throw new ValueError(`groups must be 1, got ${preview(c.groups)}`);
+  if (c.data_format != null && c.data_format !== 'channels_last') {
+    throw new ValueError(`data_format must be "channels_last", got ${preview(c.data_format)}`);
+  }
+  return {
+    kernelSize: c.kernel_size as [number, number],
+    depthMultiplier: (c.depth_multiplier ?? undefined) as number | undefined,
+    strides: (c.strides ?? undefined) as [number, number] | undefined,
+    padding: (c.padding ?? undefined) as PaddingMode | undefined,
+    dilationRate: (c.dilation_rate ?? undefined) as [number, number] | undefined,
+    activation: parseActivation(c.activation, c.neurite_alpha),
+    useBias: (c.use_bias ?? true) as boolean,
+  };
+}

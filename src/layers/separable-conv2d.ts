@@ -18,35 +18,20 @@
 // depthwiseRegularizer and a pointwiseRegularizer that differ are refused (ValueError).
 // Kernels: assembly/layers/separable_conv2d.ts (depthwise_conv2d's direct kernel, then a GEMM).
 import { activate } from '../reference.js';
-import { getActivation, type Activation, type ActivationIdentifier } from '../activations.js';
-import { ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
 import { preview } from '../io/json.js';
-import { activationConfig, baseArgs, initializerConfig, parseActivation, parseInitializer, parseRegularizer, regularizerConfig } from './config.js';
-import { convAxis, sizes, type PaddingMode } from './conv2d.js';
-import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, sizeOf, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
+import { baseArgs, initializerConfig, parseInitializer, parseRegularizer, regularizerConfig } from './config.js';
+import { DepthwiseBase, depthwiseArgs, type DepthwiseOptions } from './conv2d.js';
+import { LAYER_ARG_KEYS, MAX_WIDTH, sizeOf, type LayerWeight, type Shape } from './layer.js';
 
-export interface SeparableConv2DConfig extends LayerArgs {
+export interface SeparableConv2DConfig extends DepthwiseOptions {
   /** Number of pointwise kernels: the output's channels. */
   filters: number;
-  /** [height, width] of the depthwise kernel, or one number for both. */
-  kernelSize: number | [number, number];
-  /** Default 1: each input channel gives depthMultiplier depthwise outputs (c·M + m). */
-  depthMultiplier?: number;
-  /** Default 1. Cannot exceed 1 together with dilationRate (as in TensorFlow). */
-  strides?: number | [number, number];
-  /** 'valid' (default) or 'same' (⌈size/stride⌉ outputs, zero-padded as TensorFlow does). */
-  padding?: PaddingMode;
   /** Default 1 (the depthwise step's taps are dilationRate apart). */
   dilationRate?: number | [number, number];
-  /** Only 'channelsLast' (the default). */
-  dataFormat?: 'channelsLast';
-  /** Default 'linear'. */
-  activation?: ActivationIdentifier | Activation;
-  /** Default true. */
-  useBias?: boolean;
   /** Default 'glorotUniform', as TF.js. Also initializes the pointwise kernel, as TF.js does. */
   depthwiseInitializer?: InitializerIdentifier | Initializer;
   /**
@@ -69,16 +54,9 @@ const CONFIG_KEYS = ['filters', 'kernel_size', 'depth_multiplier', 'strides', 'p
 const sameRegularizer = (a: Regularizer | undefined, b: Regularizer | undefined) =>
   (a?.l1 ?? 0) === (b?.l1 ?? 0) && (a?.l2 ?? 0) === (b?.l2 ?? 0);
 
-export class SeparableConv2D extends Layer {
+export class SeparableConv2D extends DepthwiseBase {
   readonly className = 'SeparableConv2D';
   readonly filters: number;
-  readonly kernelSize: number[];
-  readonly depthMultiplier: number;
-  readonly strides: number[];
-  readonly padding: PaddingMode;
-  readonly dilationRate: number[];
-  readonly activation: Activation;
-  readonly useBias: boolean;
   readonly depthwiseInitializer: Initializer;
   readonly pointwiseInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -93,36 +71,14 @@ export class SeparableConv2D extends Layer {
         throw new ValueError(`${where}: ${key} is not an option of separableConv2d (as in TF.js); use depthwise${key.slice(6)} and pointwise${key.slice(6)}`);
       }
     }
-    checkKeys(config, KEYS, where);
-    super(config, where);
-    if (!Number.isInteger(config.filters) || config.filters <= 0 || config.filters > MAX_WIDTH) {
-      throw new ValueError(`${where}: filters must be a positive integer (at most ${MAX_WIDTH}), got ${describe(config.filters)}`);
-    }
-    this.filters = config.filters;
-    if (config.kernelSize === undefined) throw new ValueError(`${where}: kernelSize is required`);
-    this.kernelSize = sizes(config.kernelSize, 2, where, 'kernelSize');
-    const multiplier = config.depthMultiplier ?? 1;
-    if (!Number.isInteger(multiplier) || multiplier <= 0 || multiplier > MAX_WIDTH) {
-      throw new ValueError(`${where}: depthMultiplier must be a positive integer (at most ${MAX_WIDTH}), got ${describe(config.depthMultiplier)}`);
-    }
-    this.depthMultiplier = multiplier;
-    this.strides = sizes(config.strides ?? 1, 2, where, 'strides');
-    this.dilationRate = sizes(config.dilationRate ?? 1, 2, where, 'dilationRate');
-    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
-      throw new ValueError(`${where}: strides > 1 together with dilationRate > 1 is not supported (as in TensorFlow), got strides ${JSON.stringify(this.strides)} and dilationRate ${JSON.stringify(this.dilationRate)}`);
-    }
-    if (config.padding !== undefined && config.padding !== 'valid' && config.padding !== 'same') {
-      throw new ValueError(`${where}: padding must be 'valid' or 'same', got ${describe(config.padding)}`);
-    }
-    this.padding = config.padding ?? 'valid';
-    if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') {
-      throw new ValueError(`${where}: dataFormat must be 'channelsLast' (examples are [height, width, channels]), got ${describe(config.dataFormat)}`);
-    }
-    this.activation = getActivation(config.activation, `${where} activation`);
-    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') {
-      throw new ValueError(`${where}: useBias must be a boolean, got ${describe(config.useBias)}`);
-    }
-    this.useBias = config.useBias ?? true;
+    let filters = 0;
+    super(config, where, KEYS, () => {
+      if (!Number.isInteger(config.filters) || config.filters <= 0 || config.filters > MAX_WIDTH) {
+        throw new ValueError(`${where}: filters must be a positive integer (at most ${MAX_WIDTH}), got ${describe(config.filters)}`);
+      }
+      filters = config.filters;
+    });
+    this.filters = filters;
     this.depthwiseInitializer = getInitializer(config.depthwiseInitializer, 'glorotUniform', `${where} depthwiseInitializer`);
     // Validated, then ignored as TF.js ignores it: the pointwise kernel takes depthwiseInitializer.
     getInitializer(config.pointwiseInitializer, 'glorotUniform', `${where} pointwiseInitializer`);
@@ -137,22 +93,8 @@ export class SeparableConv2D extends Layer {
     }
   }
 
-  private geometry(inputShape: Shape) {
-    if (inputShape.length !== 3) throw this.shapeError('expects examples of rank 3, [height, width, channels]', inputShape);
-    const [height, width, channels] = inputShape;
-    const [kh, kw] = this.kernelSize;
-    const h = convAxis(height, kh, this.strides[0], this.dilationRate[0], this.padding);
-    const w = convAxis(width, kw, this.strides[1], this.dilationRate[1], this.padding);
-    return { height, width, channels, outHeight: h.out, outWidth: w.out, padTop: h.before, padLeft: w.before };
-  }
-
   computeOutputShape(inputShape: Shape): Shape {
-    const g = this.geometry(inputShape);
-    const spans = this.kernelSize.map((k, i) => (k - 1) * this.dilationRate[i] + 1);
-    if (spans.some((s) => s > MAX_WIDTH)) throw this.shapeError(`a dilated kernel spans more than ${MAX_WIDTH} values`, inputShape);
-    if (g.outHeight <= 0 || g.outWidth <= 0) {
-      throw this.shapeError(`its kernel${this.dilationRate.some((d) => d > 1) ? ' (dilated)' : ''} spans ${spans[0]}×${spans[1]}, more than the input with padding 'valid'`, inputShape);
-    }
+    const g = this.fittedGeometry(inputShape);
     const depth = g.channels * this.depthMultiplier, positions = g.outHeight * g.outWidth;
     const outputShape = [g.outHeight, g.outWidth, this.filters];
     if (sizeOf(outputShape) > MAX_WIDTH) throw this.shapeError(`${this.filters} filters would make more than ${MAX_WIDTH} values per example`, inputShape);
@@ -179,18 +121,7 @@ export class SeparableConv2D extends Layer {
     // TF.js's SeparableConv writes no depth_multiplier (Keras does, and TF.js reads it back).
     return {
       filters: this.filters,
-      kernel_size: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
-      data_format: 'channels_last',
-      dilation_rate: [...this.dilationRate],
-      ...activationConfig(this.activation),
-      use_bias: this.useBias,
-      bias_initializer: initializerConfig(this.biasInitializer),
-      bias_regularizer: regularizerConfig(this.biasRegularizer),
-      activity_regularizer: null,
-      bias_constraint: null,
-      depth_multiplier: this.depthMultiplier,
+      ...this.depthwiseConfig(this.biasInitializer, this.biasRegularizer),
       depthwise_initializer: initializerConfig(this.depthwiseInitializer),
       pointwise_initializer: initializerConfig(this.pointwiseInitializer),
       depthwise_regularizer: regularizerConfig(this.depthwiseRegularizer),
@@ -205,20 +136,11 @@ export class SeparableConv2D extends Layer {
     for (const key of ['activity_regularizer', 'depthwise_constraint', 'pointwise_constraint', 'bias_constraint']) {
       if (c[key] != null) throw new ValueError(`${key} is not supported, got ${preview(c[key])}`);
     }
-    if (c.groups != null && c.groups !== 1) throw new ValueError(`groups must be 1, got ${preview(c.groups)}`);
-    if (c.data_format != null && c.data_format !== 'channels_last') {
-      throw new ValueError(`data_format must be "channels_last", got ${preview(c.data_format)}`);
-    }
+    const shared = depthwiseArgs(c);
     return new SeparableConv2D({
       ...args,
       filters: c.filters as number,
-      kernelSize: c.kernel_size as [number, number],
-      depthMultiplier: (c.depth_multiplier ?? undefined) as number | undefined,
-      strides: (c.strides ?? undefined) as [number, number] | undefined,
-      padding: (c.padding ?? undefined) as PaddingMode | undefined,
-      dilationRate: (c.dilation_rate ?? undefined) as [number, number] | undefined,
-      activation: parseActivation(c.activation, c.neurite_alpha),
-      useBias: (c.use_bias ?? true) as boolean,
+      ...shared,
       depthwiseInitializer: parseInitializer(c.depthwise_initializer, 'depthwise_initializer'),
       // pointwise_initializer is read and ignored, as TF.js does (see the top of this file).
       pointwiseInitializer: parseInitializer(c.pointwise_initializer, 'pointwise_initializer'),
@@ -230,13 +152,7 @@ export class SeparableConv2D extends Layer {
   }
 
   describeConfig(): string {
-    const tuple = (v: number[]) => `[${v.join(',')}]`;
-    const parts = [`filters: ${this.filters}`, `kernelSize: ${tuple(this.kernelSize)}`];
-    if (this.depthMultiplier !== 1) parts.push(`depthMultiplier: ${this.depthMultiplier}`);
-    if (this.strides.some((s) => s !== 1)) parts.push(`strides: ${tuple(this.strides)}`);
-    if (this.dilationRate.some((d) => d !== 1)) parts.push(`dilationRate: ${tuple(this.dilationRate)}`);
-    parts.push(`padding: ${this.padding}`, `activation: ${this.activation.name}`);
-    return parts.join(', ');
+    return this.describeParts([`filters: ${this.filters}`]);
   }
 
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
@@ -254,8 +170,8 @@ export class SeparableConv2D extends Layer {
   /** The depthwise convolution, then the 1×1 one, as their definitions read, in float64. */
   reference(x: Float64Array, rows: number, inputShape: Shape, [depthwise, pointwise, bias]: Float64Array[]): { output: Float64Array; logits: Float64Array } {
     const g = this.geometry(inputShape);
-    const { height: H, width: W, channels: C, outHeight: OH, outWidth: OW } = g;
-    const [KH, KW] = this.kernelSize, M = this.depthMultiplier, D = C * M, F = this.filters;
+    const { channels: C, outHeight: OH, outWidth: OW } = g;
+    const M = this.depthMultiplier, D = C * M, F = this.filters;
     const u = new Float64Array(D);
     const z = new Float64Array(rows * OH * OW * F);
     for (let r = 0; r < rows; r++) {
@@ -263,16 +179,7 @@ export class SeparableConv2D extends Layer {
         for (let ox = 0; ox < OW; ox++) {
           for (let c = 0; c < C; c++) {
             for (let m = 0; m < M; m++) {
-              let s = 0;
-              for (let ky = 0; ky < KH; ky++) {
-                const iy = oy * this.strides[0] - g.padTop + ky * this.dilationRate[0];
-                if (iy < 0 || iy >= H) continue;
-                for (let kx = 0; kx < KW; kx++) {
-                  const ix = ox * this.strides[1] - g.padLeft + kx * this.dilationRate[1];
-                  if (ix < 0 || ix >= W) continue;
-                  s += x[((r * H + iy) * W + ix) * C + c] * depthwise[((ky * KW + kx) * C + c) * M + m];
-                }
-              }
+              const s = this.depthwiseTap(x, depthwise, g, r, oy, ox, c, m, 0);
               u[c * M + m] = s;
             }
           }
