@@ -16,11 +16,7 @@
 // each): (2 + 6·steps)·units per example.
 import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
-
-// @ts-ignore: decorator
-@inline function inputStep(s: i32, steps: i32, backwards: bool): i32 {
-  return backwards ? steps - 1 - s : s;
-}
+import { inputStep, recurrent_output_forward, recurrent_output_backward } from "../recurrent";
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
@@ -82,15 +78,7 @@ export function gru_forward(
       }
     }
   }
-  if (sequences) {
-    for (let r = 0; r < rows; r++) {
-      for (let s = 0; s < steps; s++) {
-        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
-      }
-    }
-  } else {
-    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
-  }
+  recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
 
 /**
@@ -121,13 +109,7 @@ export function gru_backward(
   for (let s = steps - 1; s >= 0; s--) {
     const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = h + <usize>(s - 1) * stepBytes;
     const dA = das + <usize>s * gateStep;
-    if (sequences) {
-      for (let r = 0; r < rows; r++) {
-        add_row(d + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
-      }
-    } else if (s == steps - 1) {
-      memory.copy(d, dOut, stepBytes);
-    }
+    recurrent_output_backward(d, dOut, s, rows, steps, units, sequences);
     // dz and dĥ (before their activations' derivatives); d becomes dh ⊙ z, the direct path to h_{s−1}.
     for (let r = 0; r < rows; r++) {
       const gr = gs + <usize>r * gateRow, dr = dA + <usize>r * gateRow, dh = d + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
@@ -191,17 +173,4 @@ export function gru_backward(
     gemm_tn(kernelGrad, x, da, inputs, u3, n, accumulateParams);
   }
   if (inputGrad) gemm_nt(inputGrad, da, kernel, n, inputs, u3, accumulateInput);
-}
-
-// @ts-ignore: decorator
-@inline function add_row(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-  }
 }

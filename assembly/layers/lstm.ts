@@ -16,11 +16,7 @@
 // again example-major (4·units per step each): (3 + 8·steps)·units per example in all.
 import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
-
-// @ts-ignore: decorator
-@inline function inputStep(s: i32, steps: i32, backwards: bool): i32 {
-  return backwards ? steps - 1 - s : s;
-}
+import { inputStep, recurrent_output_forward, recurrent_output_backward, add_row } from "../recurrent";
 
 /** Values per example `saved` needs; `scratch` needs (3 + 8·steps)·units. */
 export function lstm_saved_size(steps: i32, units: i32): i32 {
@@ -79,15 +75,7 @@ export function lstm_forward(
       mul_row(hr, a, tr, units);
     }
   }
-  if (sequences) {
-    for (let r = 0; r < rows; r++) {
-      for (let s = 0; s < steps; s++) {
-        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
-      }
-    }
-  } else {
-    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
-  }
+  recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
 
 /**
@@ -122,13 +110,7 @@ export function lstm_backward(
     const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes;
     const dzStep = dzs + <usize>s * gateStepBytes;
     // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
-    if (sequences) {
-      for (let r = 0; r < rows; r++) {
-        add_row(dh + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
-      }
-    } else if (s == steps - 1) {
-      memory.copy(dh, dOut, stepBytes);
-    }
+    recurrent_output_backward(dh, dOut, s, rows, steps, units, sequences);
     // dLoss/d(a(c)) = dh ⊙ o into tmp, then through a' and into dc; dLoss/do = dh ⊙ a(c).
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes + rowBytes * 3, d = dzStep + <usize>r * gateRowBytes + rowBytes * 3;
@@ -178,19 +160,6 @@ export function lstm_backward(
     gemm_tn(kernelGrad, x, dz, inputs, u4, n, accumulateParams);
   }
   if (inputGrad) gemm_nt(inputGrad, dz, kernel, n, inputs, u4, accumulateInput);
-}
-
-// @ts-ignore: decorator
-@inline function add_row(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-  }
 }
 
 /** dst = a ⊙ b over n values (dst may be a or b). */

@@ -13,11 +13,7 @@
 // and dX come from one GEMM each, and dU from one GEMM over the steps' h and dz.
 import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
-
-// @ts-ignore: decorator
-@inline function inputStep(s: i32, steps: i32, backwards: bool): i32 {
-  return backwards ? steps - 1 - s : s;
-}
+import { inputStep, recurrent_output_forward, recurrent_output_backward } from "../recurrent";
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
@@ -44,15 +40,7 @@ export function simple_rnn_forward(
     if (s > 0) gemm_nn(zs, hs - stepBytes, recurrent, rows, units, units, true);
     activation_forward(hs, zs, rows, units, act, alpha);
   }
-  if (sequences) {
-    for (let r = 0; r < rows; r++) {
-      for (let s = 0; s < steps; s++) {
-        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
-      }
-    }
-  } else {
-    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
-  }
+  recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
 
 /**
@@ -78,13 +66,7 @@ export function simple_rnn_backward(
   for (let s = steps - 1; s >= 0; s--) {
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
-    if (sequences) {
-      for (let r = 0; r < rows; r++) {
-        add_row(d + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
-      }
-    } else if (s == steps - 1) {
-      memory.copy(d, dOut, stepBytes);
-    }
+    recurrent_output_backward(d, dOut, s, rows, steps, units, sequences);
     const dzStep = dzs + <usize>s * stepBytes;
     activation_backward(dzStep, d, zs, hs, rows, units, act, alpha);
     if (s > 0) gemm_nt(d, dzStep, recurrent, rows, units, units, false);
@@ -108,17 +90,4 @@ export function simple_rnn_backward(
     gemm_tn(kernelGrad, x, dz, inputs, units, n, accumulateParams);
   }
   if (inputGrad) gemm_nt(inputGrad, dz, kernel, n, inputs, units, accumulateInput);
-}
-
-// @ts-ignore: decorator
-@inline function add_row(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-  }
 }

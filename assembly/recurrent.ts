@@ -1,0 +1,48 @@
+// What simpleRNN, LSTM and GRU share: the order steps are read in, and how h of each step
+// (kept step-major, [steps, rows, units], so one GEMM covers a step) meets the example-major output.
+
+/** The input step read at step s: the last first when the layer runs `backwards`. */
+// @ts-ignore: decorator
+@inline export function inputStep(s: i32, steps: i32, backwards: bool): i32 {
+  return backwards ? steps - 1 - s : s;
+}
+
+/** `out` gets h of the last step ([rows, units]) or, with `sequences`, of every step ([rows, steps, units]). */
+export function recurrent_output_forward(out: usize, h: usize, rows: i32, steps: i32, units: i32, sequences: bool): void {
+  const rowBytes = <usize>units << 2, stepBytes = <usize>rows * rowBytes;
+  if (sequences) {
+    for (let r = 0; r < rows; r++) {
+      for (let s = 0; s < steps; s++) {
+        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
+      }
+    }
+  } else {
+    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
+  }
+}
+
+/** dh ([rows, units]) gains the output's gradient at step s: dOut's step s, or all of dOut at the last step. */
+export function recurrent_output_backward(dh: usize, dOut: usize, s: i32, rows: i32, steps: i32, units: i32, sequences: bool): void {
+  const rowBytes = <usize>units << 2;
+  if (sequences) {
+    for (let r = 0; r < rows; r++) {
+      add_row(dh + <usize>r * rowBytes, dOut + (<usize>r * <usize>steps + <usize>s) * rowBytes, units);
+    }
+  } else if (s == steps - 1) {
+    memory.copy(dh, dOut, <usize>rows * rowBytes);
+  }
+}
+
+/** dst += src over n values. */
+// @ts-ignore: decorator
+@inline export function add_row(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
