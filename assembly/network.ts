@@ -22,10 +22,10 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, LAYER_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
-import { lstm_saved_size } from "./layers/lstm";
+import { lstm_saved_size, lstm_scratch_size } from "./layers/lstm";
 import { conv2d_columns, geometry } from "./layers/conv2d";
 
 const NESTEROV = 1;
@@ -150,9 +150,10 @@ export function net_set_dense(ptr: usize, i: i32, groups: i32, inputs: i32, unit
 /**
  * Layer i is embedding: each of the `positions` ids of an example (given as f32) picks a row of the
  * table [inputDim × outputDim], so the output is positions rows of outputDim. The table sits where
- * a kernel would (regularizers and pointers treat it so); no bias, nothing saved.
+ * a kernel would (regularizers and pointers treat it so); no bias. With `maskZero`, id 0 is padding:
+ * saved holds the mask (one value per position) for the recurrent layers after.
  */
-export function net_set_embedding(ptr: usize, i: i32, positions: i32, inputDim: i32, outputDim: i32): void {
+export function net_set_embedding(ptr: usize, i: i32, positions: i32, inputDim: i32, outputDim: i32, maskZero: bool): void {
   const l = layer(net(ptr), i);
   l.kind = EMBEDDING;
   l.groups = positions;
@@ -163,6 +164,27 @@ export function net_set_embedding(ptr: usize, i: i32, positions: i32, inputDim: 
   l.kernelSize = inputDim * outputDim;
   l.biasSize = 0;
   l.paramSize = l.trainableSize = l.kernelSize;
+  l.maskZero = maskZero ? 1 : 0;
+  l.savedSize = maskZero ? positions : 0;
+}
+
+/**
+ * Layer i is masking over `groups` steps of `features` values: a step all equal to `maskValue` is
+ * zeroed and masked (saved holds the mask, one value per step).
+ */
+export function net_set_masking(ptr: usize, i: i32, groups: i32, features: i32, maskValue: f32): void {
+  const l = layer(net(ptr), i);
+  l.kind = MASKING;
+  l.groups = groups;
+  l.inFeatures = l.outFeatures = features;
+  l.inputSize = l.outputSize = groups * features;
+  l.maskValue = maskValue;
+  l.savedSize = groups;
+}
+
+/** Layer i reads the mask that layer `from` (an embedding with maskZero, or masking) makes. */
+export function net_set_mask(ptr: usize, i: i32, from: i32): void {
+  layer(net(ptr), i).maskFrom = from + 1;
 }
 
 /** Layer i is dropout at `rate` over `groups` rows of `features` values per example. */
@@ -441,7 +463,7 @@ export function net_set_separable_conv2d(
  * Layer i is simpleRNN: `units` = activation(x_t·W + h_{t−1}·U + b) over `steps` steps of `inputs`
  * values, the last step's h out, or every step's with `sequences`; `backwards` reads the steps
  * last to first. The kernel block is W [inputs × units] then U [units × units]. Saved: z and h of
- * every step; scratch: dh, and dz time-major and example-major (assembly/layers/simple_rnn.ts).
+ * every step; scratch: dh, and dz time-major and example-major, and dh kept across a masked step (assembly/layers/simple_rnn.ts).
  */
 export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32, useBias: bool): void {
   const l = layer(net(ptr), i);
@@ -460,7 +482,7 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
   l.biasSize = useBias ? units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
   l.savedSize = 2 * steps * units;
-  l.scratchSize = (1 + 2 * steps) * units;
+  l.scratchSize = (2 + 2 * steps) * units;
 }
 
 /**
@@ -469,7 +491,7 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
  * `backwards` reads the steps last to first. The kernel block is W [inputs × 3·units] then U
  * [units × 3·units]; the gates' activation is recurrentActivation (and recurrentAlpha).
  * Saved: the pre-activations, the gates, h and r ⊙ h_{s−1} of every step; scratch: dh, d(r ⊙ h),
- * and da time-major and example-major (assembly/layers/gru.ts).
+ * and da time-major and example-major, and dh kept across a masked step (assembly/layers/gru.ts).
  */
 export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32, useBias: bool): void {
   const l = layer(net(ptr), i);
@@ -490,7 +512,7 @@ export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: 
   l.biasSize = useBias ? 3 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
   l.savedSize = 8 * steps * units;
-  l.scratchSize = (2 + 6 * steps) * units;
+  l.scratchSize = (3 + 6 * steps) * units;
 }
 
 /**
@@ -498,7 +520,7 @@ export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: 
  * with the cell's activation `act` and the gates' `recAct`; the last step's h out, or every step's
  * with `sequences`; `backwards` reads the steps last to first. The kernel block is W
  * [inputs × 4·units] then U [units × 4·units], gates i, f, c, o. Saved: z and the gates, c, a(c)
- * and h of every step; scratch: dh, dc, a temporary, and dz time-major and example-major.
+ * and h of every step; scratch: dh, dc, a temporary, and dz time-major and example-major, and dh and dc kept across a masked step.
  */
 export function net_set_lstm(
   ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
@@ -513,7 +535,7 @@ export function net_set_lstm(
   l.biasSize = useBias ? 4 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
   l.savedSize = lstm_saved_size(steps, units);
-  l.scratchSize = (3 + 8 * steps) * units;
+  l.scratchSize = lstm_scratch_size(steps, units);
 }
 
 /** The regularizer on layer i's recurrent kernel (a recurrent layer's). */
@@ -739,6 +761,11 @@ export function net_reserve(ptr: usize, rows: i32): bool {
     l.fixed = p; p += <usize>l.fixedSize << 2;
     l.output = p; p += <usize>l.outputSize * rowBytes;
     l.outputGrad = p; p += <usize>l.outputSize * rowBytes;
+  }
+  // A mask is where the layer that makes it saves it.
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i);
+    l.mask = l.maskFrom ? layer(n, l.maskFrom - 1).saved : 0;
   }
   n.batchCap = rows;
   return true;

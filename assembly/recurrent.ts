@@ -46,3 +46,47 @@ export function recurrent_output_backward(dh: usize, dOut: usize, s: i32, rows: 
     store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
 }
+
+// Masks (TF.js's): mask[r·steps + t] is 1 where example r's input step t runs and 0 where it is
+// padding (mask 0 as a pointer: no mask). A skipped step carries the state through, h_s = h_{s−1}
+// (and the LSTM's c), so backward its gradient passes straight to step s − 1 and its gates get none.
+
+/** Whether example r's input step t is skipped. */
+// @ts-ignore: decorator
+@inline export function skipped(mask: usize, r: i32, t: i32, steps: i32): bool {
+  return mask != 0 && load<f32>(mask + ((<usize>r * <usize>steps + <usize>t) << 2)) == 0;
+}
+
+/**
+ * The state of step s (in a [steps, rows, units] buffer) on every row that skips input step t:
+ * step s − 1's, or zero at s = 0.
+ */
+export function recurrent_mask_forward(state: usize, mask: usize, s: i32, t: i32, rows: i32, steps: i32, units: i32): void {
+  if (!mask) return;
+  const rowBytes = <usize>units << 2, stepBytes = <usize>rows * rowBytes;
+  const current = state + <usize>s * stepBytes;
+  for (let r = 0; r < rows; r++) {
+    if (!skipped(mask, r, t, steps)) continue;
+    const dst = current + <usize>r * rowBytes;
+    if (s > 0) memory.copy(dst, dst - stepBytes, rowBytes);
+    else memory.fill(dst, 0, rowBytes);
+  }
+}
+
+/** dst ← src ([rows, width] each) on every row that skips input step t: to keep a gradient across a step, and to put it back. */
+export function recurrent_mask_copy(dst: usize, src: usize, mask: usize, t: i32, rows: i32, steps: i32, width: i32): void {
+  if (!mask) return;
+  const rowBytes = <usize>width << 2;
+  for (let r = 0; r < rows; r++) {
+    if (skipped(mask, r, t, steps)) memory.copy(dst + <usize>r * rowBytes, src + <usize>r * rowBytes, rowBytes);
+  }
+}
+
+/** Zeroes the gates' gradients ([rows, width]) of every row that skips input step t, before they reach a weight or U. */
+export function recurrent_mask_gates(dz: usize, mask: usize, t: i32, rows: i32, steps: i32, width: i32): void {
+  if (!mask) return;
+  const rowBytes = <usize>width << 2;
+  for (let r = 0; r < rows; r++) {
+    if (skipped(mask, r, t, steps)) memory.fill(dz + <usize>r * rowBytes, 0, rowBytes);
+  }
+}

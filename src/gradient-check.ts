@@ -44,11 +44,15 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
   // last layer's logits where the core does (a sigmoid/softmax output under its cross-entropy).
   const layers = model.layers, shapes = layers.map((_, i) => model.layerInputShape(i));
   const counts = layers.map((layer, i) => layer.weightSpecs(shapes[i]).length);
+  const maskSources = layers.map((_, i) => model.layerInputMask(i));
   const f = () => {
     let a: Float64Array = Float64Array.from(xs), logits: Float64Array | undefined, penalty = 0, w = 0;
+    const masks: (Float64Array | undefined)[] = [];
     layers.forEach((layer, i) => {
       const own = weights.slice(w, (w += counts[i]));
-      ({ output: a, logits } = layer.reference(a, rows, shapes[i], own));
+      const source = maskSources[i];
+      masks[i] = layer.referenceMask?.(a, rows, shapes[i]);
+      ({ output: a, logits } = layer.reference(a, rows, shapes[i], own, source === undefined ? undefined : masks[source]));
       penalty += layer.referencePenalty(own);
     });
     const last = layers[layers.length - 1] as { activation?: { name: string } };

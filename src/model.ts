@@ -170,6 +170,11 @@ export class Sequential implements TrainingModel, WeightOwner {
     return this.topology.inputs[i];
   }
 
+  /** @internal The layer whose mask layer i's input carries, if any (for gradientCheck). */
+  layerInputMask(i: number): number | undefined {
+    return this.topology.masks[i];
+  }
+
   /** The shape of one input example, e.g. [784] or [28, 28, 1]. */
   get inputShape(): number[] {
     const shape = this.topology.inputShape;
@@ -673,7 +678,11 @@ export class Sequential implements TrainingModel, WeightOwner {
     const stack = this.topology.layers;
     const net = core.net_create(stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
-    stack.forEach((layer, i) => layer.plan(core, net, i, this.topology.inputs[i]));
+    stack.forEach((layer, i) => {
+      layer.plan(core, net, i, this.topology.inputs[i]);
+      const mask = this.topology.masks[i];
+      if (mask !== undefined) core.net_set_mask(net, i, mask);
+    });
     // The first dropout layer's seed, if it has one, seeds the model's dropout stream.
     const dropoutSeed = stack.map((layer) => (layer as { seed?: number }).seed).find((seed) => seed !== undefined);
     if (!core.net_build(net)) {

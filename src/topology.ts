@@ -19,6 +19,11 @@ export class Topology {
   readonly layers: Layer[] = [];
   /** Each layer's input shape (one example), parallel to `layers`. */
   readonly inputs: Shape[] = [];
+  /**
+   * Each layer's input mask, parallel to `layers`: the index of the layer that made it (an embedding
+   * with maskZero, a masking layer), or undefined when the input has none.
+   */
+  readonly masks: (number | undefined)[] = [];
   /** The input shape of one example: declared to sequential(), or else by the first layer. */
   inputShape: Shape | undefined;
 
@@ -58,11 +63,17 @@ export class Topology {
       throw new ShapeError(`add(): ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${stack[stack.length - 1].className} layer ${JSON.stringify(stack[stack.length - 1].name)})`);
     }
     if (stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
+    const mask = this.outputMaskSource();
+    if (mask !== undefined && !layer.supportsMasking) {
+      const source = stack[mask];
+      throw new ValueError(`add(): ${which} does not support masking, but its input carries the mask of ${source.className} layer ${JSON.stringify(source.name)}; put it after a layer that ends the mask (a recurrent layer without returnSequences), or do not mask`);
+    }
     layer.name = name;
     // Throws a ShapeError naming the layer when it cannot take this input.
     layer.computeOutputShape(inputShape);
     if (stack.length === 0) this.inputShape = inputShape;
     this.inputs.push(inputShape);
+    this.masks.push(mask);
     stack.push(layer);
   }
 
@@ -71,7 +82,16 @@ export class Topology {
     const layer = this.layers.pop();
     if (!layer) throw new StateError('pop(): the model has no layers');
     this.inputs.pop();
+    this.masks.pop();
     return layer;
+  }
+
+  /** The layer whose mask the last layer's output carries, or undefined when it carries none. */
+  outputMaskSource(): number | undefined {
+    const last = this.layers.length - 1;
+    if (last < 0) return undefined;
+    const made = this.layers[last].outputMask(this.masks[last] !== undefined);
+    return made === 'own' ? last : made === 'input' ? this.masks[last] : undefined;
   }
 
   /** A layer by name, or by index from the first (0). */

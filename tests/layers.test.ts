@@ -59,11 +59,12 @@ type LayerSpec =
   | SeparableSpec
   | RnnSpec
   | { kind: 'repeatVector'; n: number }
+  | { kind: 'masking'; maskValue?: number }
   | { kind: 'timeDistributed'; layer: InnerDenseSpec; trainable?: boolean };
 /** The layer a timeDistributed wraps: a dense, for now. */
 interface InnerDenseSpec { kind: 'dense'; units: number; activation?: TfActivation; useBias?: boolean; kernelRegularizer?: Reg; biasRegularizer?: Reg }
 /** An embedding is the first layer: the case's input is then integer ids in [0, inputDim). */
-interface EmbeddingSpec { kind: 'embedding'; inputDim: number; outputDim: number; inputLength?: number; embeddingsRegularizer?: Reg; trainable?: boolean }
+interface EmbeddingSpec { kind: 'embedding'; inputDim: number; outputDim: number; inputLength?: number; maskZero?: boolean; embeddingsRegularizer?: Reg; trainable?: boolean }
 interface Pool2d { poolSize?: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
 interface Pool1d { poolSize?: number; strides?: number; padding?: 'valid' | 'same' }
 
@@ -485,6 +486,28 @@ const LAYER_CASES: LayerCase[] = [
     layers: [{ kind: 'timeDistributed', layer: { kind: 'dense', units: 2, activation: 'tanh', useBias: false, kernelRegularizer: { l2: 0.01 } } }, head()], test: 0, outputShape: [2, 3, 2],
   },
   { name: 'timeDistributed(dense softmax) (last layer)', inputShape: [3, 4], layers: [tanh(3), { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'softmax' } }], test: 1, outputShape: [3, 3] },
+  // Masks: an embedding with maskZero (its ids end in padding 0s, problem() below) or a masking layer
+  // (some steps all maskValue) marks steps the recurrent layers skip, carrying their state across.
+  { name: 'embedding maskZero → lstm → dense', inputShape: [5], layers: [{ kind: 'embedding', inputDim: 4, outputDim: 3, maskZero: true }, { kind: 'lstm', units: 3 }, head()], test: 1, outputShape: [3] },
+  {
+    name: 'embedding maskZero → gru returnSequences → dense on the last axis (the mask passes through dense)', inputShape: [4],
+    layers: [{ kind: 'embedding', inputDim: 4, outputDim: 3, maskZero: true }, { kind: 'gru', units: 3, returnSequences: true }, head()], test: 1, outputShape: [4, 3],
+  },
+  { name: 'embedding maskZero → simpleRNN goBackwards', inputShape: [5], layers: [{ kind: 'embedding', inputDim: 4, outputDim: 2, maskZero: true }, { kind: 'simpleRNN', units: 3, goBackwards: true }, head()], test: 1, outputShape: [3] },
+  {
+    name: 'embedding maskZero → dropout → lstm returnSequences → dense (the mask passes through dropout)', inputShape: [4],
+    layers: [{ kind: 'embedding', inputDim: 4, outputDim: 3, maskZero: true }, { kind: 'dropout', rate: 0.2 }, { kind: 'lstm', units: 3, returnSequences: true }, head()], test: 2, outputShape: [4, 3],
+  },
+  {
+    name: 'masking → lstm returnSequences → lstm goBackwards (the mask passed on)', inputShape: [5, 2],
+    layers: [{ kind: 'masking' }, { kind: 'lstm', units: 3, returnSequences: true }, { kind: 'lstm', units: 2, goBackwards: true }, head()], test: 2, outputShape: [2],
+  },
+  { name: 'masking → lstm → dense', inputShape: [5, 2], layers: [{ kind: 'masking' }, { kind: 'lstm', units: 3 }, head()], test: 0, outputShape: [5, 2] },
+  {
+    name: 'masking (maskValue 0.5) → gru goBackwards, returnSequences', inputShape: [4, 3],
+    layers: [{ kind: 'masking', maskValue: 0.5 }, { kind: 'gru', units: 2, goBackwards: true, returnSequences: true }, head()], test: 0, outputShape: [4, 3],
+  },
+  { name: 'masking → simpleRNN returnSequences (last layer)', inputShape: [4, 2], layers: [{ kind: 'masking' }, { kind: 'simpleRNN', units: 2, returnSequences: true }], test: 1, outputShape: [4, 2] },
   { name: 'frozen timeDistributed(dense) after repeatVector', inputShape: [3], layers: [{ kind: 'repeatVector', n: 2 }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'tanh' }, trainable: false }, head()], test: 1, outputShape: [2, 3] },
 ];
 
@@ -525,12 +548,14 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
       // A declared input shape stands in for inputLength (1b declares a wrong one).
       ...(extra.inputShape === undefined && spec.inputLength !== undefined && { inputLength: spec.inputLength }),
       ...(r && { embeddingsRegularizer: regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }) }),
+      ...(spec.maskZero !== undefined && { maskZero: spec.maskZero }),
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
     });
   }
   if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate, ...extra });
   if (spec.kind === 'repeatVector') return layers.repeatVector({ n: spec.n, ...extra });
+  if (spec.kind === 'masking') return layers.masking({ ...(spec.maskValue !== undefined && { maskValue: spec.maskValue }), ...extra });
   if (spec.kind === 'timeDistributed') {
     return layers.timeDistributed({ layer: neuriteLayer(spec.layer), ...(spec.trainable !== undefined && { trainable: spec.trainable }), ...extra });
   }
@@ -621,13 +646,14 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
   if (spec.kind === 'embedding') {
     const r = spec.embeddingsRegularizer;
     return tf.layers.embedding({
-      inputDim: spec.inputDim, outputDim: spec.outputDim, inputLength: spec.inputLength,
+      inputDim: spec.inputDim, outputDim: spec.outputDim, inputLength: spec.inputLength, maskZero: spec.maskZero,
       embeddingsRegularizer: r && tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }),
       trainable: spec.trainable ?? true, ...first,
     });
   }
   if (spec.kind === 'dropout') return tf.layers.dropout({ rate: spec.rate, ...first });
   if (spec.kind === 'repeatVector') return tf.layers.repeatVector({ n: spec.n, ...first });
+  if (spec.kind === 'masking') return tf.layers.masking({ maskValue: spec.maskValue, ...first });
   // TF.js's wrapper reads and writes its inner layer's trainable flag: the inner layer is frozen.
   if (spec.kind === 'timeDistributed') return tf.layers.timeDistributed({ layer: tfLayer({ ...spec.layer, trainable: spec.trainable ?? true }, undefined), ...first });
   if (spec.kind === 'flatten') return tf.layers.flatten({ ...first });
@@ -751,6 +777,17 @@ function problem(c: LayerCase, seed = 3, rows = ROWS) {
   const x = first.kind === 'embedding'
     ? Float32Array.from({ length: rows * size(c.inputShape) }, () => Math.floor(rand() * first.inputDim))
     : uniform(rows * size(c.inputShape), -1, 1);
+  const [steps, features = 1] = c.inputShape;
+  // Padding to mask: example r ends in r % steps padding ids (0) ...
+  if (first.kind === 'embedding' && first.maskZero) {
+    for (let r = 0; r < rows; r++) x.fill(0, (r + 1) * steps - (r % steps), (r + 1) * steps);
+  }
+  // ... or has every third step (from its own offset) all maskValue.
+  if (first.kind === 'masking') {
+    for (let r = 0; r < rows; r++) {
+      for (let t = (r % 3); t < steps; t += 3) x.fill(first.maskValue ?? 0, (r * steps + t) * features, (r * steps + t + 1) * features);
+    }
+  }
   return { x, y: uniform(rows * size(lastShape(c)), -1, 1), rows };
 }
 
@@ -1551,18 +1588,16 @@ describe('embedding options, ids and placement', () => {
     model.dispose();
   });
 
-  it('bad options are ValueErrors naming them; maskZero true is refused (masking is not supported yet)', () => {
+  it('bad options are ValueErrors naming them', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => layers.embedding({ outputDim: 2 } as never), /embedding\(\): inputDim must be a positive integer/],
       [() => layers.embedding({ inputDim: 3.5, outputDim: 2 }), /inputDim must be/],
       [() => layers.embedding({ inputDim: 3, outputDim: 0 }), /outputDim must be/],
       [() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 0 }), /inputLength must be/],
       [() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4, inputShape: [5] }), /inputLength 4 disagrees/],
-      [() => layers.embedding({ inputDim: 3, outputDim: 2, maskZero: true }), /maskZero true is not supported yet/],
       [() => layers.embedding({ inputDim: 3, outputDim: 2, maskZero: 1 as never }), /maskZero must be a boolean/],
       [() => layers.embedding({ inputDim: 3, outputDim: 2, embeddingsInitializer: 'nope' as never }), /embeddingsInitializer/],
       [() => layers.embedding({ inputDim: 3, outputDim: 2, units: 3 } as never), /unknown option "units"/],
-      [() => LAYER_CLASSES.Embedding({ input_dim: 3, output_dim: 2, mask_zero: true }), /maskZero true is not supported yet/],
       [() => LAYER_CLASSES.Embedding({ input_dim: 3, output_dim: 2, embeddings_constraint: { class_name: 'NonNeg', config: {} } }), /embeddings_constraint is not supported/],
     ];
     for (const [make, message] of bad) {
@@ -1570,6 +1605,38 @@ describe('embedding options, ids and placement', () => {
       expect(make).toThrow(message);
     }
     expect(() => layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4, name: 'e' }).computeOutputShape([5])).toThrow(/Embedding layer "e": inputLength is 4/);
+  });
+
+  it('a mask reaches only layers that support masking, as in TF.js: the others refuse it at add(), changing nothing', () => {
+    const model = sequential({ inputShape: [4] });
+    model.add(layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true, name: 'words' }));
+    model.add(layers.dense({ units: 3 })); // passes the mask on
+    const refused = [layers.flatten(), layers.conv1d({ filters: 2, kernelSize: 2 }), layers.globalAveragePooling1d(), layers.repeatVector({ n: 2 })];
+    for (const layer of refused.slice(0, 3)) {
+      expect(() => model.add(layer)).toThrow(ValueError);
+      expect(() => model.add(layer)).toThrow(/does not support masking, but its input carries the mask of Embedding layer "words"/);
+    }
+    expect(model.layers.length).toBe(2);
+    // A recurrent layer without returnSequences ends the mask: anything may follow.
+    model.add(layers.lstm({ units: 2 }));
+    model.add(refused[3]);
+    expect(model.outputShape).toEqual([2, 2]);
+    // With returnSequences it passes the mask on to the next layer.
+    const stacked = sequential({ inputShape: [5, 2] });
+    stacked.add(layers.masking());
+    stacked.add(layers.gru({ units: 2, returnSequences: true }));
+    expect(() => stacked.add(layers.flatten())).toThrow(/Flatten layer "flatten_3" does not support masking, but its input carries the mask of Masking layer "masking_1"/);
+  });
+
+  it('a fully padded example gives the initial state (zeros), as TF.js; padding anywhere changes nothing but its own steps', async () => {
+    const model = sequential({ inputShape: [4], seed: 1 });
+    model.add(layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true }));
+    model.add(layers.lstm({ units: 2 }));
+    const out = model.predict([[0, 0, 0, 0], [3, 4, 0, 0], [0, 3, 0, 4], [3, 4, 5, 1]]);
+    expect(Array.from(out.subarray(0, 2))).toEqual([0, 0]);
+    // Skipped steps carry the state through, so [3, 4] padded anywhere gives the same output.
+    expect(Array.from(out.subarray(2, 4))).toEqual(Array.from(out.subarray(4, 6)));
+    expect(Array.from(out.subarray(2, 4))).not.toEqual(Array.from(out.subarray(6, 8)));
   });
 
   it('anywhere but first it is a ShapeError naming the layer (ids have no gradient)', () => {

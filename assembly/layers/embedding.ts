@@ -5,7 +5,8 @@
 // (a row used twice gets both). The ids are not differentiable: there is no input gradient. The
 // ids come as f32; the TypeScript side checks them (integers in [0, inputDim)) on the staged copy
 // before any step, and these kernels still never read or write outside the table: an id out of
-// range (or NaN) gives a row of zeros forward and no gradient backward.
+// range (or NaN) gives a row of zeros forward and no gradient backward. With maskZero, id 0 is
+// padding: embedding_mask gives the recurrent layers after it a 0 there (1 elsewhere).
 
 // The row an id picks, or -1 when it is not within [0, inputDim) (no float-to-int trap on NaN).
 // @ts-ignore: decorator
@@ -39,5 +40,13 @@ export function embedding_backward(tableGrad: usize, d: usize, ids: usize, posit
     let o: usize = 0;
     for (; o < vecBytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
     for (; o < rowBytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** mask[p] = 0 where ids[p] is 0 (padding), 1 elsewhere, for `positions` ids. */
+export function embedding_mask(mask: usize, ids: usize, positions: i32): void {
+  for (let p = 0; p < positions; p++) {
+    const o = <usize>p << 2;
+    store<f32>(mask + o, load<f32>(ids + o) != 0 ? 1 : 0);
   }
 }

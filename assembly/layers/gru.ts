@@ -13,17 +13,20 @@
 // example. The x·W of every step is one GEMM over rows × steps; the recurrence two small GEMMs per
 // step. Backward through time keeps in `scratch` dLoss/dh (rows × units), a step's d(r ⊙ h_{s−1})
 // (rows × units), then da of every step time-major and example-major (3·units × steps per example
-// each): (2 + 6·steps)·units per example.
+// each), and with a mask dh kept across a skipped step: (3 + 6·steps)·units per example. `mask` (0
+// for none): assembly/recurrent.ts.
 import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
-import { inputStep, recurrent_output_forward, recurrent_output_backward } from "../recurrent";
+import {
+  inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+} from "../recurrent";
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
  * `sequences`, of every step ([rows, steps, units]).
  */
 export function gru_forward(
-  out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  out: usize, saved: usize, x: usize, mask: usize, kernel: usize, bias: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
 ): void {
@@ -77,6 +80,7 @@ export function gru_forward(
         store<f32>(dst + o, z * p + (<f32>1 - z) * load<f32>(hh + o));
       }
     }
+    recurrent_mask_forward(h, mask, s, inputStep(s, steps, backwards), rows, steps, units);
   }
   recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
@@ -93,7 +97,7 @@ export function gru_forward(
  */
 export function gru_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
-  saved: usize, scratch: usize, x: usize, kernel: usize,
+  saved: usize, scratch: usize, x: usize, mask: usize, kernel: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
   accumulateParams: bool, accumulateInput: bool,
@@ -103,13 +107,15 @@ export function gru_backward(
   const gateRow = <usize>u3 << 2, rowBytes = <usize>units << 2;
   const gateStep = <usize>rows * gateRow, stepBytes = <usize>rows * rowBytes;
   const a = saved, g = a + <usize>steps * gateStep, h = g + <usize>steps * gateStep, rh = h + <usize>steps * stepBytes;
-  const d = scratch, drh = d + stepBytes, das = drh + stepBytes, da = das + <usize>steps * gateStep;
+  const d = scratch, drh = d + stepBytes, das = drh + stepBytes, da = das + <usize>steps * gateStep, keep = da + <usize>steps * gateStep;
   const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
   memory.fill(d, 0, stepBytes);
   for (let s = steps - 1; s >= 0; s--) {
     const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = h + <usize>(s - 1) * stepBytes;
     const dA = das + <usize>s * gateStep;
     recurrent_output_backward(d, dOut, s, rows, steps, units, sequences);
+    const t = inputStep(s, steps, backwards);
+    recurrent_mask_copy(keep, d, mask, t, rows, steps, units);
     // dz and dĥ (before their activations' derivatives); d becomes dh ⊙ z, the direct path to h_{s−1}.
     for (let r = 0; r < rows; r++) {
       const gr = gs + <usize>r * gateRow, dr = dA + <usize>r * gateRow, dh = d + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
@@ -147,7 +153,9 @@ export function gru_backward(
       activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, recurrentAct, recurrentAlpha);
       activation_backward(dA + q, dA + q, as + q, gs + q, 1, units, recurrentAct, recurrentAlpha);
     }
+    recurrent_mask_gates(dA, mask, t, rows, steps, u3);
     if (s > 0) gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);
+    recurrent_mask_copy(d, keep, mask, t, rows, steps, units);
   }
   if (kernelGrad) {
     const recurrentGrad = kernelGrad + (<usize>inputs * <usize>u3 << 2);

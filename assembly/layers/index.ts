@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -16,7 +16,8 @@ import { up_sampling2d_forward, up_sampling2d_backward } from "./up_sampling2d";
 import { max_pooling_forward, max_pooling_backward, average_pooling_forward, average_pooling_backward } from "./pooling";
 import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
-import { embedding_forward, embedding_backward } from "./embedding";
+import { embedding_forward, embedding_backward, embedding_mask } from "./embedding";
+import { masking_forward, masking_backward } from "./masking";
 import { separable_conv2d_forward, separable_conv2d_backward } from "./separable_conv2d";
 
 // separableConv2d's pointwise kernel follows its depthwise one in the record's kernel (and gradient).
@@ -96,24 +97,28 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     // The table is [inputDim × outputDim]: inputDim is kernelSize / outFeatures.
     case EMBEDDING:
       embedding_forward(l.output, x, l.kernel, rows * l.groups, l.kernelSize / l.outFeatures, l.outFeatures);
+      if (l.maskZero) embedding_mask(l.saved, x, rows * l.groups);
+      break;
+    case MASKING: // the mask goes to saved, for the recurrent layers after
+      masking_forward(l.output, l.saved, x, rows * l.groups, l.inFeatures, l.maskValue);
       break;
     // Recurrent layers: inHeight steps of inFeatures; groups is the steps out (1 unless returnSequences);
-    // strideHeight −1 goes backwards.
+    // strideHeight −1 goes backwards; mask is the steps to skip (0: none).
     case SIMPLE_RNN:
       simple_rnn_forward(
-        l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
+        l.output, l.saved, x, l.mask, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
         l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
       );
       break;
     case GRU:
       gru_forward(
-        l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
+        l.output, l.saved, x, l.mask, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
         l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
       );
       break;
     case LSTM:
       lstm_forward(
-        l.output, l.saved, x, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
+        l.output, l.saved, x, l.mask, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
         l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
       );
       break;
@@ -216,6 +221,9 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
         embedding_backward(l.kernelGrad, l.outputGrad, x, rows * l.groups, l.kernelSize / l.outFeatures, l.outFeatures, l.accumulateParams != 0);
       }
       break;
+    case MASKING:
+      if (inputGrad) masking_backward(inputGrad, l.outputGrad, l.saved, rows * l.groups, l.inFeatures, l.accumulateInput != 0);
+      break;
     case SEPARABLE_CONV2D: {
       const kernelGrad = weights ? l.kernelGrad : 0;
       separable_conv2d_backward(
@@ -229,7 +237,7 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
     case SIMPLE_RNN: // never fused: net_set_loss fuses only layers that keep z as their output's
       simple_rnn_backward(
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
-        l.saved, l.scratch, x, l.kernel,
+        l.saved, l.scratch, x, l.mask, l.kernel,
         rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
         l.accumulateParams != 0, l.accumulateInput != 0,
       );
@@ -237,7 +245,7 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
     case GRU: // never fused, as SIMPLE_RNN
       gru_backward(
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
-        l.saved, l.scratch, x, l.kernel,
+        l.saved, l.scratch, x, l.mask, l.kernel,
         rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0,
         l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
         l.accumulateParams != 0, l.accumulateInput != 0,
@@ -246,7 +254,7 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
     case LSTM:
       lstm_backward(
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
-        l.saved, l.scratch, x, l.kernel,
+        l.saved, l.scratch, x, l.mask, l.kernel,
         rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0,
         l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
         l.accumulateParams != 0, l.accumulateInput != 0,

@@ -29,6 +29,7 @@ export const LSTM = 16;
 export const GRU = 17;
 export const LAYER_NORMALIZATION = 18;
 export const REPEAT_VECTOR = 19;
+export const MASKING = 20;
 
 @unmanaged
 export class Layer {
@@ -83,6 +84,15 @@ export class Layer {
   /** LSTM: the gates' activation (i, f, o; `activation` is the cell's) and its parameter. */
   recurrentActivation: i32;
   recurrentAlpha: f32;
+  /**
+   * Masks (TF.js's): 1 or 0 per step of an example, 0 where a padded step is skipped. A layer that
+   * makes one (embedding with maskZero: ids of 0; masking: steps all equal to maskValue) writes it
+   * at the start of its `saved`; maskFrom is the layer whose mask this one reads (index + 1, 0 for
+   * none), and the plan points `mask` at it. Only the recurrent layers read it.
+   */
+  maskZero: i32;
+  maskValue: f32;
+  maskFrom: i32;
   /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;
@@ -117,6 +127,7 @@ export class Layer {
   biasGrad: usize;
   // ... and the activation buffers, batchCap examples each.
   saved: usize;
+  mask: usize;
   fixed: usize;
   scratch: usize;
   output: usize;

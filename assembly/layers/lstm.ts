@@ -13,14 +13,22 @@
 // h (units each): 11·steps·units per example. The x·W of every step is one GEMM over rows × steps;
 // the recurrence one small GEMM per step. Backward through time keeps in `scratch` dLoss/dh and
 // dLoss/dc of the step and a temporary (units each), then dLoss/dz of every step time-major and
-// again example-major (4·units per step each): (3 + 8·steps)·units per example in all.
+// again example-major (4·units per step each), and with a mask dh and dc kept across a skipped step:
+// (5 + 8·steps)·units per example in all. `mask` (0 for none): assembly/recurrent.ts.
 import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
-import { inputStep, recurrent_output_forward, recurrent_output_backward, add_row } from "../recurrent";
+import {
+  inputStep, recurrent_output_forward, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+} from "../recurrent";
 
-/** Values per example `saved` needs; `scratch` needs (3 + 8·steps)·units. */
+/** Values per example `saved` needs. */
 export function lstm_saved_size(steps: i32, units: i32): i32 {
   return 11 * steps * units;
+}
+
+/** Values per example `scratch` needs. */
+export function lstm_scratch_size(steps: i32, units: i32): i32 {
+  return (5 + 8 * steps) * units;
 }
 
 /** The gate activations of one step's rows: r on i, f, o; a on c. */
@@ -40,7 +48,7 @@ function activateGates(ga: usize, gz: usize, rows: i32, units: i32, act: i32, al
  * `sequences`, of every step ([rows, steps, units]).
  */
 export function lstm_forward(
-  out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  out: usize, saved: usize, x: usize, mask: usize, kernel: usize, bias: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recAct: i32, recAlpha: f32,
 ): void {
@@ -69,11 +77,14 @@ export function lstm_forward(
       if (s > 0) cell_update(cr, a + rowBytes, cr - stepBytes, a, a + rowBytes * 2, units);
       else mul_row(cr, a, a + rowBytes * 2, units);
     }
+    const t = inputStep(s, steps, backwards);
+    recurrent_mask_forward(c, mask, s, t, rows, steps, units);
     activation_forward(tcs, cs, rows, units, act, alpha);
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes + rowBytes * 3, tr = tcs + <usize>r * rowBytes, hr = hs + <usize>r * rowBytes;
       mul_row(hr, a, tr, units);
     }
+    recurrent_mask_forward(h, mask, s, t, rows, steps, units);
   }
   recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
@@ -89,7 +100,7 @@ export function lstm_forward(
  */
 export function lstm_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
-  saved: usize, scratch: usize, x: usize, kernel: usize,
+  saved: usize, scratch: usize, x: usize, mask: usize, kernel: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recAct: i32, recAlpha: f32,
   accumulateParams: bool, accumulateInput: bool,
@@ -102,6 +113,7 @@ export function lstm_backward(
   const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes;
   const dh = scratch, dc = dh + stepBytes, tmp = dc + stepBytes;
   const dzs = tmp + stepBytes, dz = dzs + <usize>steps * gateStepBytes;
+  const keepH = dz + <usize>steps * gateStepBytes, keepC = keepH + stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
   memory.fill(dh, 0, stepBytes);
   memory.fill(dc, 0, stepBytes);
@@ -111,6 +123,9 @@ export function lstm_backward(
     const dzStep = dzs + <usize>s * gateStepBytes;
     // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
     recurrent_output_backward(dh, dOut, s, rows, steps, units, sequences);
+    const t = inputStep(s, steps, backwards);
+    recurrent_mask_copy(keepH, dh, mask, t, rows, steps, units);
+    recurrent_mask_copy(keepC, dc, mask, t, rows, steps, units);
     // dLoss/d(a(c)) = dh ⊙ o into tmp, then through a' and into dc; dLoss/do = dh ⊙ a(c).
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes + rowBytes * 3, d = dzStep + <usize>r * gateRowBytes + rowBytes * 3;
@@ -139,7 +154,10 @@ export function lstm_backward(
       activation_backward(d + cOff, d + cOff, zr + cOff, ar + cOff, 1, units, act, alpha);
       activation_backward(d + oOff, d + oOff, zr + oOff, ar + oOff, 1, units, recAct, recAlpha);
     }
+    recurrent_mask_gates(dzStep, mask, t, rows, steps, u4);
     if (s > 0) gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
+    recurrent_mask_copy(dh, keepH, mask, t, rows, steps, units);
+    recurrent_mask_copy(dc, keepC, mask, t, rows, steps, units);
   }
   if (kernelGrad) {
     const recurrentGrad = kernelGrad + (<usize>inputs * <usize>u4 << 2);

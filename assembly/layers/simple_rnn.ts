@@ -9,18 +9,21 @@
 // each) so that one step's rows are contiguous for the recurrence's GEMM. The x·W of every step is
 // one GEMM over rows × steps; the recurrence one small GEMM per step. Backward through time keeps in
 // `scratch` dLoss/dh of the step (rows × units), then dLoss/dz of every step time-major and again
-// example-major (steps × units per example each: (1 + 2·steps)·units per example in all); dW, db
-// and dX come from one GEMM each, and dU from one GEMM over the steps' h and dz.
+// example-major (steps × units per example each), and with a mask dh kept across a skipped step
+// ((2 + 2·steps)·units per example in all); dW, db and dX come from one GEMM each, and dU from one
+// GEMM over the steps' h and dz. `mask` (0 for none): assembly/recurrent.ts.
 import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
-import { inputStep, recurrent_output_forward, recurrent_output_backward } from "../recurrent";
+import {
+  inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+} from "../recurrent";
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
  * `sequences`, of every step ([rows, steps, units]).
  */
 export function simple_rnn_forward(
-  out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  out: usize, saved: usize, x: usize, mask: usize, kernel: usize, bias: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
 ): void {
   const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
@@ -39,6 +42,7 @@ export function simple_rnn_forward(
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     if (s > 0) gemm_nn(zs, hs - stepBytes, recurrent, rows, units, units, true);
     activation_forward(hs, zs, rows, units, act, alpha);
+    recurrent_mask_forward(h, mask, s, inputStep(s, steps, backwards), rows, steps, units);
   }
   recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
@@ -53,23 +57,26 @@ export function simple_rnn_forward(
  */
 export function simple_rnn_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
-  saved: usize, scratch: usize, x: usize, kernel: usize,
+  saved: usize, scratch: usize, x: usize, mask: usize, kernel: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
   accumulateParams: bool, accumulateInput: bool,
 ): void {
   if (!kernelGrad && !inputGrad) return;
   const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
   const z = saved, h = saved + <usize>steps * stepBytes, d = scratch;
-  const dzs = d + stepBytes, dz = dzs + <usize>steps * stepBytes;
+  const dzs = d + stepBytes, dz = dzs + <usize>steps * stepBytes, keep = dz + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>units << 2);
   memory.fill(d, 0, stepBytes);
   for (let s = steps - 1; s >= 0; s--) {
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
     recurrent_output_backward(d, dOut, s, rows, steps, units, sequences);
-    const dzStep = dzs + <usize>s * stepBytes;
+    const t = inputStep(s, steps, backwards), dzStep = dzs + <usize>s * stepBytes;
+    recurrent_mask_copy(keep, d, mask, t, rows, steps, units);
     activation_backward(dzStep, d, zs, hs, rows, units, act, alpha);
+    recurrent_mask_gates(dzStep, mask, t, rows, steps, units);
     if (s > 0) gemm_nt(d, dzStep, recurrent, rows, units, units, false);
+    recurrent_mask_copy(d, keep, mask, t, rows, steps, units);
   }
   if (kernelGrad) {
     const recurrentGrad = kernelGrad + (<usize>inputs * <usize>units << 2);

@@ -37,6 +37,10 @@ const CONFIG_KEYS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_ini
 
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
+  /** A mask passes through it (TF.js's supportsMasking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;

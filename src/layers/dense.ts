@@ -35,6 +35,10 @@ const CONFIG_KEYS = ['units', 'activation', 'neurite_alpha', 'use_bias', 'kernel
 
 export class Dense extends Layer {
   readonly className = 'Dense';
+  /** A mask passes through it (TF.js's supportsMasking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;

@@ -18,6 +18,10 @@ export interface DropoutConfig extends LayerArgs {
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  /** A mask passes through it (TF.js's supportsMasking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
   readonly rate: number;
   readonly seed: number | undefined;
 

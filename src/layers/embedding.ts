@@ -4,7 +4,9 @@
 //   out[p, :] = E[id_p, :],   dLoss/dE[k, :] = Σ_{p : id_p = k} dLoss/dout[p, :].
 // Only the rows used get a gradient; the ids themselves have none, so the layer comes first in the
 // model. Every id must be an integer in [0, inputDim): the model checks the staged copy of x
-// (checkInput) before any step. Kernels: assembly/layers/embedding.ts.
+// (checkInput) before any step. With maskZero, id 0 is padding: the layer's output carries a mask
+// (1 per id, 0 where the id is 0) that the recurrent layers after it use to skip those steps, as
+// TF.js. Kernels: assembly/layers/embedding.ts.
 import { ShapeError, ValueError, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
@@ -23,7 +25,7 @@ export interface EmbeddingConfig extends Omit<LayerArgs, 'inputDim'> {
   /** Default 'randomUniform' (±0.05), as in TF.js. */
   embeddingsInitializer?: InitializerIdentifier | Initializer;
   embeddingsRegularizer?: RegularizerIdentifier | Regularizer;
-  /** Only false: masking is not supported yet. */
+  /** Id 0 is padding: recurrent layers after skip its steps (default false). */
   maskZero?: boolean;
 }
 
@@ -37,7 +39,7 @@ export class Embedding extends Layer {
   readonly inputLength: number | undefined;
   readonly embeddingsInitializer: Initializer;
   readonly embeddingsRegularizer: Regularizer | undefined;
-  readonly maskZero = false;
+  readonly maskZero: boolean;
   /** @internal Its input is ids, which have no gradient: it must be the model's first layer. */
   override readonly firstOnly = true;
 
@@ -61,7 +63,7 @@ export class Embedding extends Layer {
       throw new ValueError(`${where}: inputLength ${this.inputLength} disagrees with the input shape [${this.declaredInputShape.join(', ')}]`);
     }
     if (config.maskZero !== undefined && typeof config.maskZero !== 'boolean') throw new ValueError(`${where}: maskZero must be a boolean, got ${describe(config.maskZero)}`);
-    if (config.maskZero) throw new ValueError(`${where}: maskZero true is not supported yet: neurite does not propagate masks; pad with an id that trains as any other, or leave maskZero false`);
+    this.maskZero = config.maskZero ?? false;
     this.embeddingsInitializer = getInitializer(config.embeddingsInitializer, 'randomUniform', `${where} embeddingsInitializer`);
     this.embeddingsRegularizer = getRegularizer(config.embeddingsRegularizer, `${where} embeddingsRegularizer`);
   }
@@ -111,12 +113,20 @@ export class Embedding extends Layer {
   }
 
   describeConfig(): string {
-    return `inputDim: ${this.inputDim}, outputDim: ${this.outputDim}`;
+    return `inputDim: ${this.inputDim}, outputDim: ${this.outputDim}${this.maskZero ? ', maskZero' : ''}`;
+  }
+
+  override outputMask(): 'own' | undefined {
+    return this.maskZero ? 'own' : undefined;
+  }
+
+  override referenceMask(x: Float64Array, rows: number, inputShape: Shape): Float64Array {
+    return x.slice(0, rows * sizeOf(inputShape)).map((id) => (id !== 0 ? 1 : 0));
   }
 
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
     if (index !== 0) throw new ShapeError(`${this.className} layer ${JSON.stringify(this.name)}: must be the model's first layer (its input is ids)`);
-    core.net_set_embedding(net, index, sizeOf(inputShape), this.inputDim, this.outputDim);
+    core.net_set_embedding(net, index, sizeOf(inputShape), this.inputDim, this.outputDim, this.maskZero);
     const r = this.embeddingsRegularizer;
     core.net_set_regularizers(net, index, r?.l1 ?? 0, r?.l2 ?? 0, 0, 0);
   }

@@ -6,6 +6,7 @@ import { SimpleRNN, type SimpleRNNConfig } from './simple-rnn.js';
 import { GRU, type GRUConfig } from './gru.js';
 import { LSTM, type LSTMConfig } from './lstm.js';
 import { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
+import { Masking, type MaskingConfig } from './masking.js';
 import { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
@@ -77,3 +78,5 @@ export const lstm = (config: LSTMConfig): LSTM => new LSTM(config);
 export const repeatVector = (config: RepeatVectorConfig): RepeatVector => new RepeatVector(config);
 /** A layer applied to each step of [steps, ...] examples (a dense, for now). */
 export const timeDistributed = (config: TimeDistributedConfig): TimeDistributed => new TimeDistributed(config);
+/** Marks the padded steps of [steps, features] examples (every feature equal to maskValue) for the recurrent layers after it. */
+export const masking = (config: MaskingConfig = {}): Masking => new Masking(config);

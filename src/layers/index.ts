@@ -24,5 +24,6 @@ export { GRU, type GRUConfig } from './gru.js';
 export { LSTM, type LSTMConfig } from './lstm.js';
 export { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 export { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
+export { Masking, type MaskingConfig } from './masking.js';
 
 export * as layers from './factories.js';

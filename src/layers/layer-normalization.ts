@@ -34,6 +34,10 @@ const CONFIG_KEYS = ['axis', 'epsilon', 'center', 'scale', 'beta_initializer', '
 
 export class LayerNormalization extends Layer {
   readonly className = 'LayerNormalization';
+  /** A mask passes through it (TF.js's supportsMasking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
   /** −1, or the last axis's index counting the batch axis (checked against the input's rank). */
   readonly axis: number;
   readonly epsilon: number;

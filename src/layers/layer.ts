@@ -132,9 +132,28 @@ export abstract class Layer {
 
   /**
    * The float64 reference forward pass of `rows` examples (inference: dropout inactive), with the
-   * pre-activation values where the loss may read logits. For gradientCheck.
+   * pre-activation values where the loss may read logits; `mask` is the input's (1 or 0 per step,
+   * [rows, steps]) where it has one. For gradientCheck.
    */
-  abstract reference(x: Float64Array, rows: number, inputShape: Shape, weights: Float64Array[]): { output: Float64Array; logits?: Float64Array };
+  abstract reference(x: Float64Array, rows: number, inputShape: Shape, weights: Float64Array[], mask?: Float64Array): { output: Float64Array; logits?: Float64Array };
+
+  /**
+   * Masks, as TF.js: an embedding with maskZero or a masking layer marks padded steps, and the
+   * recurrent layers after it skip them. A layer that does not support masking (TF.js's
+   * supportsMasking false, the default) refuses a masked input; one that does passes the mask on
+   * (outputMask 'input'), makes its own ('own'), or ends it (undefined).
+   */
+  get supportsMasking(): boolean {
+    return false;
+  }
+
+  /** The mask the output carries, given whether the input has one. */
+  outputMask(inputMasked: boolean): 'input' | 'own' | undefined {
+    return inputMasked ? 'input' : undefined;
+  }
+
+  /** For a layer that makes a mask: its float64 reference (1 or 0 per step) for `rows` examples at x. */
+  referenceMask?(x: Float64Array, rows: number, inputShape: Shape): Float64Array;
 
   /**
    * For a layer that must be the model's first (its input has no gradient: embedding's ids).

@@ -236,7 +236,16 @@ export abstract class RecurrentBase extends Layer {
    */
   protected abstract cell(features: number, weights: Float64Array[]): (x: Float64Array, at: number) => Float64Array;
 
-  reference(x: Float64Array, rows: number, inputShape: Shape, weights: Float64Array[]): { output: Float64Array } {
+  // Masks: TF.js's; a recurrent layer uses its input's, and passes it on only with returnSequences.
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override outputMask(inputMasked: boolean): 'input' | undefined {
+    return inputMasked && this.returnSequences ? 'input' : undefined;
+  }
+
+  reference(x: Float64Array, rows: number, inputShape: Shape, weights: Float64Array[], mask?: Float64Array): { output: Float64Array } {
     const [steps, features] = inputShape, units = this.units;
     const outSteps = this.returnSequences ? steps : 1;
     const output = new Float64Array(rows * outSteps * units);
@@ -245,7 +254,8 @@ export abstract class RecurrentBase extends Layer {
       let h: Float64Array = new Float64Array(units);
       for (let s = 0; s < steps; s++) {
         const t = this.goBackwards ? steps - 1 - s : s;
-        h = step(x, (r * steps + t) * features);
+        // A masked step carries the state through: the cell does not run.
+        if (!mask || mask[r * steps + t] !== 0) h = step(x, (r * steps + t) * features);
         if (this.returnSequences) output.set(h, (r * steps + s) * units);
       }
       if (!this.returnSequences) output.set(h, r * units);

@@ -23,6 +23,7 @@ import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { RepeatVector } from './repeat-vector.js';
 import { TimeDistributed } from './time-distributed.js';
+import { Masking } from './masking.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -51,6 +52,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   LSTM: LSTM.fromConfig,
   RepeatVector: RepeatVector.fromConfig,
   TimeDistributed: TimeDistributed.fromConfig,
+  Masking: Masking.fromConfig,
 });
 
 /** True for a class name neurite can build. */

@@ -17,6 +17,10 @@ export interface TimeDistributedConfig extends LayerArgs {
 
 export class TimeDistributed extends Layer {
   readonly className = 'TimeDistributed';
+  /** A mask passes through it (TF.js's supportsMasking). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
   /** The wrapped layer. */
   readonly layer: Dense;
 

@@ -68,7 +68,7 @@ const outSize = (sequences: boolean) => ROWS * (sequences ? STEPS : 1) * UNITS;
 
 function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, act: number, gate: number) {
   const pout = put(outSize(sequences)), psaved = put(SAVED);
-  core.gru_forward(pout, psaved, p.px, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, act, 0, gate, 0);
+  core.gru_forward(pout, psaved, p.px, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, act, 0, gate, 0);
   return { pout, psaved };
 }
 
@@ -96,7 +96,7 @@ describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ se
     const { psaved } = forward(p, sequences, backwards, TANH, gate);
     const pdk = put(IN * U3 + UNITS * U3), pdb = put(U3), pdx = put(ROWS * STEPS * IN);
     const savedBefore = get(psaved, SAVED);
-    core.gru_backward(pdx, pdk, pdb, put(p.dy), psaved, put(SCRATCH), p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, gate, 0, false, false);
+    core.gru_backward(pdx, pdk, pdb, put(p.dy), psaved, put(SCRATCH), p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, gate, 0, false, false);
     expect(get(psaved, SAVED), 'backward leaves the saved values as they were').toEqual(savedBefore);
     const loss = (x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number>) => {
       const out = reference(x, w, u, b, sequences, backwards, Math.tanh, g);
@@ -133,7 +133,7 @@ it('backward with accumulate adds to the gradients already there; without, overw
   const nk = IN * U3 + UNITS * U3, nx = ROWS * STEPS * IN;
   const pdk = put(nk), pdb = put(U3), pdx = put(nx), pscratch = put(SCRATCH), pdy = put(p.dy);
   const read = () => [get(pdk, nk), get(pdb, U3), get(pdx, nx)];
-  const pass = (accumulate: boolean) => core.gru_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, accumulate, accumulate);
+  const pass = (accumulate: boolean) => core.gru_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, accumulate, accumulate);
   pass(false);
   const once = read();
   expect(get(pdy, p.dy.length), 'dLoss/dOutput is left as it was').toEqual(p.dy);
@@ -142,11 +142,11 @@ it('backward with accumulate adds to the gradients already there; without, overw
   pass(false);
   expect(read()).toEqual(once);
   const before = get(pdk, nk);
-  core.gru_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
+  core.gru_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
   expect(get(pdk, nk)).toEqual(before);
   expect(get(pdx, nx)).toEqual(once[2]);
   const pdx2 = put(nx);
-  core.gru_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
+  core.gru_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
   expect([get(pdk, nk), get(pdb, U3)]).toEqual(once.slice(0, 2));
   expect(get(pdx2, nx).every((v) => v === 0)).toBe(true);
 });
@@ -155,12 +155,12 @@ it('one step, no bias: h = (1 − z) ⊙ ĥ, and no recurrent gradient (dU = 0, 
   const units = 2, inputs = 1, n = inputs * 3 * units + units * 3 * units;
   const pk = put(Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1)));
   const px = put([0.5]), pout = put(units), psaved = put(8 * units), pscratch = put(8 * units);
-  core.gru_forward(pout, psaved, px, pk, 0, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0);
+  core.gru_forward(pout, psaved, px, 0, pk, 0, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0);
   const w = get(pk, 6);
   get(pout, units).forEach((v, j) => expect(v).toBeCloseTo((1 - sigmoid(0.5 * w[j])) * Math.tanh(0.5 * w[4 + j]), 6));
   const pdk = put(Array.from({ length: n }, () => 7));
-  core.gru_backward(0, pdk, 0, put([1, 2]), psaved, pscratch, px, pk, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0, false, false);
+  core.gru_backward(0, pdk, 0, put([1, 2]), psaved, pscratch, px, 0, pk, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0, false, false);
   expect(Array.from(get(pdk, n).subarray(6)).every((v) => v === 0)).toBe(true);
-  core.gru_backward(0, pdk, 0, put([1, 2]), psaved, pscratch, px, pk, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0, true, false);
+  core.gru_backward(0, pdk, 0, put([1, 2]), psaved, pscratch, px, 0, pk, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0, true, false);
   expect(Array.from(get(pdk, n).subarray(6)).every((v) => v === 0)).toBe(true);
 });

@@ -60,7 +60,7 @@ function setup(seed = 3, sequences = false) {
 
 function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, rec: number) {
   const pout = put(ROWS * (sequences ? STEPS : 1) * UNITS), psaved = put(SAVED);
-  core.lstm_forward(pout, psaved, p.px, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, rec, 0);
+  core.lstm_forward(pout, psaved, p.px, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, rec, 0);
   return { pout, psaved };
 }
 
@@ -85,7 +85,7 @@ describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ se
     const { psaved } = forward(p, sequences, backwards, SIGMOID);
     const pdk = put(NK), pdb = put(U4), pdx = put(ROWS * STEPS * IN), pscratch = put(SCRATCH);
     const savedBefore = get(psaved, SAVED);
-    core.lstm_backward(pdx, pdk, pdb, put(p.dy), psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, SIGMOID, 0, false, false);
+    core.lstm_backward(pdx, pdk, pdb, put(p.dy), psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, SIGMOID, 0, false, false);
     expect(get(psaved, SAVED), 'backward leaves the saved values as they were').toEqual(savedBefore);
     const loss = (x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number>) => {
       const out = reference(x, w, u, b, sequences, backwards, sigmoid);
@@ -122,7 +122,7 @@ it('backward with accumulate adds to the gradients already there; without, overw
   const nx = ROWS * STEPS * IN;
   const pdk = put(NK), pdb = put(U4), pdx = put(nx), pscratch = put(SCRATCH), pdy = put(p.dy);
   const read = () => [get(pdk, NK), get(pdb, U4), get(pdx, nx)];
-  const pass = (accumulate: boolean) => core.lstm_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, accumulate, accumulate);
+  const pass = (accumulate: boolean) => core.lstm_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, accumulate, accumulate);
   pass(false);
   const once = read();
   expect(get(pdy, p.dy.length), 'dLoss/dOutput is left as it was').toEqual(p.dy);
@@ -131,11 +131,11 @@ it('backward with accumulate adds to the gradients already there; without, overw
   pass(false);
   expect(read()).toEqual(once);
   const before = get(pdk, NK);
-  core.lstm_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
+  core.lstm_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
   expect(get(pdk, NK)).toEqual(before);
   expect(get(pdx, nx)).toEqual(once[2]);
   const pdx2 = put(nx);
-  core.lstm_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
+  core.lstm_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
   expect([get(pdk, NK), get(pdb, U4)]).toEqual(once.slice(0, 2));
   expect(get(pdx2, nx).every((v) => v === 0)).toBe(true);
 });

@@ -53,7 +53,7 @@ const outSize = (sequences: boolean) => ROWS * (sequences ? STEPS : 1) * UNITS;
 
 function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, act: number) {
   const pout = put(outSize(sequences)), psaved = put(ROWS * 2 * STEPS * UNITS);
-  core.simple_rnn_forward(pout, psaved, p.px, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, act, 0);
+  core.simple_rnn_forward(pout, psaved, p.px, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, act, 0);
   return { pout, psaved };
 }
 
@@ -79,7 +79,7 @@ describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ se
     const pdk = put(IN * UNITS + UNITS * UNITS), pdb = put(UNITS), pdx = put(ROWS * STEPS * IN);
     const pscratch = put(ROWS * (1 + 2 * STEPS) * UNITS);
     const savedBefore = get(psaved, ROWS * 2 * STEPS * UNITS);
-    core.simple_rnn_backward(pdx, pdk, pdb, put(p.dy), psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, false, false);
+    core.simple_rnn_backward(pdx, pdk, pdb, put(p.dy), psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, false, false);
     expect(get(psaved, ROWS * 2 * STEPS * UNITS), 'backward leaves the saved values as they were').toEqual(savedBefore);
     const loss = (x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number>) => {
       const out = reference(x, w, u, b, sequences, backwards, Math.tanh);
@@ -116,7 +116,7 @@ it('backward with accumulate adds to the gradients already there; without, overw
   const nk = IN * UNITS + UNITS * UNITS, nx = ROWS * STEPS * IN;
   const pdk = put(nk), pdb = put(UNITS), pdx = put(nx), pscratch = put(ROWS * (1 + 2 * STEPS) * UNITS), pdy = put(p.dy);
   const read = () => [get(pdk, nk), get(pdb, UNITS), get(pdx, nx)];
-  const pass = (accumulate: boolean) => core.simple_rnn_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, accumulate, accumulate);
+  const pass = (accumulate: boolean) => core.simple_rnn_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, accumulate, accumulate);
   pass(false);
   const once = read();
   expect(get(pdy, p.dy.length), 'dLoss/dOutput is left as it was').toEqual(p.dy);
@@ -126,12 +126,12 @@ it('backward with accumulate adds to the gradients already there; without, overw
   expect(read()).toEqual(once);
   // Frozen: no weight gradient pointers, the input gradient as before.
   const before = get(pdk, nk);
-  core.simple_rnn_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, false, false);
+  core.simple_rnn_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, false, false);
   expect(get(pdk, nk)).toEqual(before);
   expect(get(pdx, nx)).toEqual(once[2]);
   // First layer: no input gradient, the weight gradients as before.
   const pdx2 = put(nx);
-  core.simple_rnn_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, false, false);
+  core.simple_rnn_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, false, false);
   expect([get(pdk, nk), get(pdb, UNITS)]).toEqual(once.slice(0, 2));
   expect(get(pdx2, nx).every((v) => v === 0)).toBe(true);
 });
@@ -139,15 +139,15 @@ it('backward with accumulate adds to the gradients already there; without, overw
 it('one step: no recurrent gradient (dU = 0, or left alone when accumulating); no bias; linear', () => {
   const pk = put(Float32Array.from({ length: 2 * 3 + 3 * 3 }, (_, i) => Math.sin(i + 1)));
   const px = put([0.5, -1]), pout = put(3), psaved = put(2 * 3), pscratch = put(3 * 3);
-  core.simple_rnn_forward(pout, psaved, px, pk, 0, 1, 1, 2, 3, false, false, LINEAR, 0);
+  core.simple_rnn_forward(pout, psaved, px, 0, pk, 0, 1, 1, 2, 3, false, false, LINEAR, 0);
   const w = get(pk, 6);
   get(pout, 3).forEach((v, j) => expect(v).toBeCloseTo(0.5 * w[j] - w[3 + j], 6));
   const pdk = put(Array.from({ length: 15 }, () => 7));
-  core.simple_rnn_backward(0, pdk, 0, put([1, 2, 3]), psaved, pscratch, px, pk, 1, 1, 2, 3, false, false, LINEAR, 0, false, false);
+  core.simple_rnn_backward(0, pdk, 0, put([1, 2, 3]), psaved, pscratch, px, 0, pk, 1, 1, 2, 3, false, false, LINEAR, 0, false, false);
   const dk = get(pdk, 15);
   expect(Array.from(dk.subarray(0, 6))).toEqual([0.5, 1, 1.5, -1, -2, -3]);
   expect(Array.from(dk.subarray(6)).every((v) => v === 0)).toBe(true);
-  core.simple_rnn_backward(0, pdk, 0, put([1, 2, 3]), psaved, pscratch, px, pk, 1, 1, 2, 3, false, false, LINEAR, 0, true, false);
+  core.simple_rnn_backward(0, pdk, 0, put([1, 2, 3]), psaved, pscratch, px, 0, pk, 1, 1, 2, 3, false, false, LINEAR, 0, true, false);
   expect(Array.from(get(pdk, 15).subarray(0, 6))).toEqual([1, 2, 3, -2, -4, -6]);
   expect(Array.from(get(pdk, 15).subarray(6)).every((v) => v === 0)).toBe(true);
 });
