@@ -22,10 +22,11 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, LAYER_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL,
 } from "./layers/layer";
 import { layer_forward, layer_backward } from "./layers/index";
-import { lstm_saved_size, lstm_scratch_size } from "./layers/lstm";
+import { recurrent_saved_size, recurrent_scratch_size } from "./recurrent";
+import { run_units, CONCAT } from "./layers/bidirectional";
 import { conv2d_columns, geometry } from "./layers/conv2d";
 
 const NESTEROV = 1;
@@ -180,6 +181,23 @@ export function net_set_masking(ptr: usize, i: i32, groups: i32, features: i32, 
   l.inputSize = l.outputSize = groups * features;
   l.maskValue = maskValue;
   l.savedSize = groups;
+}
+
+/**
+ * Layer i, a recurrent layer just set (simpleRNN, gru or lstm), becomes a bidirectional of it merged
+ * by `mergeMode` (assembly/layers/bidirectional.ts): a second run backwards with its own weights.
+ */
+export function net_set_bidirectional(ptr: usize, i: i32, mergeMode: i32): void {
+  const l = layer(net(ptr), i);
+  const units = l.outFeatures;
+  l.innerKind = l.kind;
+  l.kind = BIDIRECTIONAL;
+  l.mergeMode = mergeMode;
+  l.outFeatures = mergeMode == CONCAT ? units << 1 : units;
+  l.outputSize = l.groups * l.outFeatures;
+  l.paramSize = l.trainableSize = 2 * (l.kernelSize + l.biasSize);
+  // Each run's saved values, then their outputs and the outputs' gradients.
+  l.savedSize = 2 * l.savedSize + 4 * l.groups * units;
 }
 
 /** Layer i reads the mask that layer `from` (an embedding with maskZero, or masking) makes. */
@@ -481,8 +499,8 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
   l.kernelSize = inputs * units + units * units;
   l.biasSize = useBias ? units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = 2 * steps * units;
-  l.scratchSize = (2 + 2 * steps) * units;
+  l.savedSize = recurrent_saved_size(SIMPLE_RNN, steps, units);
+  l.scratchSize = recurrent_scratch_size(SIMPLE_RNN, steps, units);
 }
 
 /**
@@ -511,8 +529,8 @@ export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: 
   l.kernelSize = (inputs + units) * 3 * units;
   l.biasSize = useBias ? 3 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = 8 * steps * units;
-  l.scratchSize = (3 + 6 * steps) * units;
+  l.savedSize = recurrent_saved_size(GRU, steps, units);
+  l.scratchSize = recurrent_scratch_size(GRU, steps, units);
 }
 
 /**
@@ -534,8 +552,8 @@ export function net_set_lstm(
   l.kernelSize = (inputs + units) * 4 * units;
   l.biasSize = useBias ? 4 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = lstm_saved_size(steps, units);
-  l.scratchSize = lstm_scratch_size(steps, units);
+  l.savedSize = recurrent_saved_size(LSTM, steps, units);
+  l.scratchSize = recurrent_scratch_size(LSTM, steps, units);
 }
 
 /** The regularizer on layer i's recurrent kernel (a recurrent layer's). */
@@ -810,22 +828,30 @@ export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool): f64 {
 
 // The regularizer penalty of one layer; with `withGrad` its gradient is added to dW and db.
 // (A frozen layer's penalty is a constant of training: it counts in the loss, and net_backward asks
-// for its gradient only when every weight's gradient is wanted.)
+// for its gradient only when every weight's gradient is wanted.) A bidirectional's weights are its
+// two runs', one after the other, regularized alike.
 function penalty(l: Layer, withGrad: bool): f64 {
+  if (l.kind != BIDIRECTIONAL) return weightsPenalty(l, l.kind, l.outFeatures, 0, withGrad);
+  const units = run_units(l.mergeMode, l.outFeatures), run = <usize>(l.kernelSize + l.biasSize) << 2;
+  return weightsPenalty(l, l.innerKind, units, 0, withGrad) + weightsPenalty(l, l.innerKind, units, run, withGrad);
+}
+
+// The penalty of the kernel and bias at `offset` bytes past the layer's, for a layer of `kind`.
+function weightsPenalty(l: Layer, kind: i32, units: i32, offset: usize, withGrad: bool): f64 {
   let total: f64 = 0;
-  const grad = withGrad;
   // A recurrent layer's kernel block is W then U, each with its own regularizer.
-  const recurrent = l.kind == SIMPLE_RNN ? l.outFeatures * l.outFeatures : l.kind == GRU ? 3 * l.outFeatures * l.outFeatures : l.kind == LSTM ? 4 * l.outFeatures * l.outFeatures : 0;
+  const recurrent = (kind == SIMPLE_RNN ? 1 : kind == GRU ? 3 : kind == LSTM ? 4 : 0) * units * units;
   const size = l.kernelSize - recurrent;
+  const kernel = l.kernel + offset, kernelGrad = withGrad ? l.kernelGrad + offset : 0;
   if ((l.kernelL1 != 0 || l.kernelL2 != 0) && l.kernel) {
-    total += penalty_forward_backward(grad ? l.kernelGrad : 0, l.kernel, size, l.kernelL1, l.kernelL2);
+    total += penalty_forward_backward(kernelGrad, kernel, size, l.kernelL1, l.kernelL2);
   }
   if ((l.recurrentL1 != 0 || l.recurrentL2 != 0) && recurrent) {
-    const offset = <usize>size << 2;
-    total += penalty_forward_backward(grad ? l.kernelGrad + offset : 0, l.kernel + offset, recurrent, l.recurrentL1, l.recurrentL2);
+    const at = <usize>size << 2;
+    total += penalty_forward_backward(withGrad ? kernelGrad + at : 0, kernel + at, recurrent, l.recurrentL1, l.recurrentL2);
   }
   if ((l.biasL1 != 0 || l.biasL2 != 0) && l.bias) {
-    total += penalty_forward_backward(grad ? l.biasGrad : 0, l.bias, l.biasSize, l.biasL1, l.biasL2);
+    total += penalty_forward_backward(withGrad ? l.biasGrad + offset : 0, l.bias + offset, l.biasSize, l.biasL1, l.biasL2);
   }
   return total;
 }

@@ -1,5 +1,17 @@
-// What simpleRNN, LSTM and GRU share: the order steps are read in, and how h of each step
-// (kept step-major, [steps, rows, units], so one GEMM covers a step) meets the example-major output.
+// What simpleRNN, LSTM and GRU share: their buffers' sizes, the order steps are read in, how h of
+// each step (kept step-major, [steps, rows, units], so one GEMM covers a step) meets the
+// example-major output, and masks.
+import { GRU, LSTM } from "./layers/layer";
+
+/** Values per example a recurrent layer of `kind` saves for backward (each kernel's file says which). */
+export function recurrent_saved_size(kind: i32, steps: i32, units: i32): i32 {
+  return (kind == LSTM ? 11 : kind == GRU ? 8 : 2) * steps * units;
+}
+
+/** Values per example its backward pass needs in the shared scratch. */
+export function recurrent_scratch_size(kind: i32, steps: i32, units: i32): i32 {
+  return (kind == LSTM ? 5 + 8 * steps : kind == GRU ? 3 + 6 * steps : 2 + 2 * steps) * units;
+}
 
 /** The input step read at step s: the last first when the layer runs `backwards`. */
 // @ts-ignore: decorator

@@ -17,6 +17,7 @@ export { GRU, type GRUConfig } from './layers/index.js';
 export { LSTM, type LSTMConfig } from './layers/index.js';
 export { RepeatVector, TimeDistributed, type RepeatVectorConfig, type TimeDistributedConfig } from './layers/index.js';
 export { Masking, type MaskingConfig } from './layers/index.js';
+export { Bidirectional, type BidirectionalConfig, type MergeMode } from './layers/index.js';
 export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';
 export { losses, type Loss } from './losses.js';
 export { regularizers, type Regularizer, type RegularizerIdentifier } from './regularizers.js';

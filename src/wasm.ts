@@ -74,6 +74,7 @@ export interface Core {
   net_set_embedding(net: number, i: number, positions: number, inputDim: number, outputDim: number, maskZero: boolean): void;
   net_set_masking(net: number, i: number, groups: number, features: number, maskValue: number): void;
   net_set_mask(net: number, i: number, from: number): void;
+  net_set_bidirectional(net: number, i: number, mergeMode: number): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;

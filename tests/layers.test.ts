@@ -60,6 +60,7 @@ type LayerSpec =
   | RnnSpec
   | { kind: 'repeatVector'; n: number }
   | { kind: 'masking'; maskValue?: number }
+  | { kind: 'bidirectional'; layer: RnnSpec; mergeMode?: 'concat' | 'sum' | 'mul' | 'ave'; trainable?: boolean }
   | { kind: 'timeDistributed'; layer: InnerDenseSpec; trainable?: boolean };
 /** The layer a timeDistributed wraps: a dense, for now. */
 interface InnerDenseSpec { kind: 'dense'; units: number; activation?: TfActivation; useBias?: boolean; kernelRegularizer?: Reg; biasRegularizer?: Reg }
@@ -508,6 +509,31 @@ const LAYER_CASES: LayerCase[] = [
     layers: [{ kind: 'masking', maskValue: 0.5 }, { kind: 'gru', units: 2, goBackwards: true, returnSequences: true }, head()], test: 0, outputShape: [4, 3],
   },
   { name: 'masking → simpleRNN returnSequences (last layer)', inputShape: [4, 2], layers: [{ kind: 'masking' }, { kind: 'simpleRNN', units: 2, returnSequences: true }], test: 1, outputShape: [4, 2] },
+  // Bidirectional: the recurrent layer and its backwards copy, merged (TF.js's weight order: forward, backward).
+  { name: 'bidirectional(lstm) concat → dense', inputShape: [4, 3], layers: [{ kind: 'bidirectional', layer: { kind: 'lstm', units: 3 } }, head()], test: 0, outputShape: [6] },
+  {
+    name: 'bidirectional(gru returnSequences) sum → dense on the last axis', inputShape: [4, 2],
+    layers: [{ kind: 'bidirectional', layer: { kind: 'gru', units: 3, returnSequences: true }, mergeMode: 'sum' }, head()], test: 0, outputShape: [4, 3],
+  },
+  {
+    name: 'bidirectional(simpleRNN goBackwards, returnSequences) mul', inputShape: [3, 2],
+    layers: [{ kind: 'bidirectional', layer: { kind: 'simpleRNN', units: 2, goBackwards: true, returnSequences: true }, mergeMode: 'mul' }, head()], test: 0, outputShape: [3, 2],
+  },
+  {
+    name: 'bidirectional(lstm) ave after dense (the input gradient from both runs)', inputShape: [4, 3],
+    layers: [tanh(3), { kind: 'bidirectional', layer: { kind: 'lstm', units: 2 }, mergeMode: 'ave' }, head()], test: 1, outputShape: [2],
+  },
+  {
+    name: 'embedding maskZero → bidirectional(lstm returnSequences) → lstm (the mask through both runs, passed on)', inputShape: [5],
+    layers: [{ kind: 'embedding', inputDim: 5, outputDim: 3, maskZero: true }, { kind: 'bidirectional', layer: { kind: 'lstm', units: 2, returnSequences: true } }, { kind: 'lstm', units: 2 }, head()], test: 1, outputShape: [5, 4],
+  },
+  {
+    name: 'bidirectional(gru) with l2 kernel and l1 recurrent regularizers', inputShape: [3, 2],
+    layers: [{ kind: 'bidirectional', layer: { kind: 'gru', units: 2, kernelRegularizer: { l2: 0.01 }, recurrentRegularizer: { l1: 0.01 } } }, head()], test: 0, outputShape: [4],
+    tfjsGradientDiffers: RNN_REGULARIZERS,
+  },
+  { name: 'bidirectional (last layer)', inputShape: [3, 2], layers: [{ kind: 'bidirectional', layer: { kind: 'simpleRNN', units: 2 } }], test: 0, outputShape: [4] },
+  { name: 'frozen bidirectional(lstm) after dense', inputShape: [3, 2], layers: [tanh(3), { kind: 'bidirectional', layer: { kind: 'lstm', units: 2 }, trainable: false }, head()], test: 1, outputShape: [4] },
   { name: 'frozen timeDistributed(dense) after repeatVector', inputShape: [3], layers: [{ kind: 'repeatVector', n: 2 }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'tanh' }, trainable: false }, head()], test: 1, outputShape: [2, 3] },
 ];
 
@@ -555,6 +581,9 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
   }
   if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate, ...extra });
   if (spec.kind === 'repeatVector') return layers.repeatVector({ n: spec.n, ...extra });
+  if (spec.kind === 'bidirectional') {
+    return layers.bidirectional({ layer: neuriteLayer(spec.layer) as never, mergeMode: spec.mergeMode, ...(spec.trainable !== undefined && { trainable: spec.trainable }), ...extra });
+  }
   if (spec.kind === 'masking') return layers.masking({ ...(spec.maskValue !== undefined && { maskValue: spec.maskValue }), ...extra });
   if (spec.kind === 'timeDistributed') {
     return layers.timeDistributed({ layer: neuriteLayer(spec.layer), ...(spec.trainable !== undefined && { trainable: spec.trainable }), ...extra });
@@ -653,6 +682,10 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
   }
   if (spec.kind === 'dropout') return tf.layers.dropout({ rate: spec.rate, ...first });
   if (spec.kind === 'repeatVector') return tf.layers.repeatVector({ n: spec.n, ...first });
+  // TF.js's wrapper reads and writes its inner layer's trainable flag, as timeDistributed's.
+  if (spec.kind === 'bidirectional') {
+    return tf.layers.bidirectional({ layer: tfLayer({ ...spec.layer, trainable: spec.trainable ?? true }, undefined) as never, mergeMode: spec.mergeMode, ...first });
+  }
   if (spec.kind === 'masking') return tf.layers.masking({ maskValue: spec.maskValue, ...first });
   // TF.js's wrapper reads and writes its inner layer's trainable flag: the inner layer is frozen.
   if (spec.kind === 'timeDistributed') return tf.layers.timeDistributed({ layer: tfLayer({ ...spec.layer, trainable: spec.trainable ?? true }, undefined), ...first });
@@ -996,7 +1029,10 @@ describe.each(LAYER_CASES)('$name', (c) => {
     const fromNeurite = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     expectClose(tfPredict(fromNeurite, c, x, rows), expected, 'TF.js loading neurite', 1e-5, 1e-6);
     expect(fromNeurite.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.className));
-    expect(fromNeurite.layers.map((l) => l.trainable)).toEqual(model.layers.map((l) => l.trainable));
+    // Frozen as saved: compared by what trains (TF.js's Bidirectional reads as trainable after a
+    // load, whatever its config says, though its inner layers, and so its weights, stay frozen).
+    const trainableTensors = model.layers.map((l, i) => (l.trainable ? l.weightSpecs(model.layerInputShape(i)).filter((w) => w.trainable !== false).length : 0));
+    expect(fromNeurite.layers.map((l) => l.trainableWeights.length)).toEqual(trainableTensors);
     fromNeurite.dispose();
 
     const reference = buildTfModel(c, model.getWeights());
@@ -2139,5 +2175,48 @@ describe('layerNormalization options and configs', () => {
     }
     expect(m.layers[1].countParams([4])).toBe(8);
     m.dispose();
+  });
+});
+
+describe('bidirectional and masking options and saved forms', () => {
+  it('bidirectional wraps only a recurrent layer, merges by a known mode; its saved form is TF.js\'s', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => layers.bidirectional({ layer: layers.dense({ units: 2 }) as never }), /layer must be a recurrent layer \(simpleRNN, gru or lstm\), got Dense layer/],
+      [() => layers.bidirectional({ layer: 'lstm' as never }), /layer must be a recurrent layer/],
+      [() => layers.bidirectional({ layer: layers.lstm({ units: 2 }), mergeMode: 'max' as never }), /mergeMode must be one of concat, sum, mul, ave, got "max"/],
+      [() => layers.bidirectional({ layer: layers.lstm({ units: 2, inputShape: [3, 2] }) }), /give the input shape to bidirectional\(\)/],
+      [() => LAYER_CLASSES.Bidirectional({ layer: { class_name: 'Dense', config: { units: 2 } } }), /must be SimpleRNN, GRU or LSTM, got "Dense"/],
+      [() => LAYER_CLASSES.Bidirectional({ layer: { class_name: 'LSTM', config: { units: 2 } }, merge_mode: null }), /merge_mode null/],
+    ];
+    for (const [make, message] of bad) {
+      expect(make).toThrow(ValueError);
+      expect(make).toThrow(message);
+    }
+    const model = sequential({ inputShape: [4, 3] });
+    model.add(layers.bidirectional({ layer: layers.gru({ units: 2, name: 'enc' }), mergeMode: 'sum' }));
+    const [layer] = model.layers;
+    expect(layer.name).toBe('bidirectional_1');
+    expect(layer.getConfig()).toMatchObject({ merge_mode: 'sum', layer: { class_name: 'GRU', config: { name: 'enc', units: 2, go_backwards: false } } });
+    expect(layer.weightSpecs([4, 3]).map((w) => w.name)).toEqual([
+      'forward_enc/kernel', 'forward_enc/recurrent_kernel', 'forward_enc/bias', 'backward_enc/kernel', 'backward_enc/recurrent_kernel', 'backward_enc/bias',
+    ]);
+    // The two runs start from different draws.
+    const [fk, , , bk] = model.getWeights();
+    expect(Array.from(fk)).not.toEqual(Array.from(bk));
+    expect(model.summary()).toMatch(/layer: GRU \(activation: tanh, recurrentActivation: hardSigmoid\), mergeMode: sum/);
+  });
+
+  it('masking: maskValue is a finite number (default 0), saved as mask_value; a fully masked example gives zeros', () => {
+    expect(() => layers.masking({ maskValue: NaN })).toThrow(ValueError);
+    expect(() => layers.masking({ maskValue: 'x' as never })).toThrow(/maskValue/);
+    expect(layers.masking().getConfig()).toEqual({ mask_value: 0 });
+    expect(LAYER_CLASSES.Masking({ mask_value: -1 }).getConfig()).toEqual({ mask_value: -1 });
+    const model = sequential({ inputShape: [3, 2], seed: 2 });
+    model.add(layers.masking({ maskValue: -1 }));
+    model.add(layers.simpleRNN({ units: 2, returnSequences: true }));
+    const out = model.predict([[[-1, -1], [-1, -1], [-1, -1]], [[0.5, -1], [-1, -1], [0.2, 0.1]]]);
+    expect(Array.from(out.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+    // Example 2's masked middle step repeats the first step's output.
+    expect(Array.from(out.subarray(8, 10))).toEqual(Array.from(out.subarray(6, 8)));
   });
 });

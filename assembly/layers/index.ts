@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward } from "./dropout";
@@ -28,6 +28,66 @@ import { separable_conv2d_forward, separable_conv2d_backward } from "./separable
 import { simple_rnn_forward, simple_rnn_backward } from "./simple_rnn";
 import { gru_forward, gru_backward } from "./gru";
 import { lstm_forward, lstm_backward } from "./lstm";
+import { bidirectional_merge_forward, bidirectional_merge_backward, run_units } from "./bidirectional";
+import { recurrent_saved_size } from "../recurrent";
+
+// A recurrent layer's run (of `kind`, `units` wide; the record gives the rest), into `out` with its
+// saved values at `saved`: the layer itself, or one direction of a bidirectional.
+function recurrent_forward(l: Layer, kind: i32, out: usize, saved: usize, x: usize, kernel: usize, bias: usize, units: i32, rows: i32, backwards: bool): void {
+  const steps = l.inHeight, inputs = l.inFeatures, sequences = l.groups > 1;
+  if (kind == SIMPLE_RNN) {
+    simple_rnn_forward(out, saved, x, l.mask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha);
+  } else if (kind == GRU) {
+    gru_forward(out, saved, x, l.mask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
+  } else {
+    lstm_forward(out, saved, x, l.mask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
+  }
+}
+
+// Its backward pass from dOut; weight gradients added to what is there with the record's accumulateParams.
+function recurrent_backward(
+  l: Layer, kind: i32, inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize, saved: usize, x: usize, kernel: usize,
+  units: i32, rows: i32, backwards: bool, accumulateInput: bool,
+): void {
+  const steps = l.inHeight, inputs = l.inFeatures, sequences = l.groups > 1, accumulateParams = l.accumulateParams != 0;
+  if (kind == SIMPLE_RNN) {
+    simple_rnn_backward(
+      inputGrad, kernelGrad, biasGrad, dOut, saved, l.scratch, x, l.mask, kernel,
+      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, accumulateParams, accumulateInput,
+    );
+  } else if (kind == GRU) {
+    gru_backward(
+      inputGrad, kernelGrad, biasGrad, dOut, saved, l.scratch, x, l.mask, kernel,
+      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha, accumulateParams, accumulateInput,
+    );
+  } else {
+    lstm_backward(
+      inputGrad, kernelGrad, biasGrad, dOut, saved, l.scratch, x, l.mask, kernel,
+      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha, accumulateParams, accumulateInput,
+    );
+  }
+}
+
+// A bidirectional's buffers for `rows` examples, after the forward run's saved values at l.saved:
+// the backward run's saved values (part 0), then the runs' outputs f and b (parts 1 and 2) and
+// their gradients df and db (parts 3 and 4).
+function bidirectionalPart(l: Layer, rows: i32, part: i32): usize {
+  const units = runUnits(l);
+  const savedBytes = <usize>recurrent_saved_size(l.innerKind, l.inHeight, units) * <usize>rows << 2;
+  const outBytes = <usize>l.groups * <usize>units * <usize>rows << 2;
+  return l.saved + savedBytes + (part == 0 ? 0 : savedBytes + <usize>(part - 1) * outBytes);
+}
+
+// @ts-ignore: decorator
+@inline function runUnits(l: Layer): i32 {
+  return run_units(l.mergeMode, l.outFeatures);
+}
+
+// Where the backward run's weights start after the forward run's (kernel, recurrent kernel, bias).
+// @ts-ignore: decorator
+@inline function directionBytes(l: Layer): usize {
+  return <usize>(l.kernelSize + l.biasSize) << 2;
+}
 
 /** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
 export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
@@ -105,23 +165,18 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     // Recurrent layers: inHeight steps of inFeatures; groups is the steps out (1 unless returnSequences);
     // strideHeight −1 goes backwards; mask is the steps to skip (0: none).
     case SIMPLE_RNN:
-      simple_rnn_forward(
-        l.output, l.saved, x, l.mask, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
-        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
-      );
-      break;
     case GRU:
-      gru_forward(
-        l.output, l.saved, x, l.mask, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
-        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
-      );
-      break;
     case LSTM:
-      lstm_forward(
-        l.output, l.saved, x, l.mask, l.kernel, l.bias, rows, l.inHeight, l.inFeatures, l.outFeatures,
-        l.groups > 1, l.strideHeight < 0, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
-      );
+      recurrent_forward(l, l.kind, l.output, l.saved, x, l.kernel, l.bias, l.outFeatures, rows, l.strideHeight < 0);
       break;
+    case BIDIRECTIONAL: {
+      const units = runUnits(l), dir = directionBytes(l), backwards = l.strideHeight < 0;
+      const f = bidirectionalPart(l, rows, 1), b = bidirectionalPart(l, rows, 2);
+      recurrent_forward(l, l.innerKind, f, l.saved, x, l.kernel, l.bias, units, rows, backwards);
+      recurrent_forward(l, l.innerKind, b, bidirectionalPart(l, rows, 0), x, l.kernel + dir, l.bias ? l.bias + dir : 0, units, rows, !backwards);
+      bidirectional_merge_forward(l.output, f, b, rows, l.groups, units, l.mergeMode);
+      break;
+    }
   }
 }
 
@@ -234,31 +289,26 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       );
       break;
     }
-    case SIMPLE_RNN: // never fused: net_set_loss fuses only layers that keep z as their output's
-      simple_rnn_backward(
-        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
-        l.saved, l.scratch, x, l.mask, l.kernel,
-        rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0, l.activation, l.alpha,
-        l.accumulateParams != 0, l.accumulateInput != 0,
-      );
-      break;
-    case GRU: // never fused, as SIMPLE_RNN
-      gru_backward(
-        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
-        l.saved, l.scratch, x, l.mask, l.kernel,
-        rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0,
-        l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
-        l.accumulateParams != 0, l.accumulateInput != 0,
-      );
-      break;
+    // Recurrent layers are never fused: net_set_loss fuses only layers that keep z as their output's.
+    case SIMPLE_RNN:
+    case GRU:
     case LSTM:
-      lstm_backward(
-        inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,
-        l.saved, l.scratch, x, l.mask, l.kernel,
-        rows, l.inHeight, l.inFeatures, l.outFeatures, l.groups > 1, l.strideHeight < 0,
-        l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha,
-        l.accumulateParams != 0, l.accumulateInput != 0,
+      recurrent_backward(
+        l, l.kind, inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad, l.saved, x, l.kernel,
+        l.outFeatures, rows, l.strideHeight < 0, l.accumulateInput != 0,
       );
       break;
+    case BIDIRECTIONAL: {
+      // The merge's chain rule splits dLoss/dy into the runs' gradients; both runs add into dX.
+      const units = runUnits(l), dir = directionBytes(l), backwards = l.strideHeight < 0, kernelGrad = weights ? l.kernelGrad : 0;
+      const df = bidirectionalPart(l, rows, 3), db = bidirectionalPart(l, rows, 4);
+      bidirectional_merge_backward(df, db, l.outputGrad, bidirectionalPart(l, rows, 1), bidirectionalPart(l, rows, 2), rows, l.groups, units, l.mergeMode);
+      recurrent_backward(l, l.innerKind, inputGrad, kernelGrad, l.biasGrad, df, l.saved, x, l.kernel, units, rows, backwards, l.accumulateInput != 0);
+      recurrent_backward(
+        l, l.innerKind, inputGrad, kernelGrad ? kernelGrad + dir : 0, l.biasGrad ? l.biasGrad + dir : 0, db, bidirectionalPart(l, rows, 0), x, l.kernel + dir,
+        units, rows, !backwards, true,
+      );
+      break;
+    }
   }
 }

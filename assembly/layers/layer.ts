@@ -30,6 +30,7 @@ export const GRU = 17;
 export const LAYER_NORMALIZATION = 18;
 export const REPEAT_VECTOR = 19;
 export const MASKING = 20;
+export const BIDIRECTIONAL = 21;
 
 @unmanaged
 export class Layer {
@@ -93,6 +94,12 @@ export class Layer {
   maskZero: i32;
   maskValue: f32;
   maskFrom: i32;
+  /**
+   * bidirectional: the recurrent kind it runs both ways (the other fields are that layer's, but
+   * outFeatures, the merged width) and how the two outputs merge (assembly/layers/bidirectional.ts).
+   */
+  innerKind: i32;
+  mergeMode: i32;
   /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;

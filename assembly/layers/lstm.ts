@@ -21,16 +21,6 @@ import {
   inputStep, recurrent_output_forward, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
 } from "../recurrent";
 
-/** Values per example `saved` needs. */
-export function lstm_saved_size(steps: i32, units: i32): i32 {
-  return 11 * steps * units;
-}
-
-/** Values per example `scratch` needs. */
-export function lstm_scratch_size(steps: i32, units: i32): i32 {
-  return (5 + 8 * steps) * units;
-}
-
 /** The gate activations of one step's rows: r on i, f, o; a on c. */
 function activateGates(ga: usize, gz: usize, rows: i32, units: i32, act: i32, alpha: f32, recAct: i32, recAlpha: f32): void {
   const gateBytes = <usize>units << 2, rowBytes = gateBytes << 2;

@@ -7,6 +7,7 @@ import { GRU, type GRUConfig } from './gru.js';
 import { LSTM, type LSTMConfig } from './lstm.js';
 import { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 import { Masking, type MaskingConfig } from './masking.js';
+import { Bidirectional, type BidirectionalConfig } from './bidirectional.js';
 import { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
@@ -80,3 +81,5 @@ export const repeatVector = (config: RepeatVectorConfig): RepeatVector => new Re
 export const timeDistributed = (config: TimeDistributedConfig): TimeDistributed => new TimeDistributed(config);
 /** Marks the padded steps of [steps, features] examples (every feature equal to maskValue) for the recurrent layers after it. */
 export const masking = (config: MaskingConfig = {}): Masking => new Masking(config);
+/** A recurrent layer run over the steps both ways (a copy with its own weights backwards), the two outputs merged. */
+export const bidirectional = (config: BidirectionalConfig): Bidirectional => new Bidirectional(config);

@@ -61,7 +61,7 @@ export class GRU extends RecurrentBase {
   }
 
   // The backward pass keeps 8 values a unit a step, and 6 more in scratch: all within 32-bit sizes.
-  protected fits(steps: number, features: number, units: number): boolean {
+  fits(steps: number, features: number, units: number): boolean {
     return !((2 + 8 * steps) * units > MAX_WIDTH || (features + units + 1) * 3 * units > MAX_WIDTH);
   }
 

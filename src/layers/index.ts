@@ -25,5 +25,6 @@ export { LSTM, type LSTMConfig } from './lstm.js';
 export { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 export { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 export { Masking, type MaskingConfig } from './masking.js';
+export { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
 
 export * as layers from './factories.js';

@@ -53,7 +53,7 @@ export class LSTM extends RecurrentBase {
   }
 
   // The backward pass keeps 11 values per step and unit, and dz twice: all within 32-bit sizes.
-  protected fits(steps: number, features: number, units: number): boolean {
+  fits(steps: number, features: number, units: number): boolean {
     return !((3 + 11 * steps) * units > MAX_WIDTH || (features + units + 1) * 4 * units > MAX_WIDTH);
   }
 

@@ -154,7 +154,7 @@ export abstract class RecurrentBase extends Layer {
   }
 
   /** Whether the core's buffers for these sizes stay within 32-bit sizes. */
-  protected abstract fits(steps: number, features: number, units: number): boolean;
+  abstract fits(steps: number, features: number, units: number): boolean;
 
   computeOutputShape(inputShape: Shape): Shape {
     if (inputShape.length !== 2) throw this.shapeError('expected [timesteps, features] examples', inputShape);

@@ -24,6 +24,7 @@ import { LSTM } from './lstm.js';
 import { RepeatVector } from './repeat-vector.js';
 import { TimeDistributed } from './time-distributed.js';
 import { Masking } from './masking.js';
+import { Bidirectional } from './bidirectional.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -53,6 +54,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   RepeatVector: RepeatVector.fromConfig,
   TimeDistributed: TimeDistributed.fromConfig,
   Masking: Masking.fromConfig,
+  Bidirectional: Bidirectional.fromConfig,
 });
 
 /** True for a class name neurite can build. */

@@ -33,7 +33,7 @@ export class SimpleRNN extends RecurrentBase {
   }
 
   // The backward pass keeps z and h of every step, and dz twice: all within 32-bit sizes.
-  protected fits(steps: number, features: number, units: number): boolean {
+  fits(steps: number, features: number, units: number): boolean {
     return !((1 + 2 * steps) * units > MAX_WIDTH || (features + units + 1) * units > MAX_WIDTH);
   }
 
