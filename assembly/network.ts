@@ -24,7 +24,7 @@ import {
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
   DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL,
 } from "./layers/layer";
-import { layer_forward, layer_backward } from "./layers/index";
+import { layer_forward, layer_backward, recurrent_run_saved_size } from "./layers/index";
 import { recurrent_saved_size, recurrent_scratch_size } from "./recurrent";
 import { run_units, CONCAT } from "./layers/bidirectional";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -499,7 +499,7 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
   l.kernelSize = inputs * units + units * units;
   l.biasSize = useBias ? units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = recurrent_saved_size(SIMPLE_RNN, steps, units);
+  l.savedSize = recurrent_saved_size(SIMPLE_RNN, steps, units, false);
   l.scratchSize = recurrent_scratch_size(SIMPLE_RNN, steps, units);
 }
 
@@ -529,7 +529,7 @@ export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: 
   l.kernelSize = (inputs + units) * 3 * units;
   l.biasSize = useBias ? 3 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = recurrent_saved_size(GRU, steps, units);
+  l.savedSize = recurrent_saved_size(GRU, steps, units, false);
   l.scratchSize = recurrent_scratch_size(GRU, steps, units);
 }
 
@@ -552,8 +552,19 @@ export function net_set_lstm(
   l.kernelSize = (inputs + units) * 4 * units;
   l.biasSize = useBias ? 4 * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = recurrent_saved_size(LSTM, steps, units);
+  l.savedSize = recurrent_saved_size(LSTM, steps, units, false);
   l.scratchSize = recurrent_scratch_size(LSTM, steps, units);
+}
+
+/**
+ * Layer i, a recurrent layer just set, drops its inputs at `rate` and the state its recurrence reads
+ * at `recurrentRate` in training (one mask per example for all steps, as TF.js), saving what that takes.
+ */
+export function net_set_recurrent_dropout(ptr: usize, i: i32, rate: f32, recurrentRate: f32): void {
+  const l = layer(net(ptr), i);
+  l.rate = rate;
+  l.recurrentRate = recurrentRate;
+  l.savedSize = recurrent_run_saved_size(l, l.kind, l.outFeatures);
 }
 
 /** The regularizer on layer i's recurrent kernel (a recurrent layer's). */

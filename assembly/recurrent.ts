@@ -3,9 +3,12 @@
 // example-major output, and masks.
 import { GRU, LSTM } from "./layers/layer";
 
-/** Values per example a recurrent layer of `kind` saves for backward (each kernel's file says which). */
-export function recurrent_saved_size(kind: i32, steps: i32, units: i32): i32 {
-  return (kind == LSTM ? 11 : kind == GRU ? 8 : 2) * steps * units;
+/**
+ * Values per example a recurrent kernel of `kind` saves for backward (each kernel's file says
+ * which), with h ⊙ r of every step after them under recurrent dropout.
+ */
+export function recurrent_saved_size(kind: i32, steps: i32, units: i32, recurrentDropout: bool): i32 {
+  return ((kind == LSTM ? 11 : kind == GRU ? 8 : 2) + (recurrentDropout ? 1 : 0)) * steps * units;
 }
 
 /** Values per example its backward pass needs in the shared scratch. */
@@ -100,5 +103,56 @@ export function recurrent_mask_gates(dz: usize, mask: usize, t: i32, rows: i32, 
   const rowBytes = <usize>width << 2;
   for (let r = 0; r < rows; r++) {
     if (skipped(mask, r, t, steps)) memory.fill(dz + <usize>r * rowBytes, 0, rowBytes);
+  }
+}
+
+// Dropout inside the recurrence (TF.js's, as Keras's): one mask per example for the inputs, kept for
+// every step (x_t ⊙ m: the dispatcher applies it), and one, r, for the state the recurrence reads:
+// the kernels use h_{s−1} ⊙ r in place of h_{s−1}, keeping it (hd) for the backward pass, where
+// dLoss/dh_{s−1} = dLoss/d(h_{s−1} ⊙ r) ⊙ r.
+
+/** Step s of hd ([steps, rows, units]) = step s of h ⊙ r (r: [rows, units]); returns its address. */
+export function recurrent_dropout_step(hd: usize, h: usize, r: usize, s: i32, rows: i32, units: i32): usize {
+  const n = rows * units, at = <usize>s * <usize>n << 2;
+  mul_rows(hd + at, h + at, r, n);
+  return hd + at;
+}
+
+/** dst = a ⊙ b over n values (dst may be a or b). */
+// @ts-ignore: decorator
+@inline export function mul_rows(dst: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/** xd[r, t, :] = x[r, t, :] ⊙ m[r, :]: an example's mask on each of its steps. */
+export function recurrent_dropout_inputs(xd: usize, x: usize, m: usize, rows: i32, steps: i32, width: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const mr = m + (<usize>r * <usize>width << 2);
+    for (let t = 0; t < steps; t++) {
+      const at = (<usize>r * <usize>steps + <usize>t) * <usize>width << 2;
+      mul_rows(xd + at, x + at, mr, width);
+    }
+  }
+}
+
+/** dx = dxd ⊙ m, as recurrent_dropout_inputs spreads m (added to dx with `accumulate`). */
+export function recurrent_dropout_inputs_backward(dx: usize, dxd: usize, m: usize, rows: i32, steps: i32, width: i32, accumulate: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const mr = m + (<usize>r * <usize>width << 2);
+    for (let t = 0; t < steps; t++) {
+      const at = (<usize>r * <usize>steps + <usize>t) * <usize>width << 2;
+      for (let j = 0; j < width; j++) {
+        const o = <usize>j << 2, v = load<f32>(dxd + at + o) * load<f32>(mr + o);
+        store<f32>(dx + at + o, accumulate ? load<f32>(dx + at + o) + v : v);
+      }
+    }
   }
 }

@@ -127,6 +127,8 @@ interface RnnSpec {
   useBias?: boolean;
   returnSequences?: boolean;
   goBackwards?: boolean;
+  dropout?: number;
+  recurrentDropout?: number;
   kernelRegularizer?: Reg;
   recurrentRegularizer?: Reg;
   biasRegularizer?: Reg;
@@ -534,6 +536,18 @@ const LAYER_CASES: LayerCase[] = [
   },
   { name: 'bidirectional (last layer)', inputShape: [3, 2], layers: [{ kind: 'bidirectional', layer: { kind: 'simpleRNN', units: 2 } }], test: 0, outputShape: [4] },
   { name: 'frozen bidirectional(lstm) after dense', inputShape: [3, 2], layers: [tanh(3), { kind: 'bidirectional', layer: { kind: 'lstm', units: 2 }, trainable: false }, head()], test: 1, outputShape: [4] },
+  // Dropout inside the recurrence: active in training only (parity compares training with rates 0;
+  // determinism and the tests after the table check it).
+  { name: 'lstm dropout 0.3, recurrentDropout 0.2 → dense', inputShape: [4, 3], layers: [{ kind: 'lstm', units: 3, dropout: 0.3, recurrentDropout: 0.2 }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'gru returnSequences, dropout and recurrentDropout, after dense', inputShape: [3, 2],
+    layers: [tanh(3), { kind: 'gru', units: 2, returnSequences: true, dropout: 0.25, recurrentDropout: 0.25 }, head()], test: 1, outputShape: [3, 2],
+  },
+  { name: 'simpleRNN recurrentDropout 0.4', inputShape: [4, 2], layers: [{ kind: 'simpleRNN', units: 3, recurrentDropout: 0.4 }, head()], test: 0, outputShape: [3] },
+  {
+    name: 'bidirectional(lstm dropout 0.2, recurrentDropout 0.2) after dense', inputShape: [3, 2],
+    layers: [tanh(3), { kind: 'bidirectional', layer: { kind: 'lstm', units: 2, dropout: 0.2, recurrentDropout: 0.2 } }, head()], test: 1, outputShape: [4],
+  },
   { name: 'frozen timeDistributed(dense) after repeatVector', inputShape: [3], layers: [{ kind: 'repeatVector', n: 2 }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'tanh' }, trainable: false }, head()], test: 1, outputShape: [2, 3] },
 ];
 
@@ -623,7 +637,7 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
   if (spec.kind === 'lstm') {
     return layers.lstm({
       units: spec.units, activation: spec.activation, recurrentActivation: spec.recurrentActivation, unitForgetBias: spec.unitForgetBias,
-      useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards,
+      useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards, dropout: spec.dropout, recurrentDropout: spec.recurrentDropout,
       kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
@@ -632,6 +646,7 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
   if (spec.kind === 'gru') {
     return layers.gru({
       units: spec.units, activation: spec.activation, recurrentActivation: spec.recurrentActivation, useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards,
+      dropout: spec.dropout, recurrentDropout: spec.recurrentDropout,
       kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
@@ -640,6 +655,7 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
   if (spec.kind === 'simpleRNN') {
     return layers.simpleRNN({
       units: spec.units, activation: spec.activation, useBias: spec.useBias, returnSequences: spec.returnSequences, goBackwards: spec.goBackwards,
+      dropout: spec.dropout, recurrentDropout: spec.recurrentDropout,
       kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
@@ -723,7 +739,7 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
     return tf.layers.lstm({
       units: spec.units, activation: spec.activation ?? 'tanh', recurrentActivation: spec.recurrentActivation ?? 'hardSigmoid',
       unitForgetBias: spec.unitForgetBias, useBias: spec.useBias ?? true,
-      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false,
+      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false, dropout: spec.dropout, recurrentDropout: spec.recurrentDropout,
       kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       trainable: spec.trainable ?? true, ...first,
     });
@@ -731,7 +747,7 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
   if (spec.kind === 'gru') {
     return tf.layers.gru({
       units: spec.units, activation: spec.activation ?? 'tanh', recurrentActivation: spec.recurrentActivation ?? 'hardSigmoid', useBias: spec.useBias ?? true,
-      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false,
+      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false, dropout: spec.dropout, recurrentDropout: spec.recurrentDropout,
       kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       trainable: spec.trainable ?? true, ...first,
     });
@@ -739,7 +755,7 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
   if (spec.kind === 'simpleRNN') {
     return tf.layers.simpleRNN({
       units: spec.units, activation: spec.activation ?? 'tanh', useBias: spec.useBias ?? true,
-      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false,
+      returnSequences: spec.returnSequences ?? false, goBackwards: spec.goBackwards ?? false, dropout: spec.dropout, recurrentDropout: spec.recurrentDropout,
       kernelRegularizer: reg(spec.kernelRegularizer), recurrentRegularizer: reg(spec.recurrentRegularizer), biasRegularizer: reg(spec.biasRegularizer),
       trainable: spec.trainable ?? true, ...first,
     });
@@ -991,7 +1007,11 @@ describe.each(LAYER_CASES)('$name', (c) => {
 
     // Dropout masks come from different generators, so training is compared with every dropout
     // rate set to 0 on both sides (the dropout layers stay in the model and pass values through).
-    const specs = c.layers.map((s): LayerSpec => (s.kind === 'dropout' ? { ...s, rate: 0 } : s));
+    const noDropout = (s: LayerSpec): LayerSpec => (
+      s.kind === 'dropout' ? { ...s, rate: 0 }
+        : s.kind === 'bidirectional' ? { ...s, layer: noDropout(s.layer) as RnnSpec }
+          : s.kind === 'simpleRNN' || s.kind === 'gru' || s.kind === 'lstm' ? { ...s, dropout: 0, recurrentDropout: 0 } : s);
+    const specs = c.layers.map(noDropout);
     // TF.js differentiates |w| at w = 0 as −1 (tf.abs's gradient is step(w, −1)); Keras and neurite
     // use sign(0) = 0. So an l1 penalty on a zero-initialized bias would differ from the first
     // step by design: training starts from weights with no exact zeros.
@@ -1861,15 +1881,14 @@ describe('simpleRNN options and configs', () => {
     model.dispose();
   });
 
-  it('every bad option is a ValueError naming it; dropout, recurrentDropout, returnState, stateful and unroll are refused', () => {
+  it('every bad option is a ValueError naming it; returnState, stateful and unroll are refused', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => layers.simpleRNN({} as never), /simpleRNN\(\): units must be a positive integer/],
       [() => layers.simpleRNN({ units: 0 }), /units must be/],
       [() => layers.simpleRNN({ units: 2.5 }), /units must be/],
-      [() => layers.simpleRNN({ units: 2, dropout: 0.2 }), /simpleRNN\(\): dropout > 0 is not supported yet/],
-      [() => layers.simpleRNN({ units: 2, recurrentDropout: 0.1 }), /recurrentDropout > 0 is not supported yet/],
-      [() => layers.simpleRNN({ units: 2, dropout: 1.5 }), /dropout must be a number in \[0, 1\)/],
-      [() => layers.simpleRNN({ units: 2, recurrentDropout: 'x' as never }), /recurrentDropout must be a number/],
+      [() => layers.simpleRNN({ units: 2, recurrentDropout: -0.1 }), /recurrentDropout must be in \[0, 1\)/],
+      [() => layers.simpleRNN({ units: 2, dropout: 1.5 }), /dropout must be in \[0, 1\)/],
+      [() => layers.simpleRNN({ units: 2, recurrentDropout: 'x' as never }), /recurrentDropout must be in \[0, 1\), got "x"/],
       [() => layers.simpleRNN({ units: 2, returnState: true }), /returnState true is not supported/],
       [() => layers.simpleRNN({ units: 2, stateful: true }), /stateful true is not supported/],
       [() => layers.simpleRNN({ units: 2, unroll: true }), /unroll true is not supported/],
@@ -1880,7 +1899,6 @@ describe('simpleRNN options and configs', () => {
       [() => layers.simpleRNN({ units: 2, recurrentInitializer: 'nope' as never }), /recurrentInitializer/],
       [() => layers.simpleRNN({ units: 2, recurrentRegularizer: 'nope' as never }), /recurrentRegularizer/],
       [() => layers.simpleRNN({ units: 2, recurrentActivation: 'sigmoid' } as never), /unknown option "recurrentActivation"/],
-      [() => LAYER_CLASSES.SimpleRNN({ units: 2, dropout: 0.5 }), /dropout > 0 is not supported yet/],
       [() => LAYER_CLASSES.SimpleRNN({ units: 2, stateful: true }), /stateful true is not supported/],
       [() => LAYER_CLASSES.SimpleRNN({ units: 2, recurrent_constraint: { class_name: 'NonNeg', config: {} } }), /recurrent_constraint is not supported/],
       [() => LAYER_CLASSES.SimpleRNN({ units: 2, time_major: true }), /time_major true is not supported/],
@@ -1956,14 +1974,13 @@ describe('gru options and configs', () => {
     expect([back.recurrentActivation.name, back.recurrentActivation.alpha]).toEqual(['leakyRelu', 0.1]);
   });
 
-  it('every bad option is a ValueError naming it; dropout, recurrentDropout, returnState, stateful, unroll and resetAfter are refused', () => {
+  it('every bad option is a ValueError naming it; returnState, stateful, unroll and resetAfter are refused', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => layers.gru({} as never), /gru\(\): units must be a positive integer/],
       [() => layers.gru({ units: 0 }), /units must be/],
       [() => layers.gru({ units: 2.5 }), /units must be/],
-      [() => layers.gru({ units: 2, dropout: 0.2 }), /gru\(\): dropout > 0 is not supported yet/],
-      [() => layers.gru({ units: 2, recurrentDropout: 0.1 }), /recurrentDropout > 0 is not supported yet/],
-      [() => layers.gru({ units: 2, dropout: 1.5 }), /dropout must be a number in \[0, 1\)/],
+      [() => layers.gru({ units: 2, recurrentDropout: -0.1 }), /recurrentDropout must be in \[0, 1\)/],
+      [() => layers.gru({ units: 2, dropout: 1.5 }), /dropout must be in \[0, 1\)/],
       [() => layers.gru({ units: 2, returnState: true }), /returnState true is not supported/],
       [() => layers.gru({ units: 2, stateful: true }), /stateful true is not supported/],
       [() => layers.gru({ units: 2, unroll: true }), /unroll true is not supported/],
@@ -1977,7 +1994,6 @@ describe('gru options and configs', () => {
       [() => layers.gru({ units: 2, recurrentInitializer: 'nope' as never }), /recurrentInitializer/],
       [() => layers.gru({ units: 2, recurrentRegularizer: 'nope' as never }), /recurrentRegularizer/],
       [() => layers.gru({ units: 2, unitForgetBias: true } as never), /unknown option "unitForgetBias"/],
-      [() => LAYER_CLASSES.GRU({ units: 2, dropout: 0.5 }), /dropout > 0 is not supported yet/],
       [() => LAYER_CLASSES.GRU({ units: 2, reset_after: true }), /reset_after true is not supported/],
       [() => LAYER_CLASSES.GRU({ units: 2, recurrent_activation: 'nope' }), /unknown activation/],
       [() => LAYER_CLASSES.GRU({ units: 2, recurrent_constraint: { class_name: 'NonNeg', config: {} } }), /recurrent_constraint is not supported/],
@@ -2084,14 +2100,13 @@ describe('lstm options and configs', () => {
     model.dispose();
   });
 
-  it('every bad option is a ValueError naming it; dropout, recurrentDropout, returnState, stateful and unroll are refused', () => {
+  it('every bad option is a ValueError naming it; returnState, stateful and unroll are refused', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => layers.lstm({} as never), /lstm\(\): units must be a positive integer/],
       [() => layers.lstm({ units: 0 }), /units must be/],
       [() => layers.lstm({ units: 2.5 }), /units must be/],
-      [() => layers.lstm({ units: 2, dropout: 0.2 }), /lstm\(\): dropout > 0 is not supported yet/],
-      [() => layers.lstm({ units: 2, recurrentDropout: 0.1 }), /recurrentDropout > 0 is not supported yet/],
-      [() => layers.lstm({ units: 2, dropout: 1.5 }), /dropout must be a number in \[0, 1\)/],
+      [() => layers.lstm({ units: 2, recurrentDropout: -0.1 }), /recurrentDropout must be in \[0, 1\)/],
+      [() => layers.lstm({ units: 2, dropout: 1.5 }), /dropout must be in \[0, 1\)/],
       [() => layers.lstm({ units: 2, returnState: true }), /returnState true is not supported/],
       [() => layers.lstm({ units: 2, stateful: true }), /stateful true is not supported/],
       [() => layers.lstm({ units: 2, unroll: true }), /unroll true is not supported/],
@@ -2102,7 +2117,6 @@ describe('lstm options and configs', () => {
       [() => layers.lstm({ units: 2, recurrentInitializer: 'nope' as never }), /recurrentInitializer/],
       [() => layers.lstm({ units: 2, recurrentRegularizer: 'nope' as never }), /recurrentRegularizer/],
       [() => layers.lstm({ units: 2, implementation: 1 } as never), /unknown option "implementation"/],
-      [() => LAYER_CLASSES.LSTM({ units: 2, dropout: 0.5 }), /dropout > 0 is not supported yet/],
       [() => LAYER_CLASSES.LSTM({ units: 2, recurrent_activation: 'nope' }), /unknown activation/],
       [() => LAYER_CLASSES.LSTM({ units: 2, recurrent_constraint: { class_name: 'NonNeg', config: {} } }), /recurrent_constraint is not supported/],
     ];
@@ -2218,5 +2232,52 @@ describe('bidirectional and masking options and saved forms', () => {
     expect(Array.from(out.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
     // Example 2's masked middle step repeats the first step's output.
     expect(Array.from(out.subarray(8, 10))).toEqual(Array.from(out.subarray(6, 8)));
+  });
+});
+
+describe('dropout inside the recurrent layers', () => {
+  // With one step, dropout on the inputs with one mask per example is a dropout layer before the
+  // recurrent layer: the same draws from the model's dropout stream, the same values and gradients.
+  it.each(['simpleRNN', 'gru', 'lstm'] as const)('%s: dropout over one step trains bitwise as a dropout layer before it', async (kind) => {
+    const build = (inside: boolean) => {
+      const model = sequential({ inputShape: [1, 3], seed: 11 });
+      model.add(layers.dense({ units: 4, activation: 'tanh' }));
+      if (!inside) model.add(layers.dropout({ rate: 0.4 }));
+      model.add(layers[kind]({ units: 3, ...(inside && { dropout: 0.4 }) }));
+      model.add(layers.dense({ units: 2 }));
+      model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      return model;
+    };
+    const inside = build(true), before = build(false);
+    before.setWeights(inside.getWeights());
+    const rand = random(4);
+    const x = Float32Array.from({ length: 8 * 3 }, () => rand() * 2 - 1), y = Float32Array.from({ length: 8 * 2 }, () => rand() * 2 - 1);
+    for (let step = 0; step < 3; step++) expect(inside.trainOnBatch(x, y)).toBe(before.trainOnBatch(x, y));
+    expectBitwise(inside.getWeights(), before.getWeights(), `${kind} with dropout`);
+    // Dropout acts in training only: the model's predictions are the same with rate 0.
+    const plain = sequential({ inputShape: [1, 3] });
+    plain.add(layers.dense({ units: 4, activation: 'tanh' }));
+    plain.add(layers[kind]({ units: 3 }));
+    plain.add(layers.dense({ units: 2 }));
+    plain.setWeights(inside.getWeights());
+    expect(Array.from(inside.predict(x))).toEqual(Array.from(plain.predict(x)));
+  });
+
+  it('recurrent dropout changes training (and only training), and a fixed seed repeats it bitwise', () => {
+    const train = (recurrentDropout: number, seed: number) => {
+      const model = sequential({ inputShape: [5, 2], seed });
+      model.add(layers.gru({ units: 4, recurrentDropout }));
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const rand = random(6);
+      const x = Float32Array.from({ length: 6 * 10 }, () => rand() * 2 - 1), y = Float32Array.from({ length: 6 }, () => rand());
+      const before = model.predict(x);
+      model.trainOnBatch(x, y);
+      return { model, before, after: model.getWeights() };
+    };
+    const plain = train(0, 1), dropped = train(0.5, 1), again = train(0.5, 1);
+    expect(Array.from(dropped.before)).toEqual(Array.from(plain.before));
+    expect(dropped.after.map((w) => Array.from(w))).not.toEqual(plain.after.map((w) => Array.from(w)));
+    expectBitwise(again.after, dropped.after, 'recurrent dropout, same seed');
   });
 });

@@ -2,14 +2,20 @@
 // scaled by 1/(1 − rate) ("inverted" dropout), so nothing needs rescaling at inference.
 import { rng_next_f64 } from "../rng";
 
-/** a = x ⊙ mask with mask_i ∈ {0, 1/(1−rate)} drawn from the stream at `state`; the mask is kept. */
-export function dropout_forward(a: usize, mask: usize, x: usize, n: i32, rate: f32, state: usize): void {
+/** n mask values, each 0 (with probability `rate`) or 1/(1−rate), drawn from the stream at `state`. */
+export function dropout_mask(mask: usize, n: i32, rate: f32, state: usize): void {
   const scale: f32 = 1 / (1 - rate);
   for (let i = 0; i < n; i++) {
+    store<f32>(mask + (<usize>i << 2), rng_next_f64(state) >= <f64>rate ? scale : 0);
+  }
+}
+
+/** a = x ⊙ mask with a new mask (kept for the backward pass). */
+export function dropout_forward(a: usize, mask: usize, x: usize, n: i32, rate: f32, state: usize): void {
+  dropout_mask(mask, n, rate, state);
+  for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
-    const m: f32 = rng_next_f64(state) >= <f64>rate ? scale : 0;
-    store<f32>(mask + o, m);
-    store<f32>(a + o, load<f32>(x + o) * m);
+    store<f32>(a + o, load<f32>(x + o) * load<f32>(mask + o));
   }
 }
 

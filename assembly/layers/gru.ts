@@ -10,7 +10,8 @@
 //
 // `saved` holds, for the whole batch and time-major ([steps, rows, …] each): the pre-activations a
 // (3·units), the gates z, r, ĥ (3·units), h (units) and r ⊙ h_{s−1} (units): 8·steps·units per
-// example. The x·W of every step is one GEMM over rows × steps; the recurrence two small GEMMs per
+// example; then under recurrent dropout (`recurrentMask`, m: [rows, units], 0 for none) h ⊙ m of
+// every step, which the step after reads in place of h_{s−1} (in the gates and in h_s, as TF.js). The x·W of every step is one GEMM over rows × steps; the recurrence two small GEMMs per
 // step. Backward through time keeps in `scratch` dLoss/dh (rows × units), a step's d(r ⊙ h_{s−1})
 // (rows × units), then da of every step time-major and example-major (3·units × steps per example
 // each), and with a mask dh kept across a skipped step: (3 + 6·steps)·units per example. `mask` (0
@@ -19,6 +20,7 @@ import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+  recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
 /**
@@ -26,7 +28,7 @@ import {
  * `sequences`, of every step ([rows, steps, units]).
  */
 export function gru_forward(
-  out: usize, saved: usize, x: usize, mask: usize, kernel: usize, bias: usize,
+  out: usize, saved: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize, bias: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
 ): void {
@@ -34,6 +36,7 @@ export function gru_forward(
   const gateRow = <usize>u3 << 2, rowBytes = <usize>units << 2;
   const gateStep = <usize>rows * gateRow, stepBytes = <usize>rows * rowBytes;
   const a = saved, g = a + <usize>steps * gateStep, h = g + <usize>steps * gateStep, rh = h + <usize>steps * stepBytes;
+  const hd = rh + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
   // x·W + b for every (row, input step), example-major, staged in the gates' place ...
   gemm_nn_bias(g, x, kernel, bias, rows * steps, u3, inputs);
@@ -46,7 +49,8 @@ export function gru_forward(
   }
   for (let s = 0; s < steps; s++) {
     const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep;
-    const hs = h + <usize>s * stepBytes, rhs = rh + <usize>s * stepBytes, hp = hs - stepBytes;
+    const hs = h + <usize>s * stepBytes, rhs = rh + <usize>s * stepBytes;
+    const hp = s > 0 && recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
     // a_z, a_r += h_{s−1}·[U_z U_r]
     if (s > 0) gemm_strided(as, u3, hp, units, 1, recurrent, u3, 1, rows, 2 * units, units, true);
     for (let r = 0; r < rows; r++) {
@@ -97,7 +101,7 @@ export function gru_forward(
  */
 export function gru_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
-  saved: usize, scratch: usize, x: usize, mask: usize, kernel: usize,
+  saved: usize, scratch: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
   accumulateParams: bool, accumulateInput: bool,
@@ -107,11 +111,12 @@ export function gru_backward(
   const gateRow = <usize>u3 << 2, rowBytes = <usize>units << 2;
   const gateStep = <usize>rows * gateRow, stepBytes = <usize>rows * rowBytes;
   const a = saved, g = a + <usize>steps * gateStep, h = g + <usize>steps * gateStep, rh = h + <usize>steps * stepBytes;
+  const prevH = recurrentMask ? rh + <usize>steps * stepBytes : h; // what the steps read as h_{s−1}
   const d = scratch, drh = d + stepBytes, das = drh + stepBytes, da = das + <usize>steps * gateStep, keep = da + <usize>steps * gateStep;
   const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
   memory.fill(d, 0, stepBytes);
   for (let s = steps - 1; s >= 0; s--) {
-    const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = h + <usize>(s - 1) * stepBytes;
+    const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = prevH + <usize>(s - 1) * stepBytes;
     const dA = das + <usize>s * gateStep;
     recurrent_output_backward(d, dOut, s, rows, steps, units, sequences);
     const t = inputStep(s, steps, backwards);
@@ -154,7 +159,10 @@ export function gru_backward(
       activation_backward(dA + q, dA + q, as + q, gs + q, 1, units, recurrentAct, recurrentAlpha);
     }
     recurrent_mask_gates(dA, mask, t, rows, steps, u3);
-    if (s > 0) gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);
+    if (s > 0) {
+      gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);
+      if (recurrentMask) mul_rows(d, d, recurrentMask, rows * units);
+    }
     recurrent_mask_copy(d, keep, mask, t, rows, steps, units);
   }
   if (kernelGrad) {
@@ -162,7 +170,7 @@ export function gru_backward(
     if (steps > 1) {
       const n = rows * (steps - 1);
       // dU_z,r = Σ_{s ≥ 1} h_{s−1}ᵀ·da_z,r;  dU_h = Σ_{s ≥ 1} (r ⊙ h_{s−1})ᵀ·da_h
-      gemm_strided(recurrentGrad, u3, h, 1, units, das + gateStep, u3, 1, units, 2 * units, n, accumulateParams);
+      gemm_strided(recurrentGrad, u3, prevH, 1, units, das + gateStep, u3, 1, units, 2 * units, n, accumulateParams);
       gemm_strided(recurrentGrad + (rowBytes << 1), u3, rh + stepBytes, 1, units, das + gateStep + (rowBytes << 1), u3, 1, units, units, n, accumulateParams);
     } else if (!accumulateParams) {
       memory.fill(recurrentGrad, 0, <usize>units * gateRow);
@@ -180,5 +188,6 @@ export function gru_backward(
     if (biasGrad) bias_gradient(biasGrad, da, n, u3, accumulateParams);
     gemm_tn(kernelGrad, x, da, inputs, u3, n, accumulateParams);
   }
+  // (x may be inputGrad's buffer, under input dropout: dW has read it by now.)
   if (inputGrad) gemm_nt(inputGrad, da, kernel, n, inputs, u3, accumulateInput);
 }

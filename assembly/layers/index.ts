@@ -6,7 +6,7 @@ import {
   DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
-import { dropout_forward, dropout_backward } from "./dropout";
+import { dropout_forward, dropout_backward, dropout_mask } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
 import { layer_normalization_forward, layer_normalization_backward } from "./layer_normalization";
 import { reshape_forward, reshape_backward } from "./reshape";
@@ -29,42 +29,85 @@ import { simple_rnn_forward, simple_rnn_backward } from "./simple_rnn";
 import { gru_forward, gru_backward } from "./gru";
 import { lstm_forward, lstm_backward } from "./lstm";
 import { bidirectional_merge_forward, bidirectional_merge_backward, run_units } from "./bidirectional";
-import { recurrent_saved_size } from "../recurrent";
+import { recurrent_saved_size, recurrent_dropout_inputs, recurrent_dropout_inputs_backward } from "../recurrent";
+
+// A recurrent run's buffers in its `saved` for `rows` examples, after the kernel's own values: under
+// dropout x ⊙ m (part 0: steps × inputs) and m (part 1: inputs), under recurrent dropout its mask
+// (part 2: units); part 3 is the end.
+function runPart(l: Layer, kind: i32, units: i32, rows: i32, saved: usize, part: i32): usize {
+  const steps = l.inHeight, inputs = l.inFeatures, inputDropout = l.rate > 0, recurrentDropout = l.recurrentRate > 0;
+  let at = recurrent_saved_size(kind, steps, units, recurrentDropout);
+  if (part > 0 && inputDropout) at += steps * inputs;
+  if (part > 1 && inputDropout) at += inputs;
+  if (part > 2 && recurrentDropout) at += units;
+  return saved + (<usize>at * <usize>rows << 2);
+}
+
+/** Values per example a recurrent run of `kind` saves, its dropout's included. */
+export function recurrent_run_saved_size(l: Layer, kind: i32, units: i32): i32 {
+  return <i32>(runPart(l, kind, units, 1, 0, 3) >> 2);
+}
 
 // A recurrent layer's run (of `kind`, `units` wide; the record gives the rest), into `out` with its
-// saved values at `saved`: the layer itself, or one direction of a bidirectional.
-function recurrent_forward(l: Layer, kind: i32, out: usize, saved: usize, x: usize, kernel: usize, bias: usize, units: i32, rows: i32, backwards: bool): void {
+// saved values at `saved`: the layer itself, or one direction of a bidirectional. In training, its
+// dropout masks are drawn here: the inputs' (applied to every step of x) and the state's.
+function recurrent_forward(
+  l: Layer, kind: i32, out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
+  units: i32, rows: i32, backwards: bool, training: bool, rng: usize,
+): void {
   const steps = l.inHeight, inputs = l.inFeatures, sequences = l.groups > 1;
+  let input = x, recurrentMask: usize = 0;
+  if (training && l.rate > 0) {
+    const dropped = runPart(l, kind, units, rows, saved, 0), mask = runPart(l, kind, units, rows, saved, 1);
+    dropout_mask(mask, rows * inputs, l.rate, rng);
+    recurrent_dropout_inputs(dropped, x, mask, rows, steps, inputs);
+    input = dropped;
+  }
+  if (training && l.recurrentRate > 0) {
+    recurrentMask = runPart(l, kind, units, rows, saved, 2);
+    dropout_mask(recurrentMask, rows * units, l.recurrentRate, rng);
+  }
   if (kind == SIMPLE_RNN) {
-    simple_rnn_forward(out, saved, x, l.mask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha);
+    simple_rnn_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha);
   } else if (kind == GRU) {
-    gru_forward(out, saved, x, l.mask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
+    gru_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
   } else {
-    lstm_forward(out, saved, x, l.mask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
+    lstm_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
   }
 }
 
-// Its backward pass from dOut; weight gradients added to what is there with the record's accumulateParams.
+// Its backward pass from dOut; weight gradients added to what is there with the record's
+// accumulateParams. Under dropout the kernel sees x ⊙ m and gives dLoss/d(x ⊙ m), in the same buffer
+// (it reads x for dW before it writes dX), which ⊙ m makes dLoss/dx.
 function recurrent_backward(
   l: Layer, kind: i32, inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize, saved: usize, x: usize, kernel: usize,
-  units: i32, rows: i32, backwards: bool, accumulateInput: bool,
+  units: i32, rows: i32, backwards: bool, accumulateInput: bool, training: bool,
 ): void {
   const steps = l.inHeight, inputs = l.inFeatures, sequences = l.groups > 1, accumulateParams = l.accumulateParams != 0;
+  const inputDropout = training && l.rate > 0;
+  const dropped = runPart(l, kind, units, rows, saved, 0);
+  const input = inputDropout ? dropped : x, dInput = inputDropout && inputGrad ? dropped : inputGrad;
+  const accumulate = inputDropout ? false : accumulateInput;
+  const recurrentMask = training && l.recurrentRate > 0 ? runPart(l, kind, units, rows, saved, 2) : 0;
   if (kind == SIMPLE_RNN) {
     simple_rnn_backward(
-      inputGrad, kernelGrad, biasGrad, dOut, saved, l.scratch, x, l.mask, kernel,
-      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, accumulateParams, accumulateInput,
+      dInput, kernelGrad, biasGrad, dOut, saved, l.scratch, input, l.mask, recurrentMask, kernel,
+      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, accumulateParams, accumulate,
     );
   } else if (kind == GRU) {
     gru_backward(
-      inputGrad, kernelGrad, biasGrad, dOut, saved, l.scratch, x, l.mask, kernel,
-      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha, accumulateParams, accumulateInput,
+      dInput, kernelGrad, biasGrad, dOut, saved, l.scratch, input, l.mask, recurrentMask, kernel,
+      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha, accumulateParams, accumulate,
     );
   } else {
     lstm_backward(
-      inputGrad, kernelGrad, biasGrad, dOut, saved, l.scratch, x, l.mask, kernel,
-      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha, accumulateParams, accumulateInput,
+      dInput, kernelGrad, biasGrad, dOut, saved, l.scratch, input, l.mask, recurrentMask, kernel,
+      rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha, accumulateParams, accumulate,
     );
+  }
+  if (inputDropout && inputGrad) {
+    const mask = runPart(l, kind, units, rows, saved, 1);
+    recurrent_dropout_inputs_backward(inputGrad, dropped, mask, rows, steps, inputs, accumulateInput);
   }
 }
 
@@ -73,7 +116,7 @@ function recurrent_backward(
 // their gradients df and db (parts 3 and 4).
 function bidirectionalPart(l: Layer, rows: i32, part: i32): usize {
   const units = runUnits(l);
-  const savedBytes = <usize>recurrent_saved_size(l.innerKind, l.inHeight, units) * <usize>rows << 2;
+  const savedBytes = <usize>recurrent_run_saved_size(l, l.innerKind, units) * <usize>rows << 2;
   const outBytes = <usize>l.groups * <usize>units * <usize>rows << 2;
   return l.saved + savedBytes + (part == 0 ? 0 : savedBytes + <usize>(part - 1) * outBytes);
 }
@@ -167,13 +210,13 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     case SIMPLE_RNN:
     case GRU:
     case LSTM:
-      recurrent_forward(l, l.kind, l.output, l.saved, x, l.kernel, l.bias, l.outFeatures, rows, l.strideHeight < 0);
+      recurrent_forward(l, l.kind, l.output, l.saved, x, l.kernel, l.bias, l.outFeatures, rows, l.strideHeight < 0, training, rng);
       break;
     case BIDIRECTIONAL: {
       const units = runUnits(l), dir = directionBytes(l), backwards = l.strideHeight < 0;
       const f = bidirectionalPart(l, rows, 1), b = bidirectionalPart(l, rows, 2);
-      recurrent_forward(l, l.innerKind, f, l.saved, x, l.kernel, l.bias, units, rows, backwards);
-      recurrent_forward(l, l.innerKind, b, bidirectionalPart(l, rows, 0), x, l.kernel + dir, l.bias ? l.bias + dir : 0, units, rows, !backwards);
+      recurrent_forward(l, l.innerKind, f, l.saved, x, l.kernel, l.bias, units, rows, backwards, training, rng);
+      recurrent_forward(l, l.innerKind, b, bidirectionalPart(l, rows, 0), x, l.kernel + dir, l.bias ? l.bias + dir : 0, units, rows, !backwards, training, rng);
       bidirectional_merge_forward(l.output, f, b, rows, l.groups, units, l.mergeMode);
       break;
     }
@@ -295,7 +338,7 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
     case LSTM:
       recurrent_backward(
         l, l.kind, inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad, l.saved, x, l.kernel,
-        l.outFeatures, rows, l.strideHeight < 0, l.accumulateInput != 0,
+        l.outFeatures, rows, l.strideHeight < 0, l.accumulateInput != 0, training,
       );
       break;
     case BIDIRECTIONAL: {
@@ -303,10 +346,10 @@ export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, 
       const units = runUnits(l), dir = directionBytes(l), backwards = l.strideHeight < 0, kernelGrad = weights ? l.kernelGrad : 0;
       const df = bidirectionalPart(l, rows, 3), db = bidirectionalPart(l, rows, 4);
       bidirectional_merge_backward(df, db, l.outputGrad, bidirectionalPart(l, rows, 1), bidirectionalPart(l, rows, 2), rows, l.groups, units, l.mergeMode);
-      recurrent_backward(l, l.innerKind, inputGrad, kernelGrad, l.biasGrad, df, l.saved, x, l.kernel, units, rows, backwards, l.accumulateInput != 0);
+      recurrent_backward(l, l.innerKind, inputGrad, kernelGrad, l.biasGrad, df, l.saved, x, l.kernel, units, rows, backwards, l.accumulateInput != 0, training);
       recurrent_backward(
         l, l.innerKind, inputGrad, kernelGrad ? kernelGrad + dir : 0, l.biasGrad ? l.biasGrad + dir : 0, db, bidirectionalPart(l, rows, 0), x, l.kernel + dir,
-        units, rows, !backwards, true,
+        units, rows, !backwards, true, training,
       );
       break;
     }

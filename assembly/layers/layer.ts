@@ -67,8 +67,10 @@ export class Layer {
   /** The activation applied to the output, and its parameter (leakyRelu, elu). */
   activation: i32;
   alpha: f32;
-  /** Dropout's rate; batchNormalization's momentum. */
+  /** Dropout's rate (a recurrent layer's dropout on its inputs); batchNormalization's momentum. */
   rate: f32;
+  /** A recurrent layer's dropout on the state its recurrence reads. */
+  recurrentRate: f32;
   /** batchNormalization's epsilon. */
   epsilon: f32;
   useBias: i32;

@@ -10,8 +10,9 @@
 //
 // `saved` holds, for the whole batch and time-major ([steps, rows, …] each, so one step's rows are
 // contiguous for the recurrence's GEMM): z and the activated gates (4·units each), then c, a(c) and
-// h (units each): 11·steps·units per example. The x·W of every step is one GEMM over rows × steps;
-// the recurrence one small GEMM per step. Backward through time keeps in `scratch` dLoss/dh and
+// h (units each): 11·steps·units per example, then under recurrent dropout (`recurrentMask`, r:
+// [rows, units], 0 for none) h ⊙ r of every step, which the recurrence reads in place of h. The
+// x·W of every step is one GEMM over rows × steps; the recurrence one small GEMM per step. Backward through time keeps in `scratch` dLoss/dh and
 // dLoss/dc of the step and a temporary (units each), then dLoss/dz of every step time-major and
 // again example-major (4·units per step each), and with a mask dh and dc kept across a skipped step:
 // (5 + 8·steps)·units per example in all. `mask` (0 for none): assembly/recurrent.ts.
@@ -19,6 +20,7 @@ import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+  recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
 /** The gate activations of one step's rows: r on i, f, o; a on c. */
@@ -38,7 +40,7 @@ function activateGates(ga: usize, gz: usize, rows: i32, units: i32, act: i32, al
  * `sequences`, of every step ([rows, steps, units]).
  */
 export function lstm_forward(
-  out: usize, saved: usize, x: usize, mask: usize, kernel: usize, bias: usize,
+  out: usize, saved: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize, bias: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recAct: i32, recAlpha: f32,
 ): void {
@@ -46,7 +48,7 @@ export function lstm_forward(
   const stepBytes = <usize>rows * <usize>units << 2, gateStepBytes = stepBytes << 2;
   const rowBytes = <usize>units << 2, gateRowBytes = rowBytes << 2;
   const z = saved, ga = z + <usize>steps * gateStepBytes, c = ga + <usize>steps * gateStepBytes;
-  const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes;
+  const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes, hd = h + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
   // x·W + b for every (row, input step), example-major, staged in the gates' place ...
   gemm_nn_bias(ga, x, kernel, bias, rows * steps, u4, inputs);
@@ -60,19 +62,22 @@ export function lstm_forward(
   for (let s = 0; s < steps; s++) {
     const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
     const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
-    if (s > 0) gemm_nn(zs, hs - stepBytes, recurrent, rows, u4, units, true);
+    if (s > 0) {
+      const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
+      gemm_nn(zs, prev, recurrent, rows, u4, units, true);
+    }
     activateGates(as, zs, rows, units, act, alpha, recAct, recAlpha);
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes, cr = cs + <usize>r * rowBytes;
       if (s > 0) cell_update(cr, a + rowBytes, cr - stepBytes, a, a + rowBytes * 2, units);
-      else mul_row(cr, a, a + rowBytes * 2, units);
+      else mul_rows(cr, a, a + rowBytes * 2, units);
     }
     const t = inputStep(s, steps, backwards);
     recurrent_mask_forward(c, mask, s, t, rows, steps, units);
     activation_forward(tcs, cs, rows, units, act, alpha);
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes + rowBytes * 3, tr = tcs + <usize>r * rowBytes, hr = hs + <usize>r * rowBytes;
-      mul_row(hr, a, tr, units);
+      mul_rows(hr, a, tr, units);
     }
     recurrent_mask_forward(h, mask, s, t, rows, steps, units);
   }
@@ -90,7 +95,7 @@ export function lstm_forward(
  */
 export function lstm_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
-  saved: usize, scratch: usize, x: usize, mask: usize, kernel: usize,
+  saved: usize, scratch: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recAct: i32, recAlpha: f32,
   accumulateParams: bool, accumulateInput: bool,
@@ -100,7 +105,7 @@ export function lstm_backward(
   const stepBytes = <usize>rows * <usize>units << 2, gateStepBytes = stepBytes << 2;
   const rowBytes = <usize>units << 2, gateRowBytes = rowBytes << 2;
   const z = saved, ga = z + <usize>steps * gateStepBytes, c = ga + <usize>steps * gateStepBytes;
-  const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes;
+  const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes, hd = h + <usize>steps * stepBytes;
   const dh = scratch, dc = dh + stepBytes, tmp = dc + stepBytes;
   const dzs = tmp + stepBytes, dz = dzs + <usize>steps * gateStepBytes;
   const keepH = dz + <usize>steps * gateStepBytes, keepC = keepH + stepBytes;
@@ -120,8 +125,8 @@ export function lstm_backward(
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes + rowBytes * 3, d = dzStep + <usize>r * gateRowBytes + rowBytes * 3;
       const hr = dh + <usize>r * rowBytes, tr = tcs + <usize>r * rowBytes, mr = tmp + <usize>r * rowBytes;
-      mul_row(mr, hr, a, units);
-      mul_row(d, hr, tr, units);
+      mul_rows(mr, hr, a, units);
+      mul_rows(d, hr, tr, units);
     }
     activation_backward(tmp, tmp, cs, tcs, rows, units, act, alpha);
     add_row(dc, tmp, rows * units);
@@ -129,11 +134,11 @@ export function lstm_backward(
     for (let r = 0; r < rows; r++) {
       const a = as + <usize>r * gateRowBytes, d = dzStep + <usize>r * gateRowBytes;
       const cr = cs + <usize>r * rowBytes, dcr = dc + <usize>r * rowBytes;
-      mul_row(d, dcr, a + rowBytes * 2, units);
-      if (s > 0) mul_row(d + rowBytes, dcr, cr - stepBytes, units);
+      mul_rows(d, dcr, a + rowBytes * 2, units);
+      if (s > 0) mul_rows(d + rowBytes, dcr, cr - stepBytes, units);
       else memory.fill(d + rowBytes, 0, rowBytes);
-      mul_row(d + rowBytes * 2, dcr, a, units);
-      mul_row(dcr, dcr, a + rowBytes, units);
+      mul_rows(d + rowBytes * 2, dcr, a, units);
+      mul_rows(dcr, dcr, a + rowBytes, units);
     }
     // Through the gate activations, in place.
     for (let r = 0; r < rows; r++) {
@@ -145,14 +150,17 @@ export function lstm_backward(
       activation_backward(d + oOff, d + oOff, zr + oOff, ar + oOff, 1, units, recAct, recAlpha);
     }
     recurrent_mask_gates(dzStep, mask, t, rows, steps, u4);
-    if (s > 0) gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
+    if (s > 0) {
+      gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
+      if (recurrentMask) mul_rows(dh, dh, recurrentMask, rows * units);
+    }
     recurrent_mask_copy(dh, keepH, mask, t, rows, steps, units);
     recurrent_mask_copy(dc, keepC, mask, t, rows, steps, units);
   }
   if (kernelGrad) {
     const recurrentGrad = kernelGrad + (<usize>inputs * <usize>u4 << 2);
     // dU = Σ_{s ≥ 1} h_{s−1}ᵀ·dz_s: the steps 0 … steps − 2 of h against 1 … steps − 1 of dz.
-    if (steps > 1) gemm_tn(recurrentGrad, h, dzs + gateStepBytes, units, u4, rows * (steps - 1), accumulateParams);
+    if (steps > 1) gemm_tn(recurrentGrad, recurrentMask ? hd : h, dzs + gateStepBytes, units, u4, rows * (steps - 1), accumulateParams);
     else if (!accumulateParams) memory.fill(recurrentGrad, 0, <usize>units * gateRowBytes);
   }
   // dz in example-major order of the input steps, for one GEMM each over rows × steps.
@@ -167,21 +175,8 @@ export function lstm_backward(
     if (biasGrad) bias_gradient(biasGrad, dz, n, u4, accumulateParams);
     gemm_tn(kernelGrad, x, dz, inputs, u4, n, accumulateParams);
   }
+  // (x may be inputGrad's buffer, under input dropout: dW has read it by now.)
   if (inputGrad) gemm_nt(inputGrad, dz, kernel, n, inputs, u4, accumulateInput);
-}
-
-/** dst = a ⊙ b over n values (dst may be a or b). */
-// @ts-ignore: decorator
-@inline function mul_row(dst: usize, a: usize, b: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(a + o) * load<f32>(b + o));
-  }
 }
 
 /** The cell state: c = f ⊙ prev + i ⊙ g over n values. */

@@ -6,7 +6,9 @@
 // Keras: going backwards, the sequence comes out reversed).
 //
 // `saved` holds, for the whole batch, z and then h of every step, time-major ([steps, rows, units]
-// each) so that one step's rows are contiguous for the recurrence's GEMM. The x·W of every step is
+// each) so that one step's rows are contiguous for the recurrence's GEMM, then under recurrent
+// dropout (`recurrentMask`, r: [rows, units], 0 for none) h ⊙ r of every step, which the recurrence
+// reads in place of h. The x·W of every step is
 // one GEMM over rows × steps; the recurrence one small GEMM per step. Backward through time keeps in
 // `scratch` dLoss/dh of the step (rows × units), then dLoss/dz of every step time-major and again
 // example-major (steps × units per example each), and with a mask dh kept across a skipped step
@@ -16,6 +18,7 @@ import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+  recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
 /**
@@ -23,11 +26,11 @@ import {
  * `sequences`, of every step ([rows, steps, units]).
  */
 export function simple_rnn_forward(
-  out: usize, saved: usize, x: usize, mask: usize, kernel: usize, bias: usize,
+  out: usize, saved: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize, bias: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
 ): void {
   const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
-  const z = saved, h = saved + <usize>steps * stepBytes;
+  const z = saved, h = saved + <usize>steps * stepBytes, hd = h + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>units << 2);
   // x·W + b for every (row, input step), example-major, staged in h's place ...
   gemm_nn_bias(h, x, kernel, bias, rows * steps, units, inputs);
@@ -40,7 +43,10 @@ export function simple_rnn_forward(
   }
   for (let s = 0; s < steps; s++) {
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
-    if (s > 0) gemm_nn(zs, hs - stepBytes, recurrent, rows, units, units, true);
+    if (s > 0) {
+      const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
+      gemm_nn(zs, prev, recurrent, rows, units, units, true);
+    }
     activation_forward(hs, zs, rows, units, act, alpha);
     recurrent_mask_forward(h, mask, s, inputStep(s, steps, backwards), rows, steps, units);
   }
@@ -57,13 +63,13 @@ export function simple_rnn_forward(
  */
 export function simple_rnn_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, dOut: usize,
-  saved: usize, scratch: usize, x: usize, mask: usize, kernel: usize,
+  saved: usize, scratch: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize,
   rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
   accumulateParams: bool, accumulateInput: bool,
 ): void {
   if (!kernelGrad && !inputGrad) return;
   const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
-  const z = saved, h = saved + <usize>steps * stepBytes, d = scratch;
+  const z = saved, h = saved + <usize>steps * stepBytes, hd = h + <usize>steps * stepBytes, d = scratch;
   const dzs = d + stepBytes, dz = dzs + <usize>steps * stepBytes, keep = dz + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>units << 2);
   memory.fill(d, 0, stepBytes);
@@ -75,13 +81,16 @@ export function simple_rnn_backward(
     recurrent_mask_copy(keep, d, mask, t, rows, steps, units);
     activation_backward(dzStep, d, zs, hs, rows, units, act, alpha);
     recurrent_mask_gates(dzStep, mask, t, rows, steps, units);
-    if (s > 0) gemm_nt(d, dzStep, recurrent, rows, units, units, false);
+    if (s > 0) {
+      gemm_nt(d, dzStep, recurrent, rows, units, units, false);
+      if (recurrentMask) mul_rows(d, d, recurrentMask, rows * units);
+    }
     recurrent_mask_copy(d, keep, mask, t, rows, steps, units);
   }
   if (kernelGrad) {
     const recurrentGrad = kernelGrad + (<usize>inputs * <usize>units << 2);
     // dU = Σ_{s ≥ 1} h_{s−1}ᵀ·dz_s: the steps 0 … steps − 2 of h against 1 … steps − 1 of dz.
-    if (steps > 1) gemm_tn(recurrentGrad, h, dzs + stepBytes, units, units, rows * (steps - 1), accumulateParams);
+    if (steps > 1) gemm_tn(recurrentGrad, recurrentMask ? hd : h, dzs + stepBytes, units, units, rows * (steps - 1), accumulateParams);
     else if (!accumulateParams) memory.fill(recurrentGrad, 0, <usize>units * rowBytes);
   }
   // dz in example-major order of the input steps, for one GEMM each over rows × steps.
@@ -96,5 +105,6 @@ export function simple_rnn_backward(
     if (biasGrad) bias_gradient(biasGrad, dz, n, units, accumulateParams);
     gemm_tn(kernelGrad, x, dz, inputs, units, n, accumulateParams);
   }
+  // (x may be inputGrad's buffer, under input dropout: dW has read it by now.)
   if (inputGrad) gemm_nt(inputGrad, dz, kernel, n, inputs, units, accumulateInput);
 }

@@ -89,7 +89,7 @@ export class GRU extends RecurrentBase {
     const [steps, features] = inputShape;
     const f = this.activation, g = this.recurrentActivation;
     core.net_set_gru(net, index, steps, features, this.units, this.returnSequences, this.goBackwards, f.id, f.alpha, g.id, g.alpha, this.useBias);
-    this.planRegularizers(core, net, index);
+    this.planOptions(core, net, index);
   }
 
   protected cell(features: number, [kernel, recurrent, bias]: Float64Array[]): (x: Float64Array, at: number) => Float64Array {

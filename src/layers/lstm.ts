@@ -84,7 +84,7 @@ export class LSTM extends RecurrentBase {
     const [steps, features] = inputShape;
     const a = this.activation, r = this.recurrentActivation;
     core.net_set_lstm(net, index, steps, features, this.units, this.returnSequences, this.goBackwards, a.id, a.alpha, r.id, r.alpha, this.useBias);
-    this.planRegularizers(core, net, index);
+    this.planOptions(core, net, index);
   }
 
   protected cell(features: number, [kernel, recurrent, bias]: Float64Array[]): (x: Float64Array, at: number) => Float64Array {

@@ -1,11 +1,11 @@
 // What SimpleRNN, LSTM and GRU share: the options (units, activation, useBias, the initializers and
 // regularizers of kernel, recurrent_kernel and bias, returnSequences, goBackwards, and the refusals
-// of dropout, recurrentDropout, returnState, stateful and unroll), the weights ([features ×
+// of returnState, stateful and unroll), dropout and recurrentDropout, the weights ([features ×
 // gates·units], [units × gates·units], [gates·units]), the saved config's common keys, the output
 // shape, the regularizers handed to the core, and the reference's loop over rows and steps (each
 // layer keeps its cell).
 import { getActivation, type Activation, type ActivationIdentifier } from '../activations.js';
-import { ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, checkFloat32, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -33,8 +33,12 @@ export interface RecurrentConfig extends LayerArgs {
   returnSequences?: boolean;
   /** Read the steps last to first. Default false. */
   goBackwards?: boolean;
-  /** Only 0 (the default): dropout inside the recurrence is not supported yet. */
+  /**
+   * Fraction of the inputs dropped in training, in [0, 1) (default 0): one mask per example, kept for
+   * all its steps (TF.js's, as Keras's).
+   */
   dropout?: number;
+  /** Fraction of the state the recurrence reads dropped in training, in [0, 1) (default 0), one mask per example. */
   recurrentDropout?: number;
   /** Only false (the default): not supported. */
   returnState?: boolean;
@@ -112,6 +116,8 @@ export abstract class RecurrentBase extends Layer {
   readonly biasRegularizer: Regularizer | undefined;
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
 
   /** Blocks of units columns in the kernels and the bias: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
   protected abstract readonly gates: number;
@@ -139,12 +145,9 @@ export abstract class RecurrentBase extends Layer {
       if (flag(key, false)) throw new ValueError(`${where}: ${key} true is not supported yet`);
     }
     hooks.afterRefusals?.(flag);
-    for (const key of ['dropout', 'recurrentDropout'] as const) {
-      const value = config[key];
-      if (value === undefined) continue;
-      if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new ValueError(`${where}: ${key} must be a number in [0, 1), got ${describe(value)}`);
-      if (value > 0) throw new ValueError(`${where}: ${key} > 0 is not supported yet, got ${value}`);
-    }
+    // Rates as the float32 the core holds them.
+    this.dropout = config.dropout === undefined ? 0 : checkFloat32(config.dropout, { min: 0, below: 1 }, where, 'dropout');
+    this.recurrentDropout = config.recurrentDropout === undefined ? 0 : checkFloat32(config.recurrentDropout, { min: 0, below: 1 }, where, 'recurrentDropout');
     this.kernelInitializer = getInitializer(config.kernelInitializer, 'glorotNormal', `${where} kernelInitializer`);
     this.recurrentInitializer = getInitializer(config.recurrentInitializer, 'orthogonal', `${where} recurrentInitializer`);
     this.biasInitializer = getInitializer(config.biasInitializer, 'zeros', `${where} biasInitializer`);
@@ -203,8 +206,8 @@ export abstract class RecurrentBase extends Layer {
       kernel_constraint: null,
       recurrent_constraint: null,
       bias_constraint: null,
-      dropout: 0,
-      recurrent_dropout: 0,
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
       return_sequences: this.returnSequences,
       return_state: false,
       go_backwards: this.goBackwards,
@@ -220,14 +223,16 @@ export abstract class RecurrentBase extends Layer {
   }
 
   describeConfig(): string {
-    return `${this.describeActivations()}${this.returnSequences ? ', returnSequences' : ''}${this.goBackwards ? ', goBackwards' : ''}`;
+    const dropout = `${this.dropout ? `, dropout: ${this.dropout}` : ''}${this.recurrentDropout ? `, recurrentDropout: ${this.recurrentDropout}` : ''}`;
+    return `${this.describeActivations()}${this.returnSequences ? ', returnSequences' : ''}${this.goBackwards ? ', goBackwards' : ''}${dropout}`;
   }
 
-  /** The kernel, bias and recurrent-kernel regularizers, as the core takes them. */
-  protected planRegularizers(core: Core, net: number, index: number): void {
+  /** The kernel, bias and recurrent-kernel regularizers and the dropout rates, as the core takes them. */
+  protected planOptions(core: Core, net: number, index: number): void {
     const k = this.kernelRegularizer, r = this.recurrentRegularizer, b = this.biasRegularizer;
     core.net_set_regularizers(net, index, k?.l1 ?? 0, k?.l2 ?? 0, b?.l1 ?? 0, b?.l2 ?? 0);
     core.net_set_recurrent_regularizer(net, index, r?.l1 ?? 0, r?.l2 ?? 0);
+    core.net_set_recurrent_dropout(net, index, this.dropout, this.recurrentDropout);
   }
 
   /**

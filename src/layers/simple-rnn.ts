@@ -44,7 +44,7 @@ export class SimpleRNN extends RecurrentBase {
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
     const [steps, features] = inputShape;
     core.net_set_simple_rnn(net, index, steps, features, this.units, this.returnSequences, this.goBackwards, this.activation.id, this.activation.alpha, this.useBias);
-    this.planRegularizers(core, net, index);
+    this.planOptions(core, net, index);
   }
 
   protected cell(features: number, [kernel, recurrent, bias]: Float64Array[]): (x: Float64Array, at: number) => Float64Array {

@@ -16,21 +16,21 @@ const ROWS = 3, STEPS = 4, IN = 5, UNITS = 6, U4 = 4 * UNITS;
 const SIGMOID = 2, TANH = 3, HARD_SIGMOID = 11;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const hardSigmoid = (z: number) => Math.min(Math.max(0.2 * z + 0.5, 0), 1);
-const SAVED = ROWS * 11 * STEPS * UNITS, SCRATCH = ROWS * (3 + 8 * STEPS) * UNITS, NK = (IN + UNITS) * U4;
+const SAVED = ROWS * 12 * STEPS * UNITS, SCRATCH = ROWS * (3 + 8 * STEPS) * UNITS, NK = (IN + UNITS) * U4;
 
 type F = (z: number) => number;
 /** The float64 forward pass: the output, last step's h or every step's. */
-function reference(x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number> | undefined, sequences: boolean, backwards: boolean, rec: F): Float64Array {
+function reference(x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number> | undefined, sequences: boolean, backwards: boolean, rec: F, drop?: ArrayLike<number>): Float64Array {
   const out = new Float64Array(ROWS * (sequences ? STEPS : 1) * UNITS);
   for (let r = 0; r < ROWS; r++) {
     let h = new Float64Array(UNITS), c = new Float64Array(UNITS);
     for (let s = 0; s < STEPS; s++) {
       const t = backwards ? STEPS - 1 - s : s;
-      const z = new Float64Array(U4);
+      const z = new Float64Array(U4), hp = recurrentDropout(h, r, drop);
       for (let j = 0; j < U4; j++) {
         let v = b ? b[j] : 0;
         for (let i = 0; i < IN; i++) v += x[(r * STEPS + t) * IN + i] * w[i * U4 + j];
-        for (let i = 0; i < UNITS; i++) v += h[i] * u[i * U4 + j];
+        for (let i = 0; i < UNITS; i++) v += hp[i] * u[i * U4 + j];
         z[j] = v;
       }
       const nh = new Float64Array(UNITS), nc = new Float64Array(UNITS);
@@ -47,6 +47,11 @@ function reference(x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<numb
   return out;
 }
 
+/** h ⊙ example r's recurrent dropout mask (drop: [ROWS, UNITS]), or h. */
+const recurrentDropout = (h: Float64Array, r: number, drop?: ArrayLike<number>) => (drop ? h.map((v, i) => v * drop[r * UNITS + i]) : h);
+/** A recurrent dropout mask at rate 0.3: a third of the state dropped, the rest scaled by 1/0.7. */
+const DROP = Float32Array.from({ length: ROWS * UNITS }, (_, i) => (i % 3 === 1 ? 0 : 1 / 0.7));
+
 function setup(seed = 3, sequences = false) {
   const rand = random(seed);
   const x = randomArray(ROWS * STEPS * IN, rand);
@@ -58,9 +63,9 @@ function setup(seed = 3, sequences = false) {
   return { x, w, u, b, dy, px: put(x), pk: put(kernel), pb: put(b) };
 }
 
-function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, rec: number) {
+function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, rec: number, recurrentMask = 0) {
   const pout = put(ROWS * (sequences ? STEPS : 1) * UNITS), psaved = put(SAVED);
-  core.lstm_forward(pout, psaved, p.px, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, rec, 0);
+  core.lstm_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, rec, 0);
   return { pout, psaved };
 }
 
@@ -80,37 +85,40 @@ describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ se
     }
   });
 
-  it('backward through time: dW, dU, db and dX against finite differences of the float64 forward', () => {
-    const p = setup(7, sequences);
-    const { psaved } = forward(p, sequences, backwards, SIGMOID);
-    const pdk = put(NK), pdb = put(U4), pdx = put(ROWS * STEPS * IN), pscratch = put(SCRATCH);
-    const savedBefore = get(psaved, SAVED);
-    core.lstm_backward(pdx, pdk, pdb, put(p.dy), psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, SIGMOID, 0, false, false);
-    expect(get(psaved, SAVED), 'backward leaves the saved values as they were').toEqual(savedBefore);
-    const loss = (x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number>) => {
-      const out = reference(x, w, u, b, sequences, backwards, sigmoid);
-      let s = 0;
-      for (let i = 0; i < out.length; i++) s += out[i] * p.dy[i];
-      return s;
-    };
-    const numeric = (values: Float32Array, which: 0 | 1 | 2 | 3) => Array.from(values, (_, i) => {
-      const eps = 1e-5;
-      const args = [Float64Array.from(p.x), Float64Array.from(p.w), Float64Array.from(p.u), Float64Array.from(p.b)];
-      args[which][i] += eps;
-      const up = loss(args[0], args[1], args[2], args[3]);
-      args[which][i] -= 2 * eps;
-      const down = loss(args[0], args[1], args[2], args[3]);
-      return (up - down) / (2 * eps);
-    });
-    const dk = get(pdk, NK);
-    const checks: [string, Float32Array, number[]][] = [
-      ['dW', dk.subarray(0, IN * U4), numeric(p.w, 1)],
-      ['dU', dk.subarray(IN * U4), numeric(p.u, 2)],
-      ['db', get(pdb, U4), numeric(p.b, 3)],
-      ['dX', get(pdx, ROWS * STEPS * IN), numeric(p.x, 0)],
-    ];
-    for (const [what, got, want] of checks) {
-      want.forEach((v, i) => expect(Math.abs(got[i] - v), `${what}[${i}]: ${got[i]} vs ${v}`).toBeLessThan(1e-4 + 1e-3 * Math.abs(v)));
+  it('backward through time: dW, dU, db and dX against finite differences of the float64 forward, without and with recurrent dropout', () => {
+    for (const drop of [undefined, DROP]) {
+      const pdrop = drop ? put(drop) : 0;
+      const p = setup(7, sequences);
+      const { psaved } = forward(p, sequences, backwards, SIGMOID, pdrop);
+      const pdk = put(NK), pdb = put(U4), pdx = put(ROWS * STEPS * IN), pscratch = put(SCRATCH);
+      const savedBefore = get(psaved, SAVED);
+      core.lstm_backward(pdx, pdk, pdb, put(p.dy), psaved, pscratch, p.px, 0, pdrop, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, SIGMOID, 0, false, false);
+      expect(get(psaved, SAVED), 'backward leaves the saved values as they were').toEqual(savedBefore);
+      const loss = (x: ArrayLike<number>, w: ArrayLike<number>, u: ArrayLike<number>, b: ArrayLike<number>) => {
+        const out = reference(x, w, u, b, sequences, backwards, sigmoid, drop);
+        let s = 0;
+        for (let i = 0; i < out.length; i++) s += out[i] * p.dy[i];
+        return s;
+      };
+      const numeric = (values: Float32Array, which: 0 | 1 | 2 | 3) => Array.from(values, (_, i) => {
+        const eps = 1e-5;
+        const args = [Float64Array.from(p.x), Float64Array.from(p.w), Float64Array.from(p.u), Float64Array.from(p.b)];
+        args[which][i] += eps;
+        const up = loss(args[0], args[1], args[2], args[3]);
+        args[which][i] -= 2 * eps;
+        const down = loss(args[0], args[1], args[2], args[3]);
+        return (up - down) / (2 * eps);
+      });
+      const dk = get(pdk, NK);
+      const checks: [string, Float32Array, number[]][] = [
+        ['dW', dk.subarray(0, IN * U4), numeric(p.w, 1)],
+        ['dU', dk.subarray(IN * U4), numeric(p.u, 2)],
+        ['db', get(pdb, U4), numeric(p.b, 3)],
+        ['dX', get(pdx, ROWS * STEPS * IN), numeric(p.x, 0)],
+      ];
+      for (const [what, got, want] of checks) {
+        want.forEach((v, i) => expect(Math.abs(got[i] - v), `${what}[${i}]: ${got[i]} vs ${v}`).toBeLessThan(1e-4 + 1e-3 * Math.abs(v)));
+      }
     }
   });
 });
@@ -122,7 +130,7 @@ it('backward with accumulate adds to the gradients already there; without, overw
   const nx = ROWS * STEPS * IN;
   const pdk = put(NK), pdb = put(U4), pdx = put(nx), pscratch = put(SCRATCH), pdy = put(p.dy);
   const read = () => [get(pdk, NK), get(pdb, U4), get(pdx, nx)];
-  const pass = (accumulate: boolean) => core.lstm_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, accumulate, accumulate);
+  const pass = (accumulate: boolean) => core.lstm_backward(pdx, pdk, pdb, pdy, psaved, pscratch, p.px, 0, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, accumulate, accumulate);
   pass(false);
   const once = read();
   expect(get(pdy, p.dy.length), 'dLoss/dOutput is left as it was').toEqual(p.dy);
@@ -131,11 +139,11 @@ it('backward with accumulate adds to the gradients already there; without, overw
   pass(false);
   expect(read()).toEqual(once);
   const before = get(pdk, NK);
-  core.lstm_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
+  core.lstm_backward(pdx, 0, 0, pdy, psaved, pscratch, p.px, 0, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
   expect(get(pdk, NK)).toEqual(before);
   expect(get(pdx, nx)).toEqual(once[2]);
   const pdx2 = put(nx);
-  core.lstm_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
+  core.lstm_backward(0, pdk, pdb, pdy, psaved, pscratch, p.px, 0, 0, p.pk, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, HARD_SIGMOID, 0, false, false);
   expect([get(pdk, NK), get(pdb, U4)]).toEqual(once.slice(0, 2));
   expect(get(pdx2, nx).every((v) => v === 0)).toBe(true);
 });
