@@ -24,6 +24,7 @@ import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
 import { Embedding, type EmbeddingConfig } from './embedding.js';
 import { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
+import { TextVectorization, type TextVectorizationConfig } from '../preprocessing/text-vectorization.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -77,3 +78,8 @@ export const lstm = (config: LSTMConfig): LSTM => new LSTM(config);
 export const repeatVector = (config: RepeatVectorConfig): RepeatVector => new RepeatVector(config);
 /** A layer applied to each step of [steps, ...] examples (a dense, for now). */
 export const timeDistributed = (config: TimeDistributedConfig): TimeDistributed => new TimeDistributed(config);
+/**
+ * Keras's TextVectorization: strings to token ids or bag-of-words rows, before the model (it is not
+ * added to one): `adapt(texts)`, then `apply(texts)` gives what fit / predict take.
+ */
+export const textVectorization = (config: TextVectorizationConfig = {}): TextVectorization => new TextVectorization(config);
