@@ -97,7 +97,7 @@ export class TextVectorization {
   private idf: Float32Array | null = null;
 
   constructor(config: TextVectorizationConfig = {}) {
-    const where = 'textVectorization()';
+    const where = 'layers.textVectorization()';
     checkKeys(config, KEYS, where);
     const mode = config.outputMode ?? 'int';
     if (typeof mode !== 'string' || !Object.hasOwn(OUTPUT_MODES, mode)) throw new ValueError(`${where}: outputMode must be 'int', 'multiHot', 'count' or 'tfIdf', got ${describe(mode)}`);
@@ -135,7 +135,7 @@ export class TextVectorization {
 
     const { vocabulary, idfWeights } = config;
     if (idfWeights != null && (this.outputMode !== 'tfIdf' || vocabulary == null)) throw new ValueError(`${where}: idfWeights go with outputMode 'tfIdf' and a vocabulary`);
-    if (vocabulary != null) this.setVocabulary(vocabulary, idfWeights ?? undefined);
+    if (vocabulary != null) this.useVocabulary(vocabulary, idfWeights ?? undefined, where);
   }
 
   /** Rebuilds a vectorizer from toJSON()'s object (or its JSON text); functions replace 'custom' entries. */
@@ -193,7 +193,10 @@ export class TextVectorization {
    * given (without the reserved entries, out-of-vocabulary tokens weigh their mean).
    */
   setVocabulary(vocabulary: readonly string[], idfWeights?: ArrayLike<number>): void {
-    const where = 'setVocabulary()';
+    this.useVocabulary(vocabulary, idfWeights, 'setVocabulary()');
+  }
+
+  private useVocabulary(vocabulary: readonly string[], idfWeights: ArrayLike<number> | undefined, where: string): void {
     if (!Array.isArray(vocabulary)) throw new ValueError(`${where}: vocabulary must be an array of strings, got ${describe(vocabulary)}`);
     const given: string[] = [];
     for (let i = 0; i < vocabulary.length; i++) {

@@ -232,7 +232,8 @@ describe('errors', () => {
 
   it('bad options name the option', () => {
     const bad: [object, RegExp][] = [
-      [{ maxToken: 5 }, /unknown option "maxToken"/],
+      [{ maxToken: 5 }, /^layers\.textVectorization\(\): unknown option "maxToken"/],
+      [{ vocabulary: ["a", "a"] }, /^layers\.textVectorization\(\): the vocabulary repeats/],
       [{ maxTokens: 1 }, /maxTokens must be an integer in \[2,/],
       [{ outputMode: 'binary' }, /outputMode must be/],
       [{ standardize: 'upper' }, /standardize must be/],
@@ -261,5 +262,17 @@ describe('errors', () => {
   it('custom functions must return what they promise', () => {
     expect(() => layers.textVectorization({ standardize: (() => 3) as never }).tokenize('a')).toThrow(/standardize function must return a string, got 3 for text \[0\]/);
     expect(() => layers.textVectorization({ split: (() => 'a b') as never }).tokenize('a')).toThrow(/split function must return an array of strings/);
+  });
+});
+
+describe('setVocabulary', () => {
+  it('replaces the vocabulary (and idf weights), checked as at construction', () => {
+    const v = layers.textVectorization({ outputMode: 'tfIdf' });
+    v.setVocabulary(['x', 'y'], [2, 4]);
+    expect(v.getVocabulary()).toEqual(['[UNK]', 'x', 'y']);
+    expect(v.apply('y q q')).toEqual(f32([6, 0, 4])); // q twice × mean(2, 4)
+    expect(() => v.setVocabulary(['x', 'x'], [1, 1])).toThrow(/^setVocabulary\(\): the vocabulary repeats "x"/);
+    expect(() => v.setVocabulary(['x'])).toThrow(/needs idfWeights/);
+    expect(v.getVocabulary()).toEqual(['[UNK]', 'x', 'y']); // a refused vocabulary changes nothing
   });
 });
