@@ -3,6 +3,7 @@
 import { ready, sequential, layers, optimizers, workerTrainer } from 'neurite';
 import { DATASETS, makeDataset } from './data.js';
 import './digits.js';
+import './text.js';
 
 await ready();
 const form = document.getElementById('controls');

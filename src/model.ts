@@ -126,7 +126,11 @@ export class Sequential implements TrainingModel, WeightOwner {
   add(layer: Layer): void {
     this.checkUsable('add()');
     if (this.initializing) throw new StateError('add(): the model is being built; an initializer cannot add layers to it');
-    if (!(layer instanceof Layer)) throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}`);
+    if (!(layer instanceof Layer)) {
+      // layers.textVectorization() is a preprocessing step: its output feeds the model, it is not in it.
+      const hint = isTextVectorization(layer) ? ' (a textVectorization runs before the model: pass its apply(texts) to fit() and predict(), and start the model with an embedding or dense layer)' : '';
+      throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}${hint}`);
+    }
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
     this.topology.add(layer);
     layer.attach(this);
@@ -771,4 +775,13 @@ function deriveSeed(seed: number, a: number, b: number): number {
     h ^= h >>> 16;
   }
   return h >>> 0;
+}
+
+// Read by name, not instanceof, so a model does not bundle the vectorizer; never throws (a Proxy may).
+function isTextVectorization(value: unknown): boolean {
+  try {
+    return typeof value === 'object' && value !== null && (value as { className?: unknown }).className === 'TextVectorization';
+  } catch {
+    return false;
+  }
 }

@@ -26,6 +26,7 @@ import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
 import { Embedding, type EmbeddingConfig } from './embedding.js';
 import { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
+import { TextVectorization, type TextVectorizationConfig } from '../preprocessing/text-vectorization.js';
 
 
 /** A densely connected layer: activation(x·kernel + bias) over the last axis. */
@@ -83,3 +84,8 @@ export const timeDistributed = (config: TimeDistributedConfig): TimeDistributed 
 export const masking = (config: MaskingConfig = {}): Masking => new Masking(config);
 /** A recurrent layer run over the steps both ways (a copy with its own weights backwards), the two outputs merged. */
 export const bidirectional = (config: BidirectionalConfig): Bidirectional => new Bidirectional(config);
+/**
+ * Keras's TextVectorization: strings to token ids or bag-of-words rows, before the model (it is not
+ * added to one): `adapt(texts)`, then `apply(texts)` gives what fit / predict take.
+ */
+export const textVectorization = (config: TextVectorizationConfig = {}): TextVectorization => new TextVectorization(config);
