@@ -226,9 +226,10 @@ async function interleavedRatios({ neurite, tf, mode }, lstm, gru) {
   const neuriteTasks = (spec, { batch, predict }) => {
     const model = neuriteSeq(neurite, spec);
     resources.push(() => model.dispose());
+    const train = () => model.trainOnBatch(batch.x, batch.y), infer = () => model.predict(predict, { batchSize: spec.batch });
     return [
-      { rows: batch.rows, run: () => model.trainOnBatch(batch.x, batch.y) },
-      { rows: PREDICT_ROWS, run: () => model.predict(predict, { batchSize: spec.batch }) },
+      { rows: batch.rows, run: train, warm: () => warmUp(train) },
+      { rows: PREDICT_ROWS, run: infer, warm: () => warmUp(infer) },
     ];
   };
   const tasks = [...neuriteTasks(SENTIMENT, lstm), ...neuriteTasks(GRU, gru)];
@@ -239,7 +240,10 @@ async function interleavedRatios({ neurite, tf, mode }, lstm, gru) {
   tasks.push({ rows: gru.batch.rows, run: () => tfGru.trainOnBatch(xs, ys) });
   const rates = tasks.map(() => []);
   try {
-    for (const task of tasks) await task.run();
+    for (const task of tasks) {
+      if (task.warm) task.warm();
+      await task.run();
+    }
     for (let r = 0; r < rounds; r++) {
       for (const [i, task] of tasks.entries()) {
         const cpu = process.cpuUsage(), start = performance.now();
@@ -265,6 +269,15 @@ function cannotTrain(result) {
   return result.note?.startsWith('failed: cannot train') ? { ...result, note: result.note.slice('failed: '.length) } : result;
 }
 
+/**
+ * Calls `run` for 500 ms before it is timed: a new model's first steps are 2–3× slower (its buffers'
+ * first touch, V8 tiering the Wasm up), longer than the quick budget's warm-up.
+ */
+function warmUp(run) {
+  const end = performance.now() + 500;
+  do run(); while (performance.now() < end);
+}
+
 /** One neurite trainOnBatch per timed call, cycling through the batches. */
 export function neuriteSeqTrain({ neurite }, spec, batches) {
   const rows = batches[0].rows;
@@ -275,13 +288,12 @@ export function neuriteSeqTrain({ neurite }, spec, batches) {
     async prepare() {
       const model = neuriteSeq(neurite, spec);
       const next = cycle(batches);
-      return {
-        run() {
-          const { x, y } = next();
-          model.trainOnBatch(x, y);
-        },
-        dispose: () => model.dispose(),
+      const run = () => {
+        const { x, y } = next();
+        model.trainOnBatch(x, y);
       };
+      warmUp(run);
+      return { run, dispose: () => model.dispose() };
     },
   };
 }
@@ -330,7 +342,9 @@ function neuriteSeqPredict({ neurite }, spec, x, rows) {
     flop: rows * seqPredictFlop(spec),
     async prepare() {
       const model = neuriteSeq(neurite, spec);
-      return { run: () => model.predict(x, { batchSize: spec.batch }), dispose: () => model.dispose() };
+      const run = () => model.predict(x, { batchSize: spec.batch });
+      warmUp(run);
+      return { run, dispose: () => model.dispose() };
     },
   };
 }
