@@ -4,8 +4,8 @@
 //     inputLength 100) → lstm(32) → dense(1, sigmoid), binary cross-entropy, Adam lr 1e-3,
 //     batch 32 (Keras's default fit batch; see SENTIMENT.batch), ids uniform in [0, 10000), labels 0/1.
 //     tfjs-wasm cannot train it (no UnsortedSegmentSum, the gather's gradient: tried, and TF.js's
-//     error reported as "cannot train"); tfjs-cpu takes seconds per sample (its UnsortedSegmentSum
-//     and the 100 unrolled steps), so it gets one warm-up and one timed step on a batch of 1.
+//     error reported as "cannot train"); tfjs-cpu takes 10–25 s for a step of 1 row (76 s for 8;
+//     where it goes was not investigated), so it gets one warm-up and one timed step of 1 row.
 //  2. gru: gru(32) over [120, 14] → dense(1), mean squared error, RMSprop lr 1e-3, batch 128,
 //     inputs uniform in [−1, 1), targets in [0, 1): the TF.js weather example's recurrent model.
 // Training and inference (predict) samples/s for neurite, tfjs-wasm and tfjs-cpu; every layer
