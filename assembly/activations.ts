@@ -240,6 +240,17 @@ function activationForward(a: usize, z: usize, rows: i32, cols: i32, act: i32, a
     }
   } else if (act == SIGMOID || act == TANH) {
     mapVector(a, z, n, act);
+  } else if (act == HARD_SIGMOID) {
+    const k = f32x4.splat(0.2), h = f32x4.splat(0.5), zero = f32x4.splat(0), one = f32x4.splat(1);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(a + o, f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v128.load(z + o), k), h), zero), one));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      store<f32>(a + o, min(max(<f32>0.2 * load<f32>(z + o) + <f32>0.5, 0), 1));
+    }
   } else {
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 2;
@@ -349,6 +360,19 @@ function activationBackward(dz: usize, da: usize, z: usize, a: usize, rows: i32,
     for (; i < n; i++) {
       const o = <usize>i << 2;
       store<f32>(dz + o, load<f32>(da + o) * f32x4.extract_lane(slope4(f32x4.splat(load<f32>(z + o)), act), 0));
+    }
+  } else if (act == HARD_SIGMOID) {
+    const k = f32x4.splat(0.2), lo = f32x4.splat(-2.5), hi = f32x4.splat(2.5);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(z + o);
+      v128.store(dz + o, f32x4.mul(v128.load(da + o), v128.and(k, v128.and(f32x4.gt(v, lo), f32x4.lt(v, hi)))));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      const v = load<f32>(z + o);
+      store<f32>(dz + o, load<f32>(da + o) * (v > -2.5 && v < 2.5 ? <f32>0.2 : 0));
     }
   } else {
     for (let i = 0; i < n; i++) {

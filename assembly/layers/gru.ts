@@ -61,11 +61,7 @@ export function gru_forward(
     if (s > 0) {
       // r ⊙ h_{s−1}, then a_h += (r ⊙ h_{s−1})·U_h
       for (let r = 0; r < rows; r++) {
-        const gr = gs + <usize>r * gateRow + rowBytes, hr = hp + <usize>r * rowBytes, out = rhs + <usize>r * rowBytes;
-        for (let j = 0; j < units; j++) {
-          const o = <usize>j << 2;
-          store<f32>(out + o, load<f32>(gr + o) * load<f32>(hr + o));
-        }
+        mul_rows(rhs + <usize>r * rowBytes, gs + <usize>r * gateRow + rowBytes, hp + <usize>r * rowBytes, units);
       }
       gemm_strided(as + (rowBytes << 1), u3, rhs, units, 1, recurrent + (rowBytes << 1), u3, 1, rows, units, units, true);
     } else {
@@ -78,7 +74,14 @@ export function gru_forward(
     // h = z ⊙ h_{s−1} + (1 − z) ⊙ ĥ
     for (let r = 0; r < rows; r++) {
       const zr = gs + <usize>r * gateRow, hh = zr + (rowBytes << 1), dst = hs + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
-      for (let j = 0; j < units; j++) {
+      let j = 0;
+      const one = f32x4.splat(1);
+      for (; j + 4 <= units; j += 4) {
+        const o = <usize>j << 2;
+        const z = v128.load(zr + o), p = s > 0 ? v128.load(prev + o) : f32x4.splat(0);
+        v128.store(dst + o, f32x4.add(f32x4.mul(z, p), f32x4.mul(f32x4.sub(one, z), v128.load(hh + o))));
+      }
+      for (; j < units; j++) {
         const o = <usize>j << 2;
         const z = load<f32>(zr + o), p: f32 = s > 0 ? load<f32>(prev + o) : 0;
         store<f32>(dst + o, z * p + (<f32>1 - z) * load<f32>(hh + o));
@@ -124,7 +127,17 @@ export function gru_backward(
     // dz and dĥ (before their activations' derivatives); d becomes dh ⊙ z, the direct path to h_{s−1}.
     for (let r = 0; r < rows; r++) {
       const gr = gs + <usize>r * gateRow, dr = dA + <usize>r * gateRow, dh = d + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
-      for (let j = 0; j < units; j++) {
+      let j = 0;
+      const one = f32x4.splat(1);
+      for (; j + 4 <= units; j += 4) {
+        const o = <usize>j << 2;
+        const z = v128.load(gr + o), hh = v128.load(gr + (rowBytes << 1) + o), dv = v128.load(dh + o);
+        const p = s > 0 ? v128.load(prev + o) : f32x4.splat(0);
+        v128.store(dr + o, f32x4.mul(dv, f32x4.sub(p, hh)));
+        v128.store(dr + (rowBytes << 1) + o, f32x4.mul(dv, f32x4.sub(one, z)));
+        v128.store(dh + o, f32x4.mul(dv, z));
+      }
+      for (; j < units; j++) {
         const o = <usize>j << 2;
         const z = load<f32>(gr + o), hh = load<f32>(gr + (rowBytes << 1) + o), dv = load<f32>(dh + o);
         const p: f32 = s > 0 ? load<f32>(prev + o) : 0;
@@ -143,7 +156,14 @@ export function gru_backward(
       for (let r = 0; r < rows; r++) {
         const gr = gs + <usize>r * gateRow + rowBytes, dr = dA + <usize>r * gateRow + rowBytes;
         const dh = d + <usize>r * rowBytes, t = drh + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
-        for (let j = 0; j < units; j++) {
+        let j = 0;
+        for (; j + 4 <= units; j += 4) {
+          const o = <usize>j << 2;
+          const v = v128.load(t + o);
+          v128.store(dr + o, f32x4.mul(v, v128.load(prev + o)));
+          v128.store(dh + o, f32x4.add(v128.load(dh + o), f32x4.mul(v, v128.load(gr + o))));
+        }
+        for (; j < units; j++) {
           const o = <usize>j << 2;
           const v = load<f32>(t + o);
           store<f32>(dr + o, v * load<f32>(prev + o));
