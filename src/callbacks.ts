@@ -80,7 +80,7 @@ class Monitor {
 }
 
 export interface EarlyStoppingConfig extends MonitorConfig {
-  /** Epochs without improvement before stopping (default 0). */
+  /** Epochs without improvement after which training stops (default 0); as TF.js and Keras, 0 and 1 both stop at the first. */
   patience?: number;
   /** A value the monitor must beat; training stops if it does not within `patience` epochs. */
   baseline?: number;
@@ -113,7 +113,9 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
       if (monitor.improves(monitor.read(logs, where))) {
         wait = 0;
         if (restore) bestWeights = model.getWeights();
-      } else if (++wait > patience) {
+      } else if (++wait >= patience) {
+        // As TF.js and Keras: the patience-th epoch without improvement is the last (so patience
+        // 0 and 1 both stop at the first such epoch).
         model.stopTraining = true;
       }
     },
