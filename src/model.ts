@@ -220,8 +220,8 @@ export class Sequential implements TrainingModel, WeightOwner {
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
     const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
     const metrics = names.map((name) => getMetric(name, loss, units, 'compile() metrics'));
-    const keys = metrics.map((m) => m.key);
-    if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')}`);
+    const keys = metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key]));
+    if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')} ('accuracy' also logs as acc)`);
     // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
     const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
     const labelCols = loss.sparse ? 1 : units;
@@ -610,7 +610,10 @@ export class Sequential implements TrainingModel, WeightOwner {
     const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net), METRIC_SLOTS);
     // Metrics count the rows of the output's last axis ([T, units] output: T rows per example).
     const shape = this.outputShape, units = shape[shape.length - 1];
-    for (const metric of this.compiled.metrics) logs[prefix + metric.key] = metric.value(totals, rows * (sizeOf(shape) / units), units);
+    for (const metric of this.compiled.metrics) {
+      logs[prefix + metric.key] = metric.value(totals, rows * (sizeOf(shape) / units), units);
+      if (metric.alias) logs[prefix + metric.alias] = logs[prefix + metric.key];
+    }
     return logs;
   }
 

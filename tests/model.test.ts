@@ -49,7 +49,7 @@ describe('predict and evaluate', () => {
   it('evaluate returns the loss and the metric under its compiled name', () => {
     const model = xorModel();
     const scores = model.evaluate(XOR_X, XOR_Y);
-    expect(Object.keys(scores).sort()).toEqual(['accuracy', 'loss']);
+    expect(Object.keys(scores).sort()).toEqual(['acc', 'accuracy', 'loss']);
     const p = model.predict(XOR_X);
     expect(scores.loss).toBeCloseTo(lossValue('binaryCrossentropy', p, XOR_Y.flat(), 4, 1), 5);
     const right = XOR_Y.filter((y, i) => (p[i] > 0.5 ? 1 : 0) === y[0]).length;
@@ -112,7 +112,7 @@ describe('training', () => {
     const x = [...XOR_X, ...XOR_X], y = [...XOR_Y, ...XOR_Y];
     const history = await model.fit(x, y, { epochs: 3, batchSize: 2, validationSplit: 0.25 });
     expect(history.epoch).toEqual([0, 1, 2]);
-    expect(Object.keys(history.history).sort()).toEqual(['accuracy', 'loss', 'lr', 'val_accuracy', 'val_loss']);
+    expect(Object.keys(history.history).sort()).toEqual(['acc', 'accuracy', 'loss', 'lr', 'val_acc', 'val_accuracy', 'val_loss']);
     for (const series of Object.values(history.history)) expect(series).toHaveLength(3);
   });
 
