@@ -63,9 +63,7 @@ class Monitor {
   /** Reads the monitored value; a missing key is an error naming the keys there are. */
   read(logs: Logs, where: string): number {
     const value = logs[this.key];
-    if (value === undefined) {
-      throw new ValueError(`${where}: monitor ${JSON.stringify(this.key)} is not in the logs (${Object.keys(logs).join(', ')}); validate with validationSplit or validationData, or monitor 'loss'`);
-    }
+    if (value === undefined) throw new ValueError(`${where}: monitor ${JSON.stringify(this.key)} is not in the logs (${Object.keys(logs).join(', ')}); ${missingCause(this.key, logs)}`);
     return this.sign * value;
   }
 
@@ -169,6 +167,18 @@ export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callbac
       }
     },
   };
+}
+
+/** Why a monitored key is missing: no validation at all, or no metric of that name. */
+function missingCause(key: string, logs: Logs): string {
+  const keys = Object.keys(logs);
+  const validating = keys.some((k) => k.startsWith('val_'));
+  if (key.startsWith('val_') && !validating) return 'it needs validation data: pass validationSplit or validationData to fit(), or monitor a training log such as \'loss\'';
+  const name = key.replace(/^val_/, '');
+  const logged = keys.filter((k) => k !== 'lr' && !k.startsWith('val_') && k !== 'loss');
+  const metrics = logged.length ? `the compiled metrics log as ${logged.join(', ')}` : 'no metrics are compiled';
+  const hint = /^acc(uracy)?$/.test(name) ? `compile with metrics: ['accuracy'] to log ${key}` : `compile with metrics: [${JSON.stringify(name)}] if neurite has that metric`;
+  return `${metrics}: monitor one of the logs, or ${hint}`;
 }
 
 const MIN_NORMAL_FLOAT32 = 2 ** -126;

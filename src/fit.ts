@@ -178,7 +178,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
         const diverged = core.net_diverged_batch(net);
         if (diverged >= 0) {
           throw new DivergenceError(
-            `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
+            `fit(): training diverged in epoch ${epoch + 1}/${epochs} (counted from 1, as verbose prints it; error.epoch is ${epoch}, counted from 0 as callbacks and history.epoch count), at its batch ${diverged} (from 0): the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
             epoch, diverged, loss);
         }
         if (now() - started < YIELD_MS / 4) chunk *= 2;
@@ -232,6 +232,12 @@ function callbackList(value: unknown): Callback[] {
   const list = Array.isArray(value) ? value : [value];
   list.forEach((cb, i) => {
     const where = Array.isArray(value) ? `fit() callbacks[${i}]` : 'fit() callbacks';
+    // A factory passed uncalled (earlyStopping instead of earlyStopping()) is the usual slip.
+    // (Told by its name, not compared with the factories: that would bundle them into every app.)
+    if (typeof cb === 'function') {
+      const name = typeof cb.name === 'string' && /^\w+$/.test(cb.name) ? cb.name : undefined;
+      throw new ValueError(`${where}: got ${name ? `the function ${name}` : 'a function'}, not a callback; call a factory to make one (${name ?? 'earlyStopping'}(), say) or pass an object of hooks, e.g. { onEpochEnd: (epoch, logs) => ... }`);
+    }
     checkKeys(cb, CALLBACK_KEYS, where);
     for (const [key, fn] of Object.entries(cb as object)) {
       if (typeof fn !== 'function') throw new ValueError(`${where}.${key} must be a function, got ${describe(fn)}`);

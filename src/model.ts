@@ -443,7 +443,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     checkKeys(options, ['includeOptimizer'], 'save()');
     const includeOptimizer = options.includeOptimizer ?? false;
     if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save(): includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
-    if (target !== undefined && typeof target !== 'string') throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, got ${describe(target)}`);
+    if (target !== undefined && typeof target !== 'string' && !(typeof URL === 'function' && target instanceof URL)) throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, or a file: URL, got ${describe(target)}`);
     // The model is read now, as it is at this call: a fit() or dispose() while the writer loads
     // cannot change what is saved.
     const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
