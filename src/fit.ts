@@ -21,7 +21,7 @@ export interface FitConfig {
   /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
   validationSplit?: number;
   /** Explicit held-out data instead of validationSplit. */
-  validationData?: [Data, Data];
+  validationData?: readonly [Data, Data];
   /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
   callbacks?: Callback | Callback[];
   /** 1 prints one line per epoch (default 0: silent). */

@@ -11,7 +11,7 @@ export interface WorkerFitOptions {
   batchSize?: number;
   shuffle?: boolean;
   validationSplit?: number;
-  validationData?: [Data, Data];
+  validationData?: readonly [Data, Data];
   initialEpoch?: number;
 }
 

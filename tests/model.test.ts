@@ -245,7 +245,7 @@ describe('bad input: a typed error naming the problem, and the model still works
     ['batchSize 0', (m) => m.fit(XOR_X, XOR_Y, { batchSize: 0 }), ValueError, /batchSize: expected an integer in \[1, 2147483647\], got 0/],
     ['epochs not an integer', (m) => m.fit(XOR_X, XOR_Y, { epochs: 1.5 }), ValueError, /epochs: expected an integer/],
     ['unknown fit option', (m) => m.fit(XOR_X, XOR_Y, { epoch: 3 } as never), ValueError, /unknown option "epoch"/],
-    ['not data at all', (m) => m.predict('hello' as never), ValueError, /expected number\[\]\[\] or a flat Float32Array, got "hello"/],
+    ['not data at all', (m) => m.predict('hello' as never), ValueError, /expected number\[\]\[\] or a flat typed array \(Float32Array, Float64Array, Int32Array...\), got "hello"/],
   ];
   it.each(cases)('%s', async (_, call, type, message) => {
     const model = xorModel();
