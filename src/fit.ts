@@ -3,7 +3,7 @@
 // stays short, so the event loop gets a turn every few milliseconds), with callbacks, scheduled
 // rates, validation and divergence checks around them. Any failure puts the model back as it was.
 // It reaches the model's internals only through FitHooks, which the model hands to it.
-import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
+import { callbackList, type Callback, type Logs, type TrainingModel } from './callbacks.js';
 import { MAX_BATCH, checkSameRows, toMatrix, type Data, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
@@ -92,7 +92,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
     throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
   }
-  const callbacks = callbackList(config.callbacks);
+  const callbacks = callbackList(config.callbacks, 'fit()');
   const verbose = config.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
 
@@ -225,25 +225,6 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
     if (staging) core.free(staging);
     hooks.fitting = false;
   }
-}
-
-function callbackList(value: unknown): Callback[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((cb, i) => {
-    const where = Array.isArray(value) ? `fit() callbacks[${i}]` : 'fit() callbacks';
-    // A factory passed uncalled (earlyStopping instead of earlyStopping()) is the usual slip.
-    // (Told by its name, not compared with the factories: that would bundle them into every app.)
-    if (typeof cb === 'function') {
-      const name = typeof cb.name === 'string' && /^\w+$/.test(cb.name) ? cb.name : undefined;
-      throw new ValueError(`${where}: got ${name ? `the function ${name}` : 'a function'}, not a callback; call a factory to make one (${name ?? 'earlyStopping'}(), say) or pass an object of hooks, e.g. { onEpochEnd: (epoch, logs) => ... }`);
-    }
-    checkKeys(cb, CALLBACK_KEYS, where);
-    for (const [key, fn] of Object.entries(cb as object)) {
-      if (typeof fn !== 'function') throw new ValueError(`${where}.${key} must be a function, got ${describe(fn)}`);
-    }
-  });
-  return list as Callback[];
 }
 
 function now(): number {
