@@ -30,3 +30,7 @@ export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
 export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './io/index.js';
 export { workerTrainer, type WorkerTrainer, type WorkerTrainerOptions, type WorkerFitConfig, type WorkerFitOptions, type WorkerLike } from './worker.js';
+export { oneHot } from './utils/one-hot.js';
+export { argMax, predictClasses } from './utils/classes.js';
+export { confusionMatrix } from './utils/confusion-matrix.js';
+export { trainTestSplit, type TrainTestSplitConfig, type TrainTestSplit } from './utils/train-test-split.js';
