@@ -28,6 +28,56 @@ export interface Callback {
 
 export const CALLBACK_KEYS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 
+/** The hooks a callback may have, setModel aside. */
+export type Hook = Exclude<keyof Callback, 'setModel'>;
+export const HOOKS: readonly Hook[] = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+
+/**
+ * Checks fit()'s `callbacks` option (one callback or a list) and returns the list: objects whose
+ * keys are hooks and whose values are functions.
+ */
+export function callbackList(value: unknown, where: string): Callback[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    const at = Array.isArray(value) ? `${where} callbacks[${i}]` : `${where} callbacks`;
+    // A factory passed uncalled (earlyStopping instead of earlyStopping()) is the usual slip.
+    // (Told by its name, not compared with the factories: that would bundle them into every app.)
+    if (typeof cb === 'function') {
+      const name = typeof cb.name === 'string' && /^\w+$/.test(cb.name) ? cb.name : undefined;
+      throw new ValueError(`${at}: got ${name ? `the function ${name}` : 'a function'}, not a callback; call a factory to make one (${name ?? 'earlyStopping'}(), say) or pass an object of hooks, e.g. { onEpochEnd: (epoch, logs) => ... }`);
+    }
+    checkKeys(cb, CALLBACK_KEYS, at);
+    for (const [key, fn] of Object.entries(cb as object)) {
+      if (typeof fn !== 'function') throw new ValueError(`${at}.${key} must be a function, got ${describe(fn)}`);
+    }
+  });
+  return list as Callback[];
+}
+
+/**
+ * A built-in callback as data: which factory made it and the options it was given. Its hooks are
+ * functions, which cannot cross to a worker; this can, and the worker builds the same callback.
+ */
+export type BuiltinSpec =
+  | { kind: 'earlyStopping'; config: EarlyStoppingConfig }
+  | { kind: 'reduceLROnPlateau'; config: ReduceLROnPlateauConfig };
+
+// Filled by the factories; a WeakMap, so the callbacks themselves stay plain objects of hooks.
+const builtins = new WeakMap<Callback, BuiltinSpec>();
+
+/** The spec of a callback earlyStopping() or reduceLROnPlateau() made, or undefined for any other. */
+export function builtinSpec(callback: Callback): BuiltinSpec | undefined {
+  return builtins.get(callback);
+}
+
+/** Builds the callback a spec describes (in a worker, from what builtinSpec gave on the main thread). */
+export function fromSpec(spec: BuiltinSpec): Callback {
+  if (spec.kind === 'earlyStopping') return earlyStopping(spec.config);
+  if (spec.kind === 'reduceLROnPlateau') return reduceLROnPlateau(spec.config);
+  throw new ValueError(`unknown built-in callback ${describe((spec as { kind: unknown }).kind)}`);
+}
+
 type Mode = 'auto' | 'min' | 'max';
 
 interface MonitorConfig {
@@ -63,9 +113,7 @@ class Monitor {
   /** Reads the monitored value; a missing key is an error naming the keys there are. */
   read(logs: Logs, where: string): number {
     const value = logs[this.key];
-    if (value === undefined) {
-      throw new ValueError(`${where}: monitor ${JSON.stringify(this.key)} is not in the logs (${Object.keys(logs).join(', ')}); validate with validationSplit or validationData, or monitor 'loss'`);
-    }
+    if (value === undefined) throw new ValueError(`${where}: monitor ${JSON.stringify(this.key)} is not in the logs (${Object.keys(logs).join(', ')}); ${missingCause(this.key, logs)}`);
     return this.sign * value;
   }
 
@@ -80,7 +128,7 @@ class Monitor {
 }
 
 export interface EarlyStoppingConfig extends MonitorConfig {
-  /** Epochs without improvement before stopping (default 0). */
+  /** Epochs without improvement after which training stops (default 0); as TF.js and Keras, 0 and 1 both stop at the first. */
   patience?: number;
   /** A value the monitor must beat; training stops if it does not within `patience` epochs. */
   baseline?: number;
@@ -101,7 +149,7 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
   let model: TrainingModel;
   let monitor = new Monitor(config, where); // built here too, so a bad config fails at once
   let wait = 0, bestWeights: Float32Array[] | undefined;
-  return {
+  const callback: Callback = {
     setModel: (m) => { model = m; },
     onTrainBegin: () => {
       monitor = new Monitor(config, where);
@@ -113,7 +161,9 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
       if (monitor.improves(monitor.read(logs, where))) {
         wait = 0;
         if (restore) bestWeights = model.getWeights();
-      } else if (++wait > patience) {
+      } else if (++wait >= patience) {
+        // As TF.js and Keras: the patience-th epoch without improvement is the last (so patience
+        // 0 and 1 both stop at the first such epoch).
         model.stopTraining = true;
       }
     },
@@ -121,6 +171,13 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
       if (restore && bestWeights) model.setWeights(bestWeights);
     },
   };
+  // The options as read now (all primitives), for a worker to build the same callback.
+  builtins.set(callback, { kind: 'earlyStopping', config: snapshot(config) });
+  return callback;
+}
+
+function snapshot<T extends object>(config: T): T {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as T;
 }
 
 export interface ReduceLROnPlateauConfig extends MonitorConfig {
@@ -147,7 +204,7 @@ export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callbac
   const minLr = Math.max(checkFloat32(config.minLr ?? 0, { min: 0 }, where, 'minLr'), MIN_NORMAL_FLOAT32);
   let model: TrainingModel;
   let monitor = new Monitor({ minDelta: 1e-4, ...config }, where), wait = 0, coolingDown = 0;
-  return {
+  const callback: Callback = {
     setModel: (m) => { model = m; },
     onTrainBegin: () => {
       if (model.hasSchedule) throw new ValueError(`${where}: the optimizer's learning rate follows a schedule, which this callback cannot change; use one or the other`);
@@ -167,6 +224,20 @@ export function reduceLROnPlateau(config: ReduceLROnPlateauConfig = {}): Callbac
       }
     },
   };
+  builtins.set(callback, { kind: 'reduceLROnPlateau', config: snapshot(config) });
+  return callback;
+}
+
+/** Why a monitored key is missing: no validation at all, or no metric of that name. */
+function missingCause(key: string, logs: Logs): string {
+  const keys = Object.keys(logs);
+  const validating = keys.some((k) => k.startsWith('val_'));
+  if (key.startsWith('val_') && !validating) return 'it needs validation data: pass validationSplit or validationData to fit(), or monitor a training log such as \'loss\'';
+  const name = key.replace(/^val_/, '');
+  const logged = keys.filter((k) => k !== 'lr' && !k.startsWith('val_') && k !== 'loss');
+  const metrics = logged.length ? `the compiled metrics log as ${logged.join(', ')}` : 'no metrics are compiled';
+  const hint = /^acc(uracy)?$/.test(name) ? `compile with metrics: ['accuracy'] to log ${key}` : `compile with metrics: [${JSON.stringify(name)}] if neurite has that metric`;
+  return `${metrics}: monitor one of the logs, or ${hint}`;
 }
 
 const MIN_NORMAL_FLOAT32 = 2 ** -126;

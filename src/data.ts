@@ -1,10 +1,27 @@
-// Input and label data: number[][] (one array per example) or a flat row-major Float32Array.
-// Everything is checked before it reaches Wasm: widths, row counts, and non-finite values.
+// Input and label data: number[][] (one array per example) or a flat row-major Float32Array, and
+// what users also have: Float32Array[] rows, readonly arrays, a flat number[] of one-column labels,
+// and other numeric typed arrays (Int32Array class indices, Float64Array from other libraries),
+// converted to float32 once. Everything is checked before it reaches Wasm: widths, row counts, and
+// non-finite values.
 import { ShapeError, ValueError, describe } from './errors.js';
 import { isFloat32Array, lengthOf, typedArrayTag } from './typed-arrays.js';
 import { sizeOf, type Shape } from './layers/layer.js';
 
-export type Data = number[][] | Float32Array;
+/** The typed arrays data may come in; all but Float32Array are converted to float32 once. */
+export type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/** One example, or one of its rows: numbers, a typed array, or arrays of them for examples of rank > 1. */
+export type Nested = readonly number[] | NumericArray | readonly Nested[];
+
+/**
+ * Data for x or y: one nested array per example (`number[][]`, `Float32Array[]`, `number[][][]`...),
+ * a flat row-major typed array of rows × the example size, or a flat `number[]` when each example
+ * is one number (labels of one unit, or class indices).
+ */
+export type Data = NumericArray | readonly number[] | readonly Nested[];
+
+// Typed arrays converted as they are copied (BigInt arrays are not numbers, and are refused).
+const CONVERTED = new Set(['Float64Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array']);
 
 export interface Matrix {
   data: Float32Array;
@@ -39,8 +56,10 @@ export function toFloat32(value: unknown, shape: Shape, where: string, arg: stri
     return value;
   }
   const name = `${where} ${arg}`;
+  const tag = typedArrayTag(value);
+  if (tag !== undefined && CONVERTED.has(tag)) return convert(value as Exclude<NumericArray, Float32Array>, cols, name, tag);
   if (!Array.isArray(value)) {
-    throw new ValueError(`${name}: expected ${shape.length > 1 ? `arrays of shape [rows, ${shape.join(', ')}]` : 'number[][]'} or a flat Float32Array, got ${describe(value)}`);
+    throw new ValueError(`${name}: expected ${shape.length > 1 ? `arrays of shape [rows, ${shape.join(', ')}]` : 'number[][]'} or a flat typed array (Float32Array, Float64Array, Int32Array...), got ${describe(value)}`);
   }
   // Read once: a Proxy or getter may answer differently the next time.
   const rows = value.length;
@@ -56,6 +75,9 @@ export function toFloat32(value: unknown, shape: Shape, where: string, arg: stri
     data[0] = finite(first, name, '[0]');
     for (let r = 1; r < rows; r++) data[r] = finite(value[r], name, `[${r}]`);
     return data;
+  }
+  if (typeof first === 'number') {
+    throw new ShapeError(`${name}: a flat number[] is one value per example, but examples here have shape [${shape.join(', ')}]; pass one array per example, or a flat Float32Array of rows × ${cols} values`);
   }
   for (let r = 0; r < rows; r++) copyNested(r === 0 ? first : value[r], shape, 0, data, r * cols, name, `[${r}]`);
   return data;
@@ -83,6 +105,24 @@ function copyNested(value: unknown, shape: Shape, axis: number, data: Float32Arr
   }
   const stride = sizeOf(shape.slice(axis + 1));
   for (let c = 0; c < width; c++) copyNested(cells[c], shape, axis + 1, data, offset + c * stride, name, `${at}[${c}]`);
+}
+
+/**
+ * A flat typed array of another kind as a new Float32Array: the one copy, each value read once and
+ * checked as it is copied (a Float64Array value beyond float32's range would become Infinity).
+ */
+function convert(view: Exclude<NumericArray, Float32Array>, cols: number, name: string, tag: string): Float32Array {
+  const length = lengthOf(view);
+  if (length === 0) throw new ValueError(`${name}: expected at least one row, got an empty ${tag}`);
+  if (length % cols !== 0) throw new ShapeError(`${name}: expected a flat ${tag} whose length is a multiple of the row width ${cols}, got length ${length}`);
+  if (length > MAX_ELEMENTS) throw new ValueError(`${name}: ${length} values exceed the ${MAX_ELEMENTS} float32 values WebAssembly's memory can hold`);
+  const data = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = view[i];
+    if (!(Math.abs(v) <= FLOAT32_MAX)) throw new ValueError(`${name}: expected finite float32 numbers, got ${describe(v)} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+    data[i] = v;
+  }
+  return data;
 }
 
 /** toFloat32(), always as neurite's own copy (a Float32Array given is copied too). */

@@ -3,7 +3,7 @@
 // stays short, so the event loop gets a turn every few milliseconds), with callbacks, scheduled
 // rates, validation and divergence checks around them. Any failure puts the model back as it was.
 // It reaches the model's internals only through FitHooks, which the model hands to it.
-import { CALLBACK_KEYS, type Callback, type Logs, type TrainingModel } from './callbacks.js';
+import { callbackList, type Callback, type Logs, type TrainingModel } from './callbacks.js';
 import { MAX_BATCH, checkSameRows, toMatrix, type Data, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
@@ -21,7 +21,7 @@ export interface FitConfig {
   /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
   validationSplit?: number;
   /** Explicit held-out data instead of validationSplit. */
-  validationData?: [Data, Data];
+  validationData?: readonly [Data, Data];
   /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
   callbacks?: Callback | Callback[];
   /** 1 prints one line per epoch (default 0: silent). */
@@ -92,7 +92,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
     throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
   }
-  const callbacks = callbackList(config.callbacks);
+  const callbacks = callbackList(config.callbacks, 'fit()');
   const verbose = config.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
 
@@ -178,7 +178,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
         const diverged = core.net_diverged_batch(net);
         if (diverged >= 0) {
           throw new DivergenceError(
-            `fit(): training diverged at epoch ${epoch}, batch ${diverged}: the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
+            `fit(): training diverged in epoch ${epoch + 1}/${epochs} (counted from 1, as verbose prints it; error.epoch is ${epoch}, counted from 0 as callbacks and history.epoch count), at its batch ${diverged} (from 0): the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
             epoch, diverged, loss);
         }
         if (now() - started < YIELD_MS / 4) chunk *= 2;
@@ -225,19 +225,6 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
     if (staging) core.free(staging);
     hooks.fitting = false;
   }
-}
-
-function callbackList(value: unknown): Callback[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((cb, i) => {
-    const where = Array.isArray(value) ? `fit() callbacks[${i}]` : 'fit() callbacks';
-    checkKeys(cb, CALLBACK_KEYS, where);
-    for (const [key, fn] of Object.entries(cb as object)) {
-      if (typeof fn !== 'function') throw new ValueError(`${where}.${key} must be a function, got ${describe(fn)}`);
-    }
-  });
-  return list as Callback[];
 }
 
 function now(): number {

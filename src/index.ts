@@ -28,8 +28,12 @@ export { initializers, computeFans, type Initializer, type InitializerIdentifier
 export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
-export type { Data } from './data.js';
+export type { Data, Nested, NumericArray } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
 export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './io/index.js';
 export { workerTrainer, type WorkerTrainer, type WorkerTrainerOptions, type WorkerFitConfig, type WorkerFitOptions, type WorkerLike } from './worker.js';
+export { oneHot } from './utils/one-hot.js';
+export { argMax, predictClasses } from './utils/classes.js';
+export { confusionMatrix } from './utils/confusion-matrix.js';
+export { trainTestSplit, type TrainTestSplitConfig, type TrainTestSplit } from './utils/train-test-split.js';

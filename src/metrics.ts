@@ -18,8 +18,13 @@ const FALSE_POSITIVES = 6;
 const FALSE_NEGATIVES = 7;
 
 export interface Metric {
-  /** The key in logs and history (the name the user asked for, as TF.js does). */
+  /** The key in logs and history: the name the user asked for, as Keras 2.3+ does. */
   readonly key: string;
+  /**
+   * A second key logging the same value: `acc` for 'accuracy', the name TF.js logs it under, so
+   * code written for TF.js (`logs.acc`, `val_acc`, `monitor: 'val_acc'`) works unchanged.
+   */
+  readonly alias?: string;
   /** Which totals the Wasm core must keep for it (a bit mask over the slots). */
   readonly mask: number;
   /** The figure from the totals over `rows` rows of `units` outputs. */
@@ -37,16 +42,17 @@ const categoricalAccuracy = (key: string) => metric(key, [CATEGORICAL_CORRECT], 
 const sparseCategoricalAccuracy = (key: string) => metric(key, [SPARSE_CORRECT], (t, rows) => t[SPARSE_CORRECT] / rows);
 
 /**
- * Resolves a metric name. 'accuracy' / 'acc' become binary accuracy for one output unit or a
+ * Resolves a metric name. 'accuracy' logs as `accuracy` and `acc`, 'acc' as `acc`. Both become binary accuracy for one output unit or a
  * binary cross-entropy loss, sparse categorical for a sparse loss, categorical otherwise, as
  * Keras and TF.js decide.
  */
 export function getMetric(value: unknown, loss: Loss, units: number, where: string): Metric {
   switch (value) {
     case 'accuracy':
-    case 'acc':
-      if (loss.sparse) return sparseCategoricalAccuracy(value);
-      return units === 1 || loss.name === 'binaryCrossentropy' ? binaryAccuracy(value) : categoricalAccuracy(value);
+    case 'acc': {
+      const kind = loss.sparse ? sparseCategoricalAccuracy : units === 1 || loss.name === 'binaryCrossentropy' ? binaryAccuracy : categoricalAccuracy;
+      return value === 'accuracy' ? { ...kind(value), alias: 'acc' } : kind(value);
+    }
     case 'binaryAccuracy':
     case 'binary_accuracy':
       return binaryAccuracy(value);

@@ -229,8 +229,8 @@ export class Sequential implements TrainingModel, WeightOwner {
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
     const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
     const metrics = names.map((name) => getMetric(name, loss, units, 'compile() metrics'));
-    const keys = metrics.map((m) => m.key);
-    if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')}`);
+    const keys = metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key]));
+    if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')} ('accuracy' also logs as acc)`);
     // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
     const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
     const labelCols = loss.sparse ? 1 : units;
@@ -452,7 +452,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     checkKeys(options, ['includeOptimizer'], 'save()');
     const includeOptimizer = options.includeOptimizer ?? false;
     if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save(): includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
-    if (target !== undefined && typeof target !== 'string') throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, got ${describe(target)}`);
+    if (target !== undefined && typeof target !== 'string' && !(typeof URL === 'function' && target instanceof URL)) throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, or a file: URL, got ${describe(target)}`);
     // The model is read now, as it is at this call: a fit() or dispose() while the writer loads
     // cannot change what is saved.
     const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
@@ -619,7 +619,10 @@ export class Sequential implements TrainingModel, WeightOwner {
     const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net), METRIC_SLOTS);
     // Metrics count the rows of the output's last axis ([T, units] output: T rows per example).
     const shape = this.outputShape, units = shape[shape.length - 1];
-    for (const metric of this.compiled.metrics) logs[prefix + metric.key] = metric.value(totals, rows * (sizeOf(shape) / units), units);
+    for (const metric of this.compiled.metrics) {
+      logs[prefix + metric.key] = metric.value(totals, rows * (sizeOf(shape) / units), units);
+      if (metric.alias) logs[prefix + metric.alias] = logs[prefix + metric.key];
+    }
     return logs;
   }
 

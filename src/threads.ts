@@ -41,12 +41,19 @@ export async function startThreads(module: WebAssembly.Module, memory: WebAssemb
   return { count };
 }
 
-/** The cores this process may use. */
-export function availableCores(): number {
+/**
+ * The cores this process may use: navigator.hardwareConcurrency in browsers (and Node ≥ 21), else
+ * Node's os.availableParallelism() (Node 20 has no navigator), imported only here and only in Node,
+ * so a browser bundle never loads node:os.
+ */
+export async function availableCores(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
-  const os = (globalThis as { process?: { availableParallelism?: () => number } }).process;
-  return os?.availableParallelism?.() ?? 1;
+  if (!isNode()) return 1;
+  const name = 'node:os';
+  const os = (await import(/* @vite-ignore */ name)) as typeof import('node:os');
+  // availableParallelism is Node ≥ 18.14; cpus() can be empty in some containers.
+  return os.availableParallelism?.() ?? (os.cpus().length || 1);
 }
 
 function isNode(): boolean {

@@ -169,6 +169,14 @@ export interface ReadyOptions {
  * in browsers it is fetched from there.
  */
 export function ready(options: ReadyOptions = {}): Promise<void> {
+  // threads: 'auto' needs the core count, which Node 20 gives only through an import: the first
+  // call that asks for it looks it up, and every call meanwhile waits behind the lookup, so calls
+  // are still served in the order they were made.
+  if (coresLookup) return coresLookup.then(() => ready(options));
+  if (cores === undefined && asksForAuto(options)) {
+    coresLookup = availableCores().then((n) => { cores = n; }, () => { cores = 1; }).then(() => { coresLookup = undefined; });
+    return coresLookup.then(() => ready(options));
+  }
   // Options are checked on every call, and a bad one always rejects (never throws).
   let threads: number, build: 'simd' | 'relaxed';
   try {
@@ -225,8 +233,20 @@ export function setThreads(count: number): void {
   if (pool) wasm('setThreads()').threads_set(count);
 }
 
-function chooseThreads(threads: unknown): number {
-  if (threads === 'auto') return Math.min(MAX_THREADS, availableCores());
+// The cores availableCores() found, once a ready({ threads: 'auto' }) has asked; the lookup meanwhile.
+let cores: number | undefined;
+let coresLookup: Promise<void> | undefined;
+
+function asksForAuto(options: unknown): boolean {
+  try {
+    return (options as ReadyOptions | null)?.threads === 'auto';
+  } catch {
+    return false; // a getter that throws: the checks in ready() report it
+  }
+}
+
+function chooseThreads(requested: unknown): number {
+  const threads = requested === 'auto' ? Math.min(MAX_THREADS, cores ?? 1) : requested;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new ValueError(`ready(): threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${JSON.stringify(threads)}`);
   }

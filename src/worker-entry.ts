@@ -5,6 +5,7 @@ import { NeuriteError, StateError, DivergenceError } from './errors.js';
 import { ready } from './wasm.js';
 import { loadModel } from './io/index.js';
 import type { Sequential } from './model.js';
+import { fromSpec, type Callback, type Logs } from './callbacks.js';
 import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
 
 declare const WorkerGlobalScope: unknown;
@@ -15,11 +16,27 @@ let model: Sequential | undefined;
 // one that failed makes the fit throw, which puts the model back as it was before the fit.
 const callbacksDone = new Map<number, (failed: boolean) => void>();
 
-function awaitCallbacks(id: number, reply: (message: Reply) => void): Promise<void> {
+function awaitCallbacks(id: number, logs: Logs, reply: (message: Reply) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     callbacksDone.set(id, (failed) => (failed ? reject(new StateError('workerTrainer fit(): a callback on the main thread failed')) : resolve()));
-    reply({ type: 'trainEnd', id });
+    reply({ type: 'trainEnd', id, logs });
   });
+}
+
+/**
+ * The worker's callbacks for one fit: first a relay that reports each hook the main thread's
+ * callbacks have (onTrainEnd waits for them all to settle), then the built-in callbacks, rebuilt
+ * here from their specs so they steer this model (stop it, change its rate, restore its weights).
+ */
+function fitCallbacks(request: Extract<Request, { type: 'fit' }>, reply: (message: Reply) => void): Callback[] {
+  const { id, hooks } = request;
+  const relay: Record<string, (...args: never[]) => unknown> = {};
+  for (const hook of hooks) {
+    if (hook === 'onTrainBegin') relay[hook] = (logs: Logs) => reply({ type: 'hook', id, hook, index: 0, logs });
+    else if (hook !== 'onTrainEnd') relay[hook] = (index: number, logs: Logs) => reply({ type: 'hook', id, hook, index, logs });
+  }
+  if (hooks.length > 0) relay.onTrainEnd = (logs: Logs) => awaitCallbacks(id, logs, reply);
+  return [relay, ...request.builtins.map(fromSpec)];
 }
 
 async function handle(request: Request, port: Port): Promise<void> {
@@ -46,14 +63,7 @@ async function handle(request: Request, port: Port): Promise<void> {
     if (!model) throw new StateError('workerTrainer: the worker has no model');
     switch (request.type) {
       case 'fit': {
-        const history = await model.fit(request.x, request.y, {
-          ...request.options,
-          callbacks: {
-            ...(request.epochEvents && { onEpochEnd: (epoch: number, logs: Record<string, number>) => reply({ type: 'epoch', id, epoch, logs }) }),
-            ...(request.batchEvents && { onBatchEnd: (batch: number, logs: Record<string, number>) => reply({ type: 'batch', id, batch, logs }) }),
-            ...((request.epochEvents || request.batchEvents) && { onTrainEnd: () => awaitCallbacks(id, reply) }),
-          },
-        });
+        const history = await model.fit(request.x, request.y, { ...request.options, callbacks: fitCallbacks(request, reply) });
         reply({ type: 'result', id, value: history });
         return;
       }

@@ -2,22 +2,26 @@
 // here is structured-cloneable: the model crosses as save() artifacts, data as Float32Arrays
 // whose buffers are transferred, and errors as their class name and message.
 import type { Data } from './data.js';
-import type { Logs } from './callbacks.js';
+import type { BuiltinSpec, Hook, Logs } from './callbacks.js';
 import type { ModelArtifacts } from './io/types.js';
 
-/** fit() options that can cross to the worker: FitConfig without callbacks and verbose. */
+/** fit() options that cross to the worker as they are: FitConfig but callbacks, which cross as hook names and specs. */
 export interface WorkerFitOptions {
   epochs?: number;
   batchSize?: number;
   shuffle?: boolean;
   validationSplit?: number;
-  validationData?: [Data, Data];
+  validationData?: readonly [Data, Data];
   initialEpoch?: number;
+  /** 1 prints one line per epoch, from the worker (in Node, through the main thread's stdout). */
+  verbose?: 0 | 1;
 }
 
 export type Request =
   | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto' }
-  | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; epochEvents: boolean; batchEvents: boolean }
+  // hooks: those the main thread's callbacks have, which the worker reports; builtins: earlyStopping
+  // and reduceLROnPlateau callbacks, which the worker builds and runs itself.
+  | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
   | { type: 'stop' }
   // The answer to a fit's 'trainEnd': every main-thread callback has settled, and whether one failed.
   | { type: 'callbacksDone'; id: number; failed: boolean }
@@ -36,10 +40,10 @@ export interface SerializedError {
 export type Reply =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; error: SerializedError }
-  | { type: 'epoch'; id: number; epoch: number; logs: Logs }
-  | { type: 'batch'; id: number; batch: number; logs: Logs }
+  // A hook of the worker's fit was called (index: the epoch or batch; 0 for onTrainBegin).
+  | { type: 'hook'; id: number; hook: Exclude<Hook, 'onTrainEnd'>; index: number; logs: Logs }
   // A fit with callbacks has trained and waits for 'callbacksDone' before it returns or undoes itself.
-  | { type: 'trainEnd'; id: number };
+  | { type: 'trainEnd'; id: number; logs: Logs };
 
 /** The one interface worker-entry.ts and workerTrainer() need from either kind of thread. */
 export interface Port {

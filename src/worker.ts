@@ -3,7 +3,7 @@
 // (the TF.js layers-model format, with optimizer state, weights as one transferred ArrayBuffer);
 // data crosses once per call as Float32Arrays, never per step.
 import type { Data } from './data.js';
-import type { Logs } from './callbacks.js';
+import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, Sequential } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
@@ -33,6 +33,15 @@ export interface WorkerTrainerOptions {
 }
 
 export interface WorkerFitConfig extends WorkerFitOptions {
+  /**
+   * Callbacks, as in model.fit(). earlyStopping() and reduceLROnPlateau() run in the worker, on its
+   * model (they are sent as their options; the objects you pass are not changed). Any other
+   * callback is an object of hooks (onTrainBegin, onEpochBegin, onEpochEnd, onBatchBegin,
+   * onBatchEnd, onTrainEnd) run on this thread with the worker's logs, as its messages arrive: they
+   * watch training but cannot hold it up, and have no setModel (end training with trainer.stop()).
+   * A hook that throws or rejects stops the fit, which then rejects with its error.
+   */
+  callbacks?: Callback | Callback[];
   /**
    * Called on the main thread after each epoch, with that epoch's logs. If it throws (or returns
    * a promise that rejects), fit() rejects with that error and the worker's model is put back as
@@ -69,10 +78,10 @@ export interface WorkerTrainer {
   terminate(): void;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'onEpochEnd', 'onBatchEnd', 'transfer'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'verbose', 'callbacks', 'onEpochEnd', 'onBatchEnd', 'transfer'];
 const BUILDS = ['simd', 'relaxed', 'auto'];
 
-type Progress = Extract<Reply, { type: 'epoch' | 'batch' | 'trainEnd' }>;
+type Progress = Extract<Reply, { type: 'hook' | 'trainEnd' }>;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -89,7 +98,7 @@ interface Pending {
  *   model.setWeights(await trainer.getWeights());
  *   trainer.terminate();
  *
- * If it rejects, no worker is left running (a live worker keeps a Node process from exiting).
+ * If it rejects, no worker is left running. Once it resolves, the worker keeps Node running only while a call waits for it.
  */
 export async function workerTrainer(model: Sequential | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
   const given = (options as WorkerTrainerOptions | null)?.worker;
@@ -115,16 +124,27 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
   let nextId = 1;
   let failure: Error | undefined;
 
+  // A Node worker keeps the process alive only while a call waits for it: an idle trainer that is
+  // never terminated must not stop a script from exiting. (Browser Workers have no ref/unref.)
+  const node = worker as { ref?: () => void; unref?: () => void };
+  const holdProcess = (hold: boolean) => {
+    if (typeof node.ref === 'function' && typeof node.unref === 'function') (hold ? node.ref() : node.unref());
+  };
+  const settled = () => {
+    if (pending.size === 0) holdProcess(false);
+  };
   const fail = (err: Error) => {
     failure ??= err;
     for (const p of pending.values()) p.reject(failure);
     pending.clear();
+    settled();
   };
   const onMessage = (reply: Reply) => {
     const p = pending.get(reply.id);
     if (!p) return;
     if (reply.type === 'result' || reply.type === 'error') {
       pending.delete(reply.id);
+      settled();
       if (reply.type === 'result') p.resolve(reply.value);
       else p.reject(deserialize(reply.error));
     } else {
@@ -155,6 +175,7 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
         return;
       }
       pending.set(request.id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+      holdProcess(true);
     });
   }
 
@@ -163,18 +184,19 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
   const trainer: WorkerTrainer = {
     async fit(x, y, config = {}) {
       checkKeys(config, FIT_KEYS, 'workerTrainer fit()');
-      const { onEpochEnd, onBatchEnd, transfer = false, ...fitOptions } = config;
+      const { onEpochEnd, onBatchEnd, transfer = false, callbacks: given, ...fitOptions } = config;
       for (const [name, f] of [['onEpochEnd', onEpochEnd], ['onBatchEnd', onBatchEnd]] as const) {
         if (f !== undefined && typeof f !== 'function') throw new ValueError(`workerTrainer fit(): ${name} must be a function, got ${describe(f)}`);
       }
       if (typeof transfer !== 'boolean') throw new ValueError(`workerTrainer fit(): transfer must be a boolean, got ${describe(transfer)}`);
+      const { hooks, builtins } = splitCallbacks(given, { ...(onEpochEnd && { onEpochEnd }), ...(onBatchEnd && { onBatchEnd }) });
       // Without transfer, a Float32Array view is cloned as its whole buffer: send just the view's floats.
       const [xs, ys] = transfer ? [x, y] : [copy(x), copy(y)];
 
-      const callbacks = progressCallbacks(onEpochEnd, onBatchEnd, send);
+      const callbacks = progressCallbacks(hooks, send);
       try {
         return await call<History>(
-          { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, epochEvents: !!onEpochEnd, batchEvents: !!onBatchEnd },
+          { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, hooks: callbacks.hooks, builtins },
           { x, y, ...fitOptions },
           [...transferable(xs), ...transferable(ys)],
           callbacks.onProgress,
@@ -215,11 +237,32 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
 }
 
 /**
- * One fit's progress callbacks, run on this thread as the worker's messages arrive. The first that
- * throws or rejects stops the worker's fit; as it ends, the worker waits for every callback to
- * settle ('trainEnd', then 'callbacksDone') and undoes the fit if one failed.
+ * Sorts fit()'s callbacks: built-in ones (earlyStopping, reduceLROnPlateau) become specs the worker
+ * builds them from; the others are hooks run here. `extra` is the onEpochEnd / onBatchEnd options.
  */
-function progressCallbacks(onEpochEnd: WorkerFitConfig['onEpochEnd'], onBatchEnd: WorkerFitConfig['onBatchEnd'], send: (message: Request) => void) {
+function splitCallbacks(given: unknown, extra: Callback): { hooks: Callback[]; builtins: BuiltinSpec[] } {
+  const hooks: Callback[] = [], builtins: BuiltinSpec[] = [];
+  callbackList(given, 'workerTrainer fit()').forEach((callback, i) => {
+    const spec = builtinSpec(callback);
+    if (spec) {
+      builtins.push(spec);
+    } else if (callback.setModel) {
+      const at = Array.isArray(given) ? `callbacks[${i}]` : 'callbacks';
+      throw new ValueError(`workerTrainer fit(): ${at}.setModel: the model is in the worker, and callbacks on this thread get only the logs; end training with trainer.stop()`);
+    } else {
+      hooks.push(callback);
+    }
+  });
+  if (Object.keys(extra).length > 0) hooks.push(extra);
+  return { hooks, builtins };
+}
+
+/**
+ * One fit's main-thread callbacks, run as the worker's messages arrive. The first that throws or
+ * rejects stops the worker's fit; as it ends, the worker waits for every callback to settle
+ * ('trainEnd', then 'callbacksDone') and undoes the fit if one failed.
+ */
+function progressCallbacks(callbacks: Callback[], send: (message: Request) => void) {
   let failed: { error: unknown } | undefined;
   const running: Promise<unknown>[] = [];
   const onFailure = (error: unknown) => {
@@ -227,20 +270,29 @@ function progressCallbacks(onEpochEnd: WorkerFitConfig['onEpochEnd'], onBatchEnd
     failed = { error };
     send({ type: 'stop' });
   };
-  const run = (f: ((i: number, logs: Logs) => unknown) | undefined, i: number, logs: Logs) => {
-    if (!f || failed) return;
-    try {
-      const result = f(i, logs);
-      if (isThenable(result)) running.push(Promise.resolve(result).catch(onFailure));
-    } catch (error) {
-      onFailure(error);
+  const run = (hook: Hook, index: number, logs: Logs) => {
+    for (const callback of callbacks) {
+      const f = callback[hook] as ((...args: unknown[]) => unknown) | undefined;
+      if (!f || failed) continue;
+      try {
+        // One logs object for all, in order, as model.fit() passes them.
+        const result = hook === 'onTrainBegin' || hook === 'onTrainEnd' ? f.call(callback, logs) : f.call(callback, index, logs);
+        if (isThenable(result)) running.push(Promise.resolve(result).catch(onFailure));
+      } catch (error) {
+        onFailure(error);
+      }
     }
   };
   return {
+    /** The hooks the worker reports: those some callback here has. */
+    hooks: HOOKS.filter((hook) => callbacks.some((callback) => callback[hook])),
     onProgress(reply: Progress): void {
-      if (reply.type === 'epoch') run(onEpochEnd, reply.epoch, reply.logs);
-      else if (reply.type === 'batch') run(onBatchEnd, reply.batch, reply.logs);
-      else void Promise.all(running).then(() => send({ type: 'callbacksDone', id: reply.id, failed: !!failed }));
+      if (reply.type === 'hook') {
+        run(reply.hook, reply.index, reply.logs);
+        return;
+      }
+      run('onTrainEnd', 0, reply.logs);
+      void Promise.all(running).then(() => send({ type: 'callbacksDone', id: reply.id, failed: !!failed }));
     },
     /** The first callback error, if one failed. */
     failed: () => failed,
@@ -309,7 +361,10 @@ async function startWorker(): Promise<WorkerLike> {
   }
   const name = 'node:worker_threads';
   const threads = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
-  return new threads.Worker(new URL('../dist/worker-entry.js', import.meta.url));
+  // The parent's flags, less --input-type (a worker started from a file refuses it: `node
+  // --input-type=module -e` scripts) and V8's Wasm flags, which Worker refuses and which already apply.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
+  return new threads.Worker(new URL('../dist/worker-entry.js', import.meta.url), { execArgv });
 }
 
 function copy(data: Data): Data {

@@ -532,13 +532,14 @@ type Verdict = { ok: true; rows: number } | { ok: false } | { ok: 'either' };
 
 const finite32 = (v: unknown) => typeof v === 'number' && Math.abs(v) <= FLOAT32_MAX;
 
-/** The documented contract for data: number[][] rows of width `cols` (number[] for one column) or a flat Float32Array; finite float32; at least one row. */
+/** The documented contract for data: number[][] rows of width `cols` (number[] for one column) or a flat numeric typed array (converted to float32); finite float32; at least one row. */
 function judge(value: unknown, cols: number, classes?: number, bounded = false): Verdict {
   let flat: ArrayLike<number>;
   let typedRows = false;
-  if (value instanceof Float32Array) {
-    if (value.length === 0 || value.length % cols !== 0 || !Array.from(value).every(Number.isFinite)) return { ok: false };
-    flat = value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) {
+    const typed = value as unknown as ArrayLike<number>;
+    if (typed.length === 0 || typed.length % cols !== 0 || !Array.from(typed).every(finite32)) return { ok: false };
+    flat = typed;
   } else if (Array.isArray(value)) {
     if (value.length === 0) return { ok: false };
     if (cols === 1 && value.every((v) => typeof v === 'number' || typeof v === 'bigint' || !isRecord(v) && !Array.isArray(v) && !ArrayBuffer.isView(v))) {
@@ -613,6 +614,7 @@ function dataError(spec: DataSpec, info: Info, twoArgs: boolean): { type: typeof
       return arg === 'y' && (info.sparse || (info.bounded && c.v !== 0.5 && c.v !== -0)) ? { type: ValueError, arg } : undefined;
     case 'notData':
       if (c.v === 'flat') return cols > 1 ? { type: ShapeError, arg } : undefined;
+      if (c.v === 'float64') return undefined; // zeros of the right length, converted to float32 once
       return { type: ValueError, arg };
     default:
       return undefined;

@@ -270,11 +270,18 @@ describe('divergence', () => {
     // Too large a rate: every step overshoots further, until the squared error overflows float32.
     model.compile({ optimizer: optimizers.sgd({ learningRate: 0.05 }), loss: 'mse' });
     let error: unknown;
-    try { await model.fit(x, y, { epochs: 50, batchSize: 4 }); } catch (e) { error = e; }
+    const printed: string[] = [], log = console.log;
+    console.log = (line: string) => printed.push(line);
+    try { await model.fit(x, y, { epochs: 50, batchSize: 4, verbose: 1 }); } catch (e) { error = e; } finally { console.log = log; }
     expect(error).toBeInstanceOf(DivergenceError);
     const { epoch, batch, loss } = error as InstanceType<typeof DivergenceError>;
     expect(Number.isFinite(loss)).toBe(false);
-    expect((error as Error).message).toContain(`diverged at epoch ${epoch}, batch ${batch}`);
+    // The message counts epochs as verbose does (from 1): the epoch after the last one printed.
+    expect(epoch).toBeGreaterThan(0);
+    expect(printed).toHaveLength(epoch);
+    expect(printed.at(-1)).toMatch(new RegExp(`^Epoch ${epoch}/50 `));
+    expect((error as Error).message).toContain(`diverged in epoch ${epoch + 1}/50 (counted from 1, as verbose prints it; error.epoch is ${epoch}, counted from 0`);
+    expect((error as Error).message).toContain(`at its batch ${batch} (from 0)`);
     expect(model.getWeights().every((w) => w.every(Number.isFinite))).toBe(true);
     // The model stays usable: a sane learning rate trains it on.
     model.learningRate = 1e-4;

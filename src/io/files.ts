@@ -15,6 +15,17 @@ async function node(): Promise<NodeModules> {
   return { fs, path };
 }
 
+/** The path a file: URL names, as Node's fileURLToPath gives it (a URL with a host is refused). */
+export async function fileUrlPath(url: URL, where: string): Promise<string> {
+  const name = 'node:url';
+  const { fileURLToPath } = (await import(/* @vite-ignore */ name)) as typeof import('node:url');
+  try {
+    return fileURLToPath(url);
+  } catch (err) {
+    throw new ValueError(`${where}: ${preview(url.href)} is not a local file URL: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /** A Node file-system error as a neurite error naming the path: ValueError for a bad path, StateError for the environment (permissions, space). */
 function fileError(where: string, action: string, path: string, err: unknown): NeuriteError {
   const code = (err as NodeJS.ErrnoException)?.code;

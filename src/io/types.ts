@@ -27,16 +27,16 @@ export interface ModelArtifacts {
   userDefinedMetadata?: { neurite?: NeuriteMetadata } & Record<string, unknown>;
 }
 
-/** Where save() writes: a directory (Node), or localstorage://, indexeddb://, downloads:// + a name. */
-export type SaveTarget = string;
+/** Where save() writes: a directory (Node) or file:// URL (also as a URL object), or localstorage://, indexeddb://, downloads:// + a name. */
+export type SaveTarget = string | URL;
 
 export interface SaveOptions {
   /** Also save the optimizer's state (slots, step, random streams) so training resumes exactly. */
   includeOptimizer?: boolean;
 }
 
-/** What loadModel reads: artifacts, a directory or model.json path, a browser URL, or [json, ...weights] files. */
-export type LoadSource = string | ModelArtifacts | Blob[];
+/** What loadModel reads: artifacts, a directory or model.json path or file:// URL (a string or a URL object), a browser URL, or [json, ...weights] files. */
+export type LoadSource = string | URL | ModelArtifacts | Blob[];
 
 /** @internal Training state Sequential.getOptimizerState() hands over. */
 export interface OptimizerState {
