@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, LAYER_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE,
 } from "./layers/layer";
 import { layer_forward, layer_backward, recurrent_run_saved_size } from "./layers/index";
 import { recurrent_saved_size, recurrent_scratch_size } from "./recurrent";
@@ -83,6 +83,16 @@ class Net {
   /** METRIC_SLOTS f64 running metric totals, and the layer records, in this same block. */
   totals: usize;
   layers: usize;
+  /**
+   * The graph, for a model that is not a chain: MAX_INPUTS edges per layer (where each input comes
+   * from), then the arrays a layer call reads its inputs through (pointers, gradient pointers,
+   * accumulate flags, widths), in this same block.
+   */
+  edges: usize;
+  inputPointers: usize;
+  gradPointers: usize;
+  accumulateFlags: usize;
+  inputWidths: usize;
   /** The dropout stream's 16-byte state. */
   rng0: u32;
   rng1: u32;
@@ -114,17 +124,102 @@ class Net {
   return changetype<usize>(n) + offsetof<Net>("rng0");
 }
 
+/** Most inputs a layer takes (a merge layer's). */
+const MAX_INPUTS = 16;
+
+/** One input of a layer: the layer it comes from (index + 1; 0 for the model's input). */
+@unmanaged
+class Edge {
+  from: i32;
+  /** 1 when the backward pass adds its gradient to what another consumer wrote there first. */
+  accumulate: i32;
+  /** The input's last axis (concatenate's widths). */
+  width: i32;
+}
+
+// @ts-ignore: decorator
+@inline function edge(n: Net, i: i32, k: i32): Edge {
+  return changetype<Edge>(n.edges + (<usize>i * MAX_INPUTS + <usize>k) * offsetof<Edge>());
+}
+
 /** A network of `layers` layers (each then described by net_set_*); 0 when out of memory. */
 export function net_create(layers: i32): usize {
   const header = (offsetof<Net>() + 7) & ~7;
-  const ptr = alloc(header + METRIC_SLOTS * 8 + <usize>layers * offsetof<Layer>());
+  const records = <usize>layers * offsetof<Layer>(), edges = <usize>layers * MAX_INPUTS * offsetof<Edge>();
+  const arrays = 4 * MAX_INPUTS * sizeof<usize>();
+  const ptr = alloc(header + METRIC_SLOTS * 8 + records + edges + arrays);
   if (ptr == 0) return 0;
   const n = net(ptr);
   n.layerCount = layers;
   n.totals = ptr + header;
   n.layers = n.totals + METRIC_SLOTS * 8;
+  n.edges = n.layers + records;
+  n.inputPointers = n.edges + edges;
+  n.gradPointers = n.inputPointers + MAX_INPUTS * sizeof<usize>();
+  n.accumulateFlags = n.gradPointers + MAX_INPUTS * sizeof<usize>();
+  n.inputWidths = n.accumulateFlags + MAX_INPUTS * sizeof<usize>();
   for (let i = 0; i < layers; i++) layer(n, i).trainable = 1;
   return ptr;
+}
+
+/**
+ * Layer i's input k comes from layer `from` (−1: the model's input), `width` values wide on its last
+ * axis. A layer given no inputs takes the one before it (a chain: sequential models). Layers must
+ * come in an order where every input is made before it is read. False for too many inputs.
+ */
+export function net_set_input(ptr: usize, i: i32, k: i32, from: i32, width: i32): bool {
+  const n = net(ptr), l = layer(n, i);
+  if (k < 0 || k >= MAX_INPUTS || k != l.inputCount || from >= i) return false;
+  const e = edge(n, i, k);
+  e.from = from + 1;
+  e.width = width;
+  l.inputCount = k + 1;
+  return true;
+}
+
+// Which gradient writes add: backward runs the layers last to first (a layer's inputs in order), and
+// the first write into a value's gradient overwrites, every later one adds (the multivariable chain
+// rule: the gradient reaching a value is the sum over its consumers).
+function planAccumulation(n: Net): void {
+  for (let i = n.layerCount - 1; i >= 0; i--) {
+    const l = layer(n, i);
+    for (let k = 0; k < l.inputCount; k++) {
+      const from = edge(n, i, k).from;
+      let earlier = false;
+      for (let j = n.layerCount - 1; j >= i && !earlier; j--) {
+        const count = j == i ? k : layer(n, j).inputCount;
+        for (let q = 0; q < count; q++) if (edge(n, j, q).from == from) { earlier = true; break; }
+      }
+      edge(n, i, k).accumulate = earlier ? 1 : 0;
+    }
+    if (l.inputCount > 0) l.accumulateInput = edge(n, i, 0).accumulate;
+  }
+}
+
+// Where layer i's input k is (its producer's output, or the model's input x), and its gradient (0
+// for the model's input: nothing to pass back to).
+// @ts-ignore: decorator
+@inline function inputOf(n: Net, i: i32, k: i32, x: usize): usize {
+  const from = layer(n, i).inputCount ? edge(n, i, k).from : i;
+  return from ? layer(n, from - 1).output : x;
+}
+
+// @ts-ignore: decorator
+@inline function inputGradOf(n: Net, i: i32, k: i32): usize {
+  const from = layer(n, i).inputCount ? edge(n, i, k).from : i;
+  return from ? layer(n, from - 1).outputGrad : 0;
+}
+
+// Fills the arrays a merge layer reads its inputs (and their gradients) through.
+function gatherInputs(n: Net, i: i32, x: usize): void {
+  const l = layer(n, i);
+  for (let k = 0; k < l.inputCount; k++) {
+    const at = <usize>k * sizeof<usize>(), e = edge(n, i, k);
+    store<usize>(n.inputPointers + at, inputOf(n, i, k, x));
+    store<usize>(n.gradPointers + at, inputGradOf(n, i, k));
+    store<usize>(n.accumulateFlags + at, <usize>e.accumulate);
+    store<i32>(n.inputWidths + (<usize>k << 2), e.width);
+  }
 }
 
 /**
@@ -181,6 +276,32 @@ export function net_set_masking(ptr: usize, i: i32, groups: i32, features: i32, 
   l.inputSize = l.outputSize = groups * features;
   l.maskValue = maskValue;
   l.savedSize = groups;
+}
+
+/**
+ * Layer i merges its inputs (net_set_input), `size` values per example each, value by value with
+ * `op` (assembly/layers/merge.ts); `features` is the last axis (what a loss after it reads).
+ */
+export function net_set_merge(ptr: usize, i: i32, size: i32, features: i32, op: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = MERGE;
+  l.mergeMode = op;
+  l.inputSize = l.outputSize = size;
+  l.inFeatures = l.outFeatures = features;
+  l.groups = size / features;
+}
+
+/**
+ * Layer i concatenates its inputs along the last axis: `groups` rows per example, `width` values
+ * wide in all (each input's width given with it); its first input holds `inputSize` values.
+ */
+export function net_set_concatenate(ptr: usize, i: i32, groups: i32, width: i32, inputSize: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = CONCATENATE;
+  l.groups = groups;
+  l.outFeatures = width;
+  l.outputSize = groups * width;
+  l.inputSize = inputSize;
 }
 
 /**
@@ -618,6 +739,7 @@ export function net_build(ptr: usize): bool {
     if (l.paramSize > l.trainableSize) n.stateCount++;
   }
   pointLayers(n);
+  planAccumulation(n);
   return true;
 }
 
@@ -812,11 +934,10 @@ export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).outpu
 export function net_forward(ptr: usize, x: usize, rows: i32, training: bool): void {
   const n = net(ptr);
   n.training = training ? 1 : 0;
-  let input = x;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
-    layer_forward(l, input, rows, training, rngState(n));
-    input = l.output;
+    if (l.inputCount > 1) gatherInputs(n, i, x);
+    layer_forward(l, inputOf(n, i, 0, x), rows, training, rngState(n), n.inputPointers, n.inputWidths);
   }
 }
 
@@ -897,10 +1018,12 @@ export function net_backward(ptr: usize, x: usize, rows: i32, allWeights: bool):
   const training = n.training != 0;
   for (let i = n.layerCount - 1; i >= 0; i--) {
     const l = layer(n, i);
-    const below = i > 0 ? layer(n, i - 1).outputGrad : 0;
-    const input = i > 0 ? layer(n, i - 1).output : x;
+    if (l.inputCount > 1) gatherInputs(n, i, x);
     const weights = allWeights || l.trainable != 0;
-    layer_backward(l, below, input, rows, training, i == n.layerCount - 1 && n.lossMode == FUSED, weights);
+    layer_backward(
+      l, inputGradOf(n, i, 0), inputOf(n, i, 0, x), rows, training, i == n.layerCount - 1 && n.lossMode == FUSED, weights,
+      n.inputPointers, n.gradPointers, n.accumulateFlags, n.inputWidths,
+    );
     if (weights) penalty(l, true);
   }
 }

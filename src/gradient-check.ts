@@ -4,7 +4,8 @@
 import { copyFloat32 } from './data.js';
 import { StateError, ValueError, checkKeys, describe } from './errors.js';
 import { sizeOf } from './layers/layer.js';
-import type { Sequential } from './model.js';
+import type { LayersModel } from './model.js';
+import { Merge } from './layers/merge.js';
 import { outputLoss } from './reference.js';
 import type { Data } from './data.js';
 
@@ -22,7 +23,7 @@ export interface GradientCheckResult {
  * is a rounding error of zero do not dominate. Dropout is inactive. Meant for small models: it
  * runs two float64 forward passes per weight.
  */
-export function gradientCheck(model: Sequential, x: Data, y: Data, config: { epsilon?: number } = {}): GradientCheckResult {
+export function gradientCheck(model: LayersModel, x: Data, y: Data, config: { epsilon?: number } = {}): GradientCheckResult {
   checkKeys(config, ['epsilon'], 'gradientCheck()');
   const epsilon = config.epsilon ?? 1e-5;
   if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
@@ -45,14 +46,23 @@ export function gradientCheck(model: Sequential, x: Data, y: Data, config: { eps
   const layers = model.layers, shapes = layers.map((_, i) => model.layerInputShape(i));
   const counts = layers.map((layer, i) => layer.weightSpecs(shapes[i]).length);
   const maskSources = layers.map((_, i) => model.layerInputMask(i));
+  const graph = layers.map((_, i) => model.layerInputs(i));
   const f = () => {
-    let a: Float64Array = Float64Array.from(xs), logits: Float64Array | undefined, penalty = 0, w = 0;
+    const x = Float64Array.from(xs), outputs: Float64Array[] = [];
+    let a: Float64Array = x, logits: Float64Array | undefined, penalty = 0, w = 0;
     const masks: (Float64Array | undefined)[] = [];
+    // In the core's order: each layer reads the outputs of the layers it is applied to.
     layers.forEach((layer, i) => {
       const own = weights.slice(w, (w += counts[i]));
-      const source = maskSources[i];
-      masks[i] = layer.referenceMask?.(a, rows, shapes[i]);
-      ({ output: a, logits } = layer.reference(a, rows, shapes[i], own, source === undefined ? undefined : masks[source]));
+      const source = maskSources[i], inputs = graph[i].from.map((from) => (from < 0 ? x : outputs[from]));
+      masks[i] = layer.referenceMask?.(inputs[0], rows, shapes[i]);
+      if (layer instanceof Merge) {
+        a = layer.referenceInputs(inputs, rows, graph[i].shapes);
+        logits = undefined;
+      } else {
+        ({ output: a, logits } = layer.reference(inputs[0], rows, shapes[i], own, source === undefined ? undefined : masks[source]));
+      }
+      outputs.push(a);
       penalty += layer.referencePenalty(own);
     });
     const last = layers[layers.length - 1] as { activation?: { name: string } };

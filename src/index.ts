@@ -1,6 +1,6 @@
 // neurite: train neural networks on the device, with a WebAssembly SIMD core.
 export { ready, isReady, wasmBuild, supportsRelaxedSimd, threadCount, setThreads, type ReadyOptions, type WasmSource, type WasmBuild } from './wasm.js';
-export { sequential, Sequential, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
+export { sequential, Sequential, model, LayersModel, type ModelConfig, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
 export { layers, Layer, Dense, Dropout, BatchNormalization, Flatten, Reshape, ZeroPadding2D, UpSampling2D, type DenseConfig, type DropoutConfig, type BatchNormalizationConfig, type FlattenConfig, type ReshapeConfig, type ZeroPadding2DConfig, type UpSampling2DConfig, type LayerArgs, type LayerWeight, type Shape } from './layers/index.js';
 export {
   MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,
@@ -19,6 +19,9 @@ export { TextVectorization, type TextVectorizationConfig, type TextVectorization
 export { RepeatVector, TimeDistributed, type RepeatVectorConfig, type TimeDistributedConfig } from './layers/index.js';
 export { Masking, type MaskingConfig } from './layers/index.js';
 export { Bidirectional, type BidirectionalConfig, type MergeMode } from './layers/index.js';
+export { Merge, ElementwiseMerge, Concatenate, type ConcatenateConfig } from './layers/index.js';
+export { input, type InputConfig } from './symbolic.js';
+export { SymbolicTensor } from './layers/index.js';
 export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';
 export { losses, type Loss } from './losses.js';
 export { regularizers, type Regularizer, type RegularizerIdentifier } from './regularizers.js';

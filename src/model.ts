@@ -17,6 +17,7 @@ import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from '
 import { isSchedule, scheduledRate } from './schedules.js';
 import { summary } from './summary.js';
 import { Topology } from './topology.js';
+import { SymbolicTensor } from './layers/layer.js';
 import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
 // Types only: the I/O code is loaded by save() when first called (and imports this file).
 import type { ModelArtifacts, ModelState, OptimizerState, SaveOptions, SaveTarget } from './io/types.js';
@@ -73,7 +74,12 @@ const DROPOUT_STREAM = 0xfffe;
 
 let modelCount = 0;
 
-export class Sequential implements TrainingModel, WeightOwner {
+/**
+ * A model of layers: the training API (compile, fit, evaluate, predict, trainOnBatch, weights,
+ * save) over a graph of layers the core runs as one planned sequence. `sequential()` makes a stack
+ * of layers; `model({ inputs, outputs })` a graph of them (TF.js's LayersModel and tf.model()).
+ */
+export class LayersModel implements TrainingModel, WeightOwner {
   readonly name: string;
   /** The seed in force (drawn at random when none was given, so a run can be repeated). */
   readonly seed: number;
@@ -81,16 +87,16 @@ export class Sequential implements TrainingModel, WeightOwner {
   stopTraining = false;
 
   // The layers, the input shape of one example and each layer's input shape (computed as layers are added).
-  private readonly topology: Topology;
+  protected readonly topology: Topology;
   // The trainable flags the core has, to pass on only what changed (see syncTrainable).
   private frozenInCore: boolean[] = [];
-  private readonly owned: Owned = { net: 0, rng: 0 };
+  protected readonly owned: Owned = { net: 0, rng: 0 };
   private compiled: Compiled | undefined;
   private disposed = false;
   private fitting = false;
   private stagedRows = 0;
   // True while the initializers draw the first weights (they must not call back into the model).
-  private initializing = false;
+  protected initializing = false;
   private rate = 0;
   // The activation buffers' row capacity and the batch staging buffers, cached from the core
   // (they change only when net_reserve grows them) so a training step makes one Wasm call.
@@ -100,49 +106,18 @@ export class Sequential implements TrainingModel, WeightOwner {
   // What fit() reaches of this model's internals (see FitHooks), made once with the model.
   private readonly hooks: FitHooks;
 
-  constructor(config: SequentialConfig = {}) {
-    checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
-    wasm('sequential()');
-    if (config.inputShape !== undefined && config.inputDim !== undefined) throw new ValueError('sequential(): give inputShape or inputDim, not both');
-    let inputShape: Shape | undefined;
-    if (config.inputShape !== undefined) inputShape = checkShape(config.inputShape, 'sequential()', 'inputShape');
-    else if (config.inputDim !== undefined) inputShape = checkShape([config.inputDim], 'sequential()', 'inputDim');
-    this.topology = new Topology(inputShape);
-    this.seed = config.seed === undefined ? randomSeed() : checkSeed(config.seed, 'sequential()');
-    this.name = config.name ?? `sequential_${++modelCount}`;
+  /** @internal Use sequential() or model(). */
+  constructor(topology: Topology, seed: number | undefined, name: string, where: string) {
+    wasm(where);
+    this.topology = topology;
+    this.seed = seed === undefined ? randomSeed() : checkSeed(seed, where);
+    this.name = name;
     this.hooks = this.fitHooks();
-    if (config.layers !== undefined) {
-      if (!Array.isArray(config.layers)) throw new ValueError(`sequential(): layers must be an array, got ${describe(config.layers)}`);
-      for (const layer of config.layers) this.add(layer);
-    }
   }
 
   /** The layers, first to last. */
   get layers(): readonly Layer[] {
     return this.topology.layers;
-  }
-
-  /** Appends a layer. Layers can be added until the model is built (compile, predict, getWeights). */
-  add(layer: Layer): void {
-    this.checkUsable('add()');
-    if (this.initializing) throw new StateError('add(): the model is being built; an initializer cannot add layers to it');
-    if (!(layer instanceof Layer)) {
-      // layers.textVectorization() is a preprocessing step: its output feeds the model, it is not in it.
-      const hint = isTextVectorization(layer) ? ' (a textVectorization runs before the model: pass its apply(texts) to fit() and predict(), and start the model with an embedding or dense layer)' : '';
-      throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}${hint}`);
-    }
-    if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
-    this.topology.add(layer);
-    layer.attach(this);
-  }
-
-  /** Removes the last layer (before the model is built), as Keras's pop(). */
-  pop(): Layer {
-    this.checkUsable('pop()');
-    if (this.owned.net) throw new StateError('pop(): the model is already built; layers can only be removed before compile(), predict() or getWeights()');
-    const layer = this.topology.pop();
-    layer.attach(undefined);
-    return layer;
   }
 
   /** @internal layer.getWeights(): this layer's tensors of getWeights(). */
@@ -172,6 +147,11 @@ export class Sequential implements TrainingModel, WeightOwner {
   /** @internal The input shape of layer i (for gradientCheck and I/O). */
   layerInputShape(i: number): Shape {
     return this.topology.inputs[i];
+  }
+
+  /** @internal Where layer i's inputs come from (the layers that make them; −1: the model's input) and their shapes. */
+  layerInputs(i: number): { from: readonly number[]; shapes: readonly Shape[] } {
+    return { from: this.topology.edges[i], shapes: this.topology.inputShapes[i] };
   }
 
   /** @internal The layer whose mask layer i's input carries, if any (for gradientCheck). */
@@ -458,7 +438,9 @@ export class Sequential implements TrainingModel, WeightOwner {
     const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
-    const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...this.topology.layers], weights, compiled };
+    const t = this.topology;
+    const graph = t.graphInput === undefined ? undefined : { input: t.graphInput, edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]) };
+    const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...t.layers], weights, compiled, graph };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
     return saveModel(state, target, includeOptimizer);
@@ -541,7 +523,7 @@ export class Sequential implements TrainingModel, WeightOwner {
     this.stage(ptr, m.data, m.rows * m.cols, m.cols, where, arg, labels);
   }
 
-  private checkUsable(what: string): void {
+  protected checkUsable(what: string): void {
     if (this.disposed) throw new StateError(`${what}: the model has been disposed`);
   }
 
@@ -686,7 +668,14 @@ export class Sequential implements TrainingModel, WeightOwner {
     const net = core.net_create(stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
     stack.forEach((layer, i) => {
-      layer.plan(core, net, i, this.topology.inputs[i]);
+      layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
+      // A graph's layers read where their inputs are made (a stack's, the layer before).
+      if (this.topology.graphInput !== undefined) {
+        this.topology.edges[i].forEach((from, k) => {
+          const shape = this.topology.inputShapes[i][k];
+          if (!core.net_set_input(net, i, k, from, shape[shape.length - 1])) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: too many inputs (${k + 1})`);
+        });
+      }
       const mask = this.topology.masks[i];
       if (mask !== undefined) core.net_set_mask(net, i, mask);
     });
@@ -737,6 +726,80 @@ export class Sequential implements TrainingModel, WeightOwner {
     }
     return loss / rows;
   }
+}
+
+/** A stack of layers, each feeding the next (TF.js's Sequential). */
+export class Sequential extends LayersModel {
+  constructor(config: SequentialConfig = {}) {
+    wasm('sequential()');
+    checkKeys(config, ['inputShape', 'inputDim', 'seed', 'layers', 'name'], 'sequential()');
+    if (config.inputShape !== undefined && config.inputDim !== undefined) throw new ValueError('sequential(): give inputShape or inputDim, not both');
+    let inputShape: Shape | undefined;
+    if (config.inputShape !== undefined) inputShape = checkShape(config.inputShape, 'sequential()', 'inputShape');
+    else if (config.inputDim !== undefined) inputShape = checkShape([config.inputDim], 'sequential()', 'inputDim');
+    super(new Topology(inputShape), config.seed, config.name ?? `sequential_${++modelCount}`, 'sequential()');
+    if (config.layers !== undefined) {
+      if (!Array.isArray(config.layers)) throw new ValueError(`sequential(): layers must be an array, got ${describe(config.layers)}`);
+      for (const layer of config.layers) this.add(layer);
+    }
+  }
+
+  /** Appends a layer. Layers can be added until the model is built (compile, predict, getWeights). */
+  add(layer: Layer): void {
+    this.checkUsable('add()');
+    if (this.initializing) throw new StateError('add(): the model is being built; an initializer cannot add layers to it');
+    if (!(layer instanceof Layer)) {
+      // layers.textVectorization() is a preprocessing step: its output feeds the model, it is not in it.
+      const hint = isTextVectorization(layer) ? ' (a textVectorization runs before the model: pass its apply(texts) to fit() and predict(), and start the model with an embedding or dense layer)' : '';
+      throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}${hint}`);
+    }
+    if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
+    this.topology.add(layer);
+    layer.attach(this);
+  }
+
+  /** Removes the last layer (before the model is built), as Keras's pop(). */
+  pop(): Layer {
+    this.checkUsable('pop()');
+    if (this.owned.net) throw new StateError('pop(): the model is already built; layers can only be removed before compile(), predict() or getWeights()');
+    const layer = this.topology.pop();
+    layer.attach(undefined);
+    return layer;
+  }
+
+}
+
+export interface ModelConfig {
+  /** The model's input, from input(). */
+  inputs: SymbolicTensor | SymbolicTensor[];
+  /** The model's output: a symbolic tensor from layer.apply(). */
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+  /** Seeds every random choice, as sequential()'s seed. */
+  seed?: number;
+}
+
+/**
+ * A graph model (TF.js's tf.model()): the layers between `inputs` and `outputs`, as applied with
+ * layer.apply(), with the training API of sequential(). One input and one output for now.
+ */
+export function model(config: ModelConfig): LayersModel {
+  const where = 'model()';
+  wasm(where);
+  checkKeys(config, ['inputs', 'outputs', 'name', 'seed'], where);
+  const one = (value: unknown, what: string): SymbolicTensor => {
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length !== 1) throw new ValueError(`${where}: one ${what} is supported for now, got ${list.length}`);
+    if (!(list[0] instanceof SymbolicTensor)) throw new ValueError(`${where}: ${what} must be a symbolic tensor from ${what === 'input' ? 'input()' : 'layer.apply()'}, got ${describe(list[0])}`);
+    return list[0];
+  };
+  const input = one(config.inputs, 'input'), output = one(config.outputs, 'output');
+  if (input.layer) throw new ValueError(`${where}: inputs must come from input(), got the output of ${input.layer.className} layer ${JSON.stringify(input.layer.name)}`);
+  if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) throw new ValueError(`${where}: name must be a non-empty string, got ${describe(config.name)}`);
+  const topology = Topology.fromGraph(input, output);
+  const built = new LayersModel(topology, config.seed, config.name ?? `model_${++modelCount}`, where);
+  for (const layer of topology.layers) layer.attach(built);
+  return built;
 }
 
 /** A new Sequential model: `sequential({ inputShape: [2], seed: 42 })`. */

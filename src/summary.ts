@@ -2,14 +2,19 @@
 import { formatShape } from './layers/layer.js';
 import type { Topology } from './topology.js';
 
-/** The table for the model `name` with these layers, as Keras prints it. */
+/**
+ * The table for the model `name` with these layers, as Keras prints it; a graph's layers also say
+ * what they are connected to (Keras's last column, here on the layer's second line).
+ */
 export function summary(name: string, topology: Topology): string {
+  const graph = topology.graphInput !== undefined;
+  const from = (i: number) => topology.edges[i].map((k) => (k < 0 ? topology.graphInput : topology.layers[k].name)).join(', ');
   const rows = topology.layers.map((layer, i) => ({
     name: `${layer.name} (${layer.className})`,
-    shape: formatShape(layer.computeOutputShape(topology.inputs[i])),
+    shape: formatShape(layer.computeOutputShapes(topology.inputShapes[i])),
     params: layer.countParams(topology.inputs[i]),
     trainable: layer.countTrainableParams(topology.inputs[i]),
-    config: `  ${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`,
+    config: `  ${graph ? `← ${from(i)}${layer.describeConfig() ? '; ' : ''}` : ''}${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`,
   }));
   // Keras's columns, widened where a layer's name or shape is longer, so they stay aligned.
   const first = Math.max(27, ...rows.map((r) => r.name.length)), second = Math.max(25, ...rows.map((r) => r.shape.length));

@@ -1,8 +1,10 @@
-// The layer stack's shape walk: each layer's input shape, computed once as it is added (its
-// output shape is the next layer's input), the names the layers get, and where each weight tensor
-// sits in the model's flat parameter buffer. No Wasm here: the model builds from what this says.
+// The layers' shape walk: each layer's inputs (the layers that make them) and their shapes, computed
+// once as a layer is placed — after the one before in a stack (sequential), or where its inputs
+// are made in a graph (model()) — the names the layers get, the masks they carry, and where each
+// weight tensor sits in the model's flat parameter buffer. No Wasm here: the model builds from
+// what this says.
 import { ShapeError, StateError, ValueError, describe } from './errors.js';
-import { formatShape, sizeOf, type Layer, type LayerWeight, type Shape } from './layers/layer.js';
+import { formatShape, sizeOf, SymbolicTensor, type Layer, type LayerWeight, type Shape } from './layers/layer.js';
 
 /** One weight tensor in the flat parameter buffer: weight `index` of layer `layer`, in Keras order. */
 export interface WeightSlot {
@@ -24,8 +26,14 @@ export class Topology {
    * with maskZero, a masking layer), or undefined when the input has none.
    */
   readonly masks: (number | undefined)[] = [];
+  /** Each layer's inputs, parallel to `layers`: the layers that make them (−1: the model's input), in order. */
+  readonly edges: number[][] = [];
+  /** Each layer's input shapes, one per input. */
+  readonly inputShapes: Shape[][] = [];
   /** The input shape of one example: declared to sequential(), or else by the first layer. */
   inputShape: Shape | undefined;
+  /** A graph model's input (model()): the layers are then saved with their connections. */
+  graphInput: string | undefined;
 
   constructor(inputShape: Shape | undefined) {
     this.inputShape = inputShape;
@@ -40,10 +48,7 @@ export class Topology {
     const stack = this.layers;
     if (stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
     const declared = layer.declaredInputShape;
-    // Keras's default names: the class name in snake_case (Keras's to_snake_case, so ZeroPadding2D
-    // is zero_padding2d) and the layer's position (batch_normalization_2).
-    const snakeName = layer.className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-    const name = layer.name ?? `${snakeName}_${stack.length + 1}`;
+    const name = this.nameFor(layer);
     const which = `${layer.className} layer ${JSON.stringify(name)}`;
     let inputShape: Shape;
     if (stack.length === 0) {
@@ -59,20 +64,71 @@ export class Topology {
         throw new ShapeError(`add(): ${which} declares inputShape ${formatShape(declared)} but the previous layer outputs ${formatShape(inputShape)}`);
       }
     }
-    if (layer.firstOnly && stack.length > 0) {
-      throw new ShapeError(`add(): ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${stack[stack.length - 1].className} layer ${JSON.stringify(stack[stack.length - 1].name)})`);
+    this.place(layer, name, [stack.length - 1], [inputShape], 'add()');
+    if (stack.length === 1) this.inputShape = inputShape;
+  }
+
+  /**
+   * A graph's topology (model()): the layers that make `output` from `input`, each after the layers
+   * it reads (the order the core runs them in); the output's layer is last.
+   */
+  static fromGraph(input: SymbolicTensor, output: SymbolicTensor): Topology {
+    const topology = new Topology(input.shape);
+    topology.graphInput = input.inputName;
+    const order: SymbolicTensor[] = [];
+    let reachesInput = false;
+    // Depth first from the output: a tensor is placed after every tensor it reads.
+    const visit = (node: SymbolicTensor): void => {
+      if (!node.layer) {
+        if (node !== input) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not the model's input ${JSON.stringify(input.name)}`);
+        reachesInput = true;
+        return;
+      }
+      if (order.includes(node)) return;
+      node.inputs.forEach(visit);
+      order.push(node);
+    };
+    visit(output);
+    if (order.length === 0) throw new ValueError('model(): the output is the input itself: apply at least one layer');
+    if (!reachesInput) throw new ValueError(`model(): the output is not connected to the input ${JSON.stringify(input.name)}`);
+    for (const node of order) {
+      const layer = node.layer!;
+      const name = topology.nameFor(layer);
+      if (topology.layers.some((l) => l.name === name)) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
+      topology.place(layer, name, node.inputs.map((t) => (t.layer ? order.indexOf(t) : -1)), node.inputs.map((t) => t.shape), 'model()');
     }
-    if (stack.some((l) => l.name === name)) throw new ValueError(`add(): the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
-    const mask = this.outputMaskSource();
+    return topology;
+  }
+
+  // A layer's name: its own, or Keras's default — the class name in snake_case (Keras's
+  // to_snake_case, so ZeroPadding2D is zero_padding2d) and the layer's position (batch_normalization_2).
+  private nameFor(layer: Layer): string {
+    const snakeName = layer.className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    return layer.name ?? `${snakeName}_${this.layers.length + 1}`;
+  }
+
+  // Records a layer reading the outputs of `inputs` (−1: the model's input) of these shapes, after
+  // checking it can: a first-only layer reads the model's input; a masked input needs a layer that
+  // supports masking; the shapes must suit it. Throws, changing nothing, naming the layer.
+  private place(layer: Layer, name: string, inputs: number[], shapes: Shape[], where: string): void {
+    const stack = this.layers, which = `${layer.className} layer ${JSON.stringify(name)}`;
+    if (layer.firstOnly && inputs.some((i) => i !== -1)) {
+      const before = stack[inputs.find((i) => i !== -1)!];
+      throw new ShapeError(`${where}: ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${before.className} layer ${JSON.stringify(before.name)})`);
+    }
+    if (stack.some((l) => l.name === name)) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
+    const masks = inputs.map((i) => (i < 0 ? undefined : this.maskOf(i)));
+    const mask = masks.find((m) => m !== undefined);
     if (mask !== undefined && !layer.supportsMasking) {
       const source = stack[mask];
-      throw new ValueError(`add(): ${which} does not support masking, but its input carries the mask of ${source.className} layer ${JSON.stringify(source.name)}; put it after a layer that ends the mask (a recurrent layer without returnSequences), or do not mask`);
+      throw new ValueError(`${where}: ${which} does not support masking, but its input carries the mask of ${source.className} layer ${JSON.stringify(source.name)}; put it after a layer that ends the mask (a recurrent layer without returnSequences), or do not mask`);
     }
     layer.name = name;
-    // Throws a ShapeError naming the layer when it cannot take this input.
-    layer.computeOutputShape(inputShape);
-    if (stack.length === 0) this.inputShape = inputShape;
-    this.inputs.push(inputShape);
+    // Throws a ShapeError naming the layer when it cannot take these inputs.
+    layer.computeOutputShapes(shapes);
+    this.inputs.push(shapes[0]);
+    this.inputShapes.push(shapes);
+    this.edges.push(inputs);
     this.masks.push(mask);
     stack.push(layer);
   }
@@ -82,16 +138,16 @@ export class Topology {
     const layer = this.layers.pop();
     if (!layer) throw new StateError('pop(): the model has no layers');
     this.inputs.pop();
+    this.inputShapes.pop();
+    this.edges.pop();
     this.masks.pop();
     return layer;
   }
 
-  /** The layer whose mask the last layer's output carries, or undefined when it carries none. */
-  outputMaskSource(): number | undefined {
-    const last = this.layers.length - 1;
-    if (last < 0) return undefined;
-    const made = this.layers[last].outputMask(this.masks[last] !== undefined);
-    return made === 'own' ? last : made === 'input' ? this.masks[last] : undefined;
+  /** The layer whose mask layer i's output carries, or undefined when it carries none. */
+  maskOf(i: number): number | undefined {
+    const made = this.layers[i].outputMask(this.masks[i] !== undefined);
+    return made === 'own' ? i : made === 'input' ? this.masks[i] : undefined;
   }
 
   /** A layer by name, or by index from the first (0). */
@@ -106,7 +162,7 @@ export class Topology {
   get outputShape(): Shape {
     const stack = this.layers;
     if (stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
-    return stack[stack.length - 1].computeOutputShape(this.inputs[stack.length - 1]);
+    return stack[stack.length - 1].computeOutputShapes(this.inputShapes[stack.length - 1]);
   }
 
   /** Number of weights, trainable or not. */

@@ -75,6 +75,9 @@ export interface Core {
   net_set_masking(net: number, i: number, groups: number, features: number, maskValue: number): void;
   net_set_mask(net: number, i: number, from: number): void;
   net_set_bidirectional(net: number, i: number, mergeMode: number): void;
+  net_set_merge(net: number, i: number, size: number, features: number, op: number): void;
+  net_set_concatenate(net: number, i: number, groups: number, width: number, inputSize: number): void;
+  net_set_input(net: number, i: number, k: number, from: number, width: number): boolean;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;

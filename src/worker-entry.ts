@@ -4,13 +4,13 @@
 import { NeuriteError, StateError, DivergenceError } from './errors.js';
 import { ready } from './wasm.js';
 import { loadModel } from './io/index.js';
-import type { Sequential } from './model.js';
+import type { LayersModel } from './model.js';
 import { fromSpec, type Callback, type Logs } from './callbacks.js';
 import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
 
 declare const WorkerGlobalScope: unknown;
 
-let model: Sequential | undefined;
+let model: LayersModel | undefined;
 
 // A fit whose callbacks run on the main thread waits, as it ends, for word that they all settled:
 // one that failed makes the fit throw, which puts the model back as it was before the fit.

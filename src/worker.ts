@@ -5,7 +5,7 @@
 import type { Data } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
-import type { History, Sequential } from './model.js';
+import type { History, LayersModel } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { wasmBuild } from './wasm.js';
 import { transferable, type Reply, type Request, type SerializedError, type WorkerFitOptions } from './worker-protocol.js';
@@ -71,7 +71,7 @@ export interface WorkerTrainer {
   /** The worker model, saved with its optimizer state. */
   save(): Promise<ModelArtifacts>;
   /** A copy of the worker's model on this thread (needs ready() here), ready to predict or train on. */
-  getModel(): Promise<Sequential>;
+  getModel(): Promise<LayersModel>;
   predict(x: Data): Promise<Float32Array>;
   evaluate(x: Data, y: Data): Promise<Logs>;
   /** Stops the worker. Pending and later calls reject with a StateError. */
@@ -100,7 +100,7 @@ interface Pending {
  *
  * If it rejects, no worker is left running. Once it resolves, the worker keeps Node running only while a call waits for it.
  */
-export async function workerTrainer(model: Sequential | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
+export async function workerTrainer(model: LayersModel | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
   const given = (options as WorkerTrainerOptions | null)?.worker;
   let worker = isWorker(given) ? given : undefined;
   try {
@@ -337,7 +337,7 @@ function unsendable(method: string, args: Record<string, unknown>, err: unknown)
   return new ValueError(`${where}: ${what} cannot be sent to the worker: ${reason}`);
 }
 
-async function toArtifacts(model: Sequential | ModelArtifacts): Promise<ModelArtifacts> {
+async function toArtifacts(model: LayersModel | ModelArtifacts): Promise<ModelArtifacts> {
   if (typeof model === 'object' && model !== null && 'modelTopology' in model) {
     const { weightData } = model;
     if (!(weightData instanceof ArrayBuffer)) throw new ValueError(`workerTrainer(): artifacts.weightData must be an ArrayBuffer, got ${describe(weightData)}`);
@@ -345,7 +345,7 @@ async function toArtifacts(model: Sequential | ModelArtifacts): Promise<ModelArt
     // buffer may be detached, which slice() refuses: the worker then reports the missing weights.
     return { ...model, weightData: weightData.byteLength === 0 ? new ArrayBuffer(0) : weightData.slice(0) };
   }
-  if (typeof model !== 'object' || model === null || typeof (model as Sequential).save !== 'function') {
+  if (typeof model !== 'object' || model === null || typeof (model as LayersModel).save !== 'function') {
     throw new ValueError(`workerTrainer(): expected a model or saved model artifacts, got ${describe(model)}`);
   }
   if (!model.optimizer || !model.loss) throw new StateError('workerTrainer(): compile the model before handing it to a worker');

@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE,
 } from "./layer";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward, dropout_mask } from "./dropout";
@@ -18,6 +18,7 @@ import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
 import { embedding_forward, embedding_backward, embedding_mask } from "./embedding";
 import { masking_forward, masking_backward } from "./masking";
+import { merge_forward, merge_backward, concatenate_forward, concatenate_backward } from "./merge";
 import { separable_conv2d_forward, separable_conv2d_backward } from "./separable_conv2d";
 
 // separableConv2d's pointwise kernel follows its depthwise one in the record's kernel (and gradient).
@@ -132,9 +133,19 @@ function bidirectionalPart(l: Layer, rows: i32, part: i32): usize {
   return <usize>(l.kernelSize + l.biasSize) << 2;
 }
 
-/** Runs layer `l` forward on `rows` examples at `x` into its output buffer. */
-export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize): void {
+/**
+ * Runs layer `l` forward on `rows` examples at `x` into its output buffer. A merge layer reads its
+ * inputCount inputs through `inputs` (an array of pointers) and, concatenating, their last axes'
+ * widths through `widths` (i32s).
+ */
+export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize, inputs: usize, widths: usize): void {
   switch (l.kind) {
+    case MERGE:
+      merge_forward(l.output, inputs, l.inputCount, rows * l.outputSize, l.mergeMode);
+      break;
+    case CONCATENATE:
+      concatenate_forward(l.output, inputs, widths, l.inputCount, rows, l.groups);
+      break;
     case DENSE:
       dense_forward(l.output, l.saved, x, l.kernel, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
       break;
@@ -226,11 +237,21 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
 /**
  * Runs layer `l` backward from dLoss/dOutput (its outputGrad) after a forward pass on `x`: its
  * weights' gradients (when `weights`: not for a frozen layer in training) and dLoss/dInput into
- * `inputGrad` (unless 0). `fused`:
+ * `inputGrad` (unless 0); a merge layer writes each input's through `grads`, adding where
+ * `accumulate` says (as layer_forward reads them). `fused`:
  * the loss already gave dLoss/dZ of this (last) layer.
  */
-export function layer_backward(l: Layer, inputGrad: usize, x: usize, rows: i32, training: bool, fused: bool, weights: bool): void {
+export function layer_backward(
+  l: Layer, inputGrad: usize, x: usize, rows: i32, training: bool, fused: bool, weights: bool,
+  inputs: usize, grads: usize, accumulate: usize, widths: usize,
+): void {
   switch (l.kind) {
+    case MERGE:
+      merge_backward(grads, accumulate, l.outputGrad, inputs, l.inputCount, rows * l.outputSize, l.mergeMode);
+      break;
+    case CONCATENATE:
+      concatenate_backward(grads, accumulate, l.outputGrad, widths, l.inputCount, rows, l.groups);
+      break;
     case DENSE:
       dense_backward(
         inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad,

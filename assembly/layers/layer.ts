@@ -31,6 +31,8 @@ export const LAYER_NORMALIZATION = 18;
 export const REPEAT_VECTOR = 19;
 export const MASKING = 20;
 export const BIDIRECTIONAL = 21;
+export const MERGE = 22; // add, subtract, multiply, average, maximum, minimum (mergeMode: merge.ts)
+export const CONCATENATE = 23;
 
 @unmanaged
 export class Layer {
@@ -98,10 +100,13 @@ export class Layer {
   maskFrom: i32;
   /**
    * bidirectional: the recurrent kind it runs both ways (the other fields are that layer's, but
-   * outFeatures, the merged width) and how the two outputs merge (assembly/layers/bidirectional.ts).
+   * outFeatures, the merged width) and how the two outputs merge (assembly/layers/bidirectional.ts);
+   * a merge layer's operation (assembly/layers/merge.ts).
    */
   innerKind: i32;
   mergeMode: i32;
+  /** Inputs given to the plan (a graph's edges, in network.ts); 0: the layer before (a chain). */
+  inputCount: i32;
   /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;

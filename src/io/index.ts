@@ -1,7 +1,7 @@
 // Saving and loading models in TensorFlow.js's layers-model format. Nothing here is loaded until
 // used: Sequential.save() imports save.ts and loadModel imports load.ts when first called, so an
 // app that neither saves nor loads downloads none of the format or the storage handlers.
-import type { Sequential } from '../model.js';
+import type { LayersModel } from '../model.js';
 import type { LoadSource } from './types.js';
 
 export type { ModelArtifacts, WeightSpec, SaveTarget, SaveOptions, LoadSource } from './types.js';
@@ -12,7 +12,7 @@ export type { ModelArtifacts, WeightSpec, SaveTarget, SaveOptions, LoadSource } 
  * `indexeddb://name`, or [model.json, ...weight files] as File or Blob objects. The model is
  * compiled again if it was saved compiled by neurite.
  */
-export async function loadModel(source: LoadSource): Promise<Sequential> {
+export async function loadModel(source: LoadSource): Promise<LayersModel> {
   const load = await import('./load.js');
   return load.loadModel(source);
 }

@@ -3,10 +3,10 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import { baseConfig } from '../layers/config.js';
 
-/** `layer`'s weights in Keras order, named `layer/weight`, and its output shape, for an input of `inputShape`. */
-export function layerWeights(layer: Layer, inputShape: Shape): { weights: { name: string; shape: number[] }[]; outputShape: Shape } {
-  const weights = layer.weightSpecs(inputShape).map(({ name, shape }) => ({ name: `${layer.name}/${name}`, shape }));
-  return { weights, outputShape: layer.computeOutputShape(inputShape) };
+/** `layer`'s weights in Keras order, named `layer/weight`, and its output shape, for inputs of `inputShapes`. */
+export function layerWeights(layer: Layer, inputShapes: readonly Shape[]): { weights: { name: string; shape: number[] }[]; outputShape: Shape } {
+  const weights = layer.weightSpecs(inputShapes[0]).map(({ name, shape }) => ({ name: `${layer.name}/${name}`, shape }));
+  return { weights, outputShape: layer.computeOutputShapes(inputShapes) };
 }
 
 /** A layer as { class_name, config }; the first layer's config also holds the model's input shape. */

@@ -2,17 +2,19 @@
 // before creating the model, and disposes the model if building it fails: a caller's models are
 // never touched, and no half-loaded model escapes.
 import { NeuriteError } from '../errors.js';
-import { sequential, type Sequential } from '../model.js';
+import { model as graphModel, sequential, type LayersModel } from '../model.js';
 import { isSchedule } from '../schedules.js';
 import { parse } from './read.js';
 import { readSource } from './router.js';
 import type { LoadSource } from './types.js';
 
 /** See loadModel in index.ts, which loads this file when first called. */
-export async function loadModel(source: LoadSource): Promise<Sequential> {
+export async function loadModel(source: LoadSource): Promise<LayersModel> {
   const { artifacts, origin } = await readSource(source);
   const plan = parse(artifacts, origin);
-  const model = sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
+  const model = plan.graph
+    ? graphModel({ inputs: plan.graph.input, outputs: plan.graph.output, name: plan.name, seed: plan.seed })
+    : sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
   try {
     model.setWeights(plan.weights);
     if (plan.compile) {

@@ -9,6 +9,8 @@ import { readNeurite, type CompilePlan, type TrainingPlan } from './compile-conf
 import { checkNesting, isObject, preview, wrap } from './json.js';
 import { layerWeights } from './layers-config.js';
 import type { RawArtifacts } from './types.js';
+import { input } from '../symbolic.js';
+import type { SymbolicTensor } from '../layers/layer.js';
 import { decodeWeights } from './weights.js';
 
 /** Everything loadModel needs to build the model, checked. */
@@ -17,6 +19,8 @@ export interface Plan {
   inputShape: number[];
   seed?: number;
   layers: Layer[];
+  /** A graph model's input and output, its layers applied (model() builds it from them). */
+  graph?: { input: SymbolicTensor; output: SymbolicTensor };
   weights: Float32Array[];
   compile?: CompilePlan;
   training?: TrainingPlan;
@@ -45,7 +49,9 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   if (!isObject(topology)) throw fail(`modelTopology must be an object, got ${describe(topology)}`);
   // Keras (Python) nests the model config one level down.
   if (isObject(topology.model_config)) topology = topology.model_config;
-  if (topology.class_name !== 'Sequential') throw fail(`expected a Sequential model, got class_name ${describe(topology.class_name)}`);
+  // A graph: TF.js writes class_name 'Model' (Keras 3: 'Functional').
+  const graph = topology.class_name === 'Model' || topology.class_name === 'Functional';
+  if (topology.class_name !== 'Sequential' && !graph) throw fail(`expected a Sequential or a functional Model, got class_name ${describe(topology.class_name)}`);
   const config = topology.config as Record<string, unknown>;
   if (!isObject(config) || !Array.isArray(config.layers)) throw fail(`modelTopology.config.layers must be an array of layers`);
 
@@ -53,7 +59,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   // save() refuses a model with no layers, by the same rule: there is no input width to record.
   if (entries.length === 0) throw fail('the model has no layers');
   const unsupported = entries
-    .map((l, i) => (isObject(l) && isLayerClass(l.class_name) ? undefined : `${isObject(l) ? String(l.class_name) : describe(l)} (layer ${i}${isObject(l) && isObject(l.config) && l.config.name ? `, ${String(l.config.name)}` : ''})`))
+    .map((l, i) => (isObject(l) && (isLayerClass(l.class_name) || (graph && l.class_name === 'InputLayer')) ? undefined : `${isObject(l) ? String(l.class_name) : describe(l)} (layer ${i}${isObject(l) && isObject(l.config) && l.config.name ? `, ${String(l.config.name)}` : ''})`))
     .filter((s) => s !== undefined);
   if (unsupported.length) throw fail(`unsupported layers: ${unsupported.join(', ')}; neurite supports ${Object.keys(LAYER_CLASSES).join(', ')}`);
 
@@ -61,7 +67,11 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   const expected: { name: string; shape: number[] }[] = [];
   let shape: Shape = [];
   let inputShape: number[] = [];
-  entries.forEach((entry, i) => {
+  let plannedGraph: Plan['graph'];
+  if (graph) {
+    plannedGraph = readGraph(config, entries, artifacts.weightSpecs, fail, built, expected);
+    inputShape = [...plannedGraph.input.shape];
+  } else entries.forEach((entry, i) => {
     const { class_name: kind, config: given } = entry as { class_name: string; config: Record<string, unknown> };
     const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
     if (!isObject(given)) throw fail(`${where}: config must be an object`);
@@ -73,7 +83,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
     }
     if (built.some((l) => l.name === layer.name)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
     built.push(layer);
-    const out = wrap(where, fail, () => layerWeights(layer, shape));
+    const out = wrap(where, fail, () => layerWeights(layer, [shape]));
     expected.push(...out.weights);
     shape = out.outputShape;
   });
@@ -96,9 +106,62 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
     name: typeof config.name === 'string' ? config.name : undefined,
     inputShape,
     layers: built,
+    ...(plannedGraph && { graph: plannedGraph }),
     weights,
     ...(meta !== undefined && readNeurite(meta, count, tensors, fail)),
   };
 }
 
 
+
+// A functional Model's layers (TF.js's format: an InputLayer, then each layer with inbound_nodes
+// naming the layers it reads), applied in the order written — each after what it reads — to one
+// input, with the one output output_layers names. Fills `built` and `expected` as parse() does.
+function readGraph(
+  config: Record<string, unknown>, entries: unknown[], specs: unknown, fail: (message: string) => ValueError,
+  built: Layer[], expected: { name: string; shape: number[] }[],
+): { input: SymbolicTensor; output: SymbolicTensor } {
+  const one = (key: string): string => {
+    const list = config[key];
+    if (!Array.isArray(list) || list.length !== 1 || !Array.isArray(list[0]) || typeof list[0][0] !== 'string') {
+      throw fail(`${key} must name one layer ([[name, 0, 0]]): one input and one output are supported for now, got ${preview(list)}`);
+    }
+    return list[0][0];
+  };
+  const inputName = one('input_layers'), outputName = one('output_layers');
+  const tensors = new Map<string, SymbolicTensor>();
+  let first: SymbolicTensor | undefined;
+  entries.forEach((entry, i) => {
+    const { class_name: kind, config: given, inbound_nodes: inbound } = entry as { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown };
+    const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
+    if (!isObject(given)) throw fail(`${where}: config must be an object`);
+    if (kind === 'InputLayer') {
+      const shape = given.batch_input_shape;
+      if (given.name !== inputName || first) throw fail(`${where}: the model's one input is ${JSON.stringify(inputName)}`);
+      if (!Array.isArray(shape) || shape[0] !== null) throw fail(`${where}: batch_input_shape must be [null, ...shape of one example], got ${preview(shape)}`);
+      first = wrap(where, fail, () => input({ shape: shape.slice(1) as number[], name: inputName }));
+      tensors.set(inputName, first);
+      return;
+    }
+    // One node per layer: a layer applied twice (shared) is not supported yet.
+    if (!Array.isArray(inbound) || inbound.length !== 1 || !Array.isArray(inbound[0]) || inbound[0].length === 0) {
+      throw fail(`${where}: inbound_nodes must be one node (a layer applied once), got ${preview(inbound)}`);
+    }
+    const inputs = (inbound[0] as unknown[]).map((edge) => {
+      const name = Array.isArray(edge) ? edge[0] : undefined;
+      const tensor = typeof name === 'string' ? tensors.get(name) : undefined;
+      if (!tensor || (edge as unknown[])[1] !== 0 || (edge as unknown[])[2] !== 0) throw fail(`${where}: inbound_nodes names ${preview(edge)}, which is not a layer written before it`);
+      return tensor;
+    });
+    const layer = wrap(where, fail, () => LAYER_CLASSES[kind](separableMultiplier(kind, given, specs)));
+    if (tensors.has(layer.name!)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
+    const output = wrap(where, fail, () => layer.apply(inputs.length === 1 ? inputs[0] : inputs));
+    tensors.set(layer.name!, output);
+    built.push(layer);
+    expected.push(...wrap(where, fail, () => layerWeights(layer, inputs.map((t) => t.shape))).weights);
+  });
+  const output = tensors.get(outputName);
+  if (!first) throw fail(`the model has no InputLayer ${JSON.stringify(inputName)}`);
+  if (!output || !output.layer) throw fail(`output_layers names ${JSON.stringify(outputName)}, which is not a layer of the model`);
+  return { input: first, output };
+}

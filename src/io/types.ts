@@ -1,6 +1,6 @@
 // The shapes save() and loadModel() exchange: the public artifact types, and the internal ones the
 // model hands to the I/O code. Types only, so the model can name them without loading any I/O.
-import type { Layer } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
 import type { Optimizer, OptimizerIdentifier } from '../optimizers.js';
 
@@ -58,6 +58,8 @@ export interface ModelState {
   weights: Float32Array[];
   /** Present when the model is compiled. */
   compiled?: CompiledState;
+  /** A graph model's input name and each layer's inputs (−1: the model's input) and their shapes. */
+  graph?: { input: string; edges: readonly (readonly number[])[]; inputShapes: readonly (readonly Shape[])[] };
 }
 
 /** @internal A compiled model's training setup and state, as save() reads it. */

@@ -8,6 +8,8 @@ import { LSTM, type LSTMConfig } from './lstm.js';
 import { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 import { Masking, type MaskingConfig } from './masking.js';
 import { Bidirectional, type BidirectionalConfig } from './bidirectional.js';
+import { Concatenate, ElementwiseMerge, type ConcatenateConfig } from './merge.js';
+import type { LayerArgs } from './layer.js';
 import { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
@@ -89,3 +91,17 @@ export const bidirectional = (config: BidirectionalConfig): Bidirectional => new
  * added to one): `adapt(texts)`, then `apply(texts)` gives what fit / predict take.
  */
 export const textVectorization = (config: TextVectorizationConfig = {}): TextVectorization => new TextVectorization(config);
+/** The sum of its inputs (a graph model's branches: apply([a, b])). */
+export const add = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Add', config);
+/** Its first input minus its second. */
+export const subtract = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Subtract', config);
+/** The product of its inputs, value by value. */
+export const multiply = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Multiply', config);
+/** The mean of its inputs. */
+export const average = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Average', config);
+/** The largest of its inputs, value by value. */
+export const maximum = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Maximum', config);
+/** The smallest of its inputs, value by value. */
+export const minimum = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Minimum', config);
+/** Its inputs joined along the last axis. */
+export const concatenate = (config: ConcatenateConfig = {}): Concatenate => new Concatenate(config);

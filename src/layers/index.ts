@@ -1,5 +1,5 @@
 // The layers: their classes, and the catalog of factories as the `layers` namespace.
-export { Layer, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
+export { Layer, SymbolicTensor, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
 export { Dense, type DenseConfig } from './dense.js';
 export { Dropout, type DropoutConfig } from './dropout.js';
 export { BatchNormalization, type BatchNormalizationConfig } from './batch-normalization.js';
@@ -26,5 +26,6 @@ export { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 export { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 export { Masking, type MaskingConfig } from './masking.js';
 export { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
+export { Merge, ElementwiseMerge, Concatenate, type ConcatenateConfig } from './merge.js';
 
 export * as layers from './factories.js';

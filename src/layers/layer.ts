@@ -52,6 +52,35 @@ export function formatShape(shape: Shape): string {
   return `[null,${shape.join(',')}]`;
 }
 
+/**
+ * What `input()` and `layer.apply()` return while a graph model is described (TF.js's
+ * SymbolicTensor): one example's shape, the layer that makes it and the tensors that layer was
+ * applied to, so model({ inputs, outputs }) can walk back from the outputs.
+ */
+export class SymbolicTensor {
+  /** The shape of one example. */
+  readonly shape: Shape;
+  /** The layer that makes it, or undefined for a model input. */
+  readonly layer: Layer | undefined;
+  /** The tensors that layer was applied to ([] for a model input). */
+  readonly inputs: readonly SymbolicTensor[];
+  /** A model input's name (a layer's output is named after its layer). */
+  readonly inputName: string | undefined;
+
+  /** @internal Use input() or layer.apply(). */
+  constructor(shape: Shape, layer: Layer | undefined, inputs: readonly SymbolicTensor[], inputName?: string) {
+    this.shape = shape;
+    this.layer = layer;
+    this.inputs = inputs;
+    this.inputName = inputName;
+  }
+
+  /** The name TF.js would show: the input's, or the layer's. */
+  get name(): string {
+    return this.inputName ?? this.layer?.name ?? '(unnamed)';
+  }
+}
+
 /** What holds a layer's weights: the model it was added to. */
 export interface WeightOwner {
   layerWeights(layer: Layer): Float32Array[];
@@ -105,6 +134,37 @@ export abstract class Layer {
   /** The output shape for an input of `inputShape`; a ShapeError names the layer and both shapes. */
   abstract computeOutputShape(inputShape: Shape): Shape;
 
+  /**
+   * The output shape for inputs of these shapes: one for most layers; a merge layer takes several
+   * (and overrides this).
+   */
+  computeOutputShapes(inputShapes: readonly Shape[]): Shape {
+    if (inputShapes.length !== 1) throw this.shapeError(`takes one input, got ${inputShapes.length}`, inputShapes[0] ?? []);
+    return this.computeOutputShape(inputShapes[0]);
+  }
+
+  /** The symbolic tensor this layer was applied to make, once it has been (a graph model's). */
+  private appliedTo: SymbolicTensor | undefined;
+
+  /**
+   * Applies the layer to symbolic inputs (from input() or another apply()), describing a graph for
+   * model({ inputs, outputs }), as TF.js's layer.apply(). A merge layer takes an array.
+   */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const where = `${this.className} layer ${JSON.stringify(this.name ?? '(unnamed)')}.apply()`;
+    const list = Array.isArray(inputs) ? [...inputs] : [inputs];
+    if (list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
+      throw new ValueError(`${where}: expected a symbolic tensor from input() or another apply() (or an array of them), got ${describe(inputs)}`);
+    }
+    if (this.appliedTo) throw new ValueError(`${where}: this layer is already applied (to ${this.appliedTo.inputs.map((t) => t.name).join(', ')}); sharing a layer between two places is not supported yet: make a second layer`);
+    if (this.declaredInputShape && list.length === 1 && list[0].shape.join() !== this.declaredInputShape.join()) {
+      throw new ShapeError(`${where}: the layer declares inputShape ${formatShape(this.declaredInputShape)} but is applied to ${formatShape(list[0].shape)}`);
+    }
+    const shape = this.computeOutputShapes(list.map((t) => t.shape));
+    this.appliedTo = new SymbolicTensor(shape, this, list);
+    return this.appliedTo;
+  }
+
   /** The weights the layer needs for an input of `inputShape`, in Keras order. */
   weightSpecs(_inputShape: Shape): LayerWeight[] {
     return [];
@@ -127,8 +187,8 @@ export abstract class Layer {
   /** What the summary says of the layer under its name ('activation: relu', 'rate: 0.2'). */
   abstract describeConfig(): string;
 
-  /** Describes layer `index` to the Wasm core, for an input of `inputShape`. */
-  abstract plan(core: Core, net: number, index: number, inputShape: Shape): void;
+  /** Describes layer `index` to the Wasm core, for an input of `inputShape` (a merge: all `inputShapes`). */
+  abstract plan(core: Core, net: number, index: number, inputShape: Shape, inputShapes?: readonly Shape[]): void;
 
   /**
    * The float64 reference forward pass of `rows` examples (inference: dropout inactive), with the

@@ -25,6 +25,7 @@ import { RepeatVector } from './repeat-vector.js';
 import { TimeDistributed } from './time-distributed.js';
 import { Masking } from './masking.js';
 import { Bidirectional } from './bidirectional.js';
+import { Concatenate, mergeFromConfig } from './merge.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -55,6 +56,13 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   TimeDistributed: TimeDistributed.fromConfig,
   Masking: Masking.fromConfig,
   Bidirectional: Bidirectional.fromConfig,
+  Add: mergeFromConfig('Add'),
+  Subtract: mergeFromConfig('Subtract'),
+  Multiply: mergeFromConfig('Multiply'),
+  Average: mergeFromConfig('Average'),
+  Maximum: mergeFromConfig('Maximum'),
+  Minimum: mergeFromConfig('Minimum'),
+  Concatenate: Concatenate.fromConfig,
 });
 
 /** True for a class name neurite can build. */

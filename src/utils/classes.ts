@@ -2,7 +2,7 @@
 // model (Keras's old predict_classes): the most probable class of each example.
 import { ValueError, checkInteger, describe } from '../errors.js';
 import type { Data } from '../data.js';
-import type { Sequential } from '../model.js';
+import type { LayersModel } from '../model.js';
 import { countOf } from './one-hot.js';
 
 /**
@@ -31,7 +31,7 @@ export function argMax(values: ArrayLike<number>, width: number): Int32Array {
  * output unit (a sigmoid), 1 where the output is above 0.5 and 0 elsewhere (as binary accuracy
  * counts). For outputs of shape [T, units], one class per row: T per example.
  */
-export function predictClasses(model: Sequential, x: Data, config: { batchSize?: number } = {}): Int32Array {
+export function predictClasses(model: LayersModel, x: Data, config: { batchSize?: number } = {}): Int32Array {
   if (typeof (model as { predict?: unknown } | null)?.predict !== 'function') throw new ValueError(`predictClasses(): expected a model, got ${describe(model)}`);
   const p = model.predict(x, config);
   const shape = model.outputShape, units = shape[shape.length - 1];

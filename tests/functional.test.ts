@@ -1,0 +1,173 @@
+// Graph models (model(), input(), layer.apply()): the multivariable chain rule across branches,
+// merge layers, TF.js parity, and the same bits as the equivalent sequential model.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf, tfjsCpu } from './tfjs-cpu.js';
+import { random } from './reference.js';
+import { ready, sequential, model, input, layers, gradientCheck, ShapeError, ValueError, type LayersModel } from '../src/index.js';
+
+beforeAll(async () => {
+  await tfjsCpu();
+  await ready();
+});
+
+const data = (seed: number, rows: number, inputs: number, outputs: number) => {
+  const rand = random(seed);
+  return {
+    x: Float32Array.from({ length: rows * inputs }, () => rand() * 2 - 1),
+    y: Float32Array.from({ length: rows * outputs }, () => rand() * 2 - 1),
+  };
+};
+
+type Op = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum' | 'concatenate';
+
+/** t → f(t) = dense tanh, g(t) = dense sigmoid → h = merge(f, g) → dense: the z = h(f(t), g(t)) case. */
+function branches(op: Op, seed = 3): LayersModel {
+  const t = input({ shape: [4] });
+  const f = layers.dense({ units: 3, activation: 'tanh' }).apply(t);
+  const g = layers.dense({ units: 3, activation: 'sigmoid' }).apply(t);
+  const h = layers[op]().apply([f, g]);
+  return model({ inputs: t, outputs: layers.dense({ units: 2 }).apply(h), seed });
+}
+
+/** The same graph in TF.js, with the given weights. */
+function tfBranches(op: Op, weights: Float32Array[]): tf.LayersModel {
+  const t = tf.input({ shape: [4] });
+  const f = tf.layers.dense({ units: 3, activation: 'tanh' }).apply(t) as tf.SymbolicTensor;
+  const g = tf.layers.dense({ units: 3, activation: 'sigmoid' }).apply(t) as tf.SymbolicTensor;
+  const h = (tf.layers[op] as (c: object) => tf.layers.Layer)({}).apply([f, g]) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: t, outputs: tf.layers.dense({ units: 2 }).apply(h) as tf.SymbolicTensor });
+  const shapes = m.getWeights().map((w) => w.shape);
+  m.setWeights(weights.map((w, i) => tf.tensor(w, shapes[i])));
+  return m;
+}
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(abs + rel * Math.abs(want[i]));
+}
+
+describe.each(['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const)('%s of two branches of one input', (op) => {
+  it('gradientCheck: the gradient reaching the input layer is the sum over both paths', () => {
+    const m = branches(op);
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const { x, y } = data(5, 3, 4, 2);
+    const result = gradientCheck(m, x, y);
+    expect(result.tensors.map((t) => t.name)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias', 'dense_4/kernel', 'dense_4/bias']);
+    expect(result.maxRelativeError, JSON.stringify(result.tensors)).toBeLessThan(1e-3);
+  });
+
+});
+
+// (TF.js 4.22 has no subtract layer: gradientCheck stands for it.)
+describe.each(['add', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const)('%s of two branches, against TF.js', (op) => {
+  it('TF.js parity: predictions, and weights after 3 steps of sgd and of adam', async () => {
+    const { x, y } = data(7, 5, 4, 2);
+    for (const optimizer of ['sgd', 'adam'] as const) {
+      const m = branches(op, 9);
+      const r = tfBranches(op, m.getWeights());
+      expectClose(m.predict(x), (r.predict(tf.tensor(x, [5, 4])) as tf.Tensor).dataSync(), `${op} predict`);
+      m.compile({ optimizer, loss: 'meanSquaredError' });
+      r.compile({ optimizer: optimizer === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001), loss: 'meanSquaredError' });
+      const xs = tf.tensor(x, [5, 4]), ys = tf.tensor(y, [5, 2]);
+      for (let step = 0; step < 3; step++) {
+        m.trainOnBatch(x, y);
+        await r.trainOnBatch(xs, ys);
+      }
+      const want = r.getWeights().map((w) => w.dataSync() as Float32Array);
+      m.getWeights().forEach((w, i) => expectClose(w, want[i], `${op} ${optimizer} weight ${i}`));
+      tf.dispose([xs, ys]);
+      r.dispose();
+      m.dispose();
+    }
+  });
+});
+
+describe('graphs', () => {
+  it('a chain written with model() trains bit-identically to the same sequential()', () => {
+    const t = input({ shape: [5] });
+    let h = layers.dense({ units: 8, activation: 'relu' }).apply(t);
+    h = layers.dropout({ rate: 0.3 }).apply(h);
+    h = layers.dense({ units: 3, activation: 'softmax' }).apply(h);
+    const graph = model({ inputs: t, outputs: h, seed: 4 });
+    const stack = sequential({ inputShape: [5], seed: 4 });
+    stack.add(layers.dense({ units: 8, activation: 'relu' }));
+    stack.add(layers.dropout({ rate: 0.3 }));
+    stack.add(layers.dense({ units: 3, activation: 'softmax' }));
+    const rand = random(2);
+    const x = Float32Array.from({ length: 20 * 5 }, () => rand() * 2 - 1), y = new Float32Array(20 * 3).map((_, i) => (i % 3 === (i / 3 | 0) % 3 ? 1 : 0));
+    for (const m of [graph, stack]) {
+      m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+      for (let s = 0; s < 4; s++) m.trainOnBatch(x, y);
+    }
+    const bits = (m: LayersModel) => m.getWeights().map((w) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length)));
+    expect(bits(graph)).toEqual(bits(stack));
+  });
+
+  it('a residual block (x + f(x)) and a fan-out used three times: gradientCheck, and it learns', async () => {
+    const t = input({ shape: [6] });
+    const a = layers.dense({ units: 6, activation: 'tanh' }).apply(t);
+    const b = layers.dense({ units: 6, activation: 'tanh' }).apply(a);
+    const residual = layers.add().apply([a, b]);
+    // a feeds b, the add and the concatenate: its gradient is the sum over three paths.
+    const joined = layers.concatenate().apply([residual, a]);
+    const out = layers.dense({ units: 1 }).apply(joined);
+    const m = model({ inputs: t, outputs: out, seed: 1 });
+    m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const { x } = data(8, 64, 6, 1);
+    const y = new Float32Array(64).map((_, r) => Math.sin(x[r * 6]) + x[r * 6 + 1] * x[r * 6 + 2]);
+    expect(gradientCheck(m, x.subarray(0, 18), y.subarray(0, 3)).maxRelativeError).toBeLessThan(1e-3);
+    const before = m.evaluate(x, y).loss;
+    await m.fit(x, y, { epochs: 60, batchSize: 16 });
+    expect(m.evaluate(x, y).loss).toBeLessThan(before / 4);
+    expect(m.summary()).toMatch(/concatenate_4 \(Concatenate\) +\[null,12\] +0\n +← add_3, dense_1\n/);
+  });
+
+  it('errors name the layers: a merge of mismatched shapes, an output not connected to the input, a layer applied twice', () => {
+    const t = input({ shape: [4], name: 'features' });
+    const a = layers.dense({ units: 3, name: 'three' }).apply(t);
+    const b = layers.dense({ units: 2, name: 'two' }).apply(t);
+    expect(() => layers.add({ name: 'sum' }).apply([a, b])).toThrow(ShapeError);
+    expect(() => layers.add({ name: 'sum' }).apply([a, b])).toThrow(/Add layer "sum".*needs inputs of one shape, got \[null,3\] and \[null,2\]/);
+    expect(() => layers.subtract().apply([a, a, a])).toThrow(/takes 2 inputs, got 3/);
+    expect(() => layers.add().apply(a)).toThrow(/takes 2 to 16 inputs, got 1/);
+    const other = input({ shape: [4], name: 'other' });
+    const c = layers.dense({ units: 3 }).apply(other);
+    expect(() => model({ inputs: t, outputs: c })).toThrow(ValueError);
+    expect(() => model({ inputs: t, outputs: c })).toThrow(/the outputs need input "other", which is not the model's input "features"/);
+    const shared = layers.dense({ units: 3, name: 'shared' });
+    shared.apply(t);
+    expect(() => shared.apply(t)).toThrow(/Dense layer "shared".apply\(\): this layer is already applied \(to features\); sharing a layer/);
+    expect(() => model({ inputs: [t, other], outputs: c })).toThrow(/one input is supported for now, got 2/);
+    expect(() => model({ inputs: a, outputs: c })).toThrow(/inputs must come from input\(\), got the output of Dense layer "three"/);
+    expect(() => layers.dense({ units: 2 }).apply([1, 2] as never)).toThrow(/expected a symbolic tensor/);
+  });
+});
+
+describe('saving graphs in TF.js\'s format', () => {
+  it('TF.js loads a neurite graph (class_name Model) with the same predictions; neurite loads it back and TF.js\'s own', async () => {
+    const t = input({ shape: [5], name: 'features' });
+    const a = layers.dense({ units: 4, activation: 'relu' }).apply(t);
+    const b = layers.dense({ units: 4, activation: 'tanh' }).apply(t);
+    const c = layers.multiply().apply([a, b]);
+    const d = layers.concatenate().apply([layers.add().apply([a, c]), b]);
+    const m = model({ inputs: t, outputs: layers.dense({ units: 2, activation: 'softmax' }).apply(d), name: 'graph', seed: 3 });
+    const { x } = data(4, 6, 5, 2);
+    const expected = m.predict(x);
+    const artifacts = await m.save();
+    expect((artifacts.modelTopology as { class_name: string }).class_name).toBe('Model');
+    const inTf = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    expectClose((inTf.predict(tf.tensor(x, [6, 5])) as tf.Tensor).dataSync(), expected, 'TF.js loading neurite', 1e-5, 1e-6);
+    expect(inTf.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Dense', 'Dense', 'Multiply', 'Add', 'Concatenate', 'Dense']);
+    // TF.js saves it again; neurite reads TF.js's file.
+    let saved: tf.io.ModelArtifacts | undefined;
+    await inTf.save(tf.io.withSaveHandler(async (art) => { saved = art; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+    const { loadModel } = await import('../src/index.js');
+    for (const art of [artifacts, saved!]) {
+      const back = await loadModel(art as never);
+      expectClose(back.predict(x), expected, 'neurite loading', 1e-6, 1e-7);
+      expect(back.summary()).toMatch(/← dense_\d+, multiply_\d+/);
+      back.dispose();
+    }
+    inTf.dispose();
+  });
+});
