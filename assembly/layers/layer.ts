@@ -31,6 +31,10 @@ export const LAYER_NORMALIZATION = 18;
 export const REPEAT_VECTOR = 19;
 export const MASKING = 20;
 export const BIDIRECTIONAL = 21;
+// Preprocessing layers, saved with the model:
+export const RESCALING = 22;
+export const NORMALIZATION = 23;
+export const CATEGORY_ENCODING = 24;
 
 @unmanaged
 export class Layer {
@@ -102,6 +106,11 @@ export class Layer {
    */
   innerKind: i32;
   mergeMode: i32;
+  /** rescaling: y = x·scale + offset. */
+  scale: f32;
+  offset: f32;
+  /** categoryEncoding: 1 to add up repeated ids ('count'), 0 to mark them ('multiHot', 'oneHot'). */
+  countTokens: i32;
   /** Kernel and bias values (the weights regularizers and dense read). */
   kernelSize: i32;
   biasSize: i32;

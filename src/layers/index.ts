@@ -27,4 +27,8 @@ export { TimeDistributed, type TimeDistributedConfig } from './time-distributed.
 export { Masking, type MaskingConfig } from './masking.js';
 export { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
 
+export { Rescaling, type RescalingConfig } from './rescaling.js';
+export { Normalization, type NormalizationConfig } from './normalization.js';
+export { CategoryEncoding, type CategoryEncodingConfig, type CategoryOutputMode } from './category-encoding.js';
+
 export * as layers from './factories.js';
