@@ -23,3 +23,6 @@ export { separable_conv2d_forward, separable_conv2d_backward } from "./layers/se
 export { simple_rnn_forward, simple_rnn_backward } from "./layers/simple_rnn";
 export { gru_forward, gru_backward } from "./layers/gru";
 export { lstm_forward, lstm_backward } from "./layers/lstm";
+export { rescaling_forward, rescaling_backward } from "./layers/rescaling";
+export { normalization_forward, normalization_backward } from "./layers/normalization";
+export { category_encoding_forward } from "./layers/category_encoding";

@@ -25,6 +25,7 @@ import {
   DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE,
 } from "./layers/layer";
 import { layer_forward, layer_backward, recurrent_run_saved_size } from "./layers/index";
+import { RESCALING, NORMALIZATION, CATEGORY_ENCODING } from "./layers/layer";
 import { recurrent_saved_size, recurrent_scratch_size } from "./recurrent";
 import { run_units, CONCAT } from "./layers/bidirectional";
 import { conv2d_columns, geometry } from "./layers/conv2d";
@@ -713,6 +714,46 @@ export function net_set_regularizers(ptr: usize, i: i32, kernelL1: f32, kernelL2
   l.kernelL2 = kernelL2;
   l.biasL1 = biasL1;
   l.biasL2 = biasL2;
+}
+
+/** Layer i is rescaling over `size` values per example (the last axis `features` wide): y = x·scale + offset. */
+export function net_set_rescaling(ptr: usize, i: i32, size: i32, features: i32, scale: f32, offset: f32): void {
+  const l = layer(net(ptr), i);
+  l.kind = RESCALING;
+  l.inputSize = l.outputSize = size;
+  l.inFeatures = l.outFeatures = features;
+  l.groups = size / features;
+  l.scale = scale;
+  l.offset = offset;
+}
+
+/**
+ * Layer i is normalization over the last axis (`features` wide, `groups` rows of it per example) by
+ * fixed statistics: its weights mean, variance and count (one value) never train.
+ */
+export function net_set_normalization(ptr: usize, i: i32, groups: i32, features: i32): void {
+  const l = layer(net(ptr), i);
+  l.kind = NORMALIZATION;
+  l.groups = groups;
+  l.inFeatures = l.outFeatures = features;
+  l.inputSize = l.outputSize = groups * features;
+  l.paramSize = 2 * features + 1;
+  l.trainableSize = 0;
+}
+
+/**
+ * Layer i is categoryEncoding: `groups` rows of `ids` integer ids per example, each row to
+ * `numTokens` values (counts when `count`, else 1 for each id present).
+ */
+export function net_set_category_encoding(ptr: usize, i: i32, groups: i32, ids: i32, numTokens: i32, count: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = CATEGORY_ENCODING;
+  l.groups = groups;
+  l.inFeatures = ids;
+  l.outFeatures = numTokens;
+  l.inputSize = groups * ids;
+  l.outputSize = groups * numTokens;
+  l.countTokens = count ? 1 : 0;
 }
 
 /** Allocates parameters and gradients (zeroed) and points each layer into them. */

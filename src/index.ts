@@ -15,6 +15,7 @@ export { SeparableConv2D, type SeparableConv2DConfig } from './layers/index.js';
 export { SimpleRNN, type SimpleRNNConfig } from './layers/index.js';
 export { GRU, type GRUConfig } from './layers/index.js';
 export { LSTM, type LSTMConfig } from './layers/index.js';
+export { Rescaling, Normalization, CategoryEncoding, type RescalingConfig, type NormalizationConfig, type CategoryEncodingConfig, type CategoryOutputMode } from './layers/index.js';
 export { TextVectorization, type TextVectorizationConfig, type TextVectorizationJSON, type TextOutputMode } from './preprocessing/text-vectorization.js';
 export { RepeatVector, TimeDistributed, type RepeatVectorConfig, type TimeDistributedConfig } from './layers/index.js';
 export { Masking, type MaskingConfig } from './layers/index.js';

@@ -73,6 +73,9 @@ export interface Core {
   net_set_dense(net: number, i: number, groups: number, inputs: number, units: number, act: number, alpha: number, useBias: boolean): void;
   net_set_embedding(net: number, i: number, positions: number, inputDim: number, outputDim: number, maskZero: boolean): void;
   net_set_masking(net: number, i: number, groups: number, features: number, maskValue: number): void;
+  net_set_rescaling(net: number, i: number, size: number, features: number, scale: number, offset: number): void;
+  net_set_normalization(net: number, i: number, groups: number, features: number): void;
+  net_set_category_encoding(net: number, i: number, groups: number, ids: number, numTokens: number, count: boolean): void;
   net_set_mask(net: number, i: number, from: number): void;
   net_set_bidirectional(net: number, i: number, mergeMode: number): void;
   net_set_merge(net: number, i: number, size: number, features: number, op: number): void;

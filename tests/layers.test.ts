@@ -61,7 +61,10 @@ type LayerSpec =
   | { kind: 'repeatVector'; n: number }
   | { kind: 'masking'; maskValue?: number }
   | { kind: 'bidirectional'; layer: RnnSpec; mergeMode?: 'concat' | 'sum' | 'mul' | 'ave'; trainable?: boolean }
-  | { kind: 'timeDistributed'; layer: InnerDenseSpec; trainable?: boolean };
+  | { kind: 'timeDistributed'; layer: InnerDenseSpec; trainable?: boolean }
+  | { kind: 'rescaling'; scale: number; offset?: number }
+  | { kind: 'normalization'; mean?: number | number[]; variance?: number | number[]; trainable?: boolean }
+  | { kind: 'categoryEncoding'; numTokens: number; outputMode?: 'multiHot' | 'oneHot' | 'count' };
 /** The layer a timeDistributed wraps: a dense, for now. */
 interface InnerDenseSpec { kind: 'dense'; units: number; activation?: TfActivation; useBias?: boolean; kernelRegularizer?: Reg; biasRegularizer?: Reg }
 /** An embedding is the first layer: the case's input is then integer ids in [0, inputDim). */
@@ -170,6 +173,10 @@ interface LayerCase {
 const RNN_REGULARIZERS = "TF.js 4.22 ignores an RNN layer's regularizers";
 
 const LN_UNTRAINABLE = 'TF.js 4.22 cannot train a layerNormalization without center or scale (a null offset or scale on the tape)';
+
+const NO_TFJS_NORMALIZATION = 'TF.js 4.22 has no Normalization layer';
+const CATEGORY_SHAPE = "TF.js 4.22's CategoryEncoding overwrites its input shape with its output shape in a Sequential";
+const CATEGORY_ONE_HOT_ROWS = "TF.js 4.22's CategoryEncoding computes the [k, numTokens] shape of k > 1 ids in 'oneHot' mode, then refuses to encode them (output rank above 2)";
 
 const head = (units = 2): LayerSpec => ({ kind: 'dense', units, activation: 'linear' });
 const tanh = (units = 3): LayerSpec => ({ kind: 'dense', units, activation: 'tanh' });
@@ -548,6 +555,35 @@ const LAYER_CASES: LayerCase[] = [
     name: 'bidirectional(lstm dropout 0.2, recurrentDropout 0.2) after dense', inputShape: [3, 2],
     layers: [tanh(3), { kind: 'bidirectional', layer: { kind: 'lstm', units: 2, dropout: 0.2, recurrentDropout: 0.2 } }, head()], test: 1, outputShape: [4],
   },
+  // Preprocessing layers, saved with the model.
+  { name: 'rescaling 1/255 → dense', inputShape: [4], layers: [{ kind: 'rescaling', scale: 1 / 255 }, tanh(2)], test: 0, outputShape: [4] },
+  { name: 'rescaling 1/127.5, offset −1 after dense on [3, 4] (the input gradient)', inputShape: [3, 4], layers: [tanh(3), { kind: 'rescaling', scale: 1 / 127.5, offset: -1 }, head()], test: 1, outputShape: [3, 3] },
+  { name: 'rescaling (last layer)', inputShape: [4], layers: [tanh(3), { kind: 'rescaling', scale: -2.5, offset: 0.25 }], test: 1, outputShape: [3] },
+  // TF.js 4.22's CategoryEncoding writes its output shape into the input shape it is given (its
+  // computeOutputShape assigns to inputShape[last]), so in a Sequential TF.js then expects inputs
+  // as wide as numTokens: the rows TF.js can run have k = numTokens ids ('categoryEncoding options
+  // and TF.js parity' checks the other widths against the layer applied on its own).
+  { name: 'categoryEncoding multiHot (default) → dense', inputShape: [5], layers: [{ kind: 'categoryEncoding', numTokens: 5 }, tanh(2)], test: 0, outputShape: [5] },
+  { name: 'categoryEncoding count → dense', inputShape: [3], layers: [{ kind: 'categoryEncoding', numTokens: 3, outputMode: 'count' }, head()], test: 0, outputShape: [3] },
+  { name: 'categoryEncoding multiHot of 6 ids → dense', inputShape: [6], layers: [{ kind: 'categoryEncoding', numTokens: 4 }, head()], test: 0, outputShape: [4], noTfjsParity: CATEGORY_SHAPE },
+  {
+    name: 'categoryEncoding oneHot of one id → dense softmax', inputShape: [1],
+    layers: [{ kind: 'categoryEncoding', numTokens: 4, outputMode: 'oneHot' }, { kind: 'dense', units: 3, activation: 'softmax' }], test: 0, outputShape: [4], noTfjsParity: CATEGORY_SHAPE,
+  },
+  {
+    name: 'categoryEncoding oneHot of 3 ids ([3] → [3, 4], as Keras) → dense on the last axis', inputShape: [3],
+    layers: [{ kind: 'categoryEncoding', numTokens: 4, outputMode: 'oneHot' }, head()], test: 0, outputShape: [3, 4],
+    noTfjsParity: CATEGORY_ONE_HOT_ROWS,
+  },
+  // TF.js 4.22 has no Normalization: 'normalization' below checks it against float64 and Keras's format.
+  {
+    name: 'normalization (mean and variance per feature) → dense', inputShape: [4],
+    layers: [{ kind: 'normalization', mean: [0.5, -1, 2, 0], variance: [4, 0.25, 1, 9] }, tanh(2)], test: 0, outputShape: [4], noTfjsParity: NO_TFJS_NORMALIZATION,
+  },
+  {
+    name: 'normalization (one mean and variance for all) after dense on [3, 2]', inputShape: [3, 2],
+    layers: [tanh(3), { kind: 'normalization', mean: 0.1, variance: 0.5 }, head()], test: 1, outputShape: [3, 3], noTfjsParity: NO_TFJS_NORMALIZATION,
+  },
   { name: 'frozen timeDistributed(dense) after repeatVector', inputShape: [3], layers: [{ kind: 'repeatVector', n: 2 }, { kind: 'timeDistributed', layer: { kind: 'dense', units: 3, activation: 'tanh' }, trainable: false }, head()], test: 1, outputShape: [2, 3] },
 ];
 
@@ -592,6 +628,11 @@ function neuriteLayer(spec: LayerSpec, extra: { name?: string; inputShape?: numb
       ...(spec.trainable !== undefined && { trainable: spec.trainable }),
       ...extra,
     });
+  }
+  if (spec.kind === 'rescaling') return layers.rescaling({ scale: spec.scale, ...(spec.offset !== undefined && { offset: spec.offset }), ...extra });
+  if (spec.kind === 'categoryEncoding') return layers.categoryEncoding({ numTokens: spec.numTokens, ...(spec.outputMode && { outputMode: spec.outputMode }), ...extra });
+  if (spec.kind === 'normalization') {
+    return layers.normalization({ mean: spec.mean, variance: spec.variance, ...(spec.trainable !== undefined && { trainable: spec.trainable }), ...extra });
   }
   if (spec.kind === 'dropout') return layers.dropout({ rate: spec.rate, ...extra });
   if (spec.kind === 'repeatVector') return layers.repeatVector({ n: spec.n, ...extra });
@@ -696,6 +737,9 @@ function tfLayer(spec: LayerSpec, inputShape: number[] | undefined): tf.layers.L
       trainable: spec.trainable ?? true, ...first,
     });
   }
+  if (spec.kind === 'rescaling') return tf.layers.rescaling({ scale: spec.scale, offset: spec.offset, ...first });
+  if (spec.kind === 'categoryEncoding') return tf.layers.categoryEncoding({ numTokens: spec.numTokens, outputMode: spec.outputMode, ...first });
+  if (spec.kind === 'normalization') throw new Error(NO_TFJS_NORMALIZATION);
   if (spec.kind === 'dropout') return tf.layers.dropout({ rate: spec.rate, ...first });
   if (spec.kind === 'repeatVector') return tf.layers.repeatVector({ n: spec.n, ...first });
   // TF.js's wrapper reads and writes its inner layer's trainable flag, as timeDistributed's.
@@ -823,8 +867,8 @@ function problem(c: LayerCase, seed = 3, rows = ROWS) {
   const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
   const first = c.layers[0];
   // Ids for an embedding: integers in [0, inputDim), drawn before the labels.
-  const x = first.kind === 'embedding'
-    ? Float32Array.from({ length: rows * size(c.inputShape) }, () => Math.floor(rand() * first.inputDim))
+  const x = first.kind === 'embedding' || first.kind === 'categoryEncoding'
+    ? Float32Array.from({ length: rows * size(c.inputShape) }, () => Math.floor(rand() * (first.kind === 'embedding' ? first.inputDim : first.numTokens)))
     : uniform(rows * size(c.inputShape), -1, 1);
   const [steps, features = 1] = c.inputShape;
   // Padding to mask: example r ends in r % steps padding ids (0) ...
@@ -908,7 +952,7 @@ describe.each(LAYER_CASES)('$name', (c) => {
       Array.from({ length: shape[0] }, (_, i) => nested(flat.subarray(i * size(shape.slice(1)), (i + 1) * size(shape.slice(1))), shape.slice(1)));
     expect(bits(model.predict(nested(x, [ROWS, ...c.inputShape]) as number[][]))).toEqual(bits(model.predict(x)));
     // Input rows of the wrong width.
-    expect(() => model.predict(new Float32Array(size(c.inputShape) + 1))).toThrow(ShapeError);
+    if (size(c.inputShape) > 1) expect(() => model.predict(new Float32Array(size(c.inputShape) + 1))).toThrow(ShapeError);
     model.dispose();
     // Dense's own shape rule: too many values per example is a ShapeError naming the layer.
     if (underTest.kind === 'dense') {

@@ -5,6 +5,10 @@ import {
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
   DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE,
 } from "./layer";
+import { RESCALING, NORMALIZATION, CATEGORY_ENCODING } from "./layer";
+import { rescaling_forward, rescaling_backward } from "./rescaling";
+import { normalization_forward, normalization_backward } from "./normalization";
+import { category_encoding_forward } from "./category_encoding";
 import { dense_forward, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward, dropout_mask } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
@@ -223,6 +227,17 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     case LSTM:
       recurrent_forward(l, l.kind, l.output, l.saved, x, l.kernel, l.bias, l.outFeatures, rows, l.strideHeight < 0, training, rng);
       break;
+    case RESCALING:
+      rescaling_forward(l.output, x, rows * l.outputSize, l.scale, l.offset);
+      break;
+    case NORMALIZATION:
+      normalization_forward(l.output, x, l.params, rows * l.groups, l.outFeatures);
+      // Its statistics are state that never trains: the next buffer keeps them as they are.
+      if (training) memory.copy(l.nextParams, l.params, <usize>l.paramSize << 2);
+      break;
+    case CATEGORY_ENCODING:
+      category_encoding_forward(l.output, x, rows * l.groups, l.inFeatures, l.outFeatures, l.countTokens != 0);
+      break;
     case BIDIRECTIONAL: {
       const units = runUnits(l), dir = directionBytes(l), backwards = l.strideHeight < 0;
       const f = bidirectionalPart(l, rows, 1), b = bidirectionalPart(l, rows, 2);
@@ -361,6 +376,15 @@ export function layer_backward(
         l, l.kind, inputGrad, weights ? l.kernelGrad : 0, l.biasGrad, l.outputGrad, l.saved, x, l.kernel,
         l.outFeatures, rows, l.strideHeight < 0, l.accumulateInput != 0, training,
       );
+      break;
+    case RESCALING:
+      if (inputGrad) rescaling_backward(inputGrad, l.outputGrad, rows * l.inputSize, l.scale, l.accumulateInput != 0);
+      break;
+    case NORMALIZATION:
+      if (inputGrad) normalization_backward(inputGrad, l.outputGrad, l.params, rows * l.groups, l.outFeatures, l.accumulateInput != 0);
+      break;
+    // No input gradient: ids are not differentiable (the layer is first in the model).
+    case CATEGORY_ENCODING:
       break;
     case BIDIRECTIONAL: {
       // The merge's chain rule splits dLoss/dy into the runs' gradients; both runs add into dX.

@@ -31,8 +31,13 @@ export const LAYER_NORMALIZATION = 18;
 export const REPEAT_VECTOR = 19;
 export const MASKING = 20;
 export const BIDIRECTIONAL = 21;
-export const MERGE = 22; // add, subtract, multiply, average, maximum, minimum (mergeMode: merge.ts)
-export const CONCATENATE = 23;
+// Preprocessing layers, saved with the model:
+export const RESCALING = 22;
+export const NORMALIZATION = 23;
+export const CATEGORY_ENCODING = 24;
+// Graph models' merge layers:
+export const MERGE = 25; // add, subtract, multiply, average, maximum, minimum (mergeMode: merge.ts)
+export const CONCATENATE = 26;
 
 @unmanaged
 export class Layer {
@@ -105,6 +110,11 @@ export class Layer {
    */
   innerKind: i32;
   mergeMode: i32;
+  /** rescaling: y = x·scale + offset. */
+  scale: f32;
+  offset: f32;
+  /** categoryEncoding: 1 to add up repeated ids ('count'), 0 to mark them ('multiHot', 'oneHot'). */
+  countTokens: i32;
   /** Inputs given to the plan (a graph's edges, in network.ts); 0: the layer before (a chain). */
   inputCount: i32;
   /** Kernel and bias values (the weights regularizers and dense read). */

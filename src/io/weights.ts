@@ -26,7 +26,8 @@ export function specBytes(spec: unknown, fail: (m: string) => Error): number {
     throw fail(`weightSpecs entry ${preview(isObject(spec) ? spec.name ?? spec : spec)} needs a name and a shape of non-negative integers, got ${preview(spec)}`);
   }
   if ('quantization' in spec) throw fail(`weight "${spec.name}" is quantized; neurite reads float32 weights only`);
-  if (spec.dtype !== 'float32' && !(spec.dtype === 'int32' && spec.group === 'optimizer')) {
+  // int32 weights (Keras's int64 counts, as its converter writes them) are read as float32 values.
+  if (spec.dtype !== 'float32' && spec.dtype !== 'int32') {
     throw fail(`weight "${spec.name}" has dtype ${describe(spec.dtype)}; expected float32`);
   }
   const bytes = (spec.shape as number[]).reduce((a, b) => a * b, 4);
@@ -46,7 +47,9 @@ export function decodeWeights(specs: unknown, data: ArrayBuffer, fail: (m: strin
     if (offset + bytes > data.byteLength) {
       throw new ShapeError(`${fail('').message}weight data is truncated: weightSpecs need ${bytes} bytes for "${spec.name}" at byte ${offset}, but the data has ${data.byteLength} bytes in all`);
     }
-    const values = new Float32Array(data.slice(offset, offset + bytes));
+    const raw = data.slice(offset, offset + bytes);
+    // An optimizer's int32 slot keeps its bits, for the check that names it; a model weight's values convert.
+    const values = spec.dtype === 'int32' && spec.group !== 'optimizer' ? Float32Array.from(new Int32Array(raw)) : new Float32Array(raw);
     if (spec.dtype === 'float32') {
       const bad = values.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw fail(`weight "${spec.name}" holds ${values[bad]} at index ${bad}; weights must be finite`);

@@ -26,11 +26,12 @@ export interface BidirectionalConfig extends LayerArgs {
   mergeMode?: MergeMode;
 }
 
-// The recurrent classes a saved Bidirectional may wrap (imported directly, not through the
-// registry, so an app that uses bidirectional bundles only these).
-const RECURRENT_CLASSES: Readonly<Record<string, (c: Record<string, unknown>) => RecurrentBase>> = {
-  SimpleRNN: SimpleRNN.fromConfig, GRU: GRU.fromConfig, LSTM: LSTM.fromConfig,
-};
+// The config reader of a recurrent class a Bidirectional may wrap, by name (imported directly, not
+// through the registry, so an app that uses bidirectional bundles only these; a function, not a
+// table, so an app that does not use it bundles none of them: a bundler keeps a table's reads).
+function recurrentClass(name: unknown): ((c: Record<string, unknown>) => RecurrentBase) | undefined {
+  return name === 'SimpleRNN' ? SimpleRNN.fromConfig : name === 'GRU' ? GRU.fromConfig : name === 'LSTM' ? LSTM.fromConfig : undefined;
+}
 
 export class Bidirectional extends Layer {
   readonly className = 'Bidirectional';
@@ -52,7 +53,7 @@ export class Bidirectional extends Layer {
     if (!MERGE_MODES.includes(mode)) throw new ValueError(`${where}: mergeMode must be one of ${MERGE_MODES.join(', ')}, got ${describe(config.mergeMode)}`);
     this.mergeMode = mode;
     this.forwardLayer = inner;
-    this.backwardLayer = RECURRENT_CLASSES[inner.className]({ ...inner.getConfig(), go_backwards: !inner.goBackwards });
+    this.backwardLayer = recurrentClass(inner.className)!({ ...inner.getConfig(), go_backwards: !inner.goBackwards });
     // A frozen inner layer freezes the wrapper (TF.js's wrapper takes its inner layer's flag).
     if (config.trainable === undefined && !inner.trainable) this.trainable = false;
   }
@@ -104,7 +105,7 @@ export class Bidirectional extends Layer {
     const args = baseArgs(c, ['layer', 'merge_mode', 'num_constants']);
     const given = c.layer;
     if (!isObject(given) || !isObject(given.config)) throw new ValueError(`layer must be { class_name, config }, got ${preview(given)}`);
-    const make = typeof given.class_name === 'string' ? RECURRENT_CLASSES[given.class_name] : undefined;
+    const make = recurrentClass(given.class_name);
     if (!make) throw new ValueError(`Bidirectional: the wrapped layer must be SimpleRNN, GRU or LSTM, got ${preview(given.class_name)}`);
     if (c.merge_mode === null) throw new ValueError('Bidirectional: merge_mode null (the two outputs as a list) is not supported');
     if (c.num_constants != null) throw new ValueError(`Bidirectional: num_constants is not supported, got ${preview(c.num_constants)}`);

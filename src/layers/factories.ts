@@ -28,6 +28,9 @@ import { Conv1D, type Conv1DConfig } from './conv1d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DConfig } from './depthwise-conv2d.js';
 import { Embedding, type EmbeddingConfig } from './embedding.js';
 import { SeparableConv2D, type SeparableConv2DConfig } from './separable-conv2d.js';
+import { Rescaling, type RescalingConfig } from './rescaling.js';
+import { Normalization, type NormalizationConfig } from './normalization.js';
+import { CategoryEncoding, type CategoryEncodingConfig } from './category-encoding.js';
 import { TextVectorization, type TextVectorizationConfig } from '../preprocessing/text-vectorization.js';
 
 
@@ -86,6 +89,12 @@ export const timeDistributed = (config: TimeDistributedConfig): TimeDistributed 
 export const masking = (config: MaskingConfig = {}): Masking => new Masking(config);
 /** A recurrent layer run over the steps both ways (a copy with its own weights backwards), the two outputs merged. */
 export const bidirectional = (config: BidirectionalConfig): Bidirectional => new Bidirectional(config);
+/** Every value scaled and shifted, y = x·scale + offset (pixels to [0, 1]: scale 1/255), inside the model. */
+export const rescaling = (config: RescalingConfig): Rescaling => new Rescaling(config);
+/** Each feature of the last axis by fixed statistics, (x − mean)/√variance: `adapt(data)` computes them (Keras's). */
+export const normalization = (config: NormalizationConfig = {}): Normalization => new Normalization(config);
+/** Integer ids in [0, numTokens) to a row of numTokens: 'multiHot' (default), 'count', or 'oneHot'. First layer only. */
+export const categoryEncoding = (config: CategoryEncodingConfig): CategoryEncoding => new CategoryEncoding(config);
 /**
  * Keras's TextVectorization: strings to token ids or bag-of-words rows, before the model (it is not
  * added to one): `adapt(texts)`, then `apply(texts)` gives what fit / predict take.

@@ -28,4 +28,8 @@ export { Masking, type MaskingConfig } from './masking.js';
 export { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
 export { Merge, ElementwiseMerge, Concatenate, type ConcatenateConfig } from './merge.js';
 
+export { Rescaling, type RescalingConfig } from './rescaling.js';
+export { Normalization, type NormalizationConfig } from './normalization.js';
+export { CategoryEncoding, type CategoryEncodingConfig, type CategoryOutputMode } from './category-encoding.js';
+
 export * as layers from './factories.js';

@@ -120,6 +120,11 @@ export abstract class Layer {
     this.owner = owner;
   }
 
+  /** Whether the layer is in a model (which then holds its weights). */
+  protected get inModel(): boolean {
+    return this.owner !== undefined;
+  }
+
   /** Copies of this layer's weights in Keras order (kernel, bias, ...); [] before it is in a model. */
   getWeights(): Float32Array[] {
     return this.owner ? this.owner.layerWeights(this) : [];

@@ -25,6 +25,9 @@ import { RepeatVector } from './repeat-vector.js';
 import { TimeDistributed } from './time-distributed.js';
 import { Masking } from './masking.js';
 import { Bidirectional } from './bidirectional.js';
+import { Rescaling } from './rescaling.js';
+import { Normalization } from './normalization.js';
+import { CategoryEncoding } from './category-encoding.js';
 import { Concatenate, mergeFromConfig } from './merge.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
@@ -56,6 +59,9 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   TimeDistributed: TimeDistributed.fromConfig,
   Masking: Masking.fromConfig,
   Bidirectional: Bidirectional.fromConfig,
+  Rescaling: Rescaling.fromConfig,
+  Normalization: Normalization.fromConfig,
+  CategoryEncoding: CategoryEncoding.fromConfig,
   Add: mergeFromConfig('Add'),
   Subtract: mergeFromConfig('Subtract'),
   Multiply: mergeFromConfig('Multiply'),
