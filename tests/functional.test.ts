@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
-import { ready, sequential, model, input, layers, gradientCheck, ShapeError, ValueError, type LayersModel } from '../src/index.js';
+import { ready, sequential, model, input, layers, gradientCheck, workerTrainer, ShapeError, ValueError, type LayersModel } from '../src/index.js';
 
 beforeAll(async () => {
   await tfjsCpu();
@@ -170,4 +170,26 @@ describe('saving graphs in TF.js\'s format', () => {
     }
     inTf.dispose();
   });
+});
+
+it('workerTrainer trains a graph in a worker to exactly the weights fit() gives here', async () => {
+  const build = () => {
+    const t = input({ shape: [4] });
+    const a = layers.dense({ units: 5, activation: 'tanh' }).apply(t);
+    const b = layers.dense({ units: 5, activation: 'relu' }).apply(t);
+    const m = model({ inputs: t, outputs: layers.dense({ units: 1 }).apply(layers.concatenate().apply([a, b])), seed: 6 });
+    m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    return m;
+  };
+  const { x, y } = data(3, 40, 4, 1);
+  const here = build();
+  await here.fit(x, y, { epochs: 3, batchSize: 8 });
+  const trainer = await workerTrainer(build());
+  try {
+    await trainer.fit(x, y, { epochs: 3, batchSize: 8 });
+    const there = await trainer.getModel();
+    expect(there.getWeights().map((w) => Array.from(w))).toEqual(here.getWeights().map((w) => Array.from(w)));
+  } finally {
+    trainer.terminate();
+  }
 });
