@@ -4,7 +4,7 @@
 //
 //   npm run bench                      full run, a few minutes
 //   npm run bench -- --quick           under a minute, noisier
-//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, seq, threads)
+//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, seq, residual, threads)
 //   node bench/run.js --build simd     force neurite's plain-SIMD build (default: what ready() picks)
 //
 // Run it with --experimental-wasm-relaxed-simd on Node 20 to measure the relaxed-SIMD peak (and
@@ -25,11 +25,12 @@ import { renderMarkdown } from './report.js';
 import { cnn } from './workloads/cnn.js';
 import { gemm } from './workloads/gemm.js';
 import { mnist } from './workloads/mnist.js';
+import { residual } from './workloads/residual.js';
 import { seq } from './workloads/seq.js';
 import { wide } from './workloads/wide.js';
 import { xor } from './workloads/xor.js';
 
-const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, threads };
+const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, residual, threads };
 
 /** 1 and 2 threads: bench/threads.js in a process of its own, since ready() loads one build per process. */
 async function threads(ctx) {
