@@ -203,6 +203,20 @@ const CASES: Record<string, Case> = {
     fit: { epochs: 3, batchSize: 8 },
     batches: 2,
   },
+  // The recurrent kernels (LSTM, GRU, both directions, dropout on inputs and state) keep their bits too.
+  'reshape → bidirectional lstm (dropout, recurrentDropout) → gru / mse / adam': {
+    labels: 'regression',
+    build: (m) => {
+      m.add(layers.reshape({ targetShape: [5, 1] }));
+      m.add(layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true, dropout: 0.1, recurrentDropout: 0.2 }) }));
+      m.add(layers.gru({ units: 3, recurrentDropout: 0.1 }));
+      m.add(layers.dense({ units: 2 }));
+    },
+    optimizer: () => optimizers.adam({ learningRate: 0.01 }),
+    loss: 'meanSquaredError',
+    fit: { epochs: 3, batchSize: 8 },
+    batches: 2,
+  },
   'softmax / kullbackLeiblerDivergence / adam amsgrad / clipValue': {
     labels: 'probabilities',
     build: (m) => {
@@ -305,7 +319,8 @@ async function train(spec: Case): Promise<string> {
   }
 }
 
-// Recorded at 2b7964d, before the layer-architecture refactor (issue 13); the threaded build gave the simd hashes.
+// Recorded at 2b7964d, before the layer-architecture refactor (issue 13), and the recurrent case at 22547ca (issue 15);
+// the threaded build gave the simd hashes.
 const GOLDEN: Record<'simd' | 'relaxed', Record<string, string>> = {
   simd: {
     sgd: '19f0f69a412668091bb68ab92ccf0aa14172ecd108786b17c2ecc186a2e6ccfe',
@@ -337,6 +352,8 @@ const GOLDEN: Record<'simd' | 'relaxed', Record<string, string>> = {
     'logits / binaryCrossentropy fromLogits labelSmoothing / adam / reduceLROnPlateau':
       '06ee03ea3b5b3058321515e506b6e68988013ff4bcdf6dea3fa43fd5c15c4cc0',
     'tanh / hinge / sgd': '163d38782f28d819cd2331700a822a3bc0228b60216951313cf7d714a05a6fbd',
+    'reshape → bidirectional lstm (dropout, recurrentDropout) → gru / mse / adam':
+      '41debfeada8fe76bef40825cc70604bf0160f43de6a487cb26b67dc9a0d2868b',
     'softmax / kullbackLeiblerDivergence / adam amsgrad / clipValue':
       'ca8271bc88d90e8c82093674cc36550597d463d34d6723ec813ff908338ca33b',
   },
@@ -370,6 +387,8 @@ const GOLDEN: Record<'simd' | 'relaxed', Record<string, string>> = {
     'logits / binaryCrossentropy fromLogits labelSmoothing / adam / reduceLROnPlateau':
       '2ca4319a3b07bcd371cbcf8ec943292d9009d7c04b83b3c9fb4c879a9dbc693b',
     'tanh / hinge / sgd': '796e703b60f002a75dc36ea80ddca72eefbb70a0097c36a9c6847faa08d852a8',
+    'reshape → bidirectional lstm (dropout, recurrentDropout) → gru / mse / adam':
+      'eef3d988fc7e01eb31474b10fb743475d3f97cad1e87a4fb5d9cb1669749e3b6',
     'softmax / kullbackLeiblerDivergence / adam amsgrad / clipValue':
       '1934214883455be399e8063b20f0b7d1ef96e099b1d73026431e307bdc21e001',
   },
