@@ -90,6 +90,15 @@ class Net {
    * accumulate flags, widths), in this same block.
    */
   edges: usize;
+  /**
+   * The model's inputs: values per example in all (a staged row holds each input's values one
+   * after another), and with several inputs, each one's size and where a batch's rows of it are
+   * laid out contiguously for the layers that read it (MAX_MODEL_INPUTS of each).
+   */
+  inputSize: i32;
+  modelInputs: i32;
+  inputSizes: usize;
+  inputBlocks: usize;
   inputPointers: usize;
   gradPointers: usize;
   accumulateFlags: usize;
@@ -125,8 +134,9 @@ class Net {
   return changetype<usize>(n) + offsetof<Net>("rng0");
 }
 
-/** Most inputs a layer takes (a merge layer's). */
+/** Most inputs a layer takes (a merge layer's), and a model. */
 const MAX_INPUTS = 16;
+const MAX_MODEL_INPUTS = 16;
 
 /** One input of a layer: the layer it comes from (index + 1; 0 for the model's input). */
 @unmanaged
@@ -147,7 +157,7 @@ class Edge {
 export function net_create(layers: i32): usize {
   const header = (offsetof<Net>() + 7) & ~7;
   const records = <usize>layers * offsetof<Layer>(), edges = <usize>layers * MAX_INPUTS * offsetof<Edge>();
-  const arrays = 4 * MAX_INPUTS * sizeof<usize>();
+  const arrays = 4 * MAX_INPUTS * sizeof<usize>() + MAX_MODEL_INPUTS * (4 + sizeof<usize>());
   const ptr = alloc(header + METRIC_SLOTS * 8 + records + edges + arrays);
   if (ptr == 0) return 0;
   const n = net(ptr);
@@ -159,18 +169,33 @@ export function net_create(layers: i32): usize {
   n.gradPointers = n.inputPointers + MAX_INPUTS * sizeof<usize>();
   n.accumulateFlags = n.gradPointers + MAX_INPUTS * sizeof<usize>();
   n.inputWidths = n.accumulateFlags + MAX_INPUTS * sizeof<usize>();
+  n.inputSizes = n.inputWidths + MAX_INPUTS * sizeof<usize>();
+  n.inputBlocks = n.inputSizes + MAX_MODEL_INPUTS * 4;
   for (let i = 0; i < layers; i++) layer(n, i).trainable = 1;
   return ptr;
 }
 
 /**
- * Layer i's input k comes from layer `from` (−1: the model's input), `width` values wide on its last
+ * The model's input k holds `size` values per example (inputs given in order; a model given none
+ * has one, the first layer's input). Staged rows hold the inputs one after another.
+ */
+export function net_set_model_input(ptr: usize, k: i32, size: i32): bool {
+  const n = net(ptr);
+  if (k != n.modelInputs || k >= MAX_MODEL_INPUTS) return false;
+  store<i32>(n.inputSizes + (<usize>k << 2), size);
+  n.modelInputs = k + 1;
+  n.inputSize += size;
+  return true;
+}
+
+/**
+ * Layer i's input k comes from layer `from` (−1 − m: the model's input m), `width` values wide on its last
  * axis. A layer given no inputs takes the one before it (a chain: sequential models). Layers must
  * come in an order where every input is made before it is read. False for too many inputs.
  */
 export function net_set_input(ptr: usize, i: i32, k: i32, from: i32, width: i32): bool {
   const n = net(ptr), l = layer(n, i);
-  if (k < 0 || k >= MAX_INPUTS || k != l.inputCount || from >= i) return false;
+  if (k < 0 || k >= MAX_INPUTS || k != l.inputCount || from >= i || -1 - from >= max(n.modelInputs, 1)) return false;
   const e = edge(n, i, k);
   e.from = from + 1;
   e.width = width;
@@ -197,18 +222,31 @@ function planAccumulation(n: Net): void {
   }
 }
 
-// Where layer i's input k is (its producer's output, or the model's input x), and its gradient (0
-// for the model's input: nothing to pass back to).
+// Where layer i's input k is (its producer's output, or a model input: x itself, or with several
+// inputs, that input's block), and its gradient (0 for a model input: nothing to pass back to).
+// An edge's `from` is the producer's index + 1, or −m for model input m.
 // @ts-ignore: decorator
 @inline function inputOf(n: Net, i: i32, k: i32, x: usize): usize {
   const from = layer(n, i).inputCount ? edge(n, i, k).from : i;
-  return from ? layer(n, from - 1).output : x;
+  if (from > 0) return layer(n, from - 1).output;
+  return n.modelInputs > 1 ? load<usize>(n.inputBlocks + (<usize>(-from) * sizeof<usize>())) : x;
 }
 
 // @ts-ignore: decorator
 @inline function inputGradOf(n: Net, i: i32, k: i32): usize {
   const from = layer(n, i).inputCount ? edge(n, i, k).from : i;
-  return from ? layer(n, from - 1).outputGrad : 0;
+  return from > 0 ? layer(n, from - 1).outputGrad : 0;
+}
+
+// With several model inputs: each input's values of the `rows` staged rows at x, into its block.
+function splitInputs(n: Net, x: usize, rows: i32): void {
+  const rowBytes = <usize>n.inputSize << 2;
+  let offset: usize = 0;
+  for (let m = 0; m < n.modelInputs; m++) {
+    const bytes = <usize>load<i32>(n.inputSizes + (<usize>m << 2)) << 2, block = load<usize>(n.inputBlocks + (<usize>m * sizeof<usize>()));
+    for (let r = 0; r < rows; r++) memory.copy(block + <usize>r * bytes, x + <usize>r * rowBytes + offset, bytes);
+    offset += bytes;
+  }
 }
 
 // Fills the arrays a merge layer reads its inputs (and their gradients) through.
@@ -781,6 +819,7 @@ export function net_build(ptr: usize): bool {
   }
   pointLayers(n);
   planAccumulation(n);
+  if (n.modelInputs == 0) n.inputSize = layer(n, 0).inputSize;
   return true;
 }
 
@@ -923,8 +962,9 @@ export function net_reserve(ptr: usize, rows: i32): bool {
   const n = net(ptr);
   if (rows <= n.batchCap) return true;
   // Staging for inputs and labels (never wider than the output), then each layer's buffers.
-  const first = layer(n, 0), last = lastLayer(n);
-  let floats: u64 = <u64>first.inputSize + <u64>last.outputSize, fixed: u64 = 0, scratch: u64 = 0;
+  const last = lastLayer(n);
+  // (with several model inputs, their blocks too: inputSize again)
+  let floats: u64 = <u64>n.inputSize * (n.modelInputs > 1 ? 2 : 1) + <u64>last.outputSize, fixed: u64 = 0, scratch: u64 = 0;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     floats += <u64>l.savedSize + 2 * <u64>l.outputSize;
@@ -941,7 +981,11 @@ export function net_reserve(ptr: usize, rows: i32): bool {
   const rowBytes = <usize>rows << 2;
   let p = block;
   n.input = p;
-  p += <usize>first.inputSize * rowBytes;
+  p += <usize>n.inputSize * rowBytes;
+  for (let m = 0; m < n.modelInputs && n.modelInputs > 1; m++) {
+    store<usize>(n.inputBlocks + (<usize>m * sizeof<usize>()), p);
+    p += <usize>load<i32>(n.inputSizes + (<usize>m << 2)) * rowBytes;
+  }
   n.label = p;
   p += <usize>last.outputSize * rowBytes;
   const scratchStart = p;
@@ -975,6 +1019,7 @@ export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).outpu
 export function net_forward(ptr: usize, x: usize, rows: i32, training: bool): void {
   const n = net(ptr);
   n.training = training ? 1 : 0;
+  if (n.modelInputs > 1) splitInputs(n, x, rows);
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     if (l.inputCount > 1) gatherInputs(n, i, x);
@@ -1164,7 +1209,7 @@ export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, 
   const n = net(ptr);
   if (indices != 0) {
     const last = lastLayer(n);
-    const xBytes = <usize>layer(n, 0).inputSize << 2, yBytes = <usize>(last.groups * n.labelCols) << 2;
+    const xBytes = <usize>n.inputSize << 2, yBytes = <usize>(last.groups * n.labelCols) << 2;
     const xs = n.input, ys = n.label;
     for (let r = 0; r < rows; r++) {
       const row = <usize>load<i32>(indices + (<usize>r << 2));

@@ -4,7 +4,7 @@
 // rates, validation and divergence checks around them. Any failure puts the model back as it was.
 // It reaches the model's internals only through FitHooks, which the model hands to it.
 import { callbackList, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { MAX_BATCH, checkSameRows, toMatrix, type Data, type Matrix } from './data.js';
+import { MAX_BATCH, checkSameRows, type Data, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
@@ -58,6 +58,8 @@ export interface FitHooks {
   checkUsable(what: string): void;
   /** Labels as a matrix of the compiled loss's label width. */
   labels(y: unknown, where: string, arg: string): Matrix;
+  /** x as the model's rows (several inputs joined, example by example). */
+  inputs(x: unknown, where: string, arg: string): Matrix;
   /** Grows the activation buffers to `rows` rows if needed. */
   reserve(core: Core, net: number, rows: number, what: string): void;
   /** Copies a matrix into Wasm memory at ptr and checks the copy (labels: as the loss takes them). */
@@ -96,7 +98,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
   const verbose = config.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
 
-  const X = toMatrix(x, model.inputShape, 'fit()', 'x');
+  const X = hooks.inputs(x, 'fit()', 'x');
   const Y = hooks.labels(y, 'fit()', 'y');
   checkSameRows(X.rows, Y.rows, 'fit()');
   let train = X.rows;
@@ -105,7 +107,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
     if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
       throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
     }
-    validation = [toMatrix(config.validationData[0], model.inputShape, 'fit()', 'validationData x'), hooks.labels(config.validationData[1], 'fit()', 'validationData y')];
+    validation = [hooks.inputs(config.validationData[0], 'fit()', 'validationData x'), hooks.labels(config.validationData[1], 'fit()', 'validationData y')];
     checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
   } else if (split > 0) {
     train = Math.floor(X.rows * (1 - split));

@@ -36,9 +36,12 @@ export function gradientCheck(model: LayersModel, x: Data, y: Data, config: { ep
   const inputShape = model.inputShape, outputShape = model.outputShape;
   const units = outputShape[outputShape.length - 1];
   const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
-  const xs = copyFloat32(x, inputShape, 'gradientCheck()', 'x');
+  // (A graph with several inputs takes them as fit() does: its inputs() joins them into rows.)
+  const inputShapes = model.inputShapes;
+  const xs = inputShapes.length > 1 ? model.inputs(x, 'gradientCheck()', 'x').data : copyFloat32(x, inputShape, 'gradientCheck()', 'x');
   const ys = copyFloat32(y, labelShape, 'gradientCheck()', 'y');
-  const { gradients } = model.computeGradients(xs, ys);
+  // (Several inputs go to computeGradients as given: it joins them as it joined them here.)
+  const { gradients } = model.computeGradients(inputShapes.length > 1 ? (x as Data) : xs, ys);
   const rows = xs.length / sizeOf(inputShape);
   const weights = model.getWeights().map((w) => Float64Array.from(w));
   // Each layer's own float64 reference forward pass, one after the other; the loss reads the
@@ -47,14 +50,21 @@ export function gradientCheck(model: LayersModel, x: Data, y: Data, config: { ep
   const counts = layers.map((layer, i) => layer.weightSpecs(shapes[i]).length);
   const maskSources = layers.map((_, i) => model.layerInputMask(i));
   const graph = layers.map((_, i) => model.layerInputs(i));
+  // Each model input's values of every example, as the core splits the joined rows.
+  const sizes = inputShapes.map(sizeOf), width = sizes.reduce((a, b) => a + b, 0);
+  const blocks = sizes.map((size, m) => {
+    const block = new Float64Array(rows * size), offset = sizes.slice(0, m).reduce((a, b) => a + b, 0);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < size; j++) block[r * size + j] = xs[r * width + offset + j];
+    return block;
+  });
   const f = () => {
-    const x = Float64Array.from(xs), outputs: Float64Array[] = [];
-    let a: Float64Array = x, logits: Float64Array | undefined, penalty = 0, w = 0;
+    const outputs: Float64Array[] = [];
+    let a: Float64Array = blocks[0], logits: Float64Array | undefined, penalty = 0, w = 0;
     const masks: (Float64Array | undefined)[] = [];
     // In the core's order: each layer reads the outputs of the layers it is applied to.
     layers.forEach((layer, i) => {
       const own = weights.slice(w, (w += counts[i]));
-      const source = maskSources[i], inputs = graph[i].from.map((from) => (from < 0 ? x : outputs[from]));
+      const source = maskSources[i], inputs = graph[i].from.map((from) => (from < 0 ? blocks[-1 - from] : outputs[from]));
       masks[i] = layer.referenceMask?.(inputs[0], rows, shapes[i]);
       if (layer instanceof Merge) {
         a = layer.referenceInputs(inputs, rows, graph[i].shapes);

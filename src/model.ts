@@ -159,7 +159,10 @@ export class LayersModel implements TrainingModel, WeightOwner {
     return this.topology.masks[i];
   }
 
-  /** The shape of one input example, e.g. [784] or [28, 28, 1]. */
+  /**
+   * The shape of one input example, e.g. [784] or [28, 28, 1] (a graph with several inputs: the
+   * width of their values joined, [n]; see inputShapes).
+   */
   get inputShape(): number[] {
     const shape = this.topology.inputShape;
     if (shape === undefined) throw new StateError('inputShape: the model has no input shape yet');
@@ -280,7 +283,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const core = this.core('predict()');
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
-    const X = toMatrix(x, this.inputShape, 'predict()', 'x');
+    const X = this.inputs(x, 'predict()', 'x');
     const units = sizeOf(this.outputShape);
     if (X.rows * units > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${units} outputs exceed the 4 GiB a result can hold`);
     return this.building(() => {
@@ -307,7 +310,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
     checkKeys(config, ['batchSize'], 'evaluate()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
-    const X = toMatrix(x, this.inputShape, 'evaluate()', 'x');
+    const X = this.inputs(x, 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
     const xBytes = X.rows * X.cols * 4;
@@ -439,7 +442,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
     const t = this.topology;
-    const graph = t.graphInput === undefined ? undefined : { input: t.graphInput, edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]) };
+    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]) };
     const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...t.layers], weights, compiled, graph };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
@@ -480,6 +483,47 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   // Labels as a matrix of the loss's label width; their values are checked once staged in Wasm.
+  /**
+   * @internal x as the rows the core stages. A graph with several inputs takes an array of them, in
+   * its inputs' order, or an object keyed by input name; each example's values of every input are
+   * then joined into one row, in order (the core splits them again).
+   */
+  inputs(x: unknown, where: string, arg: string): Matrix {
+    const inputs = this.topology.graphInputs;
+    if (!inputs || inputs.length === 1) return toMatrix(x, this.inputShape, where, arg);
+    const names = inputs.map((i) => i.name);
+    let parts: unknown[];
+    if (Array.isArray(x)) {
+      if (x.length !== inputs.length) throw new ValueError(`${where} ${arg}: the model has ${inputs.length} inputs (${names.join(', ')}): give an array of ${inputs.length}, one per input, or an object keyed by their names; got an array of ${x.length}`);
+      parts = x;
+    } else if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) {
+      const given = x as Record<string, unknown>;
+      const missing = names.filter((name) => !Object.hasOwn(given, name));
+      if (missing.length) throw new ValueError(`${where} ${arg}: no data for input ${missing.map((n) => JSON.stringify(n)).join(', ')}; the model's inputs are ${names.join(', ')}`);
+      parts = names.map((name) => given[name]);
+    } else {
+      throw new ValueError(`${where} ${arg}: the model has ${inputs.length} inputs (${names.join(', ')}): give an array of them or an object keyed by their names, got ${describe(x)}`);
+    }
+    const matrices = parts.map((part, k) => toMatrix(part, inputs[k].shape, where, `${arg} (input ${JSON.stringify(names[k])})`));
+    const rows = matrices[0].rows, cols = sizeOf(this.inputShape);
+    matrices.forEach((m, k) => {
+      if (m.rows !== rows) throw new ShapeError(`${where} ${arg}: every input needs the same number of rows, got ${rows} for ${JSON.stringify(names[0])} and ${m.rows} for ${JSON.stringify(names[k])}`);
+    });
+    const data = new Float32Array(rows * cols);
+    for (let r = 0, at = 0; r < rows; r++) {
+      for (const m of matrices) {
+        data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), at);
+        at += m.cols;
+      }
+    }
+    return { data, rows, cols };
+  }
+
+  /** A graph's input shapes, one per input (a stack's: its one input shape). */
+  get inputShapes(): number[][] {
+    return this.topology.graphInputs ? this.topology.graphInputs.map((i) => [...i.shape]) : [this.inputShape];
+  }
+
   private labels(y: unknown, where: string, arg: string): Matrix {
     return toMatrix(y, this.compiled!.labelShape, where, arg);
   }
@@ -549,6 +593,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       ready: (what) => model.ready(what),
       checkUsable: (what) => model.checkUsable(what),
       labels: (y, where, arg) => model.labels(y, where, arg),
+      inputs: (x, where, arg) => model.inputs(x, where, arg),
       reserve: (core, net, rows, what) => model.reserve(core, net, rows, what),
       stageMatrix: (ptr, m, where, arg, labels) => model.stageMatrix(ptr, m, where, arg, labels),
       setRate: (core, net, lr) => model.setRate(core, net, lr),
@@ -573,7 +618,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
     const inputs = this.inputSize, labelCols = this.compiled.labelSize;
     // Flat arrays, not matrices: a Float32Array batch is staged with no allocation at all.
-    const X = toFloat32(x, this.topology.inputShape!, what, 'x');
+    const X = this.topology.graphInputs && this.topology.graphInputs.length > 1 ? this.inputs(x, what, 'x').data : toFloat32(x, this.topology.inputShape!, what, 'x');
     const Y = toFloat32(y, this.compiled.labelShape, what, 'y');
     const rows = lengthOf(X) / inputs, labelRows = lengthOf(Y) / labelCols;
     checkSameRows(rows, labelRows, what);
@@ -667,10 +712,12 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const stack = this.topology.layers;
     const net = core.net_create(stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
+    // A graph's inputs, in order: with several, a staged example holds each one's values in turn.
+    this.topology.graphInputs?.forEach(({ shape }, k) => core.net_set_model_input(net, k, sizeOf(shape)));
     stack.forEach((layer, i) => {
       layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
       // A graph's layers read where their inputs are made (a stack's, the layer before).
-      if (this.topology.graphInput !== undefined) {
+      if (this.topology.graphInputs) {
         this.topology.edges[i].forEach((from, k) => {
           const shape = this.topology.inputShapes[i][k];
           if (!core.net_set_input(net, i, k, from, shape[shape.length - 1])) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: too many inputs (${k + 1})`);
@@ -781,22 +828,27 @@ export interface ModelConfig {
 
 /**
  * A graph model (TF.js's tf.model()): the layers between `inputs` and `outputs`, as applied with
- * layer.apply(), with the training API of sequential(). One input and one output for now.
+ * layer.apply(), with the training API of sequential(). One output for now; with several inputs,
+ * x is an array of them, in `inputs` order, or an object keyed by input name.
  */
 export function model(config: ModelConfig): LayersModel {
   const where = 'model()';
   wasm(where);
   checkKeys(config, ['inputs', 'outputs', 'name', 'seed'], where);
-  const one = (value: unknown, what: string): SymbolicTensor => {
-    const list = Array.isArray(value) ? value : [value];
-    if (list.length !== 1) throw new ValueError(`${where}: one ${what} is supported for now, got ${list.length}`);
-    if (!(list[0] instanceof SymbolicTensor)) throw new ValueError(`${where}: ${what} must be a symbolic tensor from ${what === 'input' ? 'input()' : 'layer.apply()'}, got ${describe(list[0])}`);
-    return list[0];
+  const tensors = (value: unknown, what: string): SymbolicTensor[] => {
+    const list = Array.isArray(value) ? [...value] : [value];
+    if (list.length === 0) throw new ValueError(`${where}: give at least one ${what}`);
+    const bad = list.find((t) => !(t instanceof SymbolicTensor));
+    if (bad !== undefined) throw new ValueError(`${where}: ${what}s must be symbolic tensors from ${what === 'input' ? 'input()' : 'layer.apply()'}, got ${describe(bad)}`);
+    return list as SymbolicTensor[];
   };
-  const input = one(config.inputs, 'input'), output = one(config.outputs, 'output');
-  if (input.layer) throw new ValueError(`${where}: inputs must come from input(), got the output of ${input.layer.className} layer ${JSON.stringify(input.layer.name)}`);
+  const inputs = tensors(config.inputs, 'input'), outputs = tensors(config.outputs, 'output');
+  if (outputs.length !== 1) throw new ValueError(`${where}: one output is supported for now, got ${outputs.length}`);
+  const output = outputs[0];
+  const computed = inputs.find((t) => t.layer);
+  if (computed) throw new ValueError(`${where}: inputs must come from input(), got the output of ${computed.layer!.className} layer ${JSON.stringify(computed.layer!.name)}`);
   if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) throw new ValueError(`${where}: name must be a non-empty string, got ${describe(config.name)}`);
-  const topology = Topology.fromGraph(input, output);
+  const topology = Topology.fromGraph(inputs, output);
   const built = new LayersModel(topology, config.seed, config.name ?? `model_${++modelCount}`, where);
   for (const layer of topology.layers) layer.attach(built);
   return built;

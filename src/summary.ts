@@ -7,8 +7,8 @@ import type { Topology } from './topology.js';
  * what they are connected to (Keras's last column, here on the layer's second line).
  */
 export function summary(name: string, topology: Topology): string {
-  const graph = topology.graphInput !== undefined;
-  const from = (i: number) => topology.edges[i].map((k) => (k < 0 ? topology.graphInput : topology.layers[k].name)).join(', ');
+  const inputs = topology.graphInputs, graph = inputs !== undefined;
+  const from = (i: number) => topology.edges[i].map((k) => (k < 0 ? inputs![-1 - k].name : topology.layers[k].name)).join(', ');
   const rows = topology.layers.map((layer, i) => ({
     name: `${layer.name} (${layer.className})`,
     shape: formatShape(layer.computeOutputShapes(topology.inputShapes[i])),

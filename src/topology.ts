@@ -26,14 +26,17 @@ export class Topology {
    * with maskZero, a masking layer), or undefined when the input has none.
    */
   readonly masks: (number | undefined)[] = [];
-  /** Each layer's inputs, parallel to `layers`: the layers that make them (−1: the model's input), in order. */
+  /** Each layer's inputs, parallel to `layers`: the layers that make them (−1 − m: the model's input m), in order. */
   readonly edges: number[][] = [];
   /** Each layer's input shapes, one per input. */
   readonly inputShapes: Shape[][] = [];
   /** The input shape of one example: declared to sequential(), or else by the first layer. */
   inputShape: Shape | undefined;
-  /** A graph model's input (model()): the layers are then saved with their connections. */
-  graphInput: string | undefined;
+  /**
+   * A graph model's inputs (model()), names and shapes: the layers are then saved with their
+   * connections. With several, a staged example holds each input's values one after another.
+   */
+  graphInputs: { name: string; shape: Shape }[] | undefined;
 
   constructor(inputShape: Shape | undefined) {
     this.inputShape = inputShape;
@@ -72,16 +75,19 @@ export class Topology {
    * A graph's topology (model()): the layers that make `output` from `input`, each after the layers
    * it reads (the order the core runs them in); the output's layer is last.
    */
-  static fromGraph(input: SymbolicTensor, output: SymbolicTensor): Topology {
-    const topology = new Topology(input.shape);
-    topology.graphInput = input.inputName;
+  static fromGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor): Topology {
+    const names = inputs.map((t) => t.name);
+    if (new Set(names).size !== names.length) throw new ValueError(`model(): inputs must have different names, got ${names.join(', ')}`);
+    // Several inputs are staged one after another in a row: the model's input is that row.
+    const topology = new Topology(inputs.length === 1 ? inputs[0].shape : [inputs.reduce((n, t) => n + sizeOf(t.shape), 0)]);
+    topology.graphInputs = inputs.map((t) => ({ name: t.name, shape: t.shape }));
     const order: SymbolicTensor[] = [];
-    let reachesInput = false;
+    const reached = new Set<SymbolicTensor>();
     // Depth first from the output: a tensor is placed after every tensor it reads.
     const visit = (node: SymbolicTensor): void => {
       if (!node.layer) {
-        if (node !== input) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not the model's input ${JSON.stringify(input.name)}`);
-        reachesInput = true;
+        if (!inputs.includes(node)) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not among the model's inputs (${names.join(', ')})`);
+        reached.add(node);
         return;
       }
       if (order.includes(node)) return;
@@ -89,13 +95,14 @@ export class Topology {
       order.push(node);
     };
     visit(output);
-    if (order.length === 0) throw new ValueError('model(): the output is the input itself: apply at least one layer');
-    if (!reachesInput) throw new ValueError(`model(): the output is not connected to the input ${JSON.stringify(input.name)}`);
+    if (order.length === 0) throw new ValueError('model(): the output is an input itself: apply at least one layer');
+    const unused = inputs.filter((t) => !reached.has(t));
+    if (unused.length) throw new ValueError(`model(): the output is not connected to input ${unused.map((t) => JSON.stringify(t.name)).join(', ')}`);
     for (const node of order) {
       const layer = node.layer!;
       const name = topology.nameFor(layer);
       if (topology.layers.some((l) => l.name === name)) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
-      topology.place(layer, name, node.inputs.map((t) => (t.layer ? order.indexOf(t) : -1)), node.inputs.map((t) => t.shape), 'model()');
+      topology.place(layer, name, node.inputs.map((t) => (t.layer ? order.indexOf(t) : -1 - inputs.indexOf(t))), node.inputs.map((t) => t.shape), 'model()');
     }
     return topology;
   }
@@ -112,8 +119,8 @@ export class Topology {
   // supports masking; the shapes must suit it. Throws, changing nothing, naming the layer.
   private place(layer: Layer, name: string, inputs: number[], shapes: Shape[], where: string): void {
     const stack = this.layers, which = `${layer.className} layer ${JSON.stringify(name)}`;
-    if (layer.firstOnly && inputs.some((i) => i !== -1)) {
-      const before = stack[inputs.find((i) => i !== -1)!];
+    if (layer.firstOnly && inputs.some((i) => i >= 0)) {
+      const before = stack[inputs.find((i) => i >= 0)!];
       throw new ShapeError(`${where}: ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${before.className} layer ${JSON.stringify(before.name)})`);
     }
     if (stack.some((l) => l.name === name)) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);

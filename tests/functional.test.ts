@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
-import { ready, sequential, model, input, layers, gradientCheck, workerTrainer, ShapeError, ValueError, type LayersModel } from '../src/index.js';
+import { ready, sequential, model, input, layers, optimizers, gradientCheck, workerTrainer, ShapeError, ValueError, type LayersModel } from '../src/index.js';
 
 beforeAll(async () => {
   await tfjsCpu();
@@ -133,11 +133,12 @@ describe('graphs', () => {
     const other = input({ shape: [4], name: 'other' });
     const c = layers.dense({ units: 3 }).apply(other);
     expect(() => model({ inputs: t, outputs: c })).toThrow(ValueError);
-    expect(() => model({ inputs: t, outputs: c })).toThrow(/the outputs need input "other", which is not the model's input "features"/);
+    expect(() => model({ inputs: t, outputs: c })).toThrow(/the outputs need input "other", which is not among the model's inputs \(features\)/);
     const shared = layers.dense({ units: 3, name: 'shared' });
     shared.apply(t);
     expect(() => shared.apply(t)).toThrow(/Dense layer "shared".apply\(\): this layer is already applied \(to features\); sharing a layer/);
-    expect(() => model({ inputs: [t, other], outputs: c })).toThrow(/one input is supported for now, got 2/);
+    expect(() => model({ inputs: [t, other], outputs: c })).toThrow(/the output is not connected to input "features"/);
+    expect(() => model({ inputs: t, outputs: [a, b] })).toThrow(/one output is supported for now, got 2/);
     expect(() => model({ inputs: a, outputs: c })).toThrow(/inputs must come from input\(\), got the output of Dense layer "three"/);
     expect(() => layers.dense({ units: 2 }).apply([1, 2] as never)).toThrow(/expected a symbolic tensor/);
   });
@@ -192,4 +193,74 @@ it('workerTrainer trains a graph in a worker to exactly the weights fit() gives 
   } finally {
     trainer.terminate();
   }
+});
+
+describe('two inputs', () => {
+  // An image-and-metadata style model: each input through its own dense, joined, one head.
+  function twoInputs(seed = 2): LayersModel {
+    const pixels = input({ shape: [3], name: 'pixels' }), meta = input({ shape: [2], name: 'meta' });
+    const a = layers.dense({ units: 4, activation: 'tanh' }).apply(pixels);
+    const b = layers.dense({ units: 3, activation: 'relu' }).apply(meta);
+    const joined = layers.concatenate().apply([a, b, meta]);
+    return model({ inputs: [pixels, meta], outputs: layers.dense({ units: 2 }).apply(joined), seed });
+  }
+  const rows = 6;
+  const xa = data(1, rows, 3, 1).x, xb = data(2, rows, 2, 1).x, y = data(3, rows, 2, 2).y;
+
+  it('takes its data as an array or keyed by input name; gradientCheck; TF.js parity of predictions and training', async () => {
+    const m = twoInputs();
+    expect(m.inputShapes).toEqual([[3], [2]]);
+    const byArray = m.predict([xa, xb]);
+    expect(Array.from(m.predict({ meta: xb, pixels: xa }))).toEqual(Array.from(byArray));
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    expect(gradientCheck(m, [xa.subarray(0, 9), xb.subarray(0, 6)], y.subarray(0, 6)).maxRelativeError).toBeLessThan(1e-3);
+    // TF.js: the same graph and weights.
+    const pa = tf.input({ shape: [3], name: 'pixels' }), pb = tf.input({ shape: [2], name: 'meta' });
+    const ta = tf.layers.dense({ units: 4, activation: 'tanh' }).apply(pa) as tf.SymbolicTensor;
+    const tb = tf.layers.dense({ units: 3, activation: 'relu' }).apply(pb) as tf.SymbolicTensor;
+    const tj = tf.layers.concatenate().apply([ta, tb, pb]) as tf.SymbolicTensor;
+    const r = tf.model({ inputs: [pa, pb], outputs: tf.layers.dense({ units: 2 }).apply(tj) as tf.SymbolicTensor });
+    const shapes = r.getWeights().map((w) => w.shape);
+    r.setWeights(m.getWeights().map((w, i) => tf.tensor(w, shapes[i])));
+    const xs = [tf.tensor(xa, [rows, 3]), tf.tensor(xb, [rows, 2])], ys = tf.tensor(y, [rows, 2]);
+    expectClose(byArray, (r.predict(xs) as tf.Tensor).dataSync(), 'predict');
+    r.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+    for (let step = 0; step < 3; step++) {
+      m.trainOnBatch({ pixels: xa, meta: xb }, y);
+      await r.trainOnBatch(xs, ys);
+    }
+    const want = r.getWeights().map((w) => w.dataSync() as Float32Array);
+    m.getWeights().forEach((w, i) => expectClose(w, want[i], `weight ${i}`));
+    // Saved with both InputLayers; TF.js and neurite load it with the same predictions.
+    const artifacts = await m.save();
+    const inTf = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    expectClose((inTf.predict(xs) as tf.Tensor).dataSync(), m.predict([xa, xb]), 'TF.js loading neurite', 1e-5, 1e-6);
+    const { loadModel } = await import('../src/index.js');
+    const back = await loadModel(artifacts);
+    expect(back.inputShapes).toEqual([[3], [2]]);
+    expect(Array.from(back.predict([xa, xb]))).toEqual(Array.from(m.predict([xa, xb])));
+    tf.dispose([...xs, ys]);
+    r.dispose();
+    inTf.dispose();
+  });
+
+  it('fit learns from both inputs, with validation data given the same way', async () => {
+    const m = twoInputs(5);
+    m.compile({ optimizer: optimizers.adam({ learningRate: 0.03 }), loss: 'meanSquaredError' });
+    const n = 64, a = data(7, n, 3, 1).x, b = data(8, n, 2, 1).x;
+    // Each target needs both inputs.
+    const target = new Float32Array(n * 2).map((_, i) => (i % 2 ? a[(i >> 1) * 3] - b[(i >> 1) * 2] : a[(i >> 1) * 3 + 1] + b[(i >> 1) * 2 + 1]));
+    const before = m.evaluate([a, b], target).loss;
+    const history = await m.fit([a, b], target, { epochs: 60, batchSize: 16, validationData: [{ pixels: a, meta: b }, target] });
+    expect(history.history.val_loss.at(-1)).toBeLessThan(before / 4);
+  });
+
+  it('bad inputs are typed errors naming the inputs, and change nothing', () => {
+    const m = twoInputs();
+    expect(() => m.predict(xa)).toThrow(ValueError);
+    expect(() => m.predict([xa])).toThrow(/the model has 2 inputs \(pixels, meta\): give an array of 2/);
+    expect(() => m.predict({ pixels: xa })).toThrow(/no data for input "meta"/);
+    expect(() => m.predict([xa, xb.subarray(0, 4)])).toThrow(/every input needs the same number of rows, got 6 for "pixels" and 2 for "meta"/);
+    expect(() => m.predict([xa.subarray(0, 4), xb])).toThrow(/input "pixels"/);
+  });
 });

@@ -29,10 +29,12 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
   const graph = model.graph;
   // A graph (TF.js's functional Model) lists its input as an InputLayer, and each layer with the
   // layers it reads (inbound_nodes: one node, [layer name, node 0, tensor 0, kwargs] per input).
-  if (graph) layerConfigs.push({ class_name: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name: graph.input }, name: graph.input, inbound_nodes: [] });
+  for (const { name, shape } of graph?.inputs ?? []) {
+    layerConfigs.push({ class_name: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name }, name, inbound_nodes: [] });
+  }
   model.layers.forEach((layer, i) => {
     if (graph) {
-      const inbound = graph.edges[i].map((from) => [from < 0 ? graph.input : model.layers[from].name, 0, 0, {}]);
+      const inbound = graph.edges[i].map((from) => [from < 0 ? graph.inputs[-1 - from].name : model.layers[from].name, 0, 0, {}]);
       layerConfigs.push({ ...layerConfig(layer, undefined), name: layer.name, inbound_nodes: [inbound] });
     } else {
       layerConfigs.push(layerConfig(layer, i === 0 ? shape : undefined));
@@ -61,7 +63,7 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
     modelTopology: {
       class_name: graph ? 'Model' : 'Sequential',
       config: graph
-        ? { name: model.name, layers: layerConfigs, input_layers: [[graph.input, 0, 0]], output_layers: [[model.layers[model.layers.length - 1].name, 0, 0]] }
+        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: [[model.layers[model.layers.length - 1].name, 0, 0]] }
         : { name: model.name, layers: layerConfigs },
       keras_version: KERAS_VERSION,
       backend: 'tensor_flow.js',

@@ -13,7 +13,7 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
   const { artifacts, origin } = await readSource(source);
   const plan = parse(artifacts, origin);
   const model = plan.graph
-    ? graphModel({ inputs: plan.graph.input, outputs: plan.graph.output, name: plan.name, seed: plan.seed })
+    ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.output, name: plan.name, seed: plan.seed })
     : sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
   try {
     model.setWeights(plan.weights);

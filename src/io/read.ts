@@ -19,8 +19,8 @@ export interface Plan {
   inputShape: number[];
   seed?: number;
   layers: Layer[];
-  /** A graph model's input and output, its layers applied (model() builds it from them). */
-  graph?: { input: SymbolicTensor; output: SymbolicTensor };
+  /** A graph model's inputs and output, its layers applied (model() builds it from them). */
+  graph?: { inputs: SymbolicTensor[]; output: SymbolicTensor };
   weights: Float32Array[];
   compile?: CompilePlan;
   training?: TrainingPlan;
@@ -70,7 +70,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   let plannedGraph: Plan['graph'];
   if (graph) {
     plannedGraph = readGraph(config, entries, artifacts.weightSpecs, fail, built, expected);
-    inputShape = [...plannedGraph.input.shape];
+    inputShape = [...plannedGraph.inputs[0].shape];
   } else entries.forEach((entry, i) => {
     const { class_name: kind, config: given } = entry as { class_name: string; config: Record<string, unknown> };
     const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
@@ -114,33 +114,32 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
 
 
 
-// A functional Model's layers (TF.js's format: an InputLayer, then each layer with inbound_nodes
-// naming the layers it reads), applied in the order written — each after what it reads — to one
-// input, with the one output output_layers names. Fills `built` and `expected` as parse() does.
+// A functional Model's layers (TF.js's format: its InputLayers, then each layer with inbound_nodes
+// naming the layers it reads), applied in the order written — each after what it reads — to the
+// inputs input_layers names, with the one output output_layers names. Fills `built` and
+// `expected` as parse() does.
 function readGraph(
   config: Record<string, unknown>, entries: unknown[], specs: unknown, fail: (message: string) => ValueError,
   built: Layer[], expected: { name: string; shape: number[] }[],
-): { input: SymbolicTensor; output: SymbolicTensor } {
-  const one = (key: string): string => {
+): { inputs: SymbolicTensor[]; output: SymbolicTensor } {
+  const named = (key: string, most: number): string[] => {
     const list = config[key];
-    if (!Array.isArray(list) || list.length !== 1 || !Array.isArray(list[0]) || typeof list[0][0] !== 'string') {
-      throw fail(`${key} must name one layer ([[name, 0, 0]]): one input and one output are supported for now, got ${preview(list)}`);
+    if (!Array.isArray(list) || list.length === 0 || list.length > most || !list.every((l) => Array.isArray(l) && typeof l[0] === 'string')) {
+      throw fail(`${key} must name ${most === 1 ? 'one layer ([[name, 0, 0]]): one output is supported for now' : 'the input layers ([[name, 0, 0], ...])'}, got ${preview(list)}`);
     }
-    return list[0][0];
+    return list.map((l: unknown[]) => l[0] as string);
   };
-  const inputName = one('input_layers'), outputName = one('output_layers');
+  const inputNames = named('input_layers', 16), [outputName] = named('output_layers', 1);
   const tensors = new Map<string, SymbolicTensor>();
-  let first: SymbolicTensor | undefined;
   entries.forEach((entry, i) => {
     const { class_name: kind, config: given, inbound_nodes: inbound } = entry as { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown };
     const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
     if (!isObject(given)) throw fail(`${where}: config must be an object`);
     if (kind === 'InputLayer') {
-      const shape = given.batch_input_shape;
-      if (given.name !== inputName || first) throw fail(`${where}: the model's one input is ${JSON.stringify(inputName)}`);
+      const shape = given.batch_input_shape, name = given.name;
+      if (typeof name !== 'string' || !inputNames.includes(name) || tensors.has(name)) throw fail(`${where}: an InputLayer must be one of input_layers (${inputNames.join(', ')}), each once`);
       if (!Array.isArray(shape) || shape[0] !== null) throw fail(`${where}: batch_input_shape must be [null, ...shape of one example], got ${preview(shape)}`);
-      first = wrap(where, fail, () => input({ shape: shape.slice(1) as number[], name: inputName }));
-      tensors.set(inputName, first);
+      tensors.set(name, wrap(where, fail, () => input({ shape: shape.slice(1) as number[], name })));
       return;
     }
     // One node per layer: a layer applied twice (shared) is not supported yet.
@@ -160,8 +159,12 @@ function readGraph(
     built.push(layer);
     expected.push(...wrap(where, fail, () => layerWeights(layer, inputs.map((t) => t.shape))).weights);
   });
+  const inputs = inputNames.map((name) => {
+    const tensor = tensors.get(name);
+    if (!tensor || tensor.layer) throw fail(`input_layers names ${JSON.stringify(name)}, which is not an InputLayer of the model`);
+    return tensor;
+  });
   const output = tensors.get(outputName);
-  if (!first) throw fail(`the model has no InputLayer ${JSON.stringify(inputName)}`);
   if (!output || !output.layer) throw fail(`output_layers names ${JSON.stringify(outputName)}, which is not a layer of the model`);
-  return { input: first, output };
+  return { inputs, output };
 }

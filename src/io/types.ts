@@ -58,8 +58,8 @@ export interface ModelState {
   weights: Float32Array[];
   /** Present when the model is compiled. */
   compiled?: CompiledState;
-  /** A graph model's input name and each layer's inputs (−1: the model's input) and their shapes. */
-  graph?: { input: string; edges: readonly (readonly number[])[]; inputShapes: readonly (readonly Shape[])[] };
+  /** A graph model's inputs and each layer's inputs (−1 − m: the model's input m) and their shapes. */
+  graph?: { inputs: { name: string; shape: number[] }[]; edges: readonly (readonly number[])[]; inputShapes: readonly (readonly Shape[])[] };
 }
 
 /** @internal A compiled model's training setup and state, as save() reads it. */
