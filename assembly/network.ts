@@ -22,7 +22,7 @@ import {
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, LAYER_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE, DOT,
 } from "./layers/layer";
 import { layer_forward, layer_backward, recurrent_run_saved_size } from "./layers/index";
 import { RESCALING, NORMALIZATION, CATEGORY_ENCODING } from "./layers/layer";
@@ -328,6 +328,15 @@ export function net_set_merge(ptr: usize, i: i32, size: i32, features: i32, op: 
   l.inputSize = l.outputSize = size;
   l.inFeatures = l.outFeatures = features;
   l.groups = size / features;
+}
+
+/** Layer i is the dot product of its two inputs' `features` values (their cosine with `normalize`). */
+export function net_set_dot(ptr: usize, i: i32, features: i32, normalize: bool): void {
+  const l = layer(net(ptr), i);
+  l.kind = DOT;
+  l.mergeMode = normalize ? 1 : 0;
+  l.inFeatures = l.inputSize = features;
+  l.outFeatures = l.outputSize = l.groups = 1;
 }
 
 /**

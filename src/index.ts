@@ -20,7 +20,7 @@ export { TextVectorization, type TextVectorizationConfig, type TextVectorization
 export { RepeatVector, TimeDistributed, type RepeatVectorConfig, type TimeDistributedConfig } from './layers/index.js';
 export { Masking, type MaskingConfig } from './layers/index.js';
 export { Bidirectional, type BidirectionalConfig, type MergeMode } from './layers/index.js';
-export { Merge, ElementwiseMerge, Concatenate, type ConcatenateConfig } from './layers/index.js';
+export { Merge, ElementwiseMerge, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './layers/index.js';
 export { input, type InputConfig } from './symbolic.js';
 export { SymbolicTensor } from './layers/index.js';
 export { callbacks, earlyStopping, reduceLROnPlateau, type Callback, type EarlyStoppingConfig, type ReduceLROnPlateauConfig } from './callbacks.js';

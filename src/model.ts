@@ -558,9 +558,25 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   // The first layer's own check of staged input (embedding's ids), if it has one.
+  // The layers that read a model input directly and check what they read (embedding's ids): a
+  // stack's first layer, or in a graph each such layer, on its input's values of every row.
   private checkInput(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
-    const first = this.topology.layers[0];
-    if (first.checkInput) first.checkInput(heap, start, count, cols, firstRow, where, arg);
+    const t = this.topology, inputs = t.graphInputs;
+    if (!inputs || inputs.length === 1) {
+      t.layers.forEach((layer, i) => {
+        if (layer.checkInput && t.edges[i][0] < 0) layer.checkInput(heap, start, count, cols, firstRow, where, arg);
+      });
+      return;
+    }
+    const rows = count / cols;
+    t.layers.forEach((layer, i) => {
+      const m = -1 - t.edges[i][0];
+      if (!layer.checkInput || m < 0) return;
+      const size = sizeOf(inputs[m].shape);
+      let offset = 0;
+      for (let k = 0; k < m; k++) offset += sizeOf(inputs[k].shape);
+      for (let r = 0; r < rows; r++) layer.checkInput(heap, start + r * cols + offset, size, size, firstRow + r, where, `${arg} (input ${JSON.stringify(inputs[m].name)})`);
+    });
   }
 
   private stageMatrix(ptr: number, m: Matrix, where: string, arg: string, labels = false): void {

@@ -264,3 +264,59 @@ describe('two inputs', () => {
     expect(() => m.predict([xa.subarray(0, 4), xb])).toThrow(/input "pixels"/);
   });
 });
+
+describe.each([false, true])('dot (normalize %s): a two-tower recommender, user and item ids each through an embedding', (normalize) => {
+  function towers(seed: number): LayersModel {
+    const user = input({ shape: [1], name: 'user' }), item = input({ shape: [1], name: 'item' });
+    const u = layers.flatten().apply(layers.embedding({ inputDim: 6, outputDim: 4 }).apply(user));
+    const v = layers.flatten().apply(layers.embedding({ inputDim: 7, outputDim: 4 }).apply(item));
+    const score = layers.dot({ axes: 1, normalize }).apply([u, v]);
+    return model({ inputs: [user, item], outputs: layers.dense({ units: 1, activation: 'sigmoid' }).apply(score), seed });
+  }
+  const users = Float32Array.from([0, 1, 2, 3, 4, 5, 1, 2]), items = Float32Array.from([6, 5, 4, 3, 2, 1, 0, 6]);
+  const liked = Float32Array.from([1, 0, 1, 0, 1, 0, 1, 1]);
+
+  it('gradientCheck, TF.js parity after 3 adam steps, and save/load both ways', async () => {
+    const m = towers(3);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    expect(gradientCheck(m, [users, items], liked).maxRelativeError).toBeLessThan(1e-3);
+    const pu = tf.input({ shape: [1] }), pi = tf.input({ shape: [1] });
+    const tu = tf.layers.flatten().apply(tf.layers.embedding({ inputDim: 6, outputDim: 4 }).apply(pu)) as tf.SymbolicTensor;
+    const tv = tf.layers.flatten().apply(tf.layers.embedding({ inputDim: 7, outputDim: 4 }).apply(pi)) as tf.SymbolicTensor;
+    const ts = tf.layers.dot({ axes: 1, normalize }).apply([tu, tv]) as tf.SymbolicTensor;
+    const r = tf.model({ inputs: [pu, pi], outputs: tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(ts) as tf.SymbolicTensor });
+    const shapes = r.getWeights().map((w) => w.shape);
+    r.setWeights(m.getWeights().map((w, i) => tf.tensor(w, shapes[i])));
+    const xs = [tf.tensor(users, [8, 1]), tf.tensor(items, [8, 1])], ys = tf.tensor(liked, [8, 1]);
+    expectClose(m.predict([users, items]), (r.predict(xs) as tf.Tensor).dataSync(), 'predict');
+    r.compile({ optimizer: tf.train.adam(0.001), loss: 'binaryCrossentropy' });
+    for (let step = 0; step < 3; step++) {
+      m.trainOnBatch([users, items], liked);
+      await r.trainOnBatch(xs, ys);
+    }
+    const want = r.getWeights().map((w) => w.dataSync() as Float32Array);
+    m.getWeights().forEach((w, i) => expectClose(w, want[i], `weight ${i}`));
+    const artifacts = await m.save();
+    const inTf = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    expectClose((inTf.predict(xs) as tf.Tensor).dataSync(), m.predict([users, items]), 'TF.js loading neurite', 1e-5, 1e-6);
+    const { loadModel } = await import('../src/index.js');
+    const back = await loadModel(artifacts);
+    expect(Array.from(back.predict([users, items]))).toEqual(Array.from(m.predict([users, items])));
+    tf.dispose([...xs, ys]);
+    r.dispose();
+    inTf.dispose();
+  });
+});
+
+it('ids out of range in one of several inputs are a ValueError naming the input, the row and the position', () => {
+  const user = input({ shape: [1], name: 'user' }), item = input({ shape: [2], name: 'item' });
+  const u = layers.flatten().apply(layers.embedding({ inputDim: 3, outputDim: 2 }).apply(user));
+  const v = layers.flatten().apply(layers.embedding({ inputDim: 5, outputDim: 1 }).apply(item));
+  const m = model({ inputs: [user, item], outputs: layers.dot({ axes: -1 }).apply([u, v]) });
+  m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const before = m.getWeights();
+  expect(() => m.trainOnBatch([[0, 2], [[1, 4], [2, 5]]], [1, 0])).toThrow(ValueError);
+  expect(() => m.trainOnBatch([[0, 2], [[1, 4], [2, 5]]], [1, 0])).toThrow(/x \(input "item"\): Embedding layer "embedding_\d+" takes integer ids in \[0, 4\], got 5 at row 1, position 1/);
+  expect(m.getWeights()).toEqual(before);
+  expect(() => m.predict([[3], [[1, 1]]])).toThrow(/input "user".*got 3 at row 0, position 0/);
+});

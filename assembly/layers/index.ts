@@ -3,7 +3,7 @@
 import {
   Layer, DENSE, DROPOUT, BATCH_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
   MAX_POOLING, AVERAGE_POOLING, GLOBAL_MAX_POOLING, GLOBAL_AVERAGE_POOLING, CONV1D, CONV2D,
-  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE,
+  DEPTHWISE_CONV2D, EMBEDDING, SEPARABLE_CONV2D, SIMPLE_RNN, GRU, LSTM, REPEAT_VECTOR, LAYER_NORMALIZATION, MASKING, BIDIRECTIONAL, MERGE, CONCATENATE, DOT,
 } from "./layer";
 import { RESCALING, NORMALIZATION, CATEGORY_ENCODING } from "./layer";
 import { rescaling_forward, rescaling_backward } from "./rescaling";
@@ -22,7 +22,7 @@ import { conv2d_forward, conv2d_backward, geometry } from "./conv2d";
 import { depthwise_conv2d_forward, depthwise_conv2d_backward } from "./depthwise_conv2d";
 import { embedding_forward, embedding_backward, embedding_mask } from "./embedding";
 import { masking_forward, masking_backward } from "./masking";
-import { merge_forward, merge_backward, concatenate_forward, concatenate_backward } from "./merge";
+import { merge_forward, merge_backward, concatenate_forward, concatenate_backward, dot_forward, dot_backward } from "./merge";
 import { separable_conv2d_forward, separable_conv2d_backward } from "./separable_conv2d";
 
 // separableConv2d's pointwise kernel follows its depthwise one in the record's kernel (and gradient).
@@ -150,6 +150,9 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     case CONCATENATE:
       concatenate_forward(l.output, inputs, widths, l.inputCount, rows, l.groups);
       break;
+    case DOT:
+      dot_forward(l.output, inputs, rows, l.inFeatures, l.mergeMode != 0);
+      break;
     case DENSE:
       dense_forward(l.output, l.saved, x, l.kernel, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
       break;
@@ -266,6 +269,9 @@ export function layer_backward(
       break;
     case CONCATENATE:
       concatenate_backward(grads, accumulate, l.outputGrad, widths, l.inputCount, rows, l.groups);
+      break;
+    case DOT:
+      dot_backward(grads, accumulate, l.outputGrad, inputs, rows, l.inFeatures, l.mergeMode != 0);
       break;
     case DENSE:
       dense_backward(

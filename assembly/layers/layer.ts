@@ -38,6 +38,7 @@ export const CATEGORY_ENCODING = 24;
 // Graph models' merge layers:
 export const MERGE = 25; // add, subtract, multiply, average, maximum, minimum (mergeMode: merge.ts)
 export const CONCATENATE = 26;
+export const DOT = 27; // normalize in mergeMode (1: cosine)
 
 @unmanaged
 export class Layer {

@@ -96,3 +96,60 @@ export function concatenate_backward(grads: usize, accumulate: usize, dy: usize,
     }
   }
 }
+
+// Dot: each example's two vectors (n values each) make one value, their dot product, or with
+// `normalize` their cosine: each vector divided by its norm first, √max(Σx², 1e-7) as TF.js's
+// l2Normalize. A 1-D example's only axis, as TF.js's dot({ axes: 1 }) on [batch, n] inputs.
+const NORM_EPSILON: f32 = 1e-7;
+
+// @ts-ignore: decorator
+@inline function sumOfSquares(x: usize, n: i32): f32 {
+  let s: f32 = 0;
+  for (let j = 0; j < n; j++) {
+    const v = load<f32>(x + (<usize>j << 2));
+    s += v * v;
+  }
+  return s;
+}
+
+/** out[r] = a_r · b_r (normalized: â_r · b̂_r) for `rows` pairs of n values at inputs[0], inputs[1]. */
+export function dot_forward(out: usize, inputs: usize, rows: i32, n: i32, normalize: bool): void {
+  const a = pointer(inputs, 0), b = pointer(inputs, 1), rowBytes = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const ar = a + <usize>r * rowBytes, br = b + <usize>r * rowBytes;
+    let s: f32 = 0;
+    for (let j = 0; j < n; j++) s += load<f32>(ar + (<usize>j << 2)) * load<f32>(br + (<usize>j << 2));
+    if (normalize) s /= sqrt<f32>(max(sumOfSquares(ar, n), NORM_EPSILON)) * sqrt<f32>(max(sumOfSquares(br, n), NORM_EPSILON));
+    store<f32>(out + (<usize>r << 2), s);
+  }
+}
+
+/**
+ * da = dy · b and db = dy · a; normalized, da = dy · (b̂ − y·â) / ‖a‖ (where the norm is not the
+ * ε floor, whose slope is 0: then dy · b̂ / ‖a‖), and db alike.
+ */
+export function dot_backward(grads: usize, accumulate: usize, dy: usize, inputs: usize, rows: i32, n: i32, normalize: bool): void {
+  const rowBytes = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const d = load<f32>(dy + (<usize>r << 2));
+    const a = pointer(inputs, 0) + <usize>r * rowBytes, b = pointer(inputs, 1) + <usize>r * rowBytes;
+    const sa = sumOfSquares(a, n), sb = sumOfSquares(b, n);
+    const na: f32 = normalize ? sqrt<f32>(max(sa, NORM_EPSILON)) : 1, nb: f32 = normalize ? sqrt<f32>(max(sb, NORM_EPSILON)) : 1;
+    let y: f32 = 0;
+    for (let j = 0; j < n; j++) y += (load<f32>(a + (<usize>j << 2)) / na) * (load<f32>(b + (<usize>j << 2)) / nb);
+    for (let k = 0; k < 2; k++) {
+      const g = pointer(grads, k);
+      if (!g) continue;
+      const self = k == 0 ? a : b, other = k == 0 ? b : a;
+      const ns = k == 0 ? na : nb, no = k == 0 ? nb : na, clamped = normalize && (k == 0 ? sa : sb) <= NORM_EPSILON;
+      const dst = g + <usize>r * rowBytes;
+      for (let j = 0; j < n; j++) {
+        const o = <usize>j << 2;
+        let v = load<f32>(other + o) / no;
+        if (normalize && !clamped) v -= y * load<f32>(self + o) / ns;
+        v = d * v / ns;
+        store<f32>(dst + o, pointer(accumulate, k) ? load<f32>(dst + o) + v : v);
+      }
+    }
+  }
+}

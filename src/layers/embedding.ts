@@ -7,7 +7,7 @@
 // (checkInput) before any step. With maskZero, id 0 is padding: the layer's output carries a mask
 // (1 per id, 0 where the id is 0) that the recurrent layers after it use to skip those steps, as
 // TF.js. Kernels: assembly/layers/embedding.ts.
-import { ShapeError, ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -125,7 +125,6 @@ export class Embedding extends Layer {
   }
 
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
-    if (index !== 0) throw new ShapeError(`${this.className} layer ${JSON.stringify(this.name)}: must be the model's first layer (its input is ids)`);
     core.net_set_embedding(net, index, sizeOf(inputShape), this.inputDim, this.outputDim, this.maskZero);
     const r = this.embeddingsRegularizer;
     core.net_set_regularizers(net, index, r?.l1 ?? 0, r?.l2 ?? 0, 0, 0);

@@ -8,7 +8,7 @@ import { LSTM, type LSTMConfig } from './lstm.js';
 import { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 import { Masking, type MaskingConfig } from './masking.js';
 import { Bidirectional, type BidirectionalConfig } from './bidirectional.js';
-import { Concatenate, ElementwiseMerge, type ConcatenateConfig } from './merge.js';
+import { Concatenate, Dot, ElementwiseMerge, type ConcatenateConfig, type DotConfig } from './merge.js';
 import type { LayerArgs } from './layer.js';
 import { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
@@ -114,3 +114,5 @@ export const maximum = (config: LayerArgs = {}): ElementwiseMerge => new Element
 export const minimum = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Minimum', config);
 /** Its inputs joined along the last axis. */
 export const concatenate = (config: ConcatenateConfig = {}): Concatenate => new Concatenate(config);
+/** The dot product (or with normalize, the cosine) of two vectors per example. */
+export const dot = (config: DotConfig): Dot => new Dot(config);

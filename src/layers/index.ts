@@ -26,7 +26,7 @@ export { RepeatVector, type RepeatVectorConfig } from './repeat-vector.js';
 export { TimeDistributed, type TimeDistributedConfig } from './time-distributed.js';
 export { Masking, type MaskingConfig } from './masking.js';
 export { Bidirectional, type BidirectionalConfig, type MergeMode } from './bidirectional.js';
-export { Merge, ElementwiseMerge, Concatenate, type ConcatenateConfig } from './merge.js';
+export { Merge, ElementwiseMerge, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './merge.js';
 
 export { Rescaling, type RescalingConfig } from './rescaling.js';
 export { Normalization, type NormalizationConfig } from './normalization.js';

@@ -132,3 +132,67 @@ export class Concatenate extends Merge {
 
 /** The config reader of a value-by-value merge, for the registry. */
 export const mergeFromConfig = (className: Op) => (c: Record<string, unknown>): ElementwiseMerge => new ElementwiseMerge(className, baseArgs(c, []));
+
+export interface DotConfig extends LayerArgs {
+  /** The axis the product runs along: the vectors' only one (1 or −1, or [1, 1] as TF.js writes pairs). */
+  axes: number | [number, number];
+  /** Divide each vector by its L2 norm first: the cosine similarity (default false). */
+  normalize?: boolean;
+}
+
+/** The dot product of two vectors per example ([n] and [n] make [1]), as TF.js's dot on [batch, n]. */
+export class Dot extends Merge {
+  readonly className = 'Dot';
+  readonly axes: number | [number, number];
+  readonly normalize: boolean;
+
+  constructor(config: DotConfig) {
+    const where = 'layers.dot()';
+    checkKeys(config, ['axes', 'normalize', ...LAYER_ARG_KEYS], where);
+    super(config, where);
+    // Axes count the batch axis, as TF.js's: a vector example's axis is 1 (or −1).
+    const axes = Array.isArray(config.axes) ? config.axes : [config.axes, config.axes];
+    if (axes.length !== 2 || !axes.every((a) => a === 1 || a === -1)) {
+      throw new ValueError(`${where}: axes must be 1 or -1 (the vectors' axis; examples of one axis only are supported), or a pair of them, got ${describe(config.axes)}`);
+    }
+    if (config.normalize !== undefined && typeof config.normalize !== 'boolean') throw new ValueError(`${where}: normalize must be a boolean, got ${describe(config.normalize)}`);
+    this.axes = config.axes;
+    this.normalize = config.normalize ?? false;
+  }
+
+  override computeOutputShapes(shapes: readonly Shape[]): Shape {
+    this.checkCount(shapes, 2, 2);
+    if (shapes.some((s) => s.length !== 1) || shapes[0][0] !== shapes[1][0]) {
+      throw this.shapeError(`needs two vectors of one length ([n] examples), got ${shapes.map(formatShape).join(' and ')}`, shapes.find((s) => s.length !== 1) ?? shapes[1]);
+    }
+    return [1];
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { axes: this.axes, normalize: this.normalize };
+  }
+
+  static fromConfig(c: Record<string, unknown>): Dot {
+    return new Dot({ ...baseArgs(c, ['axes', 'normalize']), axes: c.axes as number, normalize: (c.normalize ?? undefined) as boolean | undefined });
+  }
+
+  override describeConfig(): string {
+    return this.normalize ? 'normalize' : '';
+  }
+
+  plan(core: Core, net: number, index: number, inputShape: Shape): void {
+    core.net_set_dot(net, index, inputShape[0], this.normalize);
+  }
+
+  referenceInputs([a, b]: Float64Array[], rows: number, inputShapes: readonly Shape[]): Float64Array {
+    const n = inputShapes[0][0], y = new Float64Array(rows);
+    // The norm's floor as TF.js's l2Normalize: √max(Σx², 1e-7), in float64 here.
+    const norm = (x: Float64Array, r: number) => (this.normalize ? Math.sqrt(Math.max(x.subarray(r * n, (r + 1) * n).reduce((s, v) => s + v * v, 0), 1e-7)) : 1);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += a[r * n + j] * b[r * n + j];
+      y[r] = s / (norm(a, r) * norm(b, r));
+    }
+    return y;
+  }
+}

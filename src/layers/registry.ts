@@ -28,7 +28,7 @@ import { Bidirectional } from './bidirectional.js';
 import { Rescaling } from './rescaling.js';
 import { Normalization } from './normalization.js';
 import { CategoryEncoding } from './category-encoding.js';
-import { Concatenate, mergeFromConfig } from './merge.js';
+import { Concatenate, Dot, mergeFromConfig } from './merge.js';
 
 export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unknown>) => Layer>> = Object.freeze({
   Dense: Dense.fromConfig,
@@ -69,6 +69,7 @@ export const LAYER_CLASSES: Readonly<Record<string, (config: Record<string, unkn
   Maximum: mergeFromConfig('Maximum'),
   Minimum: mergeFromConfig('Minimum'),
   Concatenate: Concatenate.fromConfig,
+  Dot: Dot.fromConfig,
 });
 
 /** True for a class name neurite can build. */
