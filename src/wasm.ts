@@ -20,6 +20,8 @@ export interface Core {
   gemm_nn_bias(c: number, a: number, b: number, bias: number, m: number, n: number, k: number): void;
   activation_forward(a: number, z: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_backward(dz: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
+  activation_forward_rows(a: number, z: number, rows: number, cols: number, ld: number, act: number, alpha: number): void;
+  activation_backward_rows(dz: number, da: number, z: number, a: number, rows: number, cols: number, ld: number, act: number, alpha: number): void;
   bias_gradient(dbias: number, dz: number, rows: number, cols: number, accumulate: boolean): void;
   loss_forward_backward(grad: number, pred: number, label: number, rows: number, cols: number, loss: number, param: number): number;
   loss_from_logits(grad: number, logits: number, label: number, rows: number, cols: number, loss: number, smoothing: number): number;

@@ -17,7 +17,7 @@
 // each), and with a mask dh kept across a skipped step: (3 + 6·steps)·units per example. `mask` (0
 // for none): assembly/recurrent.ts.
 import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
-import { activation_forward, activation_backward, bias_gradient } from "../activations";
+import { activation_forward_rows, activation_backward_rows, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
   recurrent_dropout_step, mul_rows,
@@ -53,11 +53,8 @@ export function gru_forward(
     const hp = s > 0 && recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
     // a_z, a_r += h_{s−1}·[U_z U_r]
     if (s > 0) gemm_strided(as, u3, hp, units, 1, recurrent, u3, 1, rows, 2 * units, units, true);
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow;
-      activation_forward(gs + o, as + o, 1, units, recurrentAct, recurrentAlpha);
-      activation_forward(gs + o + rowBytes, as + o + rowBytes, 1, units, recurrentAct, recurrentAlpha);
-    }
+    activation_forward_rows(gs, as, rows, units, u3, recurrentAct, recurrentAlpha);
+    activation_forward_rows(gs + rowBytes, as + rowBytes, rows, units, u3, recurrentAct, recurrentAlpha);
     if (s > 0) {
       // r ⊙ h_{s−1}, then a_h += (r ⊙ h_{s−1})·U_h
       for (let r = 0; r < rows; r++) {
@@ -67,10 +64,7 @@ export function gru_forward(
     } else {
       memory.fill(rhs, 0, stepBytes);
     }
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow + (rowBytes << 1);
-      activation_forward(gs + o, as + o, 1, units, act, alpha);
-    }
+    activation_forward_rows(gs + (rowBytes << 1), as + (rowBytes << 1), rows, units, u3, act, alpha);
     // h = z ⊙ h_{s−1} + (1 − z) ⊙ ĥ
     for (let r = 0; r < rows; r++) {
       const zr = gs + <usize>r * gateRow, hh = zr + (rowBytes << 1), dst = hs + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
@@ -146,10 +140,8 @@ export function gru_backward(
         store<f32>(dh + o, dv * z);
       }
     }
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow + (rowBytes << 1);
-      activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, act, alpha);
-    }
+    const hOff = rowBytes << 1;
+    activation_backward_rows(dA + hOff, dA + hOff, as + hOff, gs + hOff, rows, units, u3, act, alpha);
     if (s > 0) {
       // d(r ⊙ h_{s−1}) = da_h·U_hᵀ: dr into the r block, and its share of dh_{s−1}.
       gemm_strided(drh, units, dA + (rowBytes << 1), u3, 1, recurrent + (rowBytes << 1), 1, u3, rows, units, units, false);
@@ -173,11 +165,8 @@ export function gru_backward(
     } else {
       for (let r = 0; r < rows; r++) memory.fill(dA + <usize>r * gateRow + rowBytes, 0, rowBytes);
     }
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow, q = o + rowBytes;
-      activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, recurrentAct, recurrentAlpha);
-      activation_backward(dA + q, dA + q, as + q, gs + q, 1, units, recurrentAct, recurrentAlpha);
-    }
+    activation_backward_rows(dA, dA, as, gs, rows, units, u3, recurrentAct, recurrentAlpha);
+    activation_backward_rows(dA + rowBytes, dA + rowBytes, as + rowBytes, gs + rowBytes, rows, units, u3, recurrentAct, recurrentAlpha);
     recurrent_mask_gates(dA, mask, t, rows, steps, u3);
     if (s > 0) {
       gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);

@@ -17,22 +17,19 @@
 // again example-major (4·units per step each), and with a mask dh and dc kept across a skipped step:
 // (5 + 8·steps)·units per example in all. `mask` (0 for none): assembly/recurrent.ts.
 import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
-import { activation_forward, activation_backward, bias_gradient } from "../activations";
+import { activation_forward, activation_backward, activation_forward_rows, activation_backward_rows, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
   recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
-/** The gate activations of one step's rows: r on i, f, o; a on c. */
+/** The gate activations of one step's rows, a call per gate (softmax, too, stays within a gate): r on i, f, o; a on c. */
 function activateGates(ga: usize, gz: usize, rows: i32, units: i32, act: i32, alpha: f32, recAct: i32, recAlpha: f32): void {
-  const gateBytes = <usize>units << 2, rowBytes = gateBytes << 2;
-  for (let r = 0; r < rows; r++) {
-    const a = ga + <usize>r * rowBytes, z = gz + <usize>r * rowBytes;
-    activation_forward(a, z, 1, units, recAct, recAlpha);
-    activation_forward(a + gateBytes, z + gateBytes, 1, units, recAct, recAlpha);
-    activation_forward(a + gateBytes * 2, z + gateBytes * 2, 1, units, act, alpha);
-    activation_forward(a + gateBytes * 3, z + gateBytes * 3, 1, units, recAct, recAlpha);
-  }
+  const gateBytes = <usize>units << 2, u4 = units << 2;
+  activation_forward_rows(ga, gz, rows, units, u4, recAct, recAlpha);
+  activation_forward_rows(ga + gateBytes, gz + gateBytes, rows, units, u4, recAct, recAlpha);
+  activation_forward_rows(ga + gateBytes * 2, gz + gateBytes * 2, rows, units, u4, act, alpha);
+  activation_forward_rows(ga + gateBytes * 3, gz + gateBytes * 3, rows, units, u4, recAct, recAlpha);
 }
 
 /**
@@ -140,15 +137,12 @@ export function lstm_backward(
       mul_rows(d + rowBytes * 2, dcr, a, units);
       mul_rows(dcr, dcr, a + rowBytes, units);
     }
-    // Through the gate activations, in place.
-    for (let r = 0; r < rows; r++) {
-      const off = <usize>r * gateRowBytes, d = dzStep + off, zr = zs + off, ar = as + off;
-      activation_backward(d, d, zr, ar, 1, units, recAct, recAlpha);
-      activation_backward(d + rowBytes, d + rowBytes, zr + rowBytes, ar + rowBytes, 1, units, recAct, recAlpha);
-      const cOff = rowBytes * 2, oOff = rowBytes * 3;
-      activation_backward(d + cOff, d + cOff, zr + cOff, ar + cOff, 1, units, act, alpha);
-      activation_backward(d + oOff, d + oOff, zr + oOff, ar + oOff, 1, units, recAct, recAlpha);
-    }
+    // Through the gate activations, in place, a call per gate.
+    activation_backward_rows(dzStep, dzStep, zs, as, rows, units, u4, recAct, recAlpha);
+    const fOff = rowBytes, cOff = rowBytes * 2, oOff = rowBytes * 3;
+    activation_backward_rows(dzStep + fOff, dzStep + fOff, zs + fOff, as + fOff, rows, units, u4, recAct, recAlpha);
+    activation_backward_rows(dzStep + cOff, dzStep + cOff, zs + cOff, as + cOff, rows, units, u4, act, alpha);
+    activation_backward_rows(dzStep + oOff, dzStep + oOff, zs + oOff, as + oOff, rows, units, u4, recAct, recAlpha);
     recurrent_mask_gates(dzStep, mask, t, rows, steps, u4);
     if (s > 0) {
       gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
