@@ -18,6 +18,8 @@ export interface Core {
   gemm_nt(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemm_tn(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemm_nn_bias(c: number, a: number, b: number, bias: number, m: number, n: number, k: number): void;
+  gemm_keep(slot: number, b: number, bps: number, bjs: number, n: number, k: number): void;
+  gemm_kept(slot: number, c: number, ldc: number, a: number, ars: number, aps: number, m: number, accumulate: boolean): void;
   activation_forward(a: number, z: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_backward(dz: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_forward_rows(a: number, z: number, rows: number, cols: number, ld: number, act: number, alpha: number): void;

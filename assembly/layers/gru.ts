@@ -16,7 +16,7 @@
 // (rows × units), then da of every step time-major and example-major (3·units × steps per example
 // each), and with a mask dh kept across a skipped step: (3 + 6·steps)·units per example. `mask` (0
 // for none): assembly/recurrent.ts.
-import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
+import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided, gemm_keep, gemm_kept } from "../gemm";
 import { activation_forward_rows, activation_backward_rows, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
@@ -47,12 +47,15 @@ export function gru_forward(
       memory.copy(a + <usize>s * gateStep + <usize>r * gateRow, g + (<usize>r * <usize>steps + <usize>t) * gateRow, gateRow);
     }
   }
+  // [U_z U_r] and U_h, each packed once for every step.
+  gemm_keep(0, recurrent, u3, 1, 2 * units, units);
+  gemm_keep(1, recurrent + (rowBytes << 1), u3, 1, units, units);
   for (let s = 0; s < steps; s++) {
     const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep;
     const hs = h + <usize>s * stepBytes, rhs = rh + <usize>s * stepBytes;
     const hp = s > 0 && recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
     // a_z, a_r += h_{s−1}·[U_z U_r]
-    if (s > 0) gemm_strided(as, u3, hp, units, 1, recurrent, u3, 1, rows, 2 * units, units, true);
+    if (s > 0) gemm_kept(0, as, u3, hp, units, 1, rows, true);
     activation_forward_rows(gs, as, rows, units, u3, recurrentAct, recurrentAlpha);
     activation_forward_rows(gs + rowBytes, as + rowBytes, rows, units, u3, recurrentAct, recurrentAlpha);
     if (s > 0) {
@@ -60,7 +63,7 @@ export function gru_forward(
       for (let r = 0; r < rows; r++) {
         mul_rows(rhs + <usize>r * rowBytes, gs + <usize>r * gateRow + rowBytes, hp + <usize>r * rowBytes, units);
       }
-      gemm_strided(as + (rowBytes << 1), u3, rhs, units, 1, recurrent + (rowBytes << 1), u3, 1, rows, units, units, true);
+      gemm_kept(1, as + (rowBytes << 1), u3, rhs, units, 1, rows, true);
     } else {
       memory.fill(rhs, 0, stepBytes);
     }
@@ -112,6 +115,9 @@ export function gru_backward(
   const d = scratch, drh = d + stepBytes, das = drh + stepBytes, da = das + <usize>steps * gateStep, keep = da + <usize>steps * gateStep;
   const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
   memory.fill(d, 0, stepBytes);
+  // U_hᵀ and [U_z U_r]ᵀ, each packed once for every step.
+  gemm_keep(0, recurrent + (rowBytes << 1), 1, u3, units, units);
+  gemm_keep(1, recurrent, 1, u3, units, 2 * units);
   for (let s = steps - 1; s >= 0; s--) {
     const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = prevH + <usize>(s - 1) * stepBytes;
     const dA = das + <usize>s * gateStep;
@@ -144,7 +150,7 @@ export function gru_backward(
     activation_backward_rows(dA + hOff, dA + hOff, as + hOff, gs + hOff, rows, units, u3, act, alpha);
     if (s > 0) {
       // d(r ⊙ h_{s−1}) = da_h·U_hᵀ: dr into the r block, and its share of dh_{s−1}.
-      gemm_strided(drh, units, dA + (rowBytes << 1), u3, 1, recurrent + (rowBytes << 1), 1, u3, rows, units, units, false);
+      gemm_kept(0, drh, units, dA + (rowBytes << 1), u3, 1, rows, false);
       for (let r = 0; r < rows; r++) {
         const gr = gs + <usize>r * gateRow + rowBytes, dr = dA + <usize>r * gateRow + rowBytes;
         const dh = d + <usize>r * rowBytes, t = drh + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
@@ -169,7 +175,7 @@ export function gru_backward(
     activation_backward_rows(dA + rowBytes, dA + rowBytes, as + rowBytes, gs + rowBytes, rows, units, u3, recurrentAct, recurrentAlpha);
     recurrent_mask_gates(dA, mask, t, rows, steps, u3);
     if (s > 0) {
-      gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);
+      gemm_kept(1, d, units, dA, u3, 1, rows, true);
       if (recurrentMask) mul_rows(d, d, recurrentMask, rows * units);
     }
     recurrent_mask_copy(d, keep, mask, t, rows, steps, units);

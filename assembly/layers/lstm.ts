@@ -16,7 +16,7 @@
 // dLoss/dc of the step and a temporary (units each), then dLoss/dz of every step time-major and
 // again example-major (4·units per step each), and with a mask dh and dc kept across a skipped step:
 // (5 + 8·steps)·units per example in all. `mask` (0 for none): assembly/recurrent.ts.
-import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
+import { gemm_nn_bias, gemm_nt, gemm_tn, gemm_keep, gemm_kept } from "../gemm";
 import { activation_forward, activation_backward, activation_forward_rows, activation_backward_rows, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
@@ -56,12 +56,13 @@ export function lstm_forward(
       memory.copy(z + <usize>s * gateStepBytes + <usize>r * gateRowBytes, ga + (<usize>r * <usize>steps + <usize>t) * gateRowBytes, gateRowBytes);
     }
   }
+  gemm_keep(0, recurrent, u4, 1, u4, units); // U, packed once for every step
   for (let s = 0; s < steps; s++) {
     const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
     const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     if (s > 0) {
       const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
-      gemm_nn(zs, prev, recurrent, rows, u4, units, true);
+      gemm_kept(0, zs, u4, prev, units, 1, rows, true);
     }
     activateGates(as, zs, rows, units, act, alpha, recAct, recAlpha);
     for (let r = 0; r < rows; r++) {
@@ -109,6 +110,7 @@ export function lstm_backward(
   const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
   memory.fill(dh, 0, stepBytes);
   memory.fill(dc, 0, stepBytes);
+  gemm_keep(0, recurrent, 1, u4, units, u4); // Uᵀ, packed once for every step
   for (let s = steps - 1; s >= 0; s--) {
     const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
     const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes;
@@ -145,7 +147,7 @@ export function lstm_backward(
     activation_backward_rows(dzStep + oOff, dzStep + oOff, zs + oOff, as + oOff, rows, units, u4, recAct, recAlpha);
     recurrent_mask_gates(dzStep, mask, t, rows, steps, u4);
     if (s > 0) {
-      gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
+      gemm_kept(0, dh, units, dzStep, u4, 1, rows, false);
       if (recurrentMask) mul_rows(dh, dh, recurrentMask, rows * units);
     }
     recurrent_mask_copy(dh, keepH, mask, t, rows, steps, units);

@@ -14,7 +14,7 @@
 // example-major (steps × units per example each), and with a mask dh kept across a skipped step
 // ((2 + 2·steps)·units per example in all); dW, db and dX come from one GEMM each, and dU from one
 // GEMM over the steps' h and dz. `mask` (0 for none): assembly/recurrent.ts.
-import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
+import { gemm_nn_bias, gemm_nt, gemm_tn, gemm_keep, gemm_kept } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 import {
   inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
@@ -41,11 +41,12 @@ export function simple_rnn_forward(
       memory.copy(z + <usize>s * stepBytes + <usize>r * rowBytes, h + (<usize>r * <usize>steps + <usize>t) * rowBytes, rowBytes);
     }
   }
+  gemm_keep(0, recurrent, units, 1, units, units); // U, packed once for every step
   for (let s = 0; s < steps; s++) {
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     if (s > 0) {
       const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
-      gemm_nn(zs, prev, recurrent, rows, units, units, true);
+      gemm_kept(0, zs, units, prev, units, 1, rows, true);
     }
     activation_forward(hs, zs, rows, units, act, alpha);
     recurrent_mask_forward(h, mask, s, inputStep(s, steps, backwards), rows, steps, units);
@@ -73,6 +74,7 @@ export function simple_rnn_backward(
   const dzs = d + stepBytes, dz = dzs + <usize>steps * stepBytes, keep = dz + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>units << 2);
   memory.fill(d, 0, stepBytes);
+  gemm_keep(0, recurrent, 1, units, units, units); // Uᵀ, packed once for every step
   for (let s = steps - 1; s >= 0; s--) {
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
@@ -82,7 +84,7 @@ export function simple_rnn_backward(
     activation_backward(dzStep, d, zs, hs, rows, units, act, alpha);
     recurrent_mask_gates(dzStep, mask, t, rows, steps, units);
     if (s > 0) {
-      gemm_nt(d, dzStep, recurrent, rows, units, units, false);
+      gemm_kept(0, d, units, dzStep, units, 1, rows, false);
       if (recurrentMask) mul_rows(d, d, recurrentMask, rows * units);
     }
     recurrent_mask_copy(d, keep, mask, t, rows, steps, units);
