@@ -808,14 +808,14 @@ export function net_label(ptr: usize): usize { return net(ptr).label; }
 /** The last layer's output after net_forward. */
 export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).output; }
 
-/** Forward pass of `rows` ≤ batchCap examples at `x`, layer by layer; dropout drops only when `training`. */
-export function net_forward(ptr: usize, x: usize, rows: i32, training: bool): void {
+/** Forward pass of `rows` ≤ batchCap examples at `x`, layer by layer; dropout drops only when `training`; `keep`: what net_backward needs. */
+export function net_forward(ptr: usize, x: usize, rows: i32, training: bool, keep: bool): void {
   const n = net(ptr);
   n.training = training ? 1 : 0;
   let input = x;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
-    layer_forward(l, input, rows, training, rngState(n));
+    layer_forward(l, input, rows, training, keep, rngState(n));
     input = l.output;
   }
 }
@@ -1012,7 +1012,7 @@ export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, 
   }
   // A failed step leaves the model as it was: the dropout stream too is put back.
   const stream = v128.load(rngState(n));
-  net_forward(ptr, x, rows, true);
+  net_forward(ptr, x, rows, true, true);
   const loss = net_loss(ptr, y, rows, true);
   // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
   // finite (or beyond float32), or an update that overflows, is not applied.
