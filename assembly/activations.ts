@@ -134,22 +134,6 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   return act == TANH ? f32x4.mul(d, f32x4.splat(4)) : d;
 }
 
-/** Applies a vector activation to n floats at src, writing dst (the tail through a padded lane). */
-// @ts-ignore: decorator
-@inline function mapVector(dst: usize, src: usize, n: i32, act: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(src + o);
-    v128.store(dst + o, act == TANH ? tanh4(v) : sigmoid4(v));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const v = f32x4.splat(load<f32>(src + o));
-    store<f32>(dst + o, f32x4.extract_lane(act == TANH ? tanh4(v) : sigmoid4(v), 0));
-  }
-}
-
 /** f(z) for every activation but softmax (which needs the whole row). */
 // @ts-ignore: decorator
 @inline function forward(act: i32, z: f32, alpha: f32): f32 {
@@ -195,6 +179,69 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 }
 
 /**
+ * act(z) on four lanes (not softmax): each vector activation's one definition, which the batch
+ * loops below specialize by passing a constant `act`.
+ */
+// @ts-ignore: decorator
+@inline function activation4(z: v128, act: i32, alpha: f32): v128 {
+  if (act == LINEAR) return z;
+  if (act == RELU) return f32x4.max(z, f32x4.splat(0));
+  if (act == TANH) return tanh4(z);
+  if (act == SIGMOID) return sigmoid4(z);
+  if (act == HARD_SIGMOID) return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(z, f32x4.splat(0.2)), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+  let a = z;
+  a = f32x4.replace_lane(a, 0, forward(act, f32x4.extract_lane(z, 0), alpha));
+  a = f32x4.replace_lane(a, 1, forward(act, f32x4.extract_lane(z, 1), alpha));
+  a = f32x4.replace_lane(a, 2, forward(act, f32x4.extract_lane(z, 2), alpha));
+  return f32x4.replace_lane(a, 3, forward(act, f32x4.extract_lane(z, 3), alpha));
+}
+
+/** dz = f'(z) ⊙ da on four lanes (a = f(z)), bit for bit what activation_backward computes (not softmax). */
+// @ts-ignore: decorator
+@inline function activation_backward4(da: v128, z: v128, a: v128, act: i32, alpha: f32): v128 {
+  if (act == LINEAR) return da;
+  if (act == RELU) return v128.and(da, f32x4.gt(z, f32x4.splat(0)));
+  if (act == TANH || act == SIGMOID) return f32x4.mul(da, slope4(z, act));
+  if (act == HARD_SIGMOID) {
+    return f32x4.mul(da, v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(z, f32x4.splat(-2.5)), f32x4.lt(z, f32x4.splat(2.5)))));
+  }
+  let d = da;
+  d = f32x4.replace_lane(d, 0, f32x4.extract_lane(da, 0) * derivative(act, f32x4.extract_lane(z, 0), f32x4.extract_lane(a, 0), alpha));
+  d = f32x4.replace_lane(d, 1, f32x4.extract_lane(da, 1) * derivative(act, f32x4.extract_lane(z, 1), f32x4.extract_lane(a, 1), alpha));
+  d = f32x4.replace_lane(d, 2, f32x4.extract_lane(da, 2) * derivative(act, f32x4.extract_lane(z, 2), f32x4.extract_lane(a, 2), alpha));
+  return f32x4.replace_lane(d, 3, f32x4.extract_lane(da, 3) * derivative(act, f32x4.extract_lane(z, 3), f32x4.extract_lane(a, 3), alpha));
+}
+
+/** a = act(z) over n floats (the tail through a padded vector); `act` a constant at each call, so each copy is specialized. */
+// @ts-ignore: decorator
+@inline function mapForward(a: usize, z: usize, n: i32, act: i32, alpha: f32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, activation4(v128.load(z + o), act, alpha));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(a + o, f32x4.extract_lane(activation4(f32x4.splat(load<f32>(z + o)), act, alpha), 0));
+  }
+}
+
+/** dz = f'(z) ⊙ da over n floats, as mapForward. */
+// @ts-ignore: decorator
+@inline function mapBackward(dz: usize, da: usize, z: usize, a: usize, n: i32, act: i32, alpha: f32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dz + o, activation_backward4(v128.load(da + o), v128.load(z + o), v128.load(a + o), act, alpha));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = activation_backward4(f32x4.splat(load<f32>(da + o)), f32x4.splat(load<f32>(z + o)), f32x4.splat(load<f32>(a + o)), act, alpha);
+    store<f32>(dz + o, f32x4.extract_lane(d, 0));
+  }
+}
+
+/**
  * a = act(z) over a [rows × cols] batch (softmax row by row, the rest element by element over the
  * whole buffer, so narrow layers pay for one partial vector, not one per row). `a` may equal `z`
  * only for linear, because the backward pass of the others reads both.
@@ -205,7 +252,15 @@ export function activation_forward(a: usize, z: usize, rows: i32, cols: i32, act
     run_job(JOB_ACTIVATION_FORWARD, threads_count());
     return;
   }
-  activationForward(a, z, rows, cols, act, alpha);
+  activationForward(a, z, rows, cols, cols, act, alpha);
+}
+
+/**
+ * a = act(z) over `rows` rows of `cols` values, `ld` floats apart in both (one gate block of a
+ * recurrent step's [rows, gates·units] buffer): one call per step and block, on one thread.
+ */
+export function activation_forward_rows(a: usize, z: usize, rows: i32, cols: i32, ld: i32, act: i32, alpha: f32): void {
+  activationForward(a, z, rows, cols, ld, act, alpha);
 }
 
 /** Thread `index`'s part of the threaded activation job. */
@@ -214,47 +269,42 @@ export function activation_forward_share(index: i32, threads: i32): void {
   const from = shareStart(index, threads, rows, cols, act), to = shareStart(index + 1, threads, rows, cols, act);
   if (from >= to) return;
   const at = <usize>from * (act == SOFTMAX ? <usize>cols : 1) << 2;
-  if (act == SOFTMAX) activationForward(job_arg(0) + at, job_arg(1) + at, to - from, cols, act, job_f32(5));
-  else activationForward(job_arg(0) + at, job_arg(1) + at, 1, to - from, act, job_f32(5));
+  if (act == SOFTMAX) activationForward(job_arg(0) + at, job_arg(1) + at, to - from, cols, cols, act, job_f32(5));
+  else activationForward(job_arg(0) + at, job_arg(1) + at, 1, to - from, to - from, act, job_f32(5));
 }
 
-function activationForward(a: usize, z: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
-  if (act == SOFTMAX) {
-    const rowBytes = <usize>cols << 2;
-    for (let r = 0; r < rows; r++) softmaxRow(a + <usize>r * rowBytes, z + <usize>r * rowBytes, cols);
-    return;
+/**
+ * a = act(z) over the strided rows of activation_forward_rows; contiguous rows (ld = cols) of an
+ * element-wise activation run as one row, so narrow layers pay for one partial vector, not one per row.
+ */
+function activationForward(a: usize, z: usize, rows: i32, cols: i32, ld: i32, act: i32, alpha: f32): void {
+  if (ld == cols && act != SOFTMAX) {
+    cols *= rows;
+    ld = cols;
+    rows = 1;
   }
-  const n = rows * cols;
-  if (act == LINEAR) {
-    if (a != z) memory.copy(a, z, <usize>n << 2);
+  const ldBytes = <usize>ld << 2;
+  // The activation is chosen once and each loop is specialized to it.
+  if (act == SOFTMAX) {
+    for (let r = 0; r < rows; r++) softmaxRow(a + <usize>r * ldBytes, z + <usize>r * ldBytes, cols);
+  } else if (act == LINEAR) {
+    if (a != z) for (let r = 0; r < rows; r++) memory.copy(a + <usize>r * ldBytes, z + <usize>r * ldBytes, <usize>cols << 2);
   } else if (act == RELU) {
-    const zero = f32x4.splat(0);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(a + o, f32x4.max(v128.load(z + o), zero));
-    }
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      store<f32>(a + o, max(load<f32>(z + o), 0));
-    }
-  } else if (act == SIGMOID || act == TANH) {
-    mapVector(a, z, n, act);
+    for (let r = 0; r < rows; r++) mapForward(a + <usize>r * ldBytes, z + <usize>r * ldBytes, cols, RELU, alpha);
+  } else if (act == SIGMOID) {
+    for (let r = 0; r < rows; r++) mapForward(a + <usize>r * ldBytes, z + <usize>r * ldBytes, cols, SIGMOID, alpha);
+  } else if (act == TANH) {
+    for (let r = 0; r < rows; r++) mapForward(a + <usize>r * ldBytes, z + <usize>r * ldBytes, cols, TANH, alpha);
   } else if (act == HARD_SIGMOID) {
-    const k = f32x4.splat(0.2), h = f32x4.splat(0.5), zero = f32x4.splat(0), one = f32x4.splat(1);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(a + o, f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v128.load(z + o), k), h), zero), one));
-    }
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      store<f32>(a + o, min(max(<f32>0.2 * load<f32>(z + o) + <f32>0.5, 0), 1));
-    }
+    for (let r = 0; r < rows; r++) mapForward(a + <usize>r * ldBytes, z + <usize>r * ldBytes, cols, HARD_SIGMOID, alpha);
   } else {
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 2;
-      store<f32>(a + o, forward(act, load<f32>(z + o), alpha));
+    // The scalar ones, one value at a time.
+    for (let r = 0; r < rows; r++) {
+      const ar = a + <usize>r * ldBytes, zr = z + <usize>r * ldBytes;
+      for (let i = 0; i < cols; i++) {
+        const o = <usize>i << 2;
+        store<f32>(ar + o, forward(act, load<f32>(zr + o), alpha));
+      }
     }
   }
 }
@@ -309,7 +359,12 @@ export function activation_backward(dz: usize, da: usize, z: usize, a: usize, ro
     run_job(JOB_ACTIVATION_BACKWARD, threads_count());
     return;
   }
-  activationBackward(dz, da, z, a, rows, cols, act, alpha);
+  activationBackward(dz, da, z, a, rows, cols, cols, act, alpha);
+}
+
+/** dz = f'(z) ⊙ da over strided rows, as activation_forward_rows (dz may equal da). */
+export function activation_backward_rows(dz: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, ld: i32, act: i32, alpha: f32): void {
+  activationBackward(dz, da, z, a, rows, cols, ld, act, alpha);
 }
 
 /** Thread `index`'s part of the threaded activation gradient job. */
@@ -318,15 +373,21 @@ export function activation_backward_share(index: i32, threads: i32): void {
   const from = shareStart(index, threads, rows, cols, act), to = shareStart(index + 1, threads, rows, cols, act);
   if (from >= to) return;
   const at = <usize>from * (act == SOFTMAX ? <usize>cols : 1) << 2;
-  if (act == SOFTMAX) activationBackward(job_arg(0) + at, job_arg(1) + at, job_arg(2) + at, job_arg(3) + at, to - from, cols, act, job_f32(7));
-  else activationBackward(job_arg(0) + at, job_arg(1) + at, job_arg(2) + at, job_arg(3) + at, 1, to - from, act, job_f32(7));
+  if (act == SOFTMAX) activationBackward(job_arg(0) + at, job_arg(1) + at, job_arg(2) + at, job_arg(3) + at, to - from, cols, cols, act, job_f32(7));
+  else activationBackward(job_arg(0) + at, job_arg(1) + at, job_arg(2) + at, job_arg(3) + at, 1, to - from, to - from, act, job_f32(7));
 }
 
-function activationBackward(dz: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
-  const n = rows * cols;
+/** dz = f'(z) ⊙ da over strided rows, as activationForward. */
+function activationBackward(dz: usize, da: usize, z: usize, a: usize, rows: i32, cols: i32, ld: i32, act: i32, alpha: f32): void {
+  if (ld == cols && act != SOFTMAX) {
+    cols *= rows;
+    ld = cols;
+    rows = 1;
+  }
+  const ldBytes = <usize>ld << 2;
   if (act == SOFTMAX) {
     for (let r = 0; r < rows; r++) {
-      const row = <usize>r * <usize>cols << 2;
+      const row = <usize>r * ldBytes;
       let dot: f64 = 0;
       for (let c = 0; c < cols; c++) {
         const o = row + (<usize>c << 2);
@@ -339,45 +400,22 @@ function activationBackward(dz: usize, da: usize, z: usize, a: usize, rows: i32,
       }
     }
   } else if (act == LINEAR) {
-    if (dz != da) memory.copy(dz, da, <usize>n << 2);
+    if (dz != da) for (let r = 0; r < rows; r++) memory.copy(dz + <usize>r * ldBytes, da + <usize>r * ldBytes, <usize>cols << 2);
   } else if (act == RELU) {
-    const zero = f32x4.splat(0);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(dz + o, v128.and(v128.load(da + o), f32x4.gt(v128.load(z + o), zero)));
-    }
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      store<f32>(dz + o, load<f32>(z + o) > 0 ? load<f32>(da + o) : 0);
-    }
-  } else if (act == SIGMOID || act == TANH) {
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(dz + o, f32x4.mul(v128.load(da + o), slope4(v128.load(z + o), act)));
-    }
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      store<f32>(dz + o, load<f32>(da + o) * f32x4.extract_lane(slope4(f32x4.splat(load<f32>(z + o)), act), 0));
-    }
+    for (let r = 0; r < rows; r++) { const o = <usize>r * ldBytes; mapBackward(dz + o, da + o, z + o, a + o, cols, RELU, alpha); }
+  } else if (act == SIGMOID) {
+    for (let r = 0; r < rows; r++) { const o = <usize>r * ldBytes; mapBackward(dz + o, da + o, z + o, a + o, cols, SIGMOID, alpha); }
+  } else if (act == TANH) {
+    for (let r = 0; r < rows; r++) { const o = <usize>r * ldBytes; mapBackward(dz + o, da + o, z + o, a + o, cols, TANH, alpha); }
   } else if (act == HARD_SIGMOID) {
-    const k = f32x4.splat(0.2), lo = f32x4.splat(-2.5), hi = f32x4.splat(2.5);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const v = v128.load(z + o);
-      v128.store(dz + o, f32x4.mul(v128.load(da + o), v128.and(k, v128.and(f32x4.gt(v, lo), f32x4.lt(v, hi)))));
-    }
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      const v = load<f32>(z + o);
-      store<f32>(dz + o, load<f32>(da + o) * (v > -2.5 && v < 2.5 ? <f32>0.2 : 0));
-    }
+    for (let r = 0; r < rows; r++) { const o = <usize>r * ldBytes; mapBackward(dz + o, da + o, z + o, a + o, cols, HARD_SIGMOID, alpha); }
   } else {
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 2;
-      store<f32>(dz + o, load<f32>(da + o) * derivative(act, load<f32>(z + o), load<f32>(a + o), alpha));
+    for (let r = 0; r < rows; r++) {
+      const row = <usize>r * ldBytes;
+      for (let i = 0; i < cols; i++) {
+        const o = row + (<usize>i << 2);
+        store<f32>(dz + o, load<f32>(da + o) * derivative(act, load<f32>(z + o), load<f32>(a + o), alpha));
+      }
     }
   }
 }

@@ -27,6 +27,16 @@ const PACK_B_BYTES: usize = KC * NC * 4;
 const SCRATCH_BYTES: usize = PACK_A_BYTES + PACK_B_BYTES + MR * NR * 4;
 const scratch = memory.data(<i32>SCRATCH_BYTES * THREADS_MAX, 16);
 
+// A recurrence multiplies by the same U at every step: gemm_keep packs it once into a kept slot,
+// as whole 8-column strips each k deep (what packPanelB writes, for every depth block at once), and
+// gemm_kept multiplies by it without packing it again. A GRU keeps two (U_z,r and U_h), so two slots;
+// a B larger than a slot is recorded and packed per call as before.
+const KEPT_SLOTS = 2;
+const KEPT_BYTES: usize = 128 * 1024; // an LSTM's U up to 64 units, a GRU's up to 90
+const kept = memory.data(<i32>KEPT_BYTES * KEPT_SLOTS, 16);
+// Per slot: b, bps, bjs, n, k, and whether it was packed.
+const keptRecord = memory.data(KEPT_SLOTS * 24, 8);
+
 // The forms, as the threaded build passes them between threads.
 export const NN: i32 = 0;
 export const NT: i32 = 1;
@@ -68,6 +78,35 @@ export function gemm_strided(
   gemm(c, ldc, a, ars, aps, b, bps, bjs, 0, m, n, k, accumulate, 0);
 }
 
+/**
+ * Keeps B (k×n, B(p,j) at b[p*bps + j*bjs]) in `slot` (0 or 1) for the gemm_kept calls that follow,
+ * packed once if it fits. Call it again whenever B's values change (each layer call).
+ */
+export function gemm_keep(slot: i32, b: usize, bps: i32, bjs: i32, n: i32, k: i32): void {
+  const record = keptRecord + <usize>slot * 24, panels = kept + <usize>slot * KEPT_BYTES;
+  const fits = n > 0 && k > 0 && <u64>((n + NR - 1) / NR * NR) * <u64>k * 4 <= <u64>KEPT_BYTES;
+  store<usize>(record, b); store<i32>(record, bps, 4); store<i32>(record, bjs, 8);
+  store<i32>(record, n, 12); store<i32>(record, k, 16); store<i32>(record, fits ? 1 : 0, 20);
+  if (fits) for (let j = 0; j < n; j += NR) packPanelB(panels + (<usize>j * <usize>k << 2), b, bps, bjs, 0, j, k, min(NR, n - j));
+}
+
+/**
+ * C[m×n] (+)= A·B with the B kept in `slot` (C row-major, `ldc` floats a row; A(i,p) at
+ * a[i*ars + p*aps]): bitwise what gemm_strided (or, large enough for threads, gemm_nn / gemm_nt)
+ * gives.
+ */
+export function gemm_kept(slot: i32, c: usize, ldc: i32, a: usize, ars: i32, aps: i32, m: i32, accumulate: bool): void {
+  const record = keptRecord + <usize>slot * 24;
+  const b = load<usize>(record), bps = load<i32>(record, 4), bjs = load<i32>(record, 8), n = load<i32>(record, 12), k = load<i32>(record, 16);
+  if (ASC_FEATURE_THREADS && ldc == n && ars == k && aps == 1) {
+    // A product large enough for several threads goes to them, as gemm_nn or gemm_nt would send it.
+    const form = bjs == 1 && bps == n ? NN : bps == 1 && bjs == k ? NT : -1;
+    if (form >= 0 && parallel(form, c, a, b, 0, m, n, k, accumulate)) return;
+  }
+  const panels = load<i32>(record, 20) ? kept + <usize>slot * KEPT_BYTES : 0;
+  gemm(c, ldc, a, ars, aps, b, bps, bjs, 0, m, n, k, accumulate, 0, panels);
+}
+
 // @ts-ignore: decorator
 @inline function run(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
   if (ASC_FEATURE_THREADS && parallel(form, c, a, b, bias, m, n, k, accumulate)) return;
@@ -88,11 +127,11 @@ export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usiz
 /**
  * C[m×n] (+)= A·B (+ bias) where A(i,p) is at a[i*ars + p*aps] and B(p,j) at b[p*bps + j*bjs]
  * (strides in elements; C is row-major with `ldc` floats a row; bias is 0 or n floats), packing
- * into the buffers of thread `slot`.
+ * into the buffers of thread `slot`; B comes already packed when `panels` (gemm_keep's strips) is not 0.
  */
 function gemm(
   c: usize, ldc: i32, a: usize, ars: i32, aps: i32, b: usize, bps: i32, bjs: i32, bias: usize,
-  m: i32, n: i32, k: i32, accumulate: bool, slot: i32,
+  m: i32, n: i32, k: i32, accumulate: bool, slot: i32, panels: usize = 0,
 ): void {
   if (m <= 0 || n <= 0) return;
   // Tiny products (XOR-sized layers) cost less as plain loops than as packing.
@@ -107,7 +146,7 @@ function gemm(
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      packPanelB(packB, b, bps, bjs, p0, j0, kc, nc);
+      if (!panels) packPanelB(packB, b, bps, bjs, p0, j0, kc, nc);
       // Later depth blocks add onto what the first one wrote; the last one adds the bias.
       const add = accumulate || p0 > 0;
       const lastBias = p0 + kc == k ? bias : 0;
@@ -115,7 +154,8 @@ function gemm(
         const mc = min(MC, m - i0);
         packPanelA(packA, a, ars, aps, i0, p0, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
-          const pb = packB + (<usize>jr * <usize>kc << 2);
+          // A kept strip holds all k depths: this block starts p0 rows of 8 into it.
+          const pb = panels ? panels + ((<usize>(j0 + jr) * <usize>k + <usize>p0 * NR) << 2) : packB + (<usize>jr * <usize>kc << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const pa = packA + (<usize>ir * <usize>kc << 2);
             const pc = c + ((<usize>(i0 + ir) * <usize>ldc + <usize>(j0 + jr)) << 2);

@@ -1024,15 +1024,15 @@ export function net_label(ptr: usize): usize { return net(ptr).label; }
 /** The last layer's output after net_forward. */
 export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).output; }
 
-/** Forward pass of `rows` ≤ batchCap examples at `x`, layer by layer; dropout drops only when `training`. */
-export function net_forward(ptr: usize, x: usize, rows: i32, training: bool): void {
+/** Forward pass of `rows` ≤ batchCap examples at `x`, layer by layer; dropout drops only when `training`; `keep`: what net_backward needs. */
+export function net_forward(ptr: usize, x: usize, rows: i32, training: bool, keep: bool): void {
   const n = net(ptr);
   n.training = training ? 1 : 0;
   if (n.modelInputs > 1) splitInputs(n, x, rows);
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     if (l.inputCount > 1) gatherInputs(n, i, x);
-    layer_forward(l, inputOf(n, i, 0, x), rows, training, rngState(n), n.inputPointers, n.inputWidths);
+    layer_forward(l, inputOf(n, i, 0, x), rows, training, keep, rngState(n), n.inputPointers, n.inputWidths);
   }
 }
 
@@ -1230,7 +1230,7 @@ export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, 
   }
   // A failed step leaves the model as it was: the dropout stream too is put back.
   const stream = v128.load(rngState(n));
-  net_forward(ptr, x, rows, true);
+  net_forward(ptr, x, rows, true, true);
   const loss = net_loss(ptr, y, rows, true);
   // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
   // finite (or beyond float32), or an update that overflows, is not applied.

@@ -22,17 +22,18 @@ export function recurrent_scratch_size(kind: i32, steps: i32, units: i32): i32 {
   return backwards ? steps - 1 - s : s;
 }
 
-/** `out` gets h of the last step ([rows, units]) or, with `sequences`, of every step ([rows, steps, units]). */
-export function recurrent_output_forward(out: usize, h: usize, rows: i32, steps: i32, units: i32, sequences: bool): void {
-  const rowBytes = <usize>units << 2, stepBytes = <usize>rows * rowBytes;
+/**
+ * `out` gets h of step s ([rows, units] at hs): with `sequences`, into its step s of [rows, steps,
+ * units]; otherwise, at the last step, as [rows, units].
+ */
+export function recurrent_output_step(out: usize, hs: usize, s: i32, rows: i32, steps: i32, units: i32, sequences: bool): void {
+  const rowBytes = <usize>units << 2;
   if (sequences) {
     for (let r = 0; r < rows; r++) {
-      for (let s = 0; s < steps; s++) {
-        memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, h + <usize>s * stepBytes + <usize>r * rowBytes, rowBytes);
-      }
+      memory.copy(out + (<usize>r * <usize>steps + <usize>s) * rowBytes, hs + <usize>r * rowBytes, rowBytes);
     }
-  } else {
-    memory.copy(out, h + <usize>(steps - 1) * stepBytes, stepBytes);
+  } else if (s == steps - 1) {
+    memory.copy(out, hs, <usize>rows * rowBytes);
   }
 }
 
@@ -73,17 +74,16 @@ export function recurrent_output_backward(dh: usize, dOut: usize, s: i32, rows: 
 }
 
 /**
- * The state of step s (in a [steps, rows, units] buffer) on every row that skips input step t:
- * step s − 1's, or zero at s = 0.
+ * The state of the current step ([rows, units]) on every row that skips input step t: the previous
+ * step's (`previous`, [rows, units]), or zero at the first step (`previous` 0).
  */
-export function recurrent_mask_forward(state: usize, mask: usize, s: i32, t: i32, rows: i32, steps: i32, units: i32): void {
+export function recurrent_mask_forward(current: usize, previous: usize, mask: usize, t: i32, rows: i32, steps: i32, units: i32): void {
   if (!mask) return;
-  const rowBytes = <usize>units << 2, stepBytes = <usize>rows * rowBytes;
-  const current = state + <usize>s * stepBytes;
+  const rowBytes = <usize>units << 2;
   for (let r = 0; r < rows; r++) {
     if (!skipped(mask, r, t, steps)) continue;
     const dst = current + <usize>r * rowBytes;
-    if (s > 0) memory.copy(dst, dst - stepBytes, rowBytes);
+    if (previous) memory.copy(dst, previous + <usize>r * rowBytes, rowBytes);
     else memory.fill(dst, 0, rowBytes);
   }
 }

@@ -295,7 +295,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
         writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
         checkFinite(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, 'predict()', `x (from row ${start})`);
         this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
-        core.net_forward(net, this.inputPtr, rows, false);
+        core.net_forward(net, this.inputPtr, rows, false, false);
         const output = core.net_output(net) >>> 2;
         out.set(heapF32().subarray(output, output + rows * units), start * units);
       }
@@ -353,7 +353,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const core = this.stageBatch(x, y, 'computeGradients()');
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     this.syncTrainable(core, net);
-    core.net_forward(net, input, rows, false);
+    core.net_forward(net, input, rows, false, true);
     const loss = core.net_loss(net, this.labelPtr, rows, true);
     // Every weight's gradient, frozen or not; then the frozen ones are zeroed again for training.
     core.net_backward(net, input, rows, true);
@@ -369,7 +369,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   computeLoss(x: Data, y: Data): number {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
-    core.net_forward(net, this.inputPtr, this.stagedRows, false);
+    core.net_forward(net, this.inputPtr, this.stagedRows, false, false);
     return core.net_loss(net, this.labelPtr, this.stagedRows, false);
   }
 
@@ -784,7 +784,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     let loss = 0;
     for (let start = 0; start < rows; start += chunk) {
       const n = Math.min(chunk, rows - start);
-      core.net_forward(net, xPtr + start * inputs * 4, n, false);
+      core.net_forward(net, xPtr + start * inputs * 4, n, false, false);
       loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false) * n;
     }
     return loss / rows;

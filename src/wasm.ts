@@ -18,8 +18,12 @@ export interface Core {
   gemm_nt(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemm_tn(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemm_nn_bias(c: number, a: number, b: number, bias: number, m: number, n: number, k: number): void;
+  gemm_keep(slot: number, b: number, bps: number, bjs: number, n: number, k: number): void;
+  gemm_kept(slot: number, c: number, ldc: number, a: number, ars: number, aps: number, m: number, accumulate: boolean): void;
   activation_forward(a: number, z: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_backward(dz: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
+  activation_forward_rows(a: number, z: number, rows: number, cols: number, ld: number, act: number, alpha: number): void;
+  activation_backward_rows(dz: number, da: number, z: number, a: number, rows: number, cols: number, ld: number, act: number, alpha: number): void;
   bias_gradient(dbias: number, dz: number, rows: number, cols: number, accumulate: boolean): void;
   loss_forward_backward(grad: number, pred: number, label: number, rows: number, cols: number, loss: number, param: number): number;
   loss_from_logits(grad: number, logits: number, label: number, rows: number, cols: number, loss: number, smoothing: number): number;
@@ -62,11 +66,11 @@ export interface Core {
   separable_conv2d_backward(inputGrad: number, depthwiseGrad: number, pointwiseGrad: number, biasGrad: number, d: number, saved: number, a: number, x: number, depthwiseKernel: number, pointwiseKernel: number, scratch: number, rows: number, geometry: number, multiplier: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   rng_next_u32(state: number): number;
   net_create(layers: number): number;
-  simple_rnn_forward(out: number, saved: number, x: number, mask: number, recurrentMask: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number): void;
+  simple_rnn_forward(out: number, saved: number, x: number, mask: number, recurrentMask: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, keep: boolean, act: number, alpha: number): void;
   simple_rnn_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, mask: number, recurrentMask: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
-  gru_forward(out: number, saved: number, x: number, mask: number, recurrentMask: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number): void;
+  gru_forward(out: number, saved: number, x: number, mask: number, recurrentMask: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, keep: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number): void;
   gru_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, mask: number, recurrentMask: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recurrentAct: number, recurrentAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
-  lstm_forward(out: number, saved: number, x: number, mask: number, recurrentMask: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number): void;
+  lstm_forward(out: number, saved: number, x: number, mask: number, recurrentMask: number, kernel: number, bias: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, keep: boolean, act: number, alpha: number, recAct: number, recAlpha: number): void;
   lstm_backward(inputGrad: number, kernelGrad: number, biasGrad: number, dOut: number, saved: number, scratch: number, x: number, mask: number, recurrentMask: number, kernel: number, rows: number, steps: number, inputs: number, units: number, sequences: boolean, backwards: boolean, act: number, alpha: number, recAct: number, recAlpha: number, accumulateParams: boolean, accumulateInput: boolean): void;
   layer_normalization_forward(out: number, normalized: number, invStd: number, x: number, gamma: number, beta: number, rows: number, channels: number, epsilon: number): void;
   layer_normalization_backward(inputGrad: number, gammaGrad: number, betaGrad: number, dOut: number, normalized: number, invStd: number, gamma: number, rows: number, channels: number, accumulateParams: boolean, accumulateInput: boolean): void;
@@ -123,7 +127,7 @@ export interface Core {
   net_input(net: number): number;
   net_label(net: number): number;
   net_output(net: number): number;
-  net_forward(net: number, x: number, rows: number, training: boolean): void;
+  net_forward(net: number, x: number, rows: number, training: boolean, keep: boolean): void;
   net_loss(net: number, y: number, rows: number, withGrad: boolean): number;
   net_reset_metrics(net: number): void;
   net_loss_sum(net: number): number;

@@ -16,20 +16,23 @@
 // (rows × units), then da of every step time-major and example-major (3·units × steps per example
 // each), and with a mask dh kept across a skipped step: (3 + 6·steps)·units per example. `mask` (0
 // for none): assembly/recurrent.ts.
-import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided } from "../gemm";
-import { activation_forward, activation_backward, bias_gradient } from "../activations";
+import { gemm_nn_bias, gemm_tn, gemm_nt, gemm_strided, gemm_keep, gemm_kept } from "../gemm";
+import { activation_forward_rows, activation_backward_rows, bias_gradient } from "../activations";
 import {
-  inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+  inputStep, recurrent_output_step, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
   recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
- * `sequences`, of every step ([rows, steps, units]).
+ * `sequences`, of every step ([rows, steps, units]). With `keep` it leaves in `saved` what
+ * gru_backward reads; without (inference, no recurrentMask) only the current step lives there:
+ * a stays example-major where x·W put it, its gates activated in place, and h alternates between
+ * two buffers after it, with r ⊙ h_{s−1} beside them (a's 3·steps + 3 units per example).
  */
 export function gru_forward(
   out: usize, saved: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize, bias: usize,
-  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, keep: bool,
   act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32,
 ): void {
   const u3 = 3 * units;
@@ -37,43 +40,48 @@ export function gru_forward(
   const gateStep = <usize>rows * gateRow, stepBytes = <usize>rows * rowBytes;
   const a = saved, g = a + <usize>steps * gateStep, h = g + <usize>steps * gateStep, rh = h + <usize>steps * stepBytes;
   const hd = rh + <usize>steps * stepBytes;
+  const roll = g; // without keep: h, h, r ⊙ h_{s−1}
   const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
-  // x·W + b for every (row, input step), example-major, staged in the gates' place ...
-  gemm_nn_bias(g, x, kernel, bias, rows * steps, u3, inputs);
-  // ... then moved time-major into a, in processing order.
-  for (let s = 0; s < steps; s++) {
-    const t = inputStep(s, steps, backwards);
-    for (let r = 0; r < rows; r++) {
-      memory.copy(a + <usize>s * gateStep + <usize>r * gateRow, g + (<usize>r * <usize>steps + <usize>t) * gateRow, gateRow);
+  // x·W + b for every (row, input step), example-major: with keep staged in the gates' place and
+  // moved time-major into a, in processing order; without, read where it is (a step's rows steps apart).
+  gemm_nn_bias(keep ? g : a, x, kernel, bias, rows * steps, u3, inputs);
+  if (keep) {
+    for (let s = 0; s < steps; s++) {
+      const t = inputStep(s, steps, backwards);
+      for (let r = 0; r < rows; r++) {
+        memory.copy(a + <usize>s * gateStep + <usize>r * gateRow, g + (<usize>r * <usize>steps + <usize>t) * gateRow, gateRow);
+      }
     }
   }
+  const ld = keep ? u3 : steps * u3, ldBytes = <usize>ld << 2; // floats between a step's rows of a and of the gates
+  // [U_z U_r] and U_h, each packed once for every step.
+  gemm_keep(0, recurrent, u3, 1, 2 * units, units);
+  gemm_keep(1, recurrent + (rowBytes << 1), u3, 1, units, units);
   for (let s = 0; s < steps; s++) {
-    const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep;
-    const hs = h + <usize>s * stepBytes, rhs = rh + <usize>s * stepBytes;
-    const hp = s > 0 && recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
+    const t = inputStep(s, steps, backwards);
+    // This step's a, gates, h and r ⊙ h_{s−1}, and the previous step's h (0 before the first).
+    const as = keep ? a + <usize>s * gateStep : a + <usize>t * gateRow, gs = keep ? g + <usize>s * gateStep : as;
+    const hs = keep ? h + <usize>s * stepBytes : roll + <usize>(s & 1) * stepBytes;
+    const rhs = keep ? rh + <usize>s * stepBytes : roll + 2 * stepBytes;
+    const hPrev = s == 0 ? <usize>0 : keep ? hs - stepBytes : roll + <usize>((s - 1) & 1) * stepBytes;
+    const hp = s > 0 && recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hPrev;
     // a_z, a_r += h_{s−1}·[U_z U_r]
-    if (s > 0) gemm_strided(as, u3, hp, units, 1, recurrent, u3, 1, rows, 2 * units, units, true);
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow;
-      activation_forward(gs + o, as + o, 1, units, recurrentAct, recurrentAlpha);
-      activation_forward(gs + o + rowBytes, as + o + rowBytes, 1, units, recurrentAct, recurrentAlpha);
-    }
+    if (s > 0) gemm_kept(0, as, ld, hp, units, 1, rows, true);
+    activation_forward_rows(gs, as, rows, units, ld, recurrentAct, recurrentAlpha);
+    activation_forward_rows(gs + rowBytes, as + rowBytes, rows, units, ld, recurrentAct, recurrentAlpha);
     if (s > 0) {
       // r ⊙ h_{s−1}, then a_h += (r ⊙ h_{s−1})·U_h
       for (let r = 0; r < rows; r++) {
-        mul_rows(rhs + <usize>r * rowBytes, gs + <usize>r * gateRow + rowBytes, hp + <usize>r * rowBytes, units);
+        mul_rows(rhs + <usize>r * rowBytes, gs + <usize>r * ldBytes + rowBytes, hp + <usize>r * rowBytes, units);
       }
-      gemm_strided(as + (rowBytes << 1), u3, rhs, units, 1, recurrent + (rowBytes << 1), u3, 1, rows, units, units, true);
+      gemm_kept(1, as + (rowBytes << 1), ld, rhs, units, 1, rows, true);
     } else {
       memory.fill(rhs, 0, stepBytes);
     }
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow + (rowBytes << 1);
-      activation_forward(gs + o, as + o, 1, units, act, alpha);
-    }
+    activation_forward_rows(gs + (rowBytes << 1), as + (rowBytes << 1), rows, units, ld, act, alpha);
     // h = z ⊙ h_{s−1} + (1 − z) ⊙ ĥ
     for (let r = 0; r < rows; r++) {
-      const zr = gs + <usize>r * gateRow, hh = zr + (rowBytes << 1), dst = hs + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
+      const zr = gs + <usize>r * ldBytes, hh = zr + (rowBytes << 1), dst = hs + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
       let j = 0;
       const one = f32x4.splat(1);
       for (; j + 4 <= units; j += 4) {
@@ -87,9 +95,9 @@ export function gru_forward(
         store<f32>(dst + o, z * p + (<f32>1 - z) * load<f32>(hh + o));
       }
     }
-    recurrent_mask_forward(h, mask, s, inputStep(s, steps, backwards), rows, steps, units);
+    recurrent_mask_forward(hs, hPrev, mask, t, rows, steps, units);
+    recurrent_output_step(out, hs, s, rows, steps, units, sequences);
   }
-  recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
 
 /**
@@ -118,6 +126,9 @@ export function gru_backward(
   const d = scratch, drh = d + stepBytes, das = drh + stepBytes, da = das + <usize>steps * gateStep, keep = da + <usize>steps * gateStep;
   const recurrent = kernel + (<usize>inputs * <usize>u3 << 2);
   memory.fill(d, 0, stepBytes);
+  // U_hᵀ and [U_z U_r]ᵀ, each packed once for every step.
+  gemm_keep(0, recurrent + (rowBytes << 1), 1, u3, units, units);
+  gemm_keep(1, recurrent, 1, u3, units, 2 * units);
   for (let s = steps - 1; s >= 0; s--) {
     const as = a + <usize>s * gateStep, gs = g + <usize>s * gateStep, hp = prevH + <usize>(s - 1) * stepBytes;
     const dA = das + <usize>s * gateStep;
@@ -146,13 +157,11 @@ export function gru_backward(
         store<f32>(dh + o, dv * z);
       }
     }
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow + (rowBytes << 1);
-      activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, act, alpha);
-    }
+    const hOff = rowBytes << 1;
+    activation_backward_rows(dA + hOff, dA + hOff, as + hOff, gs + hOff, rows, units, u3, act, alpha);
     if (s > 0) {
       // d(r ⊙ h_{s−1}) = da_h·U_hᵀ: dr into the r block, and its share of dh_{s−1}.
-      gemm_strided(drh, units, dA + (rowBytes << 1), u3, 1, recurrent + (rowBytes << 1), 1, u3, rows, units, units, false);
+      gemm_kept(0, drh, units, dA + (rowBytes << 1), u3, 1, rows, false);
       for (let r = 0; r < rows; r++) {
         const gr = gs + <usize>r * gateRow + rowBytes, dr = dA + <usize>r * gateRow + rowBytes;
         const dh = d + <usize>r * rowBytes, t = drh + <usize>r * rowBytes, prev = hp + <usize>r * rowBytes;
@@ -173,14 +182,11 @@ export function gru_backward(
     } else {
       for (let r = 0; r < rows; r++) memory.fill(dA + <usize>r * gateRow + rowBytes, 0, rowBytes);
     }
-    for (let r = 0; r < rows; r++) {
-      const o = <usize>r * gateRow, q = o + rowBytes;
-      activation_backward(dA + o, dA + o, as + o, gs + o, 1, units, recurrentAct, recurrentAlpha);
-      activation_backward(dA + q, dA + q, as + q, gs + q, 1, units, recurrentAct, recurrentAlpha);
-    }
+    activation_backward_rows(dA, dA, as, gs, rows, units, u3, recurrentAct, recurrentAlpha);
+    activation_backward_rows(dA + rowBytes, dA + rowBytes, as + rowBytes, gs + rowBytes, rows, units, u3, recurrentAct, recurrentAlpha);
     recurrent_mask_gates(dA, mask, t, rows, steps, u3);
     if (s > 0) {
-      gemm_strided(d, units, dA, u3, 1, recurrent, 1, u3, rows, units, 2 * units, true);
+      gemm_kept(1, d, units, dA, u3, 1, rows, true);
       if (recurrentMask) mul_rows(d, d, recurrentMask, rows * units);
     }
     recurrent_mask_copy(d, keep, mask, t, rows, steps, units);

@@ -55,10 +55,12 @@ export function recurrent_run_saved_size(l: Layer, kind: i32, units: i32): i32 {
 
 // A recurrent layer's run (of `kind`, `units` wide; the record gives the rest), into `out` with its
 // saved values at `saved`: the layer itself, or one direction of a bidirectional. In training, its
-// dropout masks are drawn here: the inputs' (applied to every step of x) and the state's.
+// dropout masks are drawn here: the inputs' (applied to every step of x) and the state's. Without
+// `keep` (always set in training; unset for inference that no backward pass follows) the kernel
+// keeps only its current step.
 function recurrent_forward(
   l: Layer, kind: i32, out: usize, saved: usize, x: usize, kernel: usize, bias: usize,
-  units: i32, rows: i32, backwards: bool, training: bool, rng: usize,
+  units: i32, rows: i32, backwards: bool, training: bool, keep: bool, rng: usize,
 ): void {
   const steps = l.inHeight, inputs = l.inFeatures, sequences = l.groups > 1;
   let input = x, recurrentMask: usize = 0;
@@ -73,11 +75,11 @@ function recurrent_forward(
     dropout_mask(recurrentMask, rows * units, l.recurrentRate, rng);
   }
   if (kind == SIMPLE_RNN) {
-    simple_rnn_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha);
+    simple_rnn_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, keep, l.activation, l.alpha);
   } else if (kind == GRU) {
-    gru_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
+    gru_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, keep, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
   } else {
-    lstm_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
+    lstm_forward(out, saved, input, l.mask, recurrentMask, kernel, bias, rows, steps, inputs, units, sequences, backwards, keep, l.activation, l.alpha, l.recurrentActivation, l.recurrentAlpha);
   }
 }
 
@@ -138,11 +140,11 @@ function bidirectionalPart(l: Layer, rows: i32, part: i32): usize {
 }
 
 /**
- * Runs layer `l` forward on `rows` examples at `x` into its output buffer. A merge layer reads its
- * inputCount inputs through `inputs` (an array of pointers) and, concatenating, their last axes'
- * widths through `widths` (i32s).
+ * Runs layer `l` forward on `rows` examples at `x` into its output buffer; `keep`: for a backward
+ * pass after it (set in training). A merge layer reads its inputCount inputs through `inputs` (an
+ * array of pointers) and, concatenating, their last axes' widths through `widths` (i32s).
  */
-export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng: usize, inputs: usize, widths: usize): void {
+export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, keep: bool, rng: usize, inputs: usize, widths: usize): void {
   switch (l.kind) {
     case MERGE:
       merge_forward(l.output, inputs, l.inputCount, rows * l.outputSize, l.mergeMode);
@@ -228,7 +230,7 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     case SIMPLE_RNN:
     case GRU:
     case LSTM:
-      recurrent_forward(l, l.kind, l.output, l.saved, x, l.kernel, l.bias, l.outFeatures, rows, l.strideHeight < 0, training, rng);
+      recurrent_forward(l, l.kind, l.output, l.saved, x, l.kernel, l.bias, l.outFeatures, rows, l.strideHeight < 0, training, keep, rng);
       break;
     case RESCALING:
       rescaling_forward(l.output, x, rows * l.outputSize, l.scale, l.offset);
@@ -244,8 +246,8 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, rng
     case BIDIRECTIONAL: {
       const units = runUnits(l), dir = directionBytes(l), backwards = l.strideHeight < 0;
       const f = bidirectionalPart(l, rows, 1), b = bidirectionalPart(l, rows, 2);
-      recurrent_forward(l, l.innerKind, f, l.saved, x, l.kernel, l.bias, units, rows, backwards, training, rng);
-      recurrent_forward(l, l.innerKind, b, bidirectionalPart(l, rows, 0), x, l.kernel + dir, l.bias ? l.bias + dir : 0, units, rows, !backwards, training, rng);
+      recurrent_forward(l, l.innerKind, f, l.saved, x, l.kernel, l.bias, units, rows, backwards, training, keep, rng);
+      recurrent_forward(l, l.innerKind, b, bidirectionalPart(l, rows, 0), x, l.kernel + dir, l.bias ? l.bias + dir : 0, units, rows, !backwards, training, keep, rng);
       bidirectional_merge_forward(l.output, f, b, rows, l.groups, units, l.mergeMode);
       break;
     }

@@ -16,32 +16,32 @@
 // dLoss/dc of the step and a temporary (units each), then dLoss/dz of every step time-major and
 // again example-major (4·units per step each), and with a mask dh and dc kept across a skipped step:
 // (5 + 8·steps)·units per example in all. `mask` (0 for none): assembly/recurrent.ts.
-import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
-import { activation_forward, activation_backward, bias_gradient } from "../activations";
+import { gemm_nn_bias, gemm_nt, gemm_tn, gemm_keep, gemm_kept } from "../gemm";
+import { activation_forward, activation_backward, activation_forward_rows, activation_backward_rows, bias_gradient } from "../activations";
 import {
-  inputStep, recurrent_output_forward, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+  inputStep, recurrent_output_step, recurrent_output_backward, add_row, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
   recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
-/** The gate activations of one step's rows: r on i, f, o; a on c. */
-function activateGates(ga: usize, gz: usize, rows: i32, units: i32, act: i32, alpha: f32, recAct: i32, recAlpha: f32): void {
-  const gateBytes = <usize>units << 2, rowBytes = gateBytes << 2;
-  for (let r = 0; r < rows; r++) {
-    const a = ga + <usize>r * rowBytes, z = gz + <usize>r * rowBytes;
-    activation_forward(a, z, 1, units, recAct, recAlpha);
-    activation_forward(a + gateBytes, z + gateBytes, 1, units, recAct, recAlpha);
-    activation_forward(a + gateBytes * 2, z + gateBytes * 2, 1, units, act, alpha);
-    activation_forward(a + gateBytes * 3, z + gateBytes * 3, 1, units, recAct, recAlpha);
-  }
+/** The gate activations of one step's rows (`ld` floats apart), a call per gate (softmax, too, stays within a gate): r on i, f, o; a on c. */
+function activateGates(ga: usize, gz: usize, rows: i32, units: i32, ld: i32, act: i32, alpha: f32, recAct: i32, recAlpha: f32): void {
+  const gateBytes = <usize>units << 2;
+  activation_forward_rows(ga, gz, rows, units, ld, recAct, recAlpha);
+  activation_forward_rows(ga + gateBytes, gz + gateBytes, rows, units, ld, recAct, recAlpha);
+  activation_forward_rows(ga + gateBytes * 2, gz + gateBytes * 2, rows, units, ld, act, alpha);
+  activation_forward_rows(ga + gateBytes * 3, gz + gateBytes * 3, rows, units, ld, recAct, recAlpha);
 }
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
- * `sequences`, of every step ([rows, steps, units]).
+ * `sequences`, of every step ([rows, steps, units]). With `keep` it leaves in `saved` what
+ * lstm_backward reads; without (inference, no recurrentMask) only the current step lives there:
+ * z stays example-major where x·W put it, its gates activated in place, and c, h alternate
+ * between two buffers each after it, with a(c) beside them (z's 4·steps + 5 units per example).
  */
 export function lstm_forward(
   out: usize, saved: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize, bias: usize,
-  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, keep: bool,
   act: i32, alpha: f32, recAct: i32, recAlpha: f32,
 ): void {
   const u4 = units << 2;
@@ -49,39 +49,49 @@ export function lstm_forward(
   const rowBytes = <usize>units << 2, gateRowBytes = rowBytes << 2;
   const z = saved, ga = z + <usize>steps * gateStepBytes, c = ga + <usize>steps * gateStepBytes;
   const tc = c + <usize>steps * stepBytes, h = tc + <usize>steps * stepBytes, hd = h + <usize>steps * stepBytes;
+  const roll = ga; // without keep: c, c, h, h, a(c)
   const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
-  // x·W + b for every (row, input step), example-major, staged in the gates' place ...
-  gemm_nn_bias(ga, x, kernel, bias, rows * steps, u4, inputs);
-  // ... then moved time-major into z, in processing order.
-  for (let s = 0; s < steps; s++) {
-    const t = inputStep(s, steps, backwards);
-    for (let r = 0; r < rows; r++) {
-      memory.copy(z + <usize>s * gateStepBytes + <usize>r * gateRowBytes, ga + (<usize>r * <usize>steps + <usize>t) * gateRowBytes, gateRowBytes);
+  // x·W + b for every (row, input step), example-major: with keep staged in the gates' place and
+  // moved time-major into z, in processing order; without, read where it is (a step's rows steps apart).
+  gemm_nn_bias(keep ? ga : z, x, kernel, bias, rows * steps, u4, inputs);
+  if (keep) {
+    for (let s = 0; s < steps; s++) {
+      const t = inputStep(s, steps, backwards);
+      for (let r = 0; r < rows; r++) {
+        memory.copy(z + <usize>s * gateStepBytes + <usize>r * gateRowBytes, ga + (<usize>r * <usize>steps + <usize>t) * gateRowBytes, gateRowBytes);
+      }
     }
   }
+  const ld = keep ? u4 : steps * u4, ldBytes = <usize>ld << 2; // floats between a step's rows of z and of the gates
+  gemm_keep(0, recurrent, u4, 1, u4, units); // U, packed once for every step
   for (let s = 0; s < steps; s++) {
-    const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
-    const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
+    const t = inputStep(s, steps, backwards);
+    // This step's z, gates, c, a(c) and h, and the previous step's c and h (0 before the first).
+    const zs = keep ? z + <usize>s * gateStepBytes : z + <usize>t * gateRowBytes, as = keep ? ga + <usize>s * gateStepBytes : zs;
+    const cs = keep ? c + <usize>s * stepBytes : roll + <usize>(s & 1) * stepBytes;
+    const hs = keep ? h + <usize>s * stepBytes : roll + <usize>(2 + (s & 1)) * stepBytes;
+    const tcs = keep ? tc + <usize>s * stepBytes : roll + 4 * stepBytes;
+    const cp = s == 0 ? <usize>0 : keep ? cs - stepBytes : roll + <usize>((s - 1) & 1) * stepBytes;
+    const hp = s == 0 ? <usize>0 : keep ? hs - stepBytes : roll + <usize>(2 + ((s - 1) & 1)) * stepBytes;
     if (s > 0) {
-      const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
-      gemm_nn(zs, prev, recurrent, rows, u4, units, true);
+      const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hp;
+      gemm_kept(0, zs, ld, prev, units, 1, rows, true);
     }
-    activateGates(as, zs, rows, units, act, alpha, recAct, recAlpha);
+    activateGates(as, zs, rows, units, ld, act, alpha, recAct, recAlpha);
     for (let r = 0; r < rows; r++) {
-      const a = as + <usize>r * gateRowBytes, cr = cs + <usize>r * rowBytes;
-      if (s > 0) cell_update(cr, a + rowBytes, cr - stepBytes, a, a + rowBytes * 2, units);
+      const a = as + <usize>r * ldBytes, cr = cs + <usize>r * rowBytes;
+      if (s > 0) cell_update(cr, a + rowBytes, cp + <usize>r * rowBytes, a, a + rowBytes * 2, units);
       else mul_rows(cr, a, a + rowBytes * 2, units);
     }
-    const t = inputStep(s, steps, backwards);
-    recurrent_mask_forward(c, mask, s, t, rows, steps, units);
+    recurrent_mask_forward(cs, cp, mask, t, rows, steps, units);
     activation_forward(tcs, cs, rows, units, act, alpha);
     for (let r = 0; r < rows; r++) {
-      const a = as + <usize>r * gateRowBytes + rowBytes * 3, tr = tcs + <usize>r * rowBytes, hr = hs + <usize>r * rowBytes;
+      const a = as + <usize>r * ldBytes + rowBytes * 3, tr = tcs + <usize>r * rowBytes, hr = hs + <usize>r * rowBytes;
       mul_rows(hr, a, tr, units);
     }
-    recurrent_mask_forward(h, mask, s, t, rows, steps, units);
+    recurrent_mask_forward(hs, hp, mask, t, rows, steps, units);
+    recurrent_output_step(out, hs, s, rows, steps, units, sequences);
   }
-  recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
 
 /**
@@ -112,6 +122,7 @@ export function lstm_backward(
   const recurrent = kernel + (<usize>inputs * <usize>u4 << 2);
   memory.fill(dh, 0, stepBytes);
   memory.fill(dc, 0, stepBytes);
+  gemm_keep(0, recurrent, 1, u4, units, u4); // Uᵀ, packed once for every step
   for (let s = steps - 1; s >= 0; s--) {
     const zs = z + <usize>s * gateStepBytes, as = ga + <usize>s * gateStepBytes;
     const cs = c + <usize>s * stepBytes, tcs = tc + <usize>s * stepBytes;
@@ -140,18 +151,15 @@ export function lstm_backward(
       mul_rows(d + rowBytes * 2, dcr, a, units);
       mul_rows(dcr, dcr, a + rowBytes, units);
     }
-    // Through the gate activations, in place.
-    for (let r = 0; r < rows; r++) {
-      const off = <usize>r * gateRowBytes, d = dzStep + off, zr = zs + off, ar = as + off;
-      activation_backward(d, d, zr, ar, 1, units, recAct, recAlpha);
-      activation_backward(d + rowBytes, d + rowBytes, zr + rowBytes, ar + rowBytes, 1, units, recAct, recAlpha);
-      const cOff = rowBytes * 2, oOff = rowBytes * 3;
-      activation_backward(d + cOff, d + cOff, zr + cOff, ar + cOff, 1, units, act, alpha);
-      activation_backward(d + oOff, d + oOff, zr + oOff, ar + oOff, 1, units, recAct, recAlpha);
-    }
+    // Through the gate activations, in place, a call per gate.
+    activation_backward_rows(dzStep, dzStep, zs, as, rows, units, u4, recAct, recAlpha);
+    const fOff = rowBytes, cOff = rowBytes * 2, oOff = rowBytes * 3;
+    activation_backward_rows(dzStep + fOff, dzStep + fOff, zs + fOff, as + fOff, rows, units, u4, recAct, recAlpha);
+    activation_backward_rows(dzStep + cOff, dzStep + cOff, zs + cOff, as + cOff, rows, units, u4, act, alpha);
+    activation_backward_rows(dzStep + oOff, dzStep + oOff, zs + oOff, as + oOff, rows, units, u4, recAct, recAlpha);
     recurrent_mask_gates(dzStep, mask, t, rows, steps, u4);
     if (s > 0) {
-      gemm_nt(dh, dzStep, recurrent, rows, units, u4, false);
+      gemm_kept(0, dh, units, dzStep, u4, 1, rows, false);
       if (recurrentMask) mul_rows(dh, dh, recurrentMask, rows * units);
     }
     recurrent_mask_copy(dh, keepH, mask, t, rows, steps, units);

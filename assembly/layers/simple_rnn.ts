@@ -14,43 +14,59 @@
 // example-major (steps × units per example each), and with a mask dh kept across a skipped step
 // ((2 + 2·steps)·units per example in all); dW, db and dX come from one GEMM each, and dU from one
 // GEMM over the steps' h and dz. `mask` (0 for none): assembly/recurrent.ts.
-import { gemm_nn, gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
-import { activation_forward, activation_backward, bias_gradient } from "../activations";
+import { gemm_nn_bias, gemm_nt, gemm_tn, gemm_keep, gemm_kept } from "../gemm";
+import { activation_forward, activation_forward_rows, activation_backward, bias_gradient } from "../activations";
 import {
-  inputStep, recurrent_output_forward, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
+  inputStep, recurrent_output_step, recurrent_output_backward, recurrent_mask_forward, recurrent_mask_copy, recurrent_mask_gates,
   recurrent_dropout_step, mul_rows,
 } from "../recurrent";
 
 /**
  * Forward pass of `rows` examples: `out` gets h of the last step ([rows, units]) or, with
- * `sequences`, of every step ([rows, steps, units]).
+ * `sequences`, of every step ([rows, steps, units]). With `keep` it leaves in `saved` what
+ * simple_rnn_backward reads; without (inference, no recurrentMask) only the current step lives
+ * there: z stays example-major where x·W put it, activated in place, and h alternates between two
+ * buffers after it.
  */
 export function simple_rnn_forward(
   out: usize, saved: usize, x: usize, mask: usize, recurrentMask: usize, kernel: usize, bias: usize,
-  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32,
+  rows: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, keep: bool, act: i32, alpha: f32,
 ): void {
   const stepBytes = <usize>rows * <usize>units << 2, rowBytes = <usize>units << 2;
   const z = saved, h = saved + <usize>steps * stepBytes, hd = h + <usize>steps * stepBytes;
+  const roll = h; // without keep: h, h
   const recurrent = kernel + (<usize>inputs * <usize>units << 2);
-  // x·W + b for every (row, input step), example-major, staged in h's place ...
-  gemm_nn_bias(h, x, kernel, bias, rows * steps, units, inputs);
-  // ... then moved time-major into z, in processing order.
+  // x·W + b for every (row, input step), example-major: with keep staged in h's place and moved
+  // time-major into z, in processing order; without, read where it is (a step's rows steps apart).
+  gemm_nn_bias(keep ? h : z, x, kernel, bias, rows * steps, units, inputs);
+  if (keep) {
+    for (let s = 0; s < steps; s++) {
+      const t = inputStep(s, steps, backwards);
+      for (let r = 0; r < rows; r++) {
+        memory.copy(z + <usize>s * stepBytes + <usize>r * rowBytes, h + (<usize>r * <usize>steps + <usize>t) * rowBytes, rowBytes);
+      }
+    }
+  }
+  const ld = keep ? units : steps * units; // floats between a step's rows of z
+  gemm_keep(0, recurrent, units, 1, units, units); // U, packed once for every step
   for (let s = 0; s < steps; s++) {
     const t = inputStep(s, steps, backwards);
-    for (let r = 0; r < rows; r++) {
-      memory.copy(z + <usize>s * stepBytes + <usize>r * rowBytes, h + (<usize>r * <usize>steps + <usize>t) * rowBytes, rowBytes);
-    }
-  }
-  for (let s = 0; s < steps; s++) {
-    const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
+    const zs = keep ? z + <usize>s * stepBytes : z + <usize>t * rowBytes;
+    const hs = keep ? h + <usize>s * stepBytes : roll + <usize>(s & 1) * stepBytes;
+    const hPrev = s == 0 ? <usize>0 : keep ? hs - stepBytes : roll + <usize>((s - 1) & 1) * stepBytes;
     if (s > 0) {
-      const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hs - stepBytes;
-      gemm_nn(zs, prev, recurrent, rows, units, units, true);
+      const prev = recurrentMask ? recurrent_dropout_step(hd, h, recurrentMask, s - 1, rows, units) : hPrev;
+      gemm_kept(0, zs, ld, prev, units, 1, rows, true);
     }
-    activation_forward(hs, zs, rows, units, act, alpha);
-    recurrent_mask_forward(h, mask, s, inputStep(s, steps, backwards), rows, steps, units);
+    if (keep) {
+      activation_forward(hs, zs, rows, units, act, alpha);
+    } else {
+      activation_forward_rows(zs, zs, rows, units, ld, act, alpha);
+      for (let r = 0; r < rows; r++) memory.copy(hs + <usize>r * rowBytes, zs + <usize>r * (<usize>ld << 2), rowBytes);
+    }
+    recurrent_mask_forward(hs, hPrev, mask, t, rows, steps, units);
+    recurrent_output_step(out, hs, s, rows, steps, units, sequences);
   }
-  recurrent_output_forward(out, h, rows, steps, units, sequences);
 }
 
 /**
@@ -73,6 +89,7 @@ export function simple_rnn_backward(
   const dzs = d + stepBytes, dz = dzs + <usize>steps * stepBytes, keep = dz + <usize>steps * stepBytes;
   const recurrent = kernel + (<usize>inputs * <usize>units << 2);
   memory.fill(d, 0, stepBytes);
+  gemm_keep(0, recurrent, 1, units, units, units); // Uᵀ, packed once for every step
   for (let s = steps - 1; s >= 0; s--) {
     const zs = z + <usize>s * stepBytes, hs = h + <usize>s * stepBytes;
     // dh_s: what came back through U from step s + 1, plus the output's gradient at this step.
@@ -82,7 +99,7 @@ export function simple_rnn_backward(
     activation_backward(dzStep, d, zs, hs, rows, units, act, alpha);
     recurrent_mask_gates(dzStep, mask, t, rows, steps, units);
     if (s > 0) {
-      gemm_nt(d, dzStep, recurrent, rows, units, units, false);
+      gemm_kept(0, d, units, dzStep, units, 1, rows, false);
       if (recurrentMask) mul_rows(d, d, recurrentMask, rows * units);
     }
     recurrent_mask_copy(d, keep, mask, t, rows, steps, units);

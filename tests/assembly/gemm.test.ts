@@ -63,6 +63,31 @@ describe.each(SIZES)('gemm m=%i n=%i k=%i', (m, n, k) => {
       expectClose(get(c, m * n), sum, k);
     }
   });
+
+  it('gemm_kept: bitwise gemm_nn and gemm_nt, with B packed once by gemm_keep', () => {
+    expectKeptSame(a, b, c0, m, n, k);
+  });
+});
+
+// gemm_kept against gemm_nn / gemm_nt on B stored both ways, overwriting and accumulating, and again on the same keep.
+function expectKeptSame(a: Float32Array, b: Float32Array, c0: Float32Array, m: number, n: number, k: number): void {
+  const pa = put(a);
+  for (const form of ['nn', 'nt'] as const) {
+    const pb = put(form === 'nt' ? transpose(b, k, n) : b);
+    if (form === 'nn') core.gemm_keep(1, pb, n, 1, n, k);
+    else core.gemm_keep(1, pb, 1, k, n, k);
+    for (const accumulate of [false, true, true]) {
+      const want = put(c0), got = put(c0);
+      core[`gemm_${form}`](want, pa, pb, m, n, k, accumulate);
+      core.gemm_kept(1, got, n, pa, k, 1, m, accumulate);
+      expect(get(got, m * n)).toEqual(get(want, m * n));
+    }
+  }
+}
+
+it('gemm_kept: a B too large to keep packed gives the same products', () => {
+  const m = 9, n = 200, k = 300, rand = random(7);
+  expectKeptSame(randomArray(m * k, rand), randomArray(k * n, rand), randomArray(m * n, rand), m, n, k);
 });
 
 it('writes nothing outside C', () => {

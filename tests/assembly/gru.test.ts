@@ -74,7 +74,7 @@ const outSize = (sequences: boolean) => ROWS * (sequences ? STEPS : 1) * UNITS;
 
 function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, act: number, gate: number, recurrentMask = 0) {
   const pout = put(outSize(sequences)), psaved = put(SAVED);
-  core.gru_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, act, 0, gate, 0);
+  core.gru_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, true, act, 0, gate, 0);
   return { pout, psaved };
 }
 
@@ -85,6 +85,20 @@ const MODES = [
 const GATES = [[SIGMOID, sigmoid], [HARD_SIGMOID, hardSigmoid]] as const;
 
 describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ sequences, backwards }) => {
+  it('forward without keep (inference: only the current step kept) gives the outputs of a full forward pass, bit for bit, with and without a mask', () => {
+    const p = setup(5, sequences), n = ROWS * (sequences ? STEPS : 1) * UNITS;
+    // Row 0 skips its first step, row 1 a middle one, row 2 none.
+    const mask = Float32Array.from({ length: ROWS * STEPS }, (_, i) => (i === 0 || i === STEPS + 2 ? 0 : 1));
+    for (const pmask of [0, put(mask)]) {
+      const [full, inference] = [true, false].map((keep) => {
+        const pout = put(n);
+        core.gru_forward(pout, put(SAVED), p.px, pmask, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, keep, TANH, 0, HARD_SIGMOID, 0);
+        return get(pout, n);
+      });
+      expect(inference).toEqual(full);
+    }
+  });
+
   it('forward: tanh and relu, sigmoid and hardSigmoid gates, against float64', () => {
     for (const [act, f] of [[TANH, Math.tanh], [RELU, (z: number) => Math.max(z, 0)]] as const) {
       for (const [gate, g] of GATES) {
@@ -164,7 +178,7 @@ it('one step, no bias: h = (1 − z) ⊙ ĥ, and no recurrent gradient (dU = 0, 
   const units = 2, inputs = 1, n = inputs * 3 * units + units * 3 * units;
   const pk = put(Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1)));
   const px = put([0.5]), pout = put(units), psaved = put(8 * units), pscratch = put(8 * units);
-  core.gru_forward(pout, psaved, px, 0, 0, pk, 0, 1, 1, inputs, units, false, false, TANH, 0, SIGMOID, 0);
+  core.gru_forward(pout, psaved, px, 0, 0, pk, 0, 1, 1, inputs, units, false, false, true, TANH, 0, SIGMOID, 0);
   const w = get(pk, 6);
   get(pout, units).forEach((v, j) => expect(v).toBeCloseTo((1 - sigmoid(0.5 * w[j])) * Math.tanh(0.5 * w[4 + j]), 6));
   const pdk = put(Array.from({ length: n }, () => 7));

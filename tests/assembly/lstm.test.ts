@@ -65,7 +65,7 @@ function setup(seed = 3, sequences = false) {
 
 function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, rec: number, recurrentMask = 0) {
   const pout = put(ROWS * (sequences ? STEPS : 1) * UNITS), psaved = put(SAVED);
-  core.lstm_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, TANH, 0, rec, 0);
+  core.lstm_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, true, TANH, 0, rec, 0);
   return { pout, psaved };
 }
 
@@ -75,6 +75,20 @@ const MODES = [
 ];
 
 describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ sequences, backwards }) => {
+  it('forward without keep (inference: only the current step kept) gives the outputs of a full forward pass, bit for bit, with and without a mask', () => {
+    const p = setup(5, sequences), n = ROWS * (sequences ? STEPS : 1) * UNITS;
+    // Row 0 skips its first step, row 1 a middle one, row 2 none.
+    const mask = Float32Array.from({ length: ROWS * STEPS }, (_, i) => (i === 0 || i === STEPS + 2 ? 0 : 1));
+    for (const pmask of [0, put(mask)]) {
+      const [full, inference] = [true, false].map((keep) => {
+        const pout = put(n);
+        core.lstm_forward(pout, put(SAVED), p.px, pmask, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, keep, TANH, 0, HARD_SIGMOID, 0);
+        return get(pout, n);
+      });
+      expect(inference).toEqual(full);
+    }
+  });
+
   it('forward: hardSigmoid and sigmoid gates against float64', () => {
     for (const [rec, f] of [[HARD_SIGMOID, hardSigmoid], [SIGMOID, sigmoid]] as const) {
       const p = setup(5, sequences);

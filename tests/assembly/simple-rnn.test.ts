@@ -58,7 +58,7 @@ const outSize = (sequences: boolean) => ROWS * (sequences ? STEPS : 1) * UNITS;
 
 function forward(p: { px: number; pk: number; pb: number }, sequences: boolean, backwards: boolean, act: number, recurrentMask = 0) {
   const pout = put(outSize(sequences)), psaved = put(ROWS * 3 * STEPS * UNITS);
-  core.simple_rnn_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, act, 0);
+  core.simple_rnn_forward(pout, psaved, p.px, 0, recurrentMask, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, true, act, 0);
   return { pout, psaved };
 }
 
@@ -68,6 +68,20 @@ const MODES = [
 ];
 
 describe.each(MODES)('returnSequences $sequences, goBackwards $backwards', ({ sequences, backwards }) => {
+  it('forward without keep (inference: only the current step kept) gives the outputs of a full forward pass, bit for bit, with and without a mask', () => {
+    const p = setup(5, sequences), n = ROWS * (sequences ? STEPS : 1) * UNITS;
+    // Row 0 skips its first step, row 1 a middle one, row 2 none.
+    const mask = Float32Array.from({ length: ROWS * STEPS }, (_, i) => (i === 0 || i === STEPS + 2 ? 0 : 1));
+    for (const pmask of [0, put(mask)]) {
+      const [full, inference] = [true, false].map((keep) => {
+        const pout = put(n);
+        core.simple_rnn_forward(pout, put(ROWS * 3 * STEPS * UNITS), p.px, pmask, 0, p.pk, p.pb, ROWS, STEPS, IN, UNITS, sequences, backwards, keep, TANH, 0);
+        return get(pout, n);
+      });
+      expect(inference).toEqual(full);
+    }
+  });
+
   it('forward: tanh and relu against float64', () => {
     for (const [act, f] of [[TANH, Math.tanh], [RELU, (z: number) => Math.max(z, 0)]] as const) {
       const p = setup(5, sequences);
@@ -147,7 +161,7 @@ it('backward with accumulate adds to the gradients already there; without, overw
 it('one step: no recurrent gradient (dU = 0, or left alone when accumulating); no bias; linear', () => {
   const pk = put(Float32Array.from({ length: 2 * 3 + 3 * 3 }, (_, i) => Math.sin(i + 1)));
   const px = put([0.5, -1]), pout = put(3), psaved = put(2 * 3), pscratch = put(3 * 3);
-  core.simple_rnn_forward(pout, psaved, px, 0, 0, pk, 0, 1, 1, 2, 3, false, false, LINEAR, 0);
+  core.simple_rnn_forward(pout, psaved, px, 0, 0, pk, 0, 1, 1, 2, 3, false, false, true, LINEAR, 0);
   const w = get(pk, 6);
   get(pout, 3).forEach((v, j) => expect(v).toBeCloseTo(0.5 * w[j] - w[3 + j], 6));
   const pdk = put(Array.from({ length: 15 }, () => 7));
