@@ -1,12 +1,12 @@
 // The Worker side of workerTrainer(): a dedicated Worker (browsers) or a worker_threads thread
 // (Node) that holds one model and runs fit(), predict() and evaluate() on it, posting progress.
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
-import { NeuriteError, StateError, DivergenceError } from './errors.js';
+import { StateError } from './errors.js';
 import { ready } from './wasm.js';
 import { loadModel } from './io/index.js';
 import type { Sequential } from './model.js';
 import { fromSpec, type Callback, type Logs } from './callbacks.js';
-import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
+import { serialize, transferable, type Port, type Reply, type Request } from './worker-protocol.js';
 
 declare const WorkerGlobalScope: unknown;
 
@@ -84,12 +84,6 @@ async function handle(request: Request, port: Port): Promise<void> {
   } catch (err) {
     reply({ type: 'error', id, error: serialize(err) });
   }
-}
-
-function serialize(err: unknown): SerializedError {
-  if (err instanceof DivergenceError) return { name: err.name, message: err.message, epoch: err.epoch, batch: err.batch, loss: err.loss };
-  if (err instanceof NeuriteError || err instanceof Error) return { name: err.name, message: err.message };
-  return { name: 'Error', message: String(err) };
 }
 
 // Browsers: this module runs as the Worker's global scope. Node: it runs in a worker_threads thread.

@@ -4,11 +4,11 @@
 // data crosses once per call as Float32Arrays, never per step.
 import type { Data } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
-import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
+import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, Sequential } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { wasmBuild } from './wasm.js';
-import { transferable, type Reply, type Request, type SerializedError, type WorkerFitOptions } from './worker-protocol.js';
+import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
 
@@ -384,13 +384,4 @@ function weightsOf(artifacts: ModelArtifacts): Float32Array[] {
     offset += n;
   }
   return out;
-}
-
-const ERRORS: Record<string, new (message: string) => Error> = { NeuriteError, ShapeError, ValueError, StateError };
-
-function deserialize(e: SerializedError): Error {
-  if (e.name === 'DivergenceError') return new DivergenceError(e.message, e.epoch ?? -1, e.batch ?? -1, e.loss ?? NaN);
-  const err = new (ERRORS[e.name] ?? Error)(e.message);
-  if (!(e.name in ERRORS)) err.name = e.name;
-  return err;
 }
