@@ -5,6 +5,7 @@ import type { Data } from './data.js';
 import type { BuiltinSpec, Hook, Logs } from './callbacks.js';
 import type { ModelArtifacts } from './io/types.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError } from './errors.js';
+import type { TransferList, WasmModule } from './platform.js';
 
 /** fit() options that cross to the worker as they are: FitConfig but callbacks, which cross as hook names and specs. */
 export interface WorkerFitOptions {
@@ -19,7 +20,8 @@ export interface WorkerFitOptions {
 }
 
 export type Request =
-  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto' }
+  // wasm: the core to load (a compiled module, bytes or a URL's href); else the worker finds its build.
+  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto'; wasm?: WasmModule | ArrayBuffer | ArrayBufferView | string }
   // hooks: those the main thread's callbacks have, which the worker reports; builtins: earlyStopping
   // and reduceLROnPlateau callbacks, which the worker builds and runs itself.
   | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
@@ -51,7 +53,7 @@ export type Reply =
 
 /** The one interface worker-entry.ts and workerTrainer() need from either kind of thread. */
 export interface Port {
-  post(message: unknown, transfer?: Transferable[]): void;
+  post(message: unknown, transfer?: TransferList): void;
 }
 
 /**
