@@ -7,6 +7,10 @@
  * browser, or warn "Critical dependency"). Only ever called in Node.
  */
 export function nodeImport<T>(name: string): Promise<T> {
+  // Node ≥ 20.16 hands built-ins out synchronously, which also works where import() does not (the
+  // CommonJS build run by Jest's module system); older Node imports them.
+  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof builtin === 'function') return Promise.resolve(builtin(name) as T);
   return import(/* webpackIgnore: true */ /* @vite-ignore */ name) as Promise<T>;
 }
 

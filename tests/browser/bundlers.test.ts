@@ -163,12 +163,25 @@ describe('Node and TypeScript', () => {
     expect(result.divergence).toMatchObject({ name: 'DivergenceError', divergence: true, epoch: 0 });
   }
 
-  it("CommonJS: require('neurite') loads the package (Node ≥ 20.19) and trains in a worker", () => {
+  it("CommonJS: require('neurite') loads the package and trains in a worker", () => {
     expectNodeTrained(node('main.cjs'));
   });
 
   it("ES modules: import from 'neurite'", () => {
     expectNodeTrained(node('main.mjs'));
+  });
+
+  it('require and import give one and the same module (no second copy of its state)', () => {
+    const script = "const a = require('neurite'); import('neurite').then((b) => console.log(a.ready === b.ready && a.NeuriteError === b.NeuriteError))";
+    expect(execFileSync(process.execPath, ['-e', script], { cwd: pack.dir, encoding: 'utf8' }).trim()).toBe('true');
+  });
+
+  it('Jest in its default CommonJS mode requires the package and trains', () => {
+    const dir = join(pack.dir, 'jest');
+    cpSync(join(FIXTURES, 'jest'), dir, { recursive: true });
+    const jest = join(FIXTURES, 'node_modules/jest/bin/jest.js');
+    const out = execFileSync(process.execPath, [jest, '--rootDir', dir, '--ci'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toBe(''); // Jest reports on stderr; a failure throws with its output
   });
 
   it('a strict Node-only TypeScript project (lib ES2022, types node, no DOM, skipLibCheck off) compiles against the .d.ts files', () => {
