@@ -20,10 +20,11 @@ interface Port {
 /**
  * Starts count − 1 workers on `module` over `memory`; resolves once each has instantiated it.
  * `generation` is the core's job counter now (threads_generation()). If a worker cannot start,
- * the ones that did are terminated and the promise rejects.
+ * the ones that did are terminated and the promise rejects. `dir`: where the worker script is when it
+ * is not beside this module (Vite 5–7's dev server, see wasm.ts).
  */
-export async function startThreads(module: WasmModule, memory: object, count: number, generation: number): Promise<ThreadPool> {
-  const spawn = isNode() ? await nodeSpawner() : browserSpawner;
+export async function startThreads(module: WasmModule, memory: object, count: number, generation: number, dir?: URL): Promise<ThreadPool> {
+  const spawn = isNode() ? await nodeSpawner() : () => browserSpawner(dir);
   const ports: Port[] = [];
   try {
     await Promise.all(Array.from({ length: count - 1 }, async (_, i) => {
@@ -73,9 +74,9 @@ async function nodeSpawner(): Promise<() => Port> {
   };
 }
 
-function browserSpawner(): Port {
+function browserSpawner(dir: URL | undefined): Port {
   // Written out in full, as bundlers recognize it: each bundles threads-worker.js as a worker.
-  const worker = new Worker(new URL('./threads-worker.js', import.meta.url), { type: 'module' });
+  const worker = dir ? new Worker(new URL('threads-worker.js', dir), { type: 'module' }) : new Worker(new URL('./threads-worker.js', import.meta.url), { type: 'module' });
   return {
     postMessage: (message) => worker.postMessage(message),
     once: (listener, fail) => {

@@ -258,7 +258,7 @@ function chooseThreads(requested: unknown): number {
 
 // Instantiates the threaded build over a new shared memory, then starts the workers.
 async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Loaded> {
-  const bytes = await fetchBytes(source ?? defaultUrl('threads'));
+  const bytes = await (source ? fetchBytes(source) : fetchDefault('threads'));
   const module = await compile(bytes);
   // 4 MiB holds the static packing buffers of every thread; 65,536 pages is Wasm's 4 GiB.
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
@@ -269,7 +269,7 @@ async function loadThreaded(source: WasmSource | undefined, threads: number): Pr
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as Core;
   try {
-    pool = await startThreads(module, memory, threads, exports.threads_generation());
+    pool = await startThreads(module, memory, threads, exports.threads_generation(), viteDevDir);
   } catch (error) {
     // Workers that cannot start (a script the page's policy blocks, say) leave one thread, and
     // say so: threads were asked for.
@@ -329,7 +329,7 @@ interface Loaded {
 }
 
 async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): Promise<Loaded> {
-  const bytes = await fetchBytes(source ?? defaultUrl(build));
+  const bytes = await (source ? fetchBytes(source) : fetchDefault(build));
   // Plain WebAssembly.instantiate: the core imports nothing and needs no JS glue. (It once went
   // through @assemblyscript/loader, a bare import that a page's import map had to name and that a
   // module Worker, which import maps do not reach, could not resolve at all.)
@@ -342,13 +342,44 @@ async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): 
   return { exports: instance.exports as unknown as Core, build, module };
 }
 
+const FILES: Record<WasmBuild, string> = { simd: 'neurite.wasm', relaxed: 'neurite.relaxed.wasm', threads: 'neurite.threads.wasm' };
+
+/**
+ * Fetches a build from where it is by default. Vite 5–7's dev server pre-bundles dependencies
+ * into node_modules/.vite/deps/ without their files, so a build that is not found from there is
+ * looked for where the package is, node_modules/neurite/dist/ beside .vite/; if it is found there,
+ * the workers are started from there too (packageDir()).
+ */
+async function fetchDefault(build: WasmBuild): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
+  try {
+    return checkMagic(await fetchBytes(defaultUrl(build)));
+  } catch (error) {
+    const here: string = import.meta.url;
+    const deps = here.indexOf('/node_modules/.vite/');
+    if (deps < 0 || isNode()) throw error;
+    const dir = new URL(here.slice(0, deps) + '/node_modules/neurite/dist/');
+    const bytes = await fetchBytes(new URL(FILES[build], dir)).then(checkMagic, () => undefined);
+    if (!bytes) throw error;
+    viteDevDir = dir;
+    return bytes;
+  }
+}
+
+// Where neurite's files were found when they were not beside this module (Vite 5–7's dev server).
+let viteDevDir: URL | undefined;
+
+/** The package's dist/ directory when its files are not beside this module (see fetchDefault), else undefined. */
+export function packageDir(): URL | undefined {
+  return viteDevDir;
+}
+
 /**
  * Where a build is by default: beside this module. Each URL is written out in full, the form
  * bundlers recognize (they ship the file and rewrite the URL); in Node the file is read from the
  * package (or from dist/ when neurite runs from its sources).
  */
 function defaultUrl(build: WasmBuild): URL {
-  if (isNode()) return packageFile(build === 'relaxed' ? 'neurite.relaxed.wasm' : build === 'threads' ? 'neurite.threads.wasm' : 'neurite.wasm');
+  if (isNode()) return packageFile(FILES[build]);
   if (build === 'relaxed') return new URL('./neurite.relaxed.wasm', import.meta.url);
   if (build === 'threads') return new URL('./neurite.threads.wasm', import.meta.url);
   return new URL('./neurite.wasm', import.meta.url);
@@ -423,9 +454,10 @@ const WHERE_FIX = 'Serve the .wasm files of node_modules/neurite/dist/ where the
   + "in vite.config.js (see the README's Bundlers section).";
 
 /** Fails with what the bytes are, when they are not a Wasm module: an HTML page (a dev server's fallback) or a 404 body. */
-function checkMagic(bytes: ArrayBuffer | ArrayBufferView): void {
+function checkMagic<T extends ArrayBuffer | ArrayBufferView | WebAssembly.Module>(bytes: T): T {
+  if (bytes instanceof WebAssembly.Module) return bytes;
   const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength)) : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(4, bytes.byteLength));
-  if (view.length === 4 && view[0] === 0x00 && view[1] === 0x61 && view[2] === 0x73 && view[3] === 0x6d) return;
+  if (view.length === 4 && view[0] === 0x00 && view[1] === 0x61 && view[2] === 0x73 && view[3] === 0x6d) return bytes;
   const head = bytes instanceof ArrayBuffer ? new Uint8Array(bytes, 0, Math.min(64, bytes.byteLength)) : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(64, bytes.byteLength));
   const text = String.fromCharCode(...head).trimStart();
   const from = fetchedFrom ? ` from ${fetchedFrom}` : '';

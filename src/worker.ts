@@ -7,7 +7,7 @@ import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type
 import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, Sequential } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
-import { resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
+import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
 import { isNode, nodeImport, packageFile, type TransferList } from './platform.js';
 import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
@@ -387,6 +387,9 @@ async function toArtifacts(model: Sequential | ModelArtifacts): Promise<ModelArt
 // written out in full, and bundle the worker; Node gets a worker_threads thread on the same file.
 async function startWorker(): Promise<WorkerLike> {
   if (!isNode()) {
+    // Vite 5–7's dev server: the script is in the package, not beside the pre-bundled code.
+    const dir = packageDir();
+    if (dir) return new Worker(new URL('worker-entry.js', dir), { type: 'module' });
     return new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
   }
   const threads = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');

@@ -98,25 +98,32 @@ describe('bundlers', () => {
   });
 
   it('Vite 8 dev server, no configuration', async () => {
-    const server = await builds.viteDev(vite8, pack.dir, join(pack.dir, 'node_modules/.vite8'));
+    const server = await builds.viteDev(vite8, pack.dir, join(pack.dir, 'node_modules/.vite'));
     try {
       expectTrained(await open(server.url));
     } finally {
       await server.close();
+    }
+    rmSync(join(pack.dir, 'node_modules/.vite'), { recursive: true, force: true });
+  });
+
+  it('Vite 7 dev server: no configuration (its pre-bundled deps lack the files: neurite finds them in the package), or optimizeDeps.exclude', async () => {
+    for (const config of [{}, { optimizeDeps: { exclude: ['neurite'] } }]) {
+      const server = await builds.viteDev(vite7, pack.dir, join(pack.dir, 'node_modules/.vite'), config);
+      try {
+        expectTrained(await open(server.url));
+      } finally {
+        await server.close();
+      }
+      rmSync(join(pack.dir, 'node_modules/.vite'), { recursive: true, force: true });
     }
   });
 
-  it('Vite 7 dev server: without optimizeDeps.exclude, an error that names the fix; with it, it trains', async () => {
-    let server = await builds.viteDev(vite7, pack.dir, join(pack.dir, 'node_modules/.vite7'));
+  it('Vite 7 dev server with a cacheDir outside node_modules/.vite: an error that names the fix', async () => {
+    const server = await builds.viteDev(vite7, pack.dir, join(pack.dir, 'node_modules/.cache-vite7'));
     try {
       const { result } = await open(server.url);
-      expect(result.error).toMatch(/^ValueError: ready\(\): got an HTML page from .*neurite\.relaxed\.wasm .*optimizeDeps: \{ exclude: \['neurite'\] \}/);
-    } finally {
-      await server.close();
-    }
-    server = await builds.viteDev(vite7, pack.dir, join(pack.dir, 'node_modules/.vite7x'), { optimizeDeps: { exclude: ['neurite'] } });
-    try {
-      expectTrained(await open(server.url));
+      expect(result.error).toMatch(/^ValueError: ready\(\): got an HTML page from .*\.cache-vite7\/deps\/neurite\.relaxed\.wasm .*optimizeDeps: \{ exclude: \['neurite'\] \}/);
     } finally {
       await server.close();
     }
