@@ -3,7 +3,7 @@
 // dist/worker-entry.js, so this runs after `npm run build` (npm test's pretest does it).
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ready, sequential, layers, optimizers, workerTrainer, DivergenceError, NeuriteError, ShapeError, StateError, ValueError, type Sequential, type WorkerTrainer } from '../src/index.js';
+import { ready, sequential, layers, optimizers, workerTrainer, DivergenceError, NeuriteError, ShapeError, StateError, ValueError, type Sequential, type WorkerTrainer, type WorkerTrainerOptions } from '../src/index.js';
 import { deserialize, serialize } from '../src/worker-protocol.js';
 
 beforeAll(() => ready());
@@ -12,8 +12,8 @@ const trainers: WorkerTrainer[] = [];
 afterEach(() => {
   for (const t of trainers.splice(0)) t.terminate();
 });
-async function start(model: Sequential): Promise<WorkerTrainer> {
-  const trainer = await workerTrainer(model);
+async function start(model: Sequential, options?: WorkerTrainerOptions): Promise<WorkerTrainer> {
+  const trainer = await workerTrainer(model, options);
   trainers.push(trainer);
   return trainer;
 }
@@ -135,6 +135,19 @@ describe('workerTrainer in Node worker_threads', () => {
     // Names are data: one that is an Object.prototype key is not looked up there.
     expect(deserialize({ name: 'toString', message: 'y', fields: { __proto__: 1 } as never })).toMatchObject({ name: 'toString', message: 'y' });
     expect(deserialize({ name: 'constructor', message: 'z' }).constructor).toBe(Error);
+  });
+
+  it('the wasm option tells the worker where its core is (a URL, or bytes), and a bad one is a ValueError', async () => {
+    const { readFile } = await import('node:fs/promises');
+    // A URL where there is no core: the worker's ready() fails, and so does workerTrainer (no worker is left).
+    await expect(workerTrainer(model(), { build: 'simd', wasm: new URL('../dist/nowhere.wasm', import.meta.url) }))
+      .rejects.toThrow(/cannot read the Wasm core at file:.*dist\/nowhere\.wasm/);
+    await expect(workerTrainer(model(), { wasm: 42 as never })).rejects.toThrow(ValueError);
+    // The bytes of the plain SIMD build: the worker trains on them.
+    const bytes = await readFile(new URL('../dist/neurite.wasm', import.meta.url));
+    const trainer = await start(model(), { build: 'simd', wasm: bytes });
+    const { x, y } = circles(32);
+    expect((await trainer.fit(x, y, { epochs: 2 })).epoch).toEqual([0, 1]);
   });
 
   it('uses a worker the caller started on the neurite/worker entry', async () => {
