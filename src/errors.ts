@@ -1,29 +1,40 @@
 // Typed errors: every failure neurite reports is one of these, named for what was wrong.
 import { lengthOf, typedArrayTag } from './typed-arrays.js';
 
+// Each class names itself with a string literal: a minifier renames classes (`new.target.name`
+// would read `t` in a production bundle), never strings. The names also let an error cross from a
+// worker and be rebuilt as its class (worker.ts).
+
 /** Base class of every error neurite throws. */
 export class NeuriteError extends Error {
+  override name = 'NeuriteError';
   /** `options.cause`: the underlying error (a Node file-system error, say), kept for debugging. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** A shape, row width or row count does not fit (e.g. x has 3 columns, the model takes 2). */
-export class ShapeError extends NeuriteError {}
+export class ShapeError extends NeuriteError {
+  override name = 'ShapeError';
+}
 
 /** A value is out of its domain: NaN or Infinity, an unknown name, units ≤ 0, a bad option. */
-export class ValueError extends NeuriteError {}
+export class ValueError extends NeuriteError {
+  override name = 'ValueError';
+}
 
 /** The call does not fit the object's state: before ready(), before compile(), after dispose(). */
-export class StateError extends NeuriteError {}
+export class StateError extends NeuriteError {
+  override name = 'StateError';
+}
 
 /**
  * Training diverged: the loss or its gradient became NaN or Infinity. fit() stops at that batch
  * without applying its update, so the weights stay finite; a smaller learning rate is the usual cure.
  */
 export class DivergenceError extends NeuriteError {
+  override name = 'DivergenceError';
   constructor(message: string, readonly epoch: number, readonly batch: number, readonly loss: number) {
     super(message);
   }

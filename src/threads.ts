@@ -1,6 +1,7 @@
 // The thread pool of the threaded build: one Worker (a worker_threads thread in Node) per extra
 // thread, each instantiating the same compiled module over the same shared memory and parking in
 // thread_loop (assembly/threads.ts) until the main thread posts a matrix product to split.
+import { isNode, nodeImport, packageFile, type WasmModule } from './platform.js';
 
 /** Packing buffers in the threaded build are reserved for this many threads. */
 export const MAX_THREADS = 4;
@@ -19,16 +20,15 @@ interface Port {
 /**
  * Starts count − 1 workers on `module` over `memory`; resolves once each has instantiated it.
  * `generation` is the core's job counter now (threads_generation()). If a worker cannot start,
- * the ones that did are terminated and the promise rejects.
+ * the ones that did are terminated and the promise rejects. `dir`: where the worker script is when it
+ * is not beside this module (Vite 5–7's dev server, see wasm.ts).
  */
-export async function startThreads(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number, generation: number): Promise<ThreadPool> {
-  // `../dist/` resolves to the same file from src/ (tests) and from dist/ (the package).
-  const url = new URL('../dist/threads-worker.js', import.meta.url);
-  const spawn = isNode() ? await nodeSpawner() : browserSpawner;
+export async function startThreads(module: WasmModule, memory: object, count: number, generation: number, dir?: URL): Promise<ThreadPool> {
+  const spawn = isNode() ? await nodeSpawner() : () => browserSpawner(dir);
   const ports: Port[] = [];
   try {
     await Promise.all(Array.from({ length: count - 1 }, async (_, i) => {
-      const port = spawn(url);
+      const port = spawn();
       ports.push(port);
       const started = new Promise<void>((resolve, reject) => port.once(() => resolve(), reject));
       port.postMessage({ module, memory, index: i + 1, generation });
@@ -50,20 +50,15 @@ export async function availableCores(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
   if (!isNode()) return 1;
-  const name = 'node:os';
-  const os = (await import(/* @vite-ignore */ name)) as typeof import('node:os');
+  const os = await nodeImport<typeof import('node:os')>('node:os');
   // availableParallelism is Node ≥ 18.14; cpus() can be empty in some containers.
   return os.availableParallelism?.() ?? (os.cpus().length || 1);
 }
 
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
-}
-
-async function nodeSpawner(): Promise<(url: URL) => Port> {
-  const name = 'node:worker_threads';
-  const { Worker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
-  return (url) => {
+async function nodeSpawner(): Promise<() => Port> {
+  const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
+  const url = packageFile('threads-worker.js');
+  return () => {
     // The parent's flags, less --input-type, which a worker started from a file rejects, and V8's
     // Wasm flags (--experimental-wasm-relaxed-simd), which Worker refuses and which already apply
     // to the whole process.
@@ -79,13 +74,15 @@ async function nodeSpawner(): Promise<(url: URL) => Port> {
   };
 }
 
-function browserSpawner(url: URL): Port {
-  const worker = new Worker(url, { type: 'module' });
+function browserSpawner(dir: URL | undefined): Port {
+  // Written out in full, as bundlers recognize it: each bundles threads-worker.js as a worker.
+  const worker = dir ? new Worker(new URL('threads-worker.js', dir), { type: 'module' }) : new Worker(new URL('./threads-worker.js', import.meta.url), { type: 'module' });
   return {
     postMessage: (message) => worker.postMessage(message),
     once: (listener, fail) => {
       worker.addEventListener('message', (event) => listener(event.data), { once: true });
-      worker.addEventListener('error', fail, { once: true });
+      // A script the page cannot load (a CSP's worker-src, a 404) is an ErrorEvent without a message.
+      worker.addEventListener('error', (event) => fail(new Error(event.message || `the thread worker script could not be loaded (a Content-Security-Policy whose worker-src does not allow its URL, or a missing file)`)), { once: true });
     },
     terminate: () => worker.terminate(),
   };

@@ -2,10 +2,11 @@
 import { float32Range, lengthOf } from './typed-arrays.js';
 import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
+import { isNode, nodeImport, packageFile, type FetchResponse, type WasmModule } from './platform.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
 export interface Core {
-  memory: WebAssembly.Memory;
+  memory: { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number };
   alloc(bytes: number): number;
   free(ptr: number): void;
   heap_top(): number;
@@ -146,13 +147,14 @@ export interface Core {
 
 let core: Core | undefined;
 let loadedBuild: WasmBuild | undefined;
+let loadedModule: WasmModule | undefined;
 let loading: Promise<void> | undefined;
 // What the first ready() asked for, to refuse a later call asking for something else.
 let requested: { build: 'simd' | 'relaxed'; threads: number } | undefined;
 let pool: ThreadPool | undefined;
 
 /** Where the compiled core can come from, for `ready({ wasm })`. */
-export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response;
+export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WasmModule | FetchResponse;
 
 /**
  * The builds of the core: plain Wasm SIMD; relaxed SIMD (fused multiply-add in the matrix
@@ -204,7 +206,7 @@ export function ready(options: ReadyOptions = {}): Promise<void> {
     requested = { build, threads };
     // A failed load can be retried: nothing is kept of it.
     loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, build)).then(
-      (loaded) => { core = loaded.exports; loadedBuild = loaded.build; },
+      (loaded) => { core = loaded.exports; loadedBuild = loaded.build; loadedModule = loaded.module; },
       (err) => {
         loading = undefined;
         requested = undefined;
@@ -268,7 +270,7 @@ function chooseThreads(requested: unknown): number {
 
 // Instantiates the threaded build over a new shared memory, then starts the workers.
 async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Loaded> {
-  const bytes = await fetchBytes(source ?? new URL('../dist/neurite.threads.wasm', import.meta.url));
+  const bytes = await (source ? fetchBytes(source) : fetchDefault('threads'));
   const module = await compile(bytes);
   // 4 MiB holds the static packing buffers of every thread; 65,536 pages is Wasm's 4 GiB.
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
@@ -279,7 +281,7 @@ async function loadThreaded(source: WasmSource | undefined, threads: number): Pr
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as Core;
   try {
-    pool = await startThreads(module, memory, threads, exports.threads_generation());
+    pool = await startThreads(module, memory, threads, exports.threads_generation(), viteDevDir);
   } catch (error) {
     // Workers that cannot start (a script the page's policy blocks, say) leave one thread, and
     // say so: threads were asked for.
@@ -288,6 +290,11 @@ async function loadThreaded(source: WasmSource | undefined, threads: number): Pr
   }
   exports.threads_set(threads);
   return { exports, build: 'threads' };
+}
+
+/** The compiled module of the single-threaded build ready() loaded (for workerTrainer's worker). */
+export function wasmModule(): WasmModule | undefined {
+  return loadedModule;
 }
 
 /** True once ready() has resolved. */
@@ -329,14 +336,12 @@ function chooseBuild(build: unknown): 'simd' | 'relaxed' {
 interface Loaded {
   exports: Core;
   build: WasmBuild;
+  /** The compiled single-threaded module, which workerTrainer hands to its worker. */
+  module?: WasmModule;
 }
 
 async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): Promise<Loaded> {
-  // `../dist/` resolves to the same file from src/ (tests) and from dist/ (the package).
-  const url = build === 'relaxed'
-    ? new URL('../dist/neurite.relaxed.wasm', import.meta.url)
-    : new URL('../dist/neurite.wasm', import.meta.url);
-  const bytes = await fetchBytes(source ?? url);
+  const bytes = await (source ? fetchBytes(source) : fetchDefault(build));
   // Plain WebAssembly.instantiate: the core imports nothing and needs no JS glue. (It once went
   // through @assemblyscript/loader, a bare import that a page's import map had to name and that a
   // module Worker, which import maps do not reach, could not resolve at all.)
@@ -346,11 +351,55 @@ async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): 
   }
   checkExports(module);
   const instance = await WebAssembly.instantiate(module, {});
-  return { exports: instance.exports as unknown as Core, build };
+  return { exports: instance.exports as unknown as Core, build, module };
+}
+
+const FILES: Record<WasmBuild, string> = { simd: 'neurite.wasm', relaxed: 'neurite.relaxed.wasm', threads: 'neurite.threads.wasm' };
+
+/**
+ * Fetches a build from where it is by default. Vite 5–7's dev server pre-bundles dependencies
+ * into node_modules/.vite/deps/ without their files, so a build that is not found from there is
+ * looked for where the package is, node_modules/neurite/dist/ beside .vite/; if it is found there,
+ * the workers are started from there too (packageDir()).
+ */
+async function fetchDefault(build: WasmBuild): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
+  try {
+    return checkMagic(await fetchBytes(defaultUrl(build)));
+  } catch (error) {
+    const here: string = import.meta.url;
+    const deps = here.indexOf('/node_modules/.vite/');
+    if (deps < 0 || isNode()) throw error;
+    const dir = new URL(here.slice(0, deps) + '/node_modules/neurite/dist/');
+    const bytes = await fetchBytes(new URL(FILES[build], dir)).then(checkMagic, () => undefined);
+    if (!bytes) throw error;
+    viteDevDir = dir;
+    return bytes;
+  }
+}
+
+// Where neurite's files were found when they were not beside this module (Vite 5–7's dev server).
+let viteDevDir: URL | undefined;
+
+/** The package's dist/ directory when its files are not beside this module (see fetchDefault), else undefined. */
+export function packageDir(): URL | undefined {
+  return viteDevDir;
+}
+
+/**
+ * Where a build is by default: beside this module. Each URL is written out in full, the form
+ * bundlers recognize (they ship the file and rewrite the URL); in Node the file is read from the
+ * package (or from dist/ when neurite runs from its sources).
+ */
+function defaultUrl(build: WasmBuild): URL {
+  if (isNode()) return packageFile(FILES[build]);
+  if (build === 'relaxed') return new URL('./neurite.relaxed.wasm', import.meta.url);
+  if (build === 'threads') return new URL('./neurite.threads.wasm', import.meta.url);
+  return new URL('./neurite.wasm', import.meta.url);
 }
 
 async function compile(bytes: ArrayBuffer | ArrayBufferView | WebAssembly.Module): Promise<WebAssembly.Module> {
   if (bytes instanceof WebAssembly.Module) return bytes;
+  checkMagic(bytes);
   try {
     return await WebAssembly.compile(bytes as BufferSource);
   } catch (error) {
@@ -367,22 +416,67 @@ function checkExports(module: WebAssembly.Module): void {
   if (missing.length > 0) throw new ValueError(`ready(): the wasm given is not neurite's core (it lacks ${missing.join(', ')}); give dist/neurite.wasm or leave wasm out`);
 }
 
+// Where the file came from, for the messages of checkMagic (set by fetchBytes).
+let fetchedFrom: string | undefined;
+
 async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
+  fetchedFrom = undefined;
   if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
   if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new ValueError(`ready(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(source)}`);
   }
-  const url = source instanceof URL ? source : new URL(source as string, import.meta.url);
+  const url = resolveWasmUrl(source);
+  fetchedFrom = url.href;
   if (url.protocol === 'file:') {
     // Node's fetch does not read file: URLs.
-    const fs = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
-    return readFile(url);
+    const { readFile } = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
+    try {
+      return await readFile(url);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new ValueError(`ready(): cannot read the Wasm core at ${url.href} (${code ?? String(error)}). ${WHERE_FIX}`, { cause: error });
+    }
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new ValueError(`ready(): fetching the Wasm core from ${url} failed with HTTP ${response.status}`);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new ValueError(`ready(): fetching the Wasm core from ${url.href} failed (${error instanceof Error ? error.message : describe(error)}). ${WHERE_FIX}`, { cause: error });
+  }
+  if (!response.ok) throw new ValueError(`ready(): fetching the Wasm core from ${url.href} failed with HTTP ${response.status}. ${WHERE_FIX}`);
   return response.arrayBuffer();
+}
+
+/**
+ * A wasm URL as ready() reads it: in a browser a string is resolved against the page (or the
+ * worker's script), as fetch() would; in Node against this module's URL.
+ */
+export function resolveWasmUrl(source: URL | string): URL {
+  if (source instanceof URL) return source;
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  // Through a variable: webpack warns about `new URL(expression, import.meta.url)`.
+  const here: string = import.meta.url;
+  return new URL(source, isNode() || !base ? here : base);
+}
+
+const WHERE_FIX = 'Serve the .wasm files of node_modules/neurite/dist/ where the app can fetch them: a bundler that does not ship '
+  + "new URL('./x.wasm', import.meta.url) files (esbuild, rollup without an asset plugin) needs them copied beside the bundle, "
+  + "or pass their URL as ready({ wasm }) (and workerTrainer(model, { wasm })); Vite 5–7's dev server needs optimizeDeps: { exclude: ['neurite'] } "
+  + "in vite.config.js (see the README's Bundlers section).";
+
+/** Fails with what the bytes are, when they are not a Wasm module: an HTML page (a dev server's fallback) or a 404 body. */
+function checkMagic<T extends ArrayBuffer | ArrayBufferView | WebAssembly.Module>(bytes: T): T {
+  if (bytes instanceof WebAssembly.Module) return bytes;
+  const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength)) : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(4, bytes.byteLength));
+  if (view.length === 4 && view[0] === 0x00 && view[1] === 0x61 && view[2] === 0x73 && view[3] === 0x6d) return bytes;
+  const head = bytes instanceof ArrayBuffer ? new Uint8Array(bytes, 0, Math.min(64, bytes.byteLength)) : new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(64, bytes.byteLength));
+  const text = String.fromCharCode(...head).trimStart();
+  const from = fetchedFrom ? ` from ${fetchedFrom}` : '';
+  if (/^<(!doctype|html|head|body|\?xml|!--)/i.test(text)) {
+    throw new ValueError(`ready(): got an HTML page${from} instead of the Wasm core: the server answered with a page (a dev server's index.html fallback for a file it does not have). ${WHERE_FIX}`);
+  }
+  throw new ValueError(`ready(): the bytes${from} are not a WebAssembly module (they start with ${JSON.stringify(text.slice(0, 24))}). ${WHERE_FIX}`);
 }
 
 /** The instantiated core; throws a StateError naming `what` if ready() has not resolved. */

@@ -1,14 +1,14 @@
 // The Worker side of workerTrainer(): a dedicated Worker (browsers) or a worker_threads thread
 // (Node) that holds one model and runs fit(), predict() and evaluate() on it, posting progress.
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
-import { NeuriteError, StateError, DivergenceError } from './errors.js';
-import { ready } from './wasm.js';
+import { StateError } from './errors.js';
+import { isReady, ready, type WasmSource } from './wasm.js';
+import { isNode, nodeImport } from './platform.js';
 import { loadModel } from './io/index.js';
 import type { LayersModel } from './model.js';
 import { fromSpec, type Callback, type Logs } from './callbacks.js';
-import { transferable, type Port, type Reply, type Request, type SerializedError } from './worker-protocol.js';
-
-declare const WorkerGlobalScope: unknown;
+import { serialize, transferable, type Port, type Reply, type Request } from './worker-protocol.js';
+import type { TransferList } from './platform.js';
 
 let model: LayersModel | undefined;
 
@@ -50,11 +50,14 @@ async function handle(request: Request, port: Port): Promise<void> {
     return;
   }
   const { id } = request;
-  const reply = (message: Reply, transfer: Transferable[] = []) => port.post(message, transfer);
+  const reply = (message: Reply, transfer: ArrayBuffer[] = []) => port.post(message, transfer);
   try {
     if (request.type === 'init') {
       // A worker given to a second workerTrainer() keeps its first build: ready() refuses another.
-      await ready({ build: request.build });
+      // The core the main thread sent (its compiled module, or where to find it), unless this
+      // worker already has one.
+      const { wasm } = request;
+      await ready({ build: request.build, ...(wasm !== undefined && !isReady() && { wasm: wasm as WasmSource }) });
       model?.dispose();
       model = await loadModel(request.artifacts);
       reply({ type: 'result', id, value: { inputShape: model.inputShape, outputShape: model.outputShape } });
@@ -86,24 +89,20 @@ async function handle(request: Request, port: Port): Promise<void> {
   }
 }
 
-function serialize(err: unknown): SerializedError {
-  if (err instanceof DivergenceError) return { name: err.name, message: err.message, epoch: err.epoch, batch: err.batch, loss: err.loss };
-  if (err instanceof NeuriteError || err instanceof Error) return { name: err.name, message: err.message };
-  return { name: 'Error', message: String(err) };
-}
-
 // Browsers: this module runs as the Worker's global scope. Node: it runs in a worker_threads thread.
-if (typeof WorkerGlobalScope !== 'undefined') {
-  const scope = globalThis as unknown as { postMessage(m: unknown, t: Transferable[]): void; addEventListener(t: 'message', f: (e: MessageEvent) => void): void };
+// No top-level await: bundlers build workers in formats that cannot hold one.
+if (!isNode()) {
+  const scope = globalThis as unknown as { postMessage(m: unknown, t: TransferList): void; addEventListener(t: 'message', f: (e: { data: unknown }) => void): void };
   const port: Port = { post: (m, t = []) => scope.postMessage(m, t) };
   scope.addEventListener('message', (e) => void handle(e.data as Request, port));
 } else {
-  // No top-level await: bundlers build workers as classic scripts (Vite's default is iife).
-  void (async () => {
-    const name = 'node:worker_threads';
-    const { parentPort } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
-    if (!parentPort) throw new StateError('neurite worker-entry: load this module in a Worker, not on the main thread');
+  void nodeImport<typeof import('node:worker_threads')>('node:worker_threads').then(({ parentPort }) => {
+    if (!parentPort) {
+      // Imported on the main thread by mistake: say so, without an unhandled rejection.
+      console.error(new StateError("neurite/worker: this module is a worker's script; start a Worker on it (or let workerTrainer start one), do not import it on the main thread"));
+      return;
+    }
     const port: Port = { post: (m, t = []) => parentPort.postMessage(m, t as never) };
     parentPort.on('message', (m: Request) => void handle(m, port));
-  })();
+  });
 }

@@ -1,9 +1,11 @@
 // The messages between workerTrainer() (main thread) and worker-entry.ts (the Worker). Everything
 // here is structured-cloneable: the model crosses as save() artifacts, data as Float32Arrays
-// whose buffers are transferred, and errors as their class name and message.
+// whose buffers are transferred, and errors as their class name, message and fields.
 import type { Data } from './data.js';
 import type { BuiltinSpec, Hook, Logs } from './callbacks.js';
 import type { ModelArtifacts } from './io/types.js';
+import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError } from './errors.js';
+import type { TransferList, WasmModule } from './platform.js';
 
 /** fit() options that cross to the worker as they are: FitConfig but callbacks, which cross as hook names and specs. */
 export interface WorkerFitOptions {
@@ -18,7 +20,8 @@ export interface WorkerFitOptions {
 }
 
 export type Request =
-  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto' }
+  // wasm: the core to load (a compiled module, bytes or a URL's href); else the worker finds its build.
+  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto'; wasm?: WasmModule | ArrayBuffer | ArrayBufferView | string }
   // hooks: those the main thread's callbacks have, which the worker reports; builtins: earlyStopping
   // and reduceLROnPlateau callbacks, which the worker builds and runs itself.
   | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
@@ -29,12 +32,15 @@ export type Request =
   | { type: 'predict'; id: number; x: Data }
   | { type: 'evaluate'; id: number; x: Data; y: Data };
 
+/**
+ * An error thrown in the worker: its class name (neurite's classes name themselves with literals,
+ * so the name survives minification), its message, and its own fields (DivergenceError's epoch,
+ * batch and loss), from which the main thread rebuilds the same class.
+ */
 export interface SerializedError {
   name: string;
   message: string;
-  epoch?: number;
-  batch?: number;
-  loss?: number;
+  fields?: Record<string, string | number | boolean | null>;
 }
 
 export type Reply =
@@ -47,7 +53,7 @@ export type Reply =
 
 /** The one interface worker-entry.ts and workerTrainer() need from either kind of thread. */
 export interface Port {
-  post(message: unknown, transfer?: Transferable[]): void;
+  post(message: unknown, transfer?: TransferList): void;
 }
 
 /**
@@ -60,4 +66,38 @@ export function transferable(data: unknown): ArrayBuffer[] {
   // An empty one may be detached (transferred before), which a transfer list refuses.
   if (!(buffer instanceof ArrayBuffer) || data.byteLength === 0 || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return [];
   return [buffer];
+}
+
+/** An error as it can cross to the main thread: name, message and its own plain fields. */
+export function serialize(err: unknown): SerializedError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const fields: NonNullable<SerializedError['fields']> = {};
+  for (const [key, value] of Object.entries(err)) {
+    if (key === 'name' || key === 'message' || key === 'stack') continue;
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value as string | number | boolean | null;
+  }
+  return { name: String(err.name), message: String(err.message), fields };
+}
+
+// The classes an error from the worker is rebuilt as, by name; any other name becomes an Error
+// carrying that name.
+const ERROR_CLASSES = new Map<string, new (message: string) => Error>(Object.entries({
+  NeuriteError, ShapeError, ValueError, StateError, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+}));
+
+/** Rebuilds an error the worker sent as the same class, with its fields (DivergenceError's epoch, batch, loss). */
+export function deserialize(e: SerializedError): Error {
+  const fields = e.fields ?? {};
+  const number = (key: string) => (typeof fields[key] === 'number' ? fields[key] as number : NaN);
+  let err: Error;
+  if (e.name === 'DivergenceError') {
+    err = new DivergenceError(e.message, number('epoch'), number('batch'), number('loss'));
+  } else {
+    err = new (ERROR_CLASSES.get(e.name) ?? Error)(e.message);
+    if (err.name !== e.name) err.name = e.name;
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    if (!(key in err)) (err as unknown as Record<string, unknown>)[key] = value;
+  }
+  return err;
 }

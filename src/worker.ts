@@ -4,18 +4,19 @@
 // data crosses once per call as Float32Arrays, never per step.
 import type { Data } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
-import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError, checkKeys, describe } from './errors.js';
+import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, LayersModel } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
-import { wasmBuild } from './wasm.js';
-import { transferable, type Reply, type Request, type SerializedError, type WorkerFitOptions } from './worker-protocol.js';
+import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
+import { isNode, nodeImport, packageFile, type TransferList } from './platform.js';
+import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
 
 /** A browser Worker or a Node worker_threads Worker running neurite's worker-entry module. */
 export type WorkerLike =
-  | { postMessage(m: unknown, t?: Transferable[]): void; addEventListener(type: string, f: (e: any) => void): void; terminate(): unknown }
-  | { postMessage(m: unknown, t?: readonly unknown[]): void; on(type: string, f: (v: any) => void): unknown; terminate(): unknown };
+  | { postMessage(m: unknown, t?: any[]): void; addEventListener(type: string, f: (e: any) => void): void; terminate(): unknown }
+  | { postMessage(m: unknown, t?: TransferList): void; on(type: string, f: (v: any) => void): unknown; terminate(): unknown };
 
 export interface WorkerTrainerOptions {
   /**
@@ -30,6 +31,14 @@ export interface WorkerTrainerOptions {
    * terminate() ends it, and so does a workerTrainer() that rejects.
    */
   worker?: WorkerLike;
+  /**
+   * Where the worker gets the Wasm core: a URL (a string is resolved as ready({ wasm }) resolves
+   * it), its bytes, a compiled WebAssembly.Module or a Response. By default the worker is handed
+   * the module this thread's ready() compiled (nothing is fetched twice); when there is none (before
+   * ready(), after ready({ threads }), or with another `build`) it loads the build from beside its
+   * own script, as ready() does.
+   */
+  wasm?: WasmSource;
 }
 
 export interface WorkerFitConfig extends WorkerFitOptions {
@@ -104,14 +113,15 @@ export async function workerTrainer(model: LayersModel | ModelArtifacts, options
   const given = (options as WorkerTrainerOptions | null)?.worker;
   let worker = isWorker(given) ? given : undefined;
   try {
-    checkKeys(options, ['build', 'worker'], 'workerTrainer()');
+    checkKeys(options, ['build', 'worker', 'wasm'], 'workerTrainer()');
     if (given !== undefined && !worker) {
       throw new ValueError(`workerTrainer(): worker must be a Worker (with postMessage, terminate, and on or addEventListener) running neurite's worker entry, got ${describe(given)}`);
     }
     const build = workerBuild(options.build);
+    const wasm = await workerWasm(options.wasm, build);
     const artifacts = await toArtifacts(model);
     worker ??= await startWorker();
-    return await connect(worker, artifacts, build);
+    return await connect(worker, artifacts, build, wasm);
   } catch (err) {
     worker?.terminate();
     throw err;
@@ -119,7 +129,7 @@ export async function workerTrainer(model: LayersModel | ModelArtifacts, options
 }
 
 // Talks to a started worker: sends it the model, and returns the trainer once the worker has loaded it.
-async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto'): Promise<WorkerTrainer> {
+async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto', wasm: WorkerWasm): Promise<WorkerTrainer> {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -151,7 +161,9 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
       p.onProgress?.(reply);
     }
   };
-  const onError = (err: unknown) => fail(new StateError(`workerTrainer: the worker failed: ${(err as { message?: string })?.message ?? String(err)}`));
+  // A browser reports a worker script it could not load (a 404 or an HTML page, a CSP's
+  // worker-src) as an ErrorEvent with no message.
+  const onError = (err: unknown) => fail(new StateError(`workerTrainer: the worker failed: ${(err as { message?: string })?.message || 'its script could not be loaded (a missing file: see the README\'s Bundlers section for your setup, or pass workerTrainer(model, { worker }); or a Content-Security-Policy whose worker-src does not allow it)'}`));
   if ('on' in worker) {
     worker.on('message', onMessage);
     worker.on('error', onError);
@@ -179,7 +191,7 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
     });
   }
 
-  await call({ type: 'init', id: nextId++, artifacts, build }, { model: artifacts }, [artifacts.weightData]);
+  await call({ type: 'init', id: nextId++, artifacts, build, ...(wasm !== undefined && { wasm }) }, { model: artifacts, wasm }, [artifacts.weightData]);
 
   const trainer: WorkerTrainer = {
     async fit(x, y, config = {}) {
@@ -321,6 +333,24 @@ function workerBuild(build: unknown): 'simd' | 'relaxed' | 'auto' {
   return build as 'simd' | 'relaxed' | 'auto';
 }
 
+type WorkerWasm = Extract<Request, { type: 'init' }>['wasm'];
+
+/**
+ * What the worker loads its core from: the `wasm` option as something that crosses to it (a URL
+ * as its href, a Response as its bytes), or else the module ready() compiled here, if it is the
+ * build the worker is to run.
+ */
+async function workerWasm(given: unknown, build: 'simd' | 'relaxed' | 'auto'): Promise<WorkerWasm> {
+  if (given === undefined) {
+    const here = wasmBuild();
+    return (build === here || build === 'auto') && here !== 'threads' ? wasmModule() : undefined;
+  }
+  if (typeof given === 'string' || given instanceof URL) return resolveWasmUrl(given).href;
+  if (typeof Response !== 'undefined' && given instanceof Response) return given.arrayBuffer();
+  if (given instanceof ArrayBuffer || ArrayBuffer.isView(given) || given instanceof WebAssembly.Module) return given as WorkerWasm;
+  throw new ValueError(`workerTrainer(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(given)}`);
+}
+
 /** A ValueError naming the argument that structured clone refused (a function, a Symbol, a Proxy...). */
 function unsendable(method: string, args: Record<string, unknown>, err: unknown): ValueError {
   const name = Object.keys(args).find((key) => {
@@ -352,19 +382,21 @@ async function toArtifacts(model: LayersModel | ModelArtifacts): Promise<ModelAr
   return model.save(undefined, { includeOptimizer: true });
 }
 
-// The worker module is dist/worker-entry.js (from src/ in the tests, `../dist/` finds it too).
-// Browsers and bundlers (Vite, webpack) see `new Worker(new URL(literal, import.meta.url))` and
-// bundle the worker; Node gets a worker_threads thread on the same file.
+// The worker module is dist/worker-entry.js. Browsers and bundlers (Vite, webpack, rollup and
+// esbuild plugins, Parcel) recognize `new Worker(new URL('./x.js', import.meta.url), { type: 'module' })`
+// written out in full, and bundle the worker; Node gets a worker_threads thread on the same file.
 async function startWorker(): Promise<WorkerLike> {
-  if (typeof Worker !== 'undefined') {
-    return new Worker(new URL('../dist/worker-entry.js', import.meta.url), { type: 'module' });
+  if (!isNode()) {
+    // Vite 5–7's dev server: the script is in the package, not beside the pre-bundled code.
+    const dir = packageDir();
+    if (dir) return new Worker(new URL('worker-entry.js', dir), { type: 'module' });
+    return new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
   }
-  const name = 'node:worker_threads';
-  const threads = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
+  const threads = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
   // The parent's flags, less --input-type (a worker started from a file refuses it: `node
   // --input-type=module -e` scripts) and V8's Wasm flags, which Worker refuses and which already apply.
   const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
-  return new threads.Worker(new URL('../dist/worker-entry.js', import.meta.url), { execArgv });
+  return new threads.Worker(packageFile('worker-entry.js'), { execArgv });
 }
 
 function copy(data: Data): Data {
@@ -384,13 +416,4 @@ function weightsOf(artifacts: ModelArtifacts): Float32Array[] {
     offset += n;
   }
   return out;
-}
-
-const ERRORS: Record<string, new (message: string) => Error> = { NeuriteError, ShapeError, ValueError, StateError };
-
-function deserialize(e: SerializedError): Error {
-  if (e.name === 'DivergenceError') return new DivergenceError(e.message, e.epoch ?? -1, e.batch ?? -1, e.loss ?? NaN);
-  const err = new (ERRORS[e.name] ?? Error)(e.message);
-  if (!(e.name in ERRORS)) err.name = e.name;
-  return err;
 }

@@ -15,6 +15,10 @@ it('bad options and modules reject with typed errors and leave ready() retryable
   await expect(ready({ wasm: EMPTY_MODULE })).rejects.toThrow(/not neurite's core/);
   await expect(ready({ wasm: {} as never })).rejects.toThrow(/wasm must be a URL/);
   await expect(ready({ wasm: new URL('./no-such-core.wasm', import.meta.url) })).rejects.toThrow(ValueError);
+  // An HTML page (a dev server's fallback) or a missing file: messages that say what came and name the fix.
+  const html = new TextEncoder().encode('<!doctype html>\n<html><head><script type="module" src="/@vite/client"></script>');
+  await expect(ready({ wasm: html })).rejects.toThrow(/got an HTML page instead of the Wasm core.*optimizeDeps: \{ exclude: \['neurite'\] \}/);
+  await expect(ready({ wasm: new URL('./nowhere/neurite.wasm', import.meta.url) })).rejects.toThrow(/cannot read the Wasm core at file:.*nowhere\/neurite\.wasm \(ENOENT\)\. Serve the \.wasm files/);
   expect(isReady()).toBe(false);
 
   const build = process.env.NEURITE_EXPECT_BUILD === 'relaxed' ? 'relaxed' : 'simd';

@@ -3,7 +3,8 @@
 // dist/worker-entry.js, so this runs after `npm run build` (npm test's pretest does it).
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ready, sequential, layers, optimizers, workerTrainer, ShapeError, StateError, type Sequential, type WorkerTrainer } from '../src/index.js';
+import { ready, sequential, layers, optimizers, workerTrainer, DivergenceError, NeuriteError, ShapeError, StateError, ValueError, type Sequential, type WorkerTrainer, type WorkerTrainerOptions } from '../src/index.js';
+import { deserialize, serialize } from '../src/worker-protocol.js';
 
 beforeAll(() => ready());
 
@@ -11,8 +12,8 @@ const trainers: WorkerTrainer[] = [];
 afterEach(() => {
   for (const t of trainers.splice(0)) t.terminate();
 });
-async function start(model: Sequential): Promise<WorkerTrainer> {
-  const trainer = await workerTrainer(model);
+async function start(model: Sequential, options?: WorkerTrainerOptions): Promise<WorkerTrainer> {
+  const trainer = await workerTrainer(model, options);
   trainers.push(trainer);
   return trainer;
 }
@@ -97,6 +98,56 @@ describe('workerTrainer in Node worker_threads', () => {
     const bare = sequential({ inputShape: [2] });
     bare.add(layers.dense({ units: 1 }));
     await expect(workerTrainer(bare)).rejects.toBeInstanceOf(StateError);
+  });
+
+  it('rebuilds a DivergenceError from the worker as a DivergenceError with the epoch, batch and loss of the same fit here', async () => {
+    const diverging = () => {
+      const m = sequential({ inputShape: [2], seed: 5 });
+      m.add(layers.dense({ units: 4, activation: 'relu' }));
+      m.add(layers.dense({ units: 1 }));
+      m.compile({ optimizer: optimizers.sgd({ learningRate: 1e20 }), loss: 'meanSquaredError' });
+      return m;
+    };
+    const { x, y } = circles(64);
+    const here = await diverging().fit(x, y, { epochs: 5, batchSize: 8 }).then(() => undefined, (e: unknown) => e);
+    expect(here).toBeInstanceOf(DivergenceError);
+    const trainer = await start(diverging());
+    const there = await trainer.fit(x, y, { epochs: 5, batchSize: 8 }).then(() => undefined, (e: unknown) => e);
+    expect(there).toBeInstanceOf(DivergenceError);
+    const { epoch, batch, loss } = here as DivergenceError;
+    expect(there).toMatchObject({ name: 'DivergenceError', message: (here as Error).message, epoch, batch });
+    expect((there as DivergenceError).loss).toBe(loss);
+    expect(Number.isInteger(epoch) && Number.isInteger(batch)).toBe(true);
+  });
+
+  it('serializes errors by name and fields, and rebuilds every class (unknown names as an Error carrying the name)', () => {
+    for (const Class of [NeuriteError, ShapeError, ValueError, StateError]) {
+      const back = deserialize(structuredClone(serialize(new Class('m'))));
+      expect(back).toBeInstanceOf(Class);
+      expect(back.constructor).toBe(Class);
+      expect(back.name).toBe(Class.name);
+    }
+    expect(deserialize(serialize(new TypeError('t')))).toBeInstanceOf(TypeError);
+    const odd = Object.assign(new Error('x'), { name: 'WeirdError', code: 7, nested: { a: 1 } });
+    const back = deserialize(structuredClone(serialize(odd)));
+    expect(back).toMatchObject({ name: 'WeirdError', message: 'x', code: 7 });
+    expect(back).not.toHaveProperty('nested');
+    // Names are data: one that is an Object.prototype key is not looked up there.
+    expect(deserialize({ name: 'toString', message: 'y', fields: { __proto__: 1 } as never })).toMatchObject({ name: 'toString', message: 'y' });
+    expect(deserialize({ name: 'constructor', message: 'z' }).constructor).toBe(Error);
+  });
+
+  it('the wasm option tells the worker where its core is (a URL, or bytes), and a bad one is a ValueError', async () => {
+    const { readFile } = await import('node:fs/promises');
+    // A URL where there is no core: the worker's ready() fails, and so does workerTrainer (no worker is left).
+    await expect(workerTrainer(model(), { build: 'simd', wasm: new URL('../dist/nowhere.wasm', import.meta.url) }))
+      .rejects.toThrow(/cannot read the Wasm core at file:.*dist\/nowhere\.wasm/);
+    await expect(workerTrainer(model(), { wasm: 42 as never })).rejects.toThrow(ValueError);
+    // The bytes of the plain SIMD build: the worker trains on them.
+    const bytes = await readFile(new URL('../dist/neurite.wasm', import.meta.url));
+    const trainer = await start(model(), { build: 'simd', wasm: bytes });
+    const { x, y } = circles(32);
+    expect((await trainer.fit(x, y, { epochs: 2 })).epoch).toEqual([0, 1]);
   });
 
   it('uses a worker the caller started on the neurite/worker entry', async () => {

@@ -21,10 +21,12 @@ const TYPES = {
  * Serves `root` on 127.0.0.1 (port 0 picks a free one). Resolves to { url, close }, where url
  * ends with a slash. With `isolated`, every response carries the two headers that make a page
  * cross-origin isolated, which browsers require before they hand out SharedArrayBuffer (and so
- * before neurite can start threads).
+ * before neurite can start threads). `headers` are added to every response (a
+ * Content-Security-Policy, say).
  */
-export async function serve(root, { port = 0, host = '127.0.0.1', isolated = false } = {}) {
+export async function serve(root, { port = 0, host = '127.0.0.1', isolated = false, headers = {} } = {}) {
   const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+  Object.assign(isolation, headers);
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {

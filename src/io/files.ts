@@ -3,6 +3,7 @@
 // loads read regular files inside the model's folder only, never more bytes than the manifest needs.
 import { NeuriteError, ShapeError, StateError, ValueError } from '../errors.js';
 import { preview } from './json.js';
+import { nodeImport } from '../platform.js';
 import { MAX_MODEL_JSON_BYTES, fromModelJSON, toModelJSON } from './model-json.js';
 import type { Loaded, ModelArtifacts } from './types.js';
 
@@ -10,15 +11,13 @@ type NodeModules = { fs: typeof import('node:fs/promises'); path: typeof import(
 
 async function node(): Promise<NodeModules> {
   // Imported by a name bundlers do not follow: browsers never load these.
-  const load = (name: string) => import(/* @vite-ignore */ name);
-  const [fs, path] = await Promise.all([load('node:fs/promises'), load('node:path')]);
+  const [fs, path] = await Promise.all([nodeImport<NodeModules['fs']>('node:fs/promises'), nodeImport<NodeModules['path']>('node:path')]);
   return { fs, path };
 }
 
 /** The path a file: URL names, as Node's fileURLToPath gives it (a URL with a host is refused). */
 export async function fileUrlPath(url: URL, where: string): Promise<string> {
-  const name = 'node:url';
-  const { fileURLToPath } = (await import(/* @vite-ignore */ name)) as typeof import('node:url');
+  const { fileURLToPath } = await nodeImport<typeof import('node:url')>('node:url');
   try {
     return fileURLToPath(url);
   } catch (err) {
