@@ -174,7 +174,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
         }
         const started = now();
         hooks.syncTrainable(core, net);
-        const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
+        const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count, 0);
         const diverged = core.net_diverged_batch(net);
         if (diverged >= 0) {
           throw new DivergenceError(

@@ -333,7 +333,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const before = this.rate;
     if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
     this.syncTrainable(core, net);
-    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
+    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows, 0);
     if (!Number.isFinite(loss)) {
       // As before this call: the step count did not move, so neither does the scheduled rate.
       this.setRate(core, net, before);
@@ -351,7 +351,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     this.syncTrainable(core, net);
     core.net_forward(net, input, rows, false);
-    const loss = core.net_loss(net, this.labelPtr, rows, true);
+    const loss = core.net_loss(net, this.labelPtr, rows, true, 0);
     // Every weight's gradient, frozen or not; then the frozen ones are zeroed again for training.
     core.net_backward(net, input, rows, true);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
@@ -367,7 +367,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
     core.net_forward(net, this.inputPtr, this.stagedRows, false);
-    return core.net_loss(net, this.labelPtr, this.stagedRows, false);
+    return core.net_loss(net, this.labelPtr, this.stagedRows, false, 0);
   }
 
   /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
@@ -722,7 +722,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     for (let start = 0; start < rows; start += chunk) {
       const n = Math.min(chunk, rows - start);
       core.net_forward(net, xPtr + start * inputs * 4, n, false);
-      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false) * n;
+      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false, 0) * n;
     }
     return loss / rows;
   }
