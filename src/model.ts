@@ -15,6 +15,7 @@ import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.j
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
+import { stageWeights, weighting, type ClassWeight } from './sample-weights.js';
 import { summary } from './summary.js';
 import { Topology } from './topology.js';
 import { SymbolicTensor } from './layers/layer.js';
@@ -103,6 +104,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   private batchCap = 0;
   private inputPtr = 0;
   private labelPtr = 0;
+  private weightsPtr = 0;
   // What fit() reaches of this model's internals (see FitHooks), made once with the model.
   private readonly hooks: FitHooks;
 
@@ -300,23 +302,29 @@ export class LayersModel implements TrainingModel, WeightOwner {
     });
   }
 
-  /** Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with). */
-  evaluate(x: Data, y: Data, config: { batchSize?: number } = {}): Logs {
+  /**
+   * Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with).
+   * `sampleWeight` (Keras) weighs each example's loss, as in fit(); metrics are not weighted.
+   */
+  evaluate(x: Data, y: Data, config: { batchSize?: number; sampleWeight?: Data } = {}): Logs {
     const { core, net } = this.ready('evaluate()');
     // It would reset the metric totals fit() is accumulating.
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
-    checkKeys(config, ['batchSize'], 'evaluate()');
+    checkKeys(config, ['batchSize', 'sampleWeight'], 'evaluate()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
     const X = toMatrix(x, this.inputShape, 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
-    const xBytes = X.rows * X.cols * 4;
-    const staging = allocate(xBytes + Y.rows * Y.cols * 4, `evaluate() staging ${X.rows} rows`);
+    const weights = weighting(config.sampleWeight, undefined, X.rows, this.outputShape, 'evaluate()');
+    const xBytes = X.rows * X.cols * 4, yBytes = Y.rows * Y.cols * 4;
+    const staging = allocate(xBytes + yBytes + (weights ? X.rows * 4 : 0), `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
       this.stageMatrix(staging, X, 'evaluate()', 'x');
       this.stageMatrix(staging + xBytes, Y, 'evaluate()', 'y', true);
-      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + xBytes, X.rows, batchSize) };
+      const wPtr = weights ? staging + xBytes + yBytes : 0;
+      if (weights) stageWeights(wPtr, X.rows, weights, 0, 0, 0, 'evaluate()');
+      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + xBytes, X.rows, batchSize, wPtr) };
       return Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
     } finally {
       core.free(staging);
@@ -326,14 +334,20 @@ export class LayersModel implements TrainingModel, WeightOwner {
   /**
    * One gradient step on exactly these rows; returns the loss before the step. With Float32Array
    * inputs it allocates nothing: the rows are copied into the model's Wasm batch buffers.
+   * `sampleWeight` and `classWeight` weigh each row's loss as in fit() (Keras's train_on_batch).
    */
-  trainOnBatch(x: Data, y: Data): number {
-    const core = this.stageBatch(x, y, 'trainOnBatch()');
-    const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
+  trainOnBatch(x: Data, y: Data, config?: { sampleWeight?: Data; classWeight?: ClassWeight }): number {
+    const where = 'trainOnBatch()';
+    if (config !== undefined) checkKeys(config, ['sampleWeight', 'classWeight'], where);
+    const core = this.stageBatch(x, y, where);
+    const net = this.owned.net, rate = this.compiled!.optimizer.learningRate, rows = this.stagedRows;
+    // Weights are staged after x and y, whose labels give each row's class.
+    const weights = config && weighting(config.sampleWeight, config.classWeight, rows, this.outputShape, where);
+    if (weights) stageWeights(this.weightsPtr, rows, weights, this.labelPtr, this.compiled!.labelSize, rows, where);
     const before = this.rate;
     if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
     this.syncTrainable(core, net);
-    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows, 0);
+    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, rows, weights ? this.weightsPtr : 0);
     if (!Number.isFinite(loss)) {
       // As before this call: the step count did not move, so neither does the scheduled rate.
       this.setRate(core, net, before);
@@ -554,7 +568,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       setRate: (core, net, lr) => model.setRate(core, net, lr),
       syncTrainable: (core, net) => model.syncTrainable(core, net),
       readMetrics: (core, net, rows, prefix) => model.readMetrics(core, net, rows, prefix),
-      evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize),
+      evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize, wPtr) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize, wPtr),
     };
   }
 
@@ -564,6 +578,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     this.batchCap = core.net_batch_cap(net);
     this.inputPtr = core.net_input(net) >>> 0;
     this.labelPtr = core.net_label(net) >>> 0;
+    this.weightsPtr = core.net_sample_weights(net) >>> 0;
   }
 
   // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
@@ -620,7 +635,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       if (!built && this.owned.net) {
         registry.unregister(this);
         release(this.owned);
-        this.batchCap = this.inputPtr = this.labelPtr = 0;
+        this.batchCap = this.inputPtr = this.labelPtr = this.weightsPtr = 0;
         this.frozenInCore = [];
       }
       throw error;
@@ -713,8 +728,9 @@ export class LayersModel implements TrainingModel, WeightOwner {
     });
   }
 
-  // Mean loss over staged rows in chunks that fit the activation buffers; metric totals restart.
-  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number {
+  // Mean loss over staged rows in chunks that fit the activation buffers, weighted by the sample
+  // weights at wPtr (0: none); metric totals restart.
+  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, wPtr: number): number {
     const inputs = this.inputSize, labelCols = this.compiled!.labelSize;
     const chunk = Math.min(batchSize, core.net_batch_cap(net));
     core.net_reset_metrics(net);
@@ -722,7 +738,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     for (let start = 0; start < rows; start += chunk) {
       const n = Math.min(chunk, rows - start);
       core.net_forward(net, xPtr + start * inputs * 4, n, false);
-      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false, 0) * n;
+      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false, wPtr && wPtr + start * 4) * n;
     }
     return loss / rows;
   }
