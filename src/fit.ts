@@ -80,6 +80,8 @@ export interface FitHooks {
   syncTrainable(core: Core, net: number): void;
   /** The compiled metrics from the Wasm totals over `rows` rows, under `prefix`. */
   readMetrics(core: Core, net: number, rows: number, prefix: string): Logs;
+  /** The metric functions over `rows` staged rows (a forward pass over them; none without such metrics), under `prefix`. */
+  customMetrics(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, prefix: string): Logs;
   /** Mean loss over staged rows, weighted by the sample weights at wPtr (0: none); metric totals restart. */
   evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, wPtr: number): number;
 }
@@ -230,9 +232,12 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
       // Summed in the core batch by batch: chunking (which follows timing) cannot change the bits.
       const logs: Logs = { loss: core.net_loss_sum(net) / seen };
       Object.assign(logs, hooks.readMetrics(core, net, seen, ''));
+      // Metric functions: over every training row, with the weights as the epoch leaves them.
+      Object.assign(logs, hooks.customMetrics(core, net, xPtr, yPtr, train, batchSize, ''));
       if (valCount > 0) {
         logs.val_loss = hooks.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize, vwPtr);
         Object.assign(logs, hooks.readMetrics(core, net, valCount, 'val_'));
+        Object.assign(logs, hooks.customMetrics(core, net, vxPtr, vyPtr, valCount, batchSize, 'val_'));
       }
       logs.lr = hooks.rate;
       history.epoch.push(epoch);

@@ -33,6 +33,7 @@ export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimize
 export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
 export type { ClassWeight } from './sample-weights.js';
+export type { MetricFunction } from './custom-metrics.js';
 export type { Data, Nested, NumericArray } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';

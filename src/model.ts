@@ -16,6 +16,7 @@ import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from 
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
 import { stageWeights, weighting, type ClassWeight } from './sample-weights.js';
+import { computeCustomMetrics, customMetric, type CustomMetric, type MetricFunction } from './custom-metrics.js';
 import { summary } from './summary.js';
 import { Topology } from './topology.js';
 import { SymbolicTensor } from './layers/layer.js';
@@ -40,12 +41,15 @@ export interface SequentialConfig {
 export interface CompileConfig {
   optimizer: Optimizer | OptimizerIdentifier;
   loss: LossIdentifier | Loss;
-  metrics?: MetricIdentifier[] | MetricIdentifier;
+  /** Names of built-in metrics, and functions (yTrue, yPred) => number logged under their name. */
+  metrics?: (MetricIdentifier | MetricFunction)[] | MetricIdentifier | MetricFunction;
 }
 
 interface Compiled {
   loss: Loss;
   metrics: Metric[];
+  /** Metric functions, computed over the data outside the training step (custom-metrics.ts). */
+  custom: CustomMetric[];
   optimizer: Optimizer;
   /** The labels of one example: the output's shape, or one class index per row for a sparse loss. */
   labelShape: Shape;
@@ -209,9 +213,10 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const outputShape = this.outputShape, units = outputShape[outputShape.length - 1];
     const loss = getLoss(config.loss, 'compile() loss');
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
-    const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
-    const metrics = names.map((name) => getMetric(name, loss, units, 'compile() metrics'));
-    const keys = metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key]));
+    const names: unknown[] = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? [...config.metrics] : [config.metrics];
+    const metrics = names.filter((m) => typeof m !== 'function').map((name) => getMetric(name, loss, units, 'compile() metrics'));
+    const custom = names.filter((m) => typeof m === 'function').map((fn) => customMetric(fn as MetricFunction, 'compile() metrics'));
+    const keys = [...metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key])), ...custom.map((m) => m.key)];
     if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')} ('accuracy' also logs as acc)`);
     // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
     const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
@@ -237,7 +242,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
     });
     this.rate = lr;
-    this.compiled = { loss, metrics, optimizer, labelShape, labelSize: sizeOf(labelShape), classes: units };
+    this.compiled = { loss, metrics, custom, optimizer, labelShape, labelSize: sizeOf(labelShape), classes: units };
   }
 
   /** The loss chosen by compile(), if any. */
@@ -325,7 +330,8 @@ export class LayersModel implements TrainingModel, WeightOwner {
       const wPtr = weights ? staging + xBytes + yBytes : 0;
       if (weights) stageWeights(wPtr, X.rows, weights, 0, 0, 0, 'evaluate()');
       const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + xBytes, X.rows, batchSize, wPtr) };
-      return Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
+      Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
+      return Object.assign(logs, this.customMetrics(core, net, staging, staging + xBytes, X.rows, batchSize, '', 'evaluate()'));
     } finally {
       core.free(staging);
     }
@@ -568,6 +574,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       setRate: (core, net, lr) => model.setRate(core, net, lr),
       syncTrainable: (core, net) => model.syncTrainable(core, net),
       readMetrics: (core, net, rows, prefix) => model.readMetrics(core, net, rows, prefix),
+      customMetrics: (core, net, xPtr, yPtr, rows, batchSize, prefix) => model.customMetrics(core, net, xPtr, yPtr, rows, batchSize, prefix, 'fit()'),
       evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize, wPtr) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize, wPtr),
     };
   }
@@ -621,6 +628,13 @@ export class LayersModel implements TrainingModel, WeightOwner {
       if (metric.alias) logs[prefix + metric.alias] = logs[prefix + metric.key];
     }
     return logs;
+  }
+
+  // The metric functions over staged rows, under `prefix`.
+  private customMetrics(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, prefix: string, where: string): Logs {
+    const { custom, labelSize } = this.compiled!;
+    const sizes = { inputs: this.inputSize, labels: labelSize, outputs: sizeOf(this.topology.outputShape) };
+    return computeCustomMetrics(core, net, custom, xPtr, yPtr, rows, sizes, batchSize, prefix, where);
   }
 
   /**
