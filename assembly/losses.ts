@@ -5,6 +5,12 @@
 // (categorical cross-entropies, KL divergence) sum over it. `grad` (skipped when 0) receives
 // dLoss/dPred for that mean, so the backward pass needs no further scaling. Formulas follow
 // TensorFlow.js; where it differs from Keras the comment says so.
+//
+// Sample weights (classWeight / sampleWeight): `weights` (0: none) holds one f32 per example, and
+// loss row r belongs to example r / groups. Each row's loss and gradient are multiplied by its
+// example's weight and the batch value stays the mean over the rows (Keras's and TF.js's sum over
+// the batch size, not over the weights). Without weights every factor is exactly 1, so the results
+// keep their bits.
 import { finiteF32, sigmoid, softplus } from "./activations";
 
 export const MEAN_SQUARED_ERROR = 0;
@@ -45,90 +51,101 @@ const LN2: f64 = 0.6931471805599453;
   return smoothing > 0 ? y * (1 - smoothing) + smoothing / <f32>cols : y;
 }
 
+/** The weight of loss row `row`: its example's (row / groups), or 1 without weights. */
+// @ts-ignore: decorator
+@inline function weightOf(weights: usize, row: i32, groups: i32): f32 {
+  return weights == 0 ? 1 : load<f32>(weights + (<usize>(row / groups) << 2));
+}
+
 /**
  * Loss of probabilities or values `pred` against `label`; returns the mean loss. `param` is the
- * huber delta, or the label smoothing of the cross-entropies.
+ * huber delta, or the label smoothing of the cross-entropies. `weights`, `groups`: see the top.
  */
-export function loss_forward_backward(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32, param: f32): f64 {
+export function loss_forward_backward(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32, param: f32, weights: usize, groups: i32): f64 {
   if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY || loss == KULLBACK_LEIBLER_DIVERGENCE) {
-    return distributionLoss(grad, pred, label, rows, cols, loss, param);
+    return distributionLoss(grad, pred, label, rows, cols, loss, param, weights, groups);
   }
   const n = <usize>rows * <usize>cols;
   const inv: f32 = 1 / <f32>n;
   let total: f64 = 0;
-  for (let i: usize = 0; i < n; i++) {
-    const o = i << 2;
-    const p = load<f32>(pred + o);
-    let y = load<f32>(label + o);
-    let g: f32 = 0;
-    const d = p - y;
-    switch (loss) {
-      case BINARY_CROSSENTROPY: {
-        // Keras label smoothing: y·(1−s) + s/2.
-        if (param > 0) y = y * (1 - param) + 0.5 * param;
-        const pc = clip(p);
-        total -= <f64>y * Math.log(<f64>pc) + <f64>(1 - y) * Math.log(<f64>(1 - pc));
-        // Zero slope where the probability was clipped, as TF.js's clipByValue gradient.
-        if (p > EPSILON && p < 1 - EPSILON) g = (p - y) / (p * (1 - p));
-        break;
-      }
-      case MEAN_ABSOLUTE_ERROR: {
-        total += Math.abs(<f64>d);
-        g = d > 0 ? 1 : d < 0 ? -1 : 0;
-        break;
-      }
-      case HUBER: {
-        // 0.5·d² inside ±delta, linear outside (Keras Huber; TF.js layers has no huber).
-        const ad = Mathf.abs(d);
-        if (ad <= param) {
-          total += 0.5 * <f64>d * <f64>d;
-          g = d;
-        } else {
-          total += <f64>param * (<f64>ad - 0.5 * <f64>param);
-          g = d > 0 ? param : -param;
+  // Row by row (the same order as one pass over n), for the row's weight.
+  for (let r = 0; r < rows; r++) {
+    const w = weightOf(weights, r, groups), wInv: f32 = w * inv;
+    for (let i: usize = <usize>r * <usize>cols, end = i + <usize>cols; i < end; i++) {
+      const o = i << 2;
+      const p = load<f32>(pred + o);
+      let y = load<f32>(label + o);
+      let g: f32 = 0;
+      const d = p - y;
+      switch (loss) {
+        case BINARY_CROSSENTROPY: {
+          // Keras label smoothing: y·(1−s) + s/2.
+          if (param > 0) y = y * (1 - param) + 0.5 * param;
+          const pc = clip(p);
+          total -= <f64>w * (<f64>y * Math.log(<f64>pc) + <f64>(1 - y) * Math.log(<f64>(1 - pc)));
+          // Zero slope where the probability was clipped, as TF.js's clipByValue gradient.
+          if (p > EPSILON && p < 1 - EPSILON) g = (p - y) / (p * (1 - p));
+          break;
         }
-        break;
-      }
-      case LOG_COSH: {
-        // log(cosh d) = |d| + softplus(−2|d|) − log 2: stable for any d, and ∞ (not ∞ − ∞) at d = ±∞.
-        const ad = Mathf.abs(d);
-        total += <f64>ad + <f64>softplus(-2 * ad) - LN2;
-        g = Mathf.tanh(d);
-        break;
-      }
-      case HINGE: {
-        // max(0, 1 − y·p). TF.js takes labels as given; Keras would first map 0/1 labels to −1/1.
-        const margin: f32 = 1 - y * p;
-        if (margin > 0) {
-          total += <f64>margin;
-          g = -y;
+        case MEAN_ABSOLUTE_ERROR: {
+          total += <f64>w * Math.abs(<f64>d);
+          g = d > 0 ? 1 : d < 0 ? -1 : 0;
+          break;
         }
-        break;
+        case HUBER: {
+          // 0.5·d² inside ±delta, linear outside (Keras Huber; TF.js layers has no huber).
+          const ad = Mathf.abs(d);
+          if (ad <= param) {
+            total += <f64>w * (0.5 * <f64>d * <f64>d);
+            g = d;
+          } else {
+            total += <f64>w * (<f64>param * (<f64>ad - 0.5 * <f64>param));
+            g = d > 0 ? param : -param;
+          }
+          break;
+        }
+        case LOG_COSH: {
+          // log(cosh d) = |d| + softplus(−2|d|) − log 2: stable for any d, and ∞ (not ∞ − ∞) at d = ±∞.
+          const ad = Mathf.abs(d);
+          total += <f64>w * (<f64>ad + <f64>softplus(-2 * ad) - LN2);
+          g = Mathf.tanh(d);
+          break;
+        }
+        case HINGE: {
+          // max(0, 1 − y·p). TF.js takes labels as given; Keras would first map 0/1 labels to −1/1.
+          const margin: f32 = 1 - y * p;
+          if (margin > 0) {
+            total += <f64>w * <f64>margin;
+            g = -y;
+          }
+          break;
+        }
+        default: {
+          total += <f64>w * (<f64>d * <f64>d);
+          g = 2 * d;
+        }
       }
-      default: {
-        total += <f64>d * <f64>d;
-        g = 2 * d;
-      }
+      if (grad != 0) store<f32>(grad + o, g * wInv);
     }
-    if (grad != 0) store<f32>(grad + o, g * inv);
   }
   return total / <f64>n;
 }
 
 /** Categorical and sparse categorical cross-entropy on probabilities, and KL divergence. */
-function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32, smoothing: f32): f64 {
-  const inv: f32 = 1 / <f32>rows;
+function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, cols: i32, loss: i32, smoothing: f32, weights: usize, groups: i32): f64 {
+  const rowsInv: f32 = 1 / <f32>rows;
   const sparse = loss == SPARSE_CATEGORICAL_CROSSENTROPY;
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const row = pred + (<usize>r * <usize>cols << 2);
+    const w = weightOf(weights, r, groups), inv: f32 = w * rowsInv;
     if (loss == KULLBACK_LEIBLER_DIVERGENCE) {
       // Σ y·log(clip(y) / clip(p)), clipping to [ε, 1] as TF.js does.
       for (let c = 0; c < cols; c++) {
         const o = <usize>c << 2;
         const p = load<f32>(row + o), y = load<f32>(label + ((<usize>r * <usize>cols) << 2) + o);
         const yc = min(max(y, EPSILON), 1), pc = min(max(p, EPSILON), 1);
-        total += <f64>y * Math.log(<f64>yc / <f64>pc);
+        total += <f64>w * (<f64>y * Math.log(<f64>yc / <f64>pc));
         if (grad != 0) store<f32>(grad + (<usize>r * <usize>cols << 2) + o, p > EPSILON && p < 1 ? -y / p * inv : 0);
       }
       continue;
@@ -148,7 +165,7 @@ function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, col
       const o = <usize>c << 2;
       const raw = load<f32>(row + o);
       const p: f32 = overflowed ? (raw == Infinity ? 1 : 0) : <f32>(<f64>raw / psum), y = target(label, r, c, cols, sparse, smoothing);
-      total -= <f64>y * Math.log(<f64>clip(p));
+      total -= <f64>w * (<f64>y * Math.log(<f64>clip(p)));
       // d/dp_j of −Σ y_i log(p_i / Σp) = −y_j / p_j + Σy / Σp (zero slope where clipped).
       if (grad != 0 && overflowed) {
         store<f32>(grad + (<usize>r * <usize>cols << 2) + o, 0);
@@ -167,13 +184,14 @@ function distributionLoss(grad: usize, pred: usize, label: usize, rows: i32, col
  * `grad` receives dLoss/dz directly: (σ(z) − y) and (softmax(z)·Σy − y), over the batch.
  * Exact where TF.js clips the probabilities at 1e-7 first.
  */
-export function loss_from_logits(grad: usize, logits: usize, label: usize, rows: i32, cols: i32, loss: i32, smoothing: f32): f64 {
+export function loss_from_logits(grad: usize, logits: usize, label: usize, rows: i32, cols: i32, loss: i32, smoothing: f32, weights: usize, groups: i32): f64 {
   let total: f64 = 0;
   if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY) {
     const sparse = loss == SPARSE_CATEGORICAL_CROSSENTROPY;
-    const inv = 1 / <f64>rows;
+    const rowsInv = 1 / <f64>rows;
     for (let r = 0; r < rows; r++) {
       const row = logits + (<usize>r * <usize>cols << 2);
+      const w = <f64>weightOf(weights, r, groups), inv = w * rowsInv;
       // Logits clamped to the finite range, so an overflowed row gives its limit, not ∞ − ∞.
       let m: f32 = -F32.MAX_VALUE;
       for (let c = 0; c < cols; c++) m = max(m, finiteF32(load<f32>(row + (<usize>c << 2))));
@@ -185,7 +203,7 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
         yz += y * zc;
       }
       const logSum = Math.log(sumExp);
-      total += ysum * logSum - yz;
+      total += w * (ysum * logSum - yz);
       if (grad != 0) {
         for (let c = 0; c < cols; c++) {
           const o = <usize>c << 2;
@@ -198,15 +216,18 @@ export function loss_from_logits(grad: usize, logits: usize, label: usize, rows:
   }
   // Binary: max(z,0) − z·y + log(1 + e^−|z|).
   const n = <usize>rows * <usize>cols;
-  const inv: f32 = 1 / <f32>n;
-  for (let i: usize = 0; i < n; i++) {
-    const o = i << 2;
-    // Clamped to the finite range, so an overflowed logit gives the limit, not ∞ − ∞.
-    const z = finiteF32(load<f32>(logits + o));
-    let y = load<f32>(label + o);
-    if (smoothing > 0) y = y * (1 - smoothing) + 0.5 * smoothing;
-    total += <f64>max(z, 0) - <f64>z * <f64>y + Math.log1p(Math.exp(-Math.abs(<f64>z)));
-    if (grad != 0) store<f32>(grad + o, inv * (sigmoid(z) - y));
+  const nInv: f32 = 1 / <f32>n;
+  for (let r = 0; r < rows; r++) {
+    const w = weightOf(weights, r, groups), inv: f32 = w * nInv;
+    for (let i: usize = <usize>r * <usize>cols, end = i + <usize>cols; i < end; i++) {
+      const o = i << 2;
+      // Clamped to the finite range, so an overflowed logit gives the limit, not ∞ − ∞.
+      const z = finiteF32(load<f32>(logits + o));
+      let y = load<f32>(label + o);
+      if (smoothing > 0) y = y * (1 - smoothing) + 0.5 * smoothing;
+      total += <f64>w * (<f64>max(z, 0) - <f64>z * <f64>y + Math.log1p(Math.exp(-Math.abs(<f64>z))));
+      if (grad != 0) store<f32>(grad + o, inv * (sigmoid(z) - y));
+    }
   }
   return total / <f64>n;
 }

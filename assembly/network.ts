@@ -78,9 +78,10 @@ class Net {
   slots: usize;
   nextSlots: usize;
   activations: usize;
-  /** Staging rows for a gathered batch. */
+  /** Staging rows for a gathered batch: inputs, labels and sample weights (one f32 per example). */
   input: usize;
   label: usize;
+  weights: usize;
   /** METRIC_SLOTS f64 running metric totals, and the layer records, in this same block. */
   totals: usize;
   layers: usize;
@@ -970,10 +971,10 @@ export function net_set_learning_rate(ptr: usize, lr: f32): void {
 export function net_reserve(ptr: usize, rows: i32): bool {
   const n = net(ptr);
   if (rows <= n.batchCap) return true;
-  // Staging for inputs and labels (never wider than the output), then each layer's buffers.
+  // Staging for inputs, labels (never wider than the output) and sample weights, then each layer's
+  // buffers (with several model inputs, their blocks too: inputSize again).
   const last = lastLayer(n);
-  // (with several model inputs, their blocks too: inputSize again)
-  let floats: u64 = <u64>n.inputSize * (n.modelInputs > 1 ? 2 : 1) + <u64>last.outputSize, fixed: u64 = 0, scratch: u64 = 0;
+  let floats: u64 = <u64>n.inputSize * (n.modelInputs > 1 ? 2 : 1) + <u64>last.outputSize + 1, fixed: u64 = 0, scratch: u64 = 0;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     floats += <u64>l.savedSize + 2 * <u64>l.outputSize;
@@ -997,6 +998,8 @@ export function net_reserve(ptr: usize, rows: i32): bool {
   }
   n.label = p;
   p += <usize>last.outputSize * rowBytes;
+  n.weights = p;
+  p += rowBytes;
   const scratchStart = p;
   p += <usize>scratch * rowBytes;
   for (let i = 0; i < n.layerCount; i++) {
@@ -1021,6 +1024,8 @@ export function net_batch_cap(ptr: usize): i32 { return net(ptr).batchCap; }
 /** Where a caller stages `rows` input rows (and labels) for net_forward / net_loss. */
 export function net_input(ptr: usize): usize { return net(ptr).input; }
 export function net_label(ptr: usize): usize { return net(ptr).label; }
+/** Where a caller stages one sample weight per row for net_train_batch / net_loss. */
+export function net_sample_weights(ptr: usize): usize { return net(ptr).weights; }
 /** The last layer's output after net_forward. */
 export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).output; }
 
@@ -1039,15 +1044,17 @@ export function net_forward(ptr: usize, x: usize, rows: i32, training: bool, kee
 /**
  * Loss of the last forward pass against labels `y`, plus the regularizers' penalties; with
  * `withGrad`, also seeds the backward pass (dLoss/dA of the last layer, or dLoss/dZ when fused).
- * Adds the batch into the metric totals. The loss sees the rows of the output's last axis.
+ * `weights` (0: none) holds one sample weight per example, which scales that example's loss (not
+ * the penalties or the metrics). Adds the batch into the metric totals, unweighted. The loss sees
+ * the rows of the output's last axis.
  */
-export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool): f64 {
+export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool, weights: usize): f64 {
   const n = net(ptr), last = lastLayer(n);
   const lossRows = rows * last.groups, units = last.outFeatures;
   const grad = withGrad ? last.outputGrad : 0;
   let value = n.lossMode == PROBABILITIES
-    ? loss_forward_backward(grad, last.output, y, lossRows, units, n.loss, n.lossParam)
-    : loss_from_logits(grad, n.lossMode == FUSED ? last.saved : last.output, y, lossRows, units, n.loss, n.lossParam);
+    ? loss_forward_backward(grad, last.output, y, lossRows, units, n.loss, n.lossParam, weights, last.groups)
+    : loss_from_logits(grad, n.lossMode == FUSED ? last.saved : last.output, y, lossRows, units, n.loss, n.lossParam, weights, last.groups);
   for (let i = 0; i < n.layerCount; i++) value += penalty(layer(n, i), false);
   if (n.metricMask) metrics_update(n.totals, last.output, y, lossRows, units, n.metricMask);
   return value;
@@ -1211,10 +1218,11 @@ function update_range(n: Net, start: i32, count: i32, t: f64): void {
 
 /**
  * One training step on `rows` ≤ batchCap examples. With `indices` ≠ 0 the examples are gathered
- * from the data set at `x`, `y` (indices[0..rows) are example numbers); otherwise x and y are the
- * batch. Returns the batch loss (before the update), or NaN when the step was not applied.
+ * from the data set at `x`, `y` and sample weights `w` (indices[0..rows) are example numbers);
+ * otherwise x, y and w are the batch. `w` = 0: no sample weights. Returns the batch loss (before
+ * the update), or NaN when the step was not applied.
  */
-export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, rows: i32): f64 {
+export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, rows: i32, w: usize): f64 {
   const n = net(ptr);
   if (indices != 0) {
     const last = lastLayer(n);
@@ -1224,14 +1232,16 @@ export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, 
       const row = <usize>load<i32>(indices + (<usize>r << 2));
       copyRow(xs + <usize>r * xBytes, x + row * xBytes, xBytes);
       copyRow(ys + <usize>r * yBytes, y + row * yBytes, yBytes);
+      if (w != 0) store<f32>(n.weights + (<usize>r << 2), load<f32>(w + (row << 2)));
     }
     x = xs;
     y = ys;
+    if (w != 0) w = n.weights;
   }
   // A failed step leaves the model as it was: the dropout stream too is put back.
   const stream = v128.load(rngState(n));
   net_forward(ptr, x, rows, true, true);
-  const loss = net_loss(ptr, y, rows, true);
+  const loss = net_loss(ptr, y, rows, true, w);
   // Divergence: nothing non-finite ever reaches the weights. A loss or gradient that is not
   // finite (or beyond float32), or an update that overflows, is not applied.
   if (isFinite(loss) && loss <= <f64>F32.MAX_VALUE) {
@@ -1243,12 +1253,12 @@ export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, 
 }
 
 /**
- * Batches first .. first+count−1 of an epoch over `rows` examples of the data set at x, y, visited
- * in the order at `order` (example numbers, shuffled by the caller). Returns the sum of batch loss
- * × batch rows. At a batch whose step fails it stops, without that batch's update, records the
- * batch in net_diverged_batch() and returns NaN.
+ * Batches first .. first+count−1 of an epoch over `rows` examples of the data set at x, y (and
+ * sample weights w, or 0), visited in the order at `order` (example numbers, shuffled by the
+ * caller). Returns the sum of batch loss × batch rows. At a batch whose step fails it stops,
+ * without that batch's update, records the batch in net_diverged_batch() and returns NaN.
  */
-export function net_train_batches(ptr: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32): f64 {
+export function net_train_batches(ptr: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, first: i32, count: i32, w: usize): f64 {
   const n = net(ptr);
   n.divergedBatch = -1;
   let lossSum: f64 = 0;
@@ -1256,7 +1266,7 @@ export function net_train_batches(ptr: usize, x: usize, y: usize, order: usize, 
     const start = b * batchSize;
     if (start >= rows) break;
     const size = min(batchSize, rows - start);
-    const loss = net_train_batch(ptr, x, y, order + (<usize>start << 2), size);
+    const loss = net_train_batch(ptr, x, y, order + (<usize>start << 2), size, w);
     if (!isFinite(loss)) {
       n.divergedBatch = b;
       return loss;

@@ -8,6 +8,7 @@ import { MAX_BATCH, checkSameRows, type Data, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
+import { stageWeights, weighting, type ClassWeight } from './sample-weights.js';
 import { allocate, readF32, writeF32, type Core } from './wasm.js';
 import type { OptimizerState } from './io/types.js';
 
@@ -20,8 +21,19 @@ export interface FitConfig {
   shuffle?: boolean;
   /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
   validationSplit?: number;
-  /** Explicit held-out data instead of validationSplit. */
-  validationData?: readonly [Data, Data];
+  /** Explicit held-out data instead of validationSplit: [x, y], or [x, y, sampleWeight] (Keras). */
+  validationData?: readonly [Data, Data] | readonly [Data, Data, Data];
+  /**
+   * A weight per class index, `{ 0: 1, 1: 5 }` (TF.js and Keras): each training example's loss is
+   * multiplied by its class's weight (the class of a one-column label, or a one-hot row's argmax).
+   * Every class in the training labels must be listed. Validation is not weighted.
+   */
+  classWeight?: ClassWeight;
+  /**
+   * One weight per example (Keras; TF.js has none): its loss is multiplied by it (and by its class
+   * weight, if any). With validationSplit, the held-out rows' weights weigh val_loss, as in Keras.
+   */
+  sampleWeight?: Data;
   /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
   callbacks?: Callback | Callback[];
   /** 1 prints one line per epoch (default 0: silent). */
@@ -39,6 +51,7 @@ export interface History {
 /** The model as fit() sees it: what callbacks see, and the public members fit() reads. */
 export interface FitModel extends TrainingModel {
   readonly inputShape: number[];
+  readonly outputShape: number[];
   readonly isDisposed: boolean;
   getOptimizerState(): OptimizerState;
   setOptimizerState(state: OptimizerState): void;
@@ -69,11 +82,13 @@ export interface FitHooks {
   syncTrainable(core: Core, net: number): void;
   /** The compiled metrics from the Wasm totals over `rows` rows, under `prefix`. */
   readMetrics(core: Core, net: number, rows: number, prefix: string): Logs;
-  /** Mean loss over staged rows (metric totals restart). */
-  evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number;
+  /** The metric functions over `rows` staged rows (a forward pass over them; none without such metrics), under `prefix`. */
+  customMetrics(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, prefix: string): Logs;
+  /** Mean loss over staged rows, weighted by the sample weights at wPtr (0: none); metric totals restart. */
+  evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, wPtr: number): number;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'initialEpoch', 'classWeight', 'sampleWeight'];
 // Longest stretch fit() runs without giving the event loop a turn.
 const YIELD_MS = 16;
 
@@ -101,14 +116,18 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
   const X = hooks.inputs(x, 'fit()', 'x');
   const Y = hooks.labels(y, 'fit()', 'y');
   checkSameRows(X.rows, Y.rows, 'fit()');
+  const weights = weighting(config.sampleWeight, config.classWeight, X.rows, model.outputShape, 'fit()');
   let train = X.rows;
   let validation: [Matrix, Matrix] | undefined;
+  let validationWeights: ReturnType<typeof weighting>;
   if (config.validationData !== undefined) {
-    if (!Array.isArray(config.validationData) || config.validationData.length !== 2) {
-      throw new ValueError(`fit(): validationData must be [x, y], got ${describe(config.validationData)}`);
+    const data: unknown = config.validationData;
+    if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
+      throw new ValueError(`fit(): validationData must be [x, y] or [x, y, sampleWeight], got ${describe(data)}`);
     }
-    validation = [hooks.inputs(config.validationData[0], 'fit()', 'validationData x'), hooks.labels(config.validationData[1], 'fit()', 'validationData y')];
+    validation = [hooks.inputs(data[0], 'fit()', 'validationData x'), hooks.labels(data[1], 'fit()', 'validationData y')];
     checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
+    if (data.length === 3) validationWeights = weighting(data[2], undefined, validation[0].rows, model.outputShape, 'fit() validationData');
   } else if (split > 0) {
     train = Math.floor(X.rows * (1 - split));
     if (train === 0 || train === X.rows) {
@@ -126,7 +145,9 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
     // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
     const valRows = validation ? validation[0].rows : 0;
     const floats = (X.rows + valRows) * (X.cols + Y.cols);
-    staging = allocate(floats * 4 + train * 4, `fit() staging ${X.rows} rows`);
+    // Then the row order, then the sample weights of every row, training and held out.
+    const weightFloats = (weights ? X.rows : 0) + (validationWeights ? valRows : 0);
+    staging = allocate((floats + train + weightFloats) * 4, `fit() staging ${X.rows} rows`);
     hooks.reserve(core, net, Math.min(batchSize, Math.max(train, valRows)), 'fit()');
     // Each array is copied once and the copy in Wasm is what gets checked.
     const xPtr = staging, yPtr = xPtr + X.rows * X.cols * 4;
@@ -141,6 +162,18 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
     }
     const valCount = validation ? valRows : X.rows - train;
     const order = staging + floats * 4;
+    // Sample weights (0: none). Class weights weigh the training rows only; with validationSplit the
+    // held-out rows keep their sample weights for val_loss, as Keras splits sample_weight with x and y.
+    let wPtr = 0, vwPtr = 0;
+    if (weights) {
+      wPtr = order + train * 4;
+      stageWeights(wPtr, X.rows, weights, yPtr, Y.cols, train, 'fit()');
+      if (!validation && weights.sample) vwPtr = wPtr + train * 4;
+    }
+    if (validation && validationWeights) {
+      vwPtr = order + (train + (weights ? X.rows : 0)) * 4;
+      stageWeights(vwPtr, valRows, validationWeights, vyPtr, Y.cols, 0, 'fit() validationData');
+    }
 
     const schedule = isSchedule(compiled.optimizer.learningRate) ? compiled.optimizer.learningRate : undefined;
     let step = core.net_step(net);
@@ -176,7 +209,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
         }
         const started = now();
         hooks.syncTrainable(core, net);
-        const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count);
+        const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count, wPtr);
         const diverged = core.net_diverged_batch(net);
         if (diverged >= 0) {
           throw new DivergenceError(
@@ -201,9 +234,12 @@ export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, co
       // Summed in the core batch by batch: chunking (which follows timing) cannot change the bits.
       const logs: Logs = { loss: core.net_loss_sum(net) / seen };
       Object.assign(logs, hooks.readMetrics(core, net, seen, ''));
+      // Metric functions: over every training row, with the weights as the epoch leaves them.
+      Object.assign(logs, hooks.customMetrics(core, net, xPtr, yPtr, train, batchSize, ''));
       if (valCount > 0) {
-        logs.val_loss = hooks.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize);
+        logs.val_loss = hooks.evaluateStaged(core, net, vxPtr, vyPtr, valCount, batchSize, vwPtr);
         Object.assign(logs, hooks.readMetrics(core, net, valCount, 'val_'));
+        Object.assign(logs, hooks.customMetrics(core, net, vxPtr, vyPtr, valCount, batchSize, 'val_'));
       }
       logs.lr = hooks.rate;
       history.epoch.push(epoch);

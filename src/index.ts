@@ -32,6 +32,8 @@ export { initializers, computeFans, type Initializer, type InitializerIdentifier
 export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
+export type { ClassWeight } from './sample-weights.js';
+export type { MetricFunction } from './custom-metrics.js';
 export type { Data, Nested, NumericArray } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';

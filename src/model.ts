@@ -15,6 +15,8 @@ import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.j
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
+import { stageWeights, weighting, type ClassWeight } from './sample-weights.js';
+import { computeCustomMetrics, customMetric, type CustomMetric, type MetricFunction } from './custom-metrics.js';
 import { summary } from './summary.js';
 import { Topology } from './topology.js';
 import { SymbolicTensor } from './layers/layer.js';
@@ -39,12 +41,15 @@ export interface SequentialConfig {
 export interface CompileConfig {
   optimizer: Optimizer | OptimizerIdentifier;
   loss: LossIdentifier | Loss;
-  metrics?: MetricIdentifier[] | MetricIdentifier;
+  /** Names of built-in metrics, and functions (yTrue, yPred) => number logged under their name. */
+  metrics?: (MetricIdentifier | MetricFunction)[] | MetricIdentifier | MetricFunction;
 }
 
 interface Compiled {
   loss: Loss;
   metrics: Metric[];
+  /** Metric functions, computed over the data outside the training step (custom-metrics.ts). */
+  custom: CustomMetric[];
   optimizer: Optimizer;
   /** The labels of one example: the output's shape, or one class index per row for a sparse loss. */
   labelShape: Shape;
@@ -103,6 +108,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   private batchCap = 0;
   private inputPtr = 0;
   private labelPtr = 0;
+  private weightsPtr = 0;
   // What fit() reaches of this model's internals (see FitHooks), made once with the model.
   private readonly hooks: FitHooks;
 
@@ -210,9 +216,10 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const outputShape = this.outputShape, units = outputShape[outputShape.length - 1];
     const loss = getLoss(config.loss, 'compile() loss');
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
-    const names = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? config.metrics : [config.metrics];
-    const metrics = names.map((name) => getMetric(name, loss, units, 'compile() metrics'));
-    const keys = metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key]));
+    const names: unknown[] = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? [...config.metrics] : [config.metrics];
+    const metrics = names.filter((m) => typeof m !== 'function').map((name) => getMetric(name, loss, units, 'compile() metrics'));
+    const custom = names.filter((m) => typeof m === 'function').map((fn) => customMetric(fn as MetricFunction, 'compile() metrics'));
+    const keys = [...metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key])), ...custom.map((m) => m.key)];
     if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')} ('accuracy' also logs as acc)`);
     // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
     const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
@@ -238,7 +245,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
     });
     this.rate = lr;
-    this.compiled = { loss, metrics, optimizer, labelShape, labelSize: sizeOf(labelShape), classes: units };
+    this.compiled = { loss, metrics, custom, optimizer, labelShape, labelSize: sizeOf(labelShape), classes: units };
   }
 
   /** The loss chosen by compile(), if any. */
@@ -303,24 +310,31 @@ export class LayersModel implements TrainingModel, WeightOwner {
     });
   }
 
-  /** Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with). */
-  evaluate(x: Data, y: Data, config: { batchSize?: number } = {}): Logs {
+  /**
+   * Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with).
+   * `sampleWeight` (Keras) weighs each example's loss, as in fit(); metrics are not weighted.
+   */
+  evaluate(x: Data, y: Data, config: { batchSize?: number; sampleWeight?: Data } = {}): Logs {
     const { core, net } = this.ready('evaluate()');
     // It would reset the metric totals fit() is accumulating.
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
-    checkKeys(config, ['batchSize'], 'evaluate()');
+    checkKeys(config, ['batchSize', 'sampleWeight'], 'evaluate()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'evaluate() batchSize');
     const X = this.inputs(x, 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
-    const xBytes = X.rows * X.cols * 4;
-    const staging = allocate(xBytes + Y.rows * Y.cols * 4, `evaluate() staging ${X.rows} rows`);
+    const weights = weighting(config.sampleWeight, undefined, X.rows, this.outputShape, 'evaluate()');
+    const xBytes = X.rows * X.cols * 4, yBytes = Y.rows * Y.cols * 4;
+    const staging = allocate(xBytes + yBytes + (weights ? X.rows * 4 : 0), `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
       this.stageMatrix(staging, X, 'evaluate()', 'x');
       this.stageMatrix(staging + xBytes, Y, 'evaluate()', 'y', true);
-      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + xBytes, X.rows, batchSize) };
-      return Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
+      const wPtr = weights ? staging + xBytes + yBytes : 0;
+      if (weights) stageWeights(wPtr, X.rows, weights, 0, 0, 0, 'evaluate()');
+      const logs: Logs = { loss: this.evaluateStaged(core, net, staging, staging + xBytes, X.rows, batchSize, wPtr) };
+      Object.assign(logs, this.readMetrics(core, net, X.rows, ''));
+      return Object.assign(logs, this.customMetrics(core, net, staging, staging + xBytes, X.rows, batchSize, '', 'evaluate()'));
     } finally {
       core.free(staging);
     }
@@ -329,14 +343,20 @@ export class LayersModel implements TrainingModel, WeightOwner {
   /**
    * One gradient step on exactly these rows; returns the loss before the step. With Float32Array
    * inputs it allocates nothing: the rows are copied into the model's Wasm batch buffers.
+   * `sampleWeight` and `classWeight` weigh each row's loss as in fit() (Keras's train_on_batch).
    */
-  trainOnBatch(x: Data, y: Data): number {
-    const core = this.stageBatch(x, y, 'trainOnBatch()');
-    const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
+  trainOnBatch(x: Data, y: Data, config?: { sampleWeight?: Data; classWeight?: ClassWeight }): number {
+    const where = 'trainOnBatch()';
+    if (config !== undefined) checkKeys(config, ['sampleWeight', 'classWeight'], where);
+    const core = this.stageBatch(x, y, where);
+    const net = this.owned.net, rate = this.compiled!.optimizer.learningRate, rows = this.stagedRows;
+    // Weights are staged after x and y, whose labels give each row's class.
+    const weights = config && weighting(config.sampleWeight, config.classWeight, rows, this.outputShape, where);
+    if (weights) stageWeights(this.weightsPtr, rows, weights, this.labelPtr, this.compiled!.labelSize, rows, where);
     const before = this.rate;
     if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
     this.syncTrainable(core, net);
-    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, this.stagedRows);
+    const loss = core.net_train_batch(net, this.inputPtr, this.labelPtr, 0, rows, weights ? this.weightsPtr : 0);
     if (!Number.isFinite(loss)) {
       // As before this call: the step count did not move, so neither does the scheduled rate.
       this.setRate(core, net, before);
@@ -354,7 +374,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     this.syncTrainable(core, net);
     core.net_forward(net, input, rows, false, true);
-    const loss = core.net_loss(net, this.labelPtr, rows, true);
+    const loss = core.net_loss(net, this.labelPtr, rows, true, 0);
     // Every weight's gradient, frozen or not; then the frozen ones are zeroed again for training.
     core.net_backward(net, input, rows, true);
     const all = readF32(core.net_grads(net), core.net_param_count(net));
@@ -370,7 +390,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
     core.net_forward(net, this.inputPtr, this.stagedRows, false, false);
-    return core.net_loss(net, this.labelPtr, this.stagedRows, false);
+    return core.net_loss(net, this.labelPtr, this.stagedRows, false, 0);
   }
 
   /** Copies of every weight tensor: [kernel0, bias0, kernel1, bias1, ...], kernels [inputs × units] row-major. */
@@ -615,7 +635,8 @@ export class LayersModel implements TrainingModel, WeightOwner {
       setRate: (core, net, lr) => model.setRate(core, net, lr),
       syncTrainable: (core, net) => model.syncTrainable(core, net),
       readMetrics: (core, net, rows, prefix) => model.readMetrics(core, net, rows, prefix),
-      evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize),
+      customMetrics: (core, net, xPtr, yPtr, rows, batchSize, prefix) => model.customMetrics(core, net, xPtr, yPtr, rows, batchSize, prefix, 'fit()'),
+      evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize, wPtr) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize, wPtr),
     };
   }
 
@@ -625,6 +646,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     this.batchCap = core.net_batch_cap(net);
     this.inputPtr = core.net_input(net) >>> 0;
     this.labelPtr = core.net_label(net) >>> 0;
+    this.weightsPtr = core.net_sample_weights(net) >>> 0;
   }
 
   // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
@@ -669,6 +691,13 @@ export class LayersModel implements TrainingModel, WeightOwner {
     return logs;
   }
 
+  // The metric functions over staged rows, under `prefix`.
+  private customMetrics(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, prefix: string, where: string): Logs {
+    const { custom, labelSize } = this.compiled!;
+    const sizes = { inputs: this.inputSize, labels: labelSize, outputs: sizeOf(this.topology.outputShape) };
+    return computeCustomMetrics(core, net, custom, xPtr, yPtr, rows, sizes, batchSize, prefix, where);
+  }
+
   /**
    * Runs `fn`; if it fails after building the model in this call, the model goes back to unbuilt,
    * so a failed predict(), setWeights() or compile() leaves the model exactly as it was.
@@ -681,7 +710,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
       if (!built && this.owned.net) {
         registry.unregister(this);
         release(this.owned);
-        this.batchCap = this.inputPtr = this.labelPtr = 0;
+        this.batchCap = this.inputPtr = this.labelPtr = this.weightsPtr = 0;
         this.frozenInCore = [];
       }
       throw error;
@@ -776,8 +805,9 @@ export class LayersModel implements TrainingModel, WeightOwner {
     });
   }
 
-  // Mean loss over staged rows in chunks that fit the activation buffers; metric totals restart.
-  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number): number {
+  // Mean loss over staged rows in chunks that fit the activation buffers, weighted by the sample
+  // weights at wPtr (0: none); metric totals restart.
+  private evaluateStaged(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, wPtr: number): number {
     const inputs = this.inputSize, labelCols = this.compiled!.labelSize;
     const chunk = Math.min(batchSize, core.net_batch_cap(net));
     core.net_reset_metrics(net);
@@ -785,7 +815,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     for (let start = 0; start < rows; start += chunk) {
       const n = Math.min(chunk, rows - start);
       core.net_forward(net, xPtr + start * inputs * 4, n, false, false);
-      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false) * n;
+      loss += core.net_loss(net, yPtr + start * labelCols * 4, n, false, wPtr && wPtr + start * 4) * n;
     }
     return loss / rows;
   }

@@ -54,6 +54,30 @@ describe.each(LOSSES)('%s', (_, loss) => {
     expect(maxRelativeError(get(pg, ROWS * COLS), numeric, 1e-4)).toBeLessThan(1e-3);
   });
 
+  it('sample weights scale each row: Σ w·loss(row) / rows, its gradient that of the weighted reference; weights of 1 change no bit', () => {
+    const { pred, label } = data(loss, loss.name.length + 5);
+    const w = Float32Array.from([0.5, 2, 0, 1.25, 3]);
+    const labelCols = loss.sparse ? 1 : COLS;
+    const rowLoss = (p: ArrayLike<number>, r: number) => lossValue(loss, Array.from(p).slice(r * COLS, (r + 1) * COLS), Array.from(label).slice(r * labelCols, (r + 1) * labelCols), 1, COLS);
+    const weighted = (p: ArrayLike<number>) => w.reduce((sum, wr, r) => sum + wr * rowLoss(p, r), 0) / ROWS;
+    const pg = put(ROWS * COLS);
+    const value = core.loss_forward_backward(pg, put(pred), put(label), ROWS, COLS, loss.id, loss.param, put(w), 1);
+    expect(value).toBeCloseTo(weighted(pred), 5);
+    const p64 = Float64Array.from(pred);
+    expect(maxRelativeError(get(pg, ROWS * COLS), numericGradient(p64, () => weighted(p64)), 1e-4)).toBeLessThan(1e-3);
+    // Rows of a weight 0 get no gradient at all.
+    expect(get(pg, ROWS * COLS).slice(2 * COLS, 3 * COLS).every((g) => g === 0)).toBe(true);
+    // Ones: the same bits as no weights; groups of rows share their example's weight.
+    const plain = put(ROWS * COLS), ones = put(ROWS * COLS), grouped = put(ROWS * COLS);
+    const v0 = core.loss_forward_backward(plain, put(pred), put(label), ROWS, COLS, loss.id, loss.param, 0, 1);
+    const v1 = core.loss_forward_backward(ones, put(pred), put(label), ROWS, COLS, loss.id, loss.param, put(new Float32Array(ROWS).fill(1)), 1);
+    const v5 = core.loss_forward_backward(grouped, put(pred), put(label), ROWS, COLS, loss.id, loss.param, put([2]), ROWS);
+    expect(v1).toBe(v0);
+    expect(get(ones, ROWS * COLS)).toEqual(get(plain, ROWS * COLS));
+    expect(v5).toBeCloseTo(2 * v0, 10);
+    expect(maxRelativeError(get(grouped, ROWS * COLS), get(plain, ROWS * COLS).map((g) => 2 * g), 1e-9)).toBeLessThan(1e-6);
+  });
+
   it('a perfect prediction has the smallest loss', () => {
     if (loss.name === 'hinge' || loss.param > 0) return; // hinge is 0 beyond the margin; smoothing moves the optimum
     const { label } = data(loss, 3);
@@ -82,6 +106,22 @@ describe.each([
     expect(value).toBeCloseTo(lossOf(z), 5);
     const z64 = Float64Array.from(z);
     expect(maxRelativeError(get(pg, ROWS * COLS), numericGradient(z64, () => lossOf(z64)), 1e-4)).toBeLessThan(1e-3);
+  });
+
+  it('sample weights scale each row as they do the loss of the activated logits', () => {
+    const { label } = data(loss, 17);
+    const z = randomArray(ROWS * COLS, random(18), -3, 3);
+    const w = Float32Array.from([1.5, 0, 0.25, 4, 1]);
+    const labelCols = loss.sparse ? 1 : COLS;
+    const weighted = (logits: ArrayLike<number>) => w.reduce((sum, wr, r) => {
+      const row = Array.from(logits).slice(r * COLS, (r + 1) * COLS);
+      return sum + wr * lossValue(loss, activate(activation, row, 1, COLS), Array.from(label).slice(r * labelCols, (r + 1) * labelCols), 1, COLS);
+    }, 0) / ROWS;
+    const pg = put(ROWS * COLS);
+    const value = core.loss_from_logits(pg, put(z), put(label), ROWS, COLS, loss.id, loss.param, put(w), 1);
+    expect(value).toBeCloseTo(weighted(z), 5);
+    const z64 = Float64Array.from(z);
+    expect(maxRelativeError(get(pg, ROWS * COLS), numericGradient(z64, () => weighted(z64)), 1e-4)).toBeLessThan(1e-3);
   });
 
   it('stays finite for logits of ±1e4', () => {
