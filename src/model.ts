@@ -712,20 +712,12 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const stack = this.topology.layers;
     const net = core.net_create(stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
-    // A graph's inputs, in order: with several, a staged example holds each one's values in turn.
-    this.topology.graphInputs?.forEach(({ shape }, k) => core.net_set_model_input(net, k, sizeOf(shape)));
-    stack.forEach((layer, i) => {
-      layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
-      // A graph's layers read where their inputs are made (a stack's, the layer before).
-      if (this.topology.graphInputs) {
-        this.topology.edges[i].forEach((from, k) => {
-          const shape = this.topology.inputShapes[i][k];
-          if (!core.net_set_input(net, i, k, from, shape[shape.length - 1])) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: too many inputs (${k + 1})`);
-        });
-      }
-      const mask = this.topology.masks[i];
-      if (mask !== undefined) core.net_set_mask(net, i, mask);
-    });
+    try {
+      this.describeNet(core, net);
+    } catch (err) {
+      core.net_free(net); // a failed build leaves nothing behind
+      throw err;
+    }
     // The first dropout layer's seed, if it has one, seeds the model's dropout stream.
     const dropoutSeed = stack.map((layer) => (layer as { seed?: number }).seed).find((seed) => seed !== undefined);
     if (!core.net_build(net)) {
@@ -746,6 +738,27 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const params = core.net_params(net);
     this.topology.weights().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
     return net;
+  }
+
+  // Describes every layer, its inputs and its mask to the core's network `net` (net_create'd).
+  private describeNet(core: Core, net: number): void {
+    const stack = this.topology.layers;
+    // A graph's inputs, in order: with several, a staged example holds each one's values in turn.
+    this.topology.graphInputs?.forEach(({ shape }, k) => {
+      if (!core.net_set_model_input(net, k, sizeOf(shape))) throw new ValueError(`the model's input ${k + 1} is one more than the core takes (16)`);
+    });
+    stack.forEach((layer, i) => {
+      layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
+      // A graph's layers read where their inputs are made (a stack's, the layer before).
+      if (this.topology.graphInputs) {
+        this.topology.edges[i].forEach((from, k) => {
+          const shape = this.topology.inputShapes[i][k];
+          if (!core.net_set_input(net, i, k, from, shape[shape.length - 1])) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: too many inputs (${k + 1})`);
+        });
+      }
+      const mask = this.topology.masks[i];
+      if (mask !== undefined) core.net_set_mask(net, i, mask);
+    });
   }
 
   // Initial weights, drawn before anything is allocated: an initializer that throws (identity on a
@@ -843,6 +856,8 @@ export function model(config: ModelConfig): LayersModel {
     return list as SymbolicTensor[];
   };
   const inputs = tensors(config.inputs, 'input'), outputs = tensors(config.outputs, 'output');
+  // The core stages at most 16 model inputs (assembly/network.ts MAX_MODEL_INPUTS).
+  if (inputs.length > 16) throw new ValueError(`${where}: at most 16 inputs are supported for now, got ${inputs.length}`);
   if (outputs.length !== 1) throw new ValueError(`${where}: one output is supported for now, got ${outputs.length}`);
   const output = outputs[0];
   const computed = inputs.find((t) => t.layer);
