@@ -4,7 +4,7 @@
 // rates, validation and divergence checks around them. Any failure puts the model back as it was.
 // It reaches the model's internals only through FitHooks, which the model hands to it.
 import { callbackList, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { MAX_BATCH, checkSameRows, type Data, type Matrix } from './data.js';
+import { MAX_BATCH, checkSameRows, type Data, type InputData, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
@@ -21,7 +21,7 @@ export interface FitConfig {
   /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
   validationSplit?: number;
   /** Explicit held-out data instead of validationSplit. */
-  validationData?: readonly [Data, Data];
+  validationData?: readonly [InputData, Data];
   /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
   callbacks?: Callback | Callback[];
   /** 1 prints one line per epoch (default 0: silent). */
@@ -81,7 +81,7 @@ const YIELD_MS = 16;
  * model.fit(): trains for a number of epochs. Async: it gives the event loop a turn between epochs
  * and at least every YIELD_MS, so pages stay responsive and callbacks run.
  */
-export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Data, config: FitConfig = {}): Promise<History> {
   const { core, net, compiled } = hooks.ready('fit()');
   if (hooks.fitting) throw new StateError('fit(): this model is already fitting; await the running fit() first');
   checkKeys(config, FIT_KEYS, 'fit()');

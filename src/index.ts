@@ -32,7 +32,7 @@ export { initializers, computeFans, type Initializer, type InitializerIdentifier
 export { optimizers, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
-export type { Data, Nested, NumericArray } from './data.js';
+export type { Data, InputData, Nested, NumericArray } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
 export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './io/index.js';

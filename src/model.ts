@@ -5,7 +5,7 @@
 // compile, predict, evaluate, single steps, weights and save. The layer stack's shapes are in
 // topology.ts, the training loop in fit.ts, the summary table in summary.ts.
 import type { Logs, TrainingModel } from './callbacks.js';
-import { MAX_BATCH, checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+import { MAX_BATCH, checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type InputData, type Matrix } from './data.js';
 import { isFloat32Array, isFloat64Array, lengthOf } from './typed-arrays.js';
 import { DivergenceError, ShapeError, StateError, ValueError, checkFloat32, checkInteger, checkKeys, describe } from './errors.js';
 import { fit, type FitConfig, type FitHooks, type History } from './fit.js';
@@ -274,12 +274,12 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * Trains for a number of epochs. Async: it gives the event loop a turn between epochs and at
    * least every 16 ms, so pages stay responsive and callbacks run.
    */
-  fit(x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+  fit(x: InputData, y: Data, config: FitConfig = {}): Promise<History> {
     return fit(this, this.hooks, x, y, config);
   }
 
   /** Outputs for every row of x: a Float32Array of rows × units of the last layer, row-major. */
-  predict(x: Data, config: { batchSize?: number } = {}): Float32Array {
+  predict(x: InputData, config: { batchSize?: number } = {}): Float32Array {
     const core = this.core('predict()');
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
@@ -304,7 +304,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   /** Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with). */
-  evaluate(x: Data, y: Data, config: { batchSize?: number } = {}): Logs {
+  evaluate(x: InputData, y: Data, config: { batchSize?: number } = {}): Logs {
     const { core, net } = this.ready('evaluate()');
     // It would reset the metric totals fit() is accumulating.
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
@@ -330,7 +330,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * One gradient step on exactly these rows; returns the loss before the step. With Float32Array
    * inputs it allocates nothing: the rows are copied into the model's Wasm batch buffers.
    */
-  trainOnBatch(x: Data, y: Data): number {
+  trainOnBatch(x: InputData, y: Data): number {
     const core = this.stageBatch(x, y, 'trainOnBatch()');
     const net = this.owned.net, rate = this.compiled!.optimizer.learningRate;
     const before = this.rate;
@@ -349,7 +349,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * The gradient of the loss on x, y with respect to every weight tensor (same order as
    * getWeights()), by backpropagation, without changing the weights. Dropout is inactive.
    */
-  computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
+  computeGradients(x: InputData, y: Data): { loss: number; gradients: Float32Array[] } {
     const core = this.stageBatch(x, y, 'computeGradients()');
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     this.syncTrainable(core, net);
@@ -366,7 +366,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   /** The loss on x, y at the current weights (dropout inactive), with no metrics or update. */
-  computeLoss(x: Data, y: Data): number {
+  computeLoss(x: InputData, y: Data): number {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
     core.net_forward(net, this.inputPtr, this.stagedRows, false);
@@ -612,7 +612,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
-  private stageBatch(x: Data, y: Data, what: string): Core {
+  private stageBatch(x: InputData, y: Data, what: string): Core {
     const core = this.core(what);
     if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
