@@ -20,6 +20,12 @@ export type Nested = readonly number[] | NumericArray | readonly Nested[];
  */
 export type Data = NumericArray | readonly number[] | readonly Nested[];
 
+/**
+ * A model's x: Data, or for a graph with several inputs, one Data per input — an array in the
+ * model's inputs' order, or an object keyed by input name.
+ */
+export type InputData = Data | readonly Data[] | { readonly [input: string]: Data };
+
 // Typed arrays converted as they are copied (BigInt arrays are not numbers, and are refused).
 const CONVERTED = new Set(['Float64Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array']);
 

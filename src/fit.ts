@@ -4,7 +4,7 @@
 // rates, validation and divergence checks around them. Any failure puts the model back as it was.
 // It reaches the model's internals only through FitHooks, which the model hands to it.
 import { callbackList, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { MAX_BATCH, checkSameRows, type Data, type Matrix } from './data.js';
+import { MAX_BATCH, checkSameRows, type Data, type InputData, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
@@ -22,7 +22,7 @@ export interface FitConfig {
   /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
   validationSplit?: number;
   /** Explicit held-out data instead of validationSplit: [x, y], or [x, y, sampleWeight] (Keras). */
-  validationData?: readonly [Data, Data] | readonly [Data, Data, Data];
+  validationData?: readonly [InputData, Data] | readonly [InputData, Data, Data];
   /**
    * A weight per class index, `{ 0: 1, 1: 5 }` (TF.js and Keras): each training example's loss is
    * multiplied by its class's weight (the class of a one-column label, or a one-hot row's argmax).
@@ -96,7 +96,7 @@ const YIELD_MS = 16;
  * model.fit(): trains for a number of epochs. Async: it gives the event loop a turn between epochs
  * and at least every YIELD_MS, so pages stay responsive and callbacks run.
  */
-export async function fit(model: FitModel, hooks: FitHooks, x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Data, config: FitConfig = {}): Promise<History> {
   const { core, net, compiled } = hooks.ready('fit()');
   if (hooks.fitting) throw new StateError('fit(): this model is already fitting; await the running fit() first');
   checkKeys(config, FIT_KEYS, 'fit()');

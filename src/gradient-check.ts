@@ -7,7 +7,7 @@ import { sizeOf } from './layers/layer.js';
 import type { LayersModel } from './model.js';
 import { Merge } from './layers/merge.js';
 import { outputLoss } from './reference.js';
-import type { Data } from './data.js';
+import type { Data, InputData } from './data.js';
 
 export interface GradientCheckResult {
   /** The largest error over all tensors. */
@@ -23,7 +23,7 @@ export interface GradientCheckResult {
  * is a rounding error of zero do not dominate. Dropout is inactive. Meant for small models: it
  * runs two float64 forward passes per weight.
  */
-export function gradientCheck(model: LayersModel, x: Data, y: Data, config: { epsilon?: number } = {}): GradientCheckResult {
+export function gradientCheck(model: LayersModel, x: InputData, y: Data, config: { epsilon?: number } = {}): GradientCheckResult {
   checkKeys(config, ['epsilon'], 'gradientCheck()');
   const epsilon = config.epsilon ?? 1e-5;
   if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {

@@ -34,7 +34,7 @@ export type { LossIdentifier } from './losses.js';
 export type { MetricIdentifier } from './metrics.js';
 export type { ClassWeight } from './sample-weights.js';
 export type { MetricFunction } from './custom-metrics.js';
-export type { Data, Nested, NumericArray } from './data.js';
+export type { Data, InputData, Nested, NumericArray } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
 export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './io/index.js';

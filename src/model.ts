@@ -5,7 +5,7 @@
 // compile, predict, evaluate, single steps, weights and save. The layer stack's shapes are in
 // topology.ts, the training loop in fit.ts, the summary table in summary.ts.
 import type { Logs, TrainingModel } from './callbacks.js';
-import { MAX_BATCH, checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type Matrix } from './data.js';
+import { MAX_BATCH, checkFinite, checkSameRows, toFloat32, toMatrix, type Data, type InputData, type Matrix } from './data.js';
 import { isFloat32Array, isFloat64Array, lengthOf } from './typed-arrays.js';
 import { DivergenceError, ShapeError, StateError, ValueError, checkFloat32, checkInteger, checkKeys, describe } from './errors.js';
 import { fit, type FitConfig, type FitHooks, type History } from './fit.js';
@@ -281,12 +281,12 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * Trains for a number of epochs. Async: it gives the event loop a turn between epochs and at
    * least every 16 ms, so pages stay responsive and callbacks run.
    */
-  fit(x: Data, y: Data, config: FitConfig = {}): Promise<History> {
+  fit(x: InputData, y: Data, config: FitConfig = {}): Promise<History> {
     return fit(this, this.hooks, x, y, config);
   }
 
   /** Outputs for every row of x: a Float32Array of rows × units of the last layer, row-major. */
-  predict(x: Data, config: { batchSize?: number } = {}): Float32Array {
+  predict(x: InputData, config: { batchSize?: number } = {}): Float32Array {
     const core = this.core('predict()');
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
@@ -314,7 +314,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with).
    * `sampleWeight` (Keras) weighs each example's loss, as in fit(); metrics are not weighted.
    */
-  evaluate(x: Data, y: Data, config: { batchSize?: number; sampleWeight?: Data } = {}): Logs {
+  evaluate(x: InputData, y: Data, config: { batchSize?: number; sampleWeight?: Data } = {}): Logs {
     const { core, net } = this.ready('evaluate()');
     // It would reset the metric totals fit() is accumulating.
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
@@ -345,7 +345,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * inputs it allocates nothing: the rows are copied into the model's Wasm batch buffers.
    * `sampleWeight` and `classWeight` weigh each row's loss as in fit() (Keras's train_on_batch).
    */
-  trainOnBatch(x: Data, y: Data, config?: { sampleWeight?: Data; classWeight?: ClassWeight }): number {
+  trainOnBatch(x: InputData, y: Data, config?: { sampleWeight?: Data; classWeight?: ClassWeight }): number {
     const where = 'trainOnBatch()';
     if (config !== undefined) checkKeys(config, ['sampleWeight', 'classWeight'], where);
     const core = this.stageBatch(x, y, where);
@@ -369,7 +369,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * The gradient of the loss on x, y with respect to every weight tensor (same order as
    * getWeights()), by backpropagation, without changing the weights. Dropout is inactive.
    */
-  computeGradients(x: Data, y: Data): { loss: number; gradients: Float32Array[] } {
+  computeGradients(x: InputData, y: Data): { loss: number; gradients: Float32Array[] } {
     const core = this.stageBatch(x, y, 'computeGradients()');
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     this.syncTrainable(core, net);
@@ -386,7 +386,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   /** The loss on x, y at the current weights (dropout inactive), with no metrics or update. */
-  computeLoss(x: Data, y: Data): number {
+  computeLoss(x: InputData, y: Data): number {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
     core.net_forward(net, this.inputPtr, this.stagedRows, false, false);
@@ -650,7 +650,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
-  private stageBatch(x: Data, y: Data, what: string): Core {
+  private stageBatch(x: InputData, y: Data, what: string): Core {
     const core = this.core(what);
     if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
@@ -757,20 +757,12 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const stack = this.topology.layers;
     const net = core.net_create(stack.length) >>> 0;
     if (!net) throw new ValueError('out of Wasm memory creating the model');
-    // A graph's inputs, in order: with several, a staged example holds each one's values in turn.
-    this.topology.graphInputs?.forEach(({ shape }, k) => core.net_set_model_input(net, k, sizeOf(shape)));
-    stack.forEach((layer, i) => {
-      layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
-      // A graph's layers read where their inputs are made (a stack's, the layer before).
-      if (this.topology.graphInputs) {
-        this.topology.edges[i].forEach((from, k) => {
-          const shape = this.topology.inputShapes[i][k];
-          if (!core.net_set_input(net, i, k, from, shape[shape.length - 1])) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: too many inputs (${k + 1})`);
-        });
-      }
-      const mask = this.topology.masks[i];
-      if (mask !== undefined) core.net_set_mask(net, i, mask);
-    });
+    try {
+      this.describeNet(core, net);
+    } catch (err) {
+      core.net_free(net); // a failed build leaves nothing behind
+      throw err;
+    }
     // The first dropout layer's seed, if it has one, seeds the model's dropout stream.
     const dropoutSeed = stack.map((layer) => (layer as { seed?: number }).seed).find((seed) => seed !== undefined);
     if (!core.net_build(net)) {
@@ -791,6 +783,27 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const params = core.net_params(net);
     this.topology.weights().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
     return net;
+  }
+
+  // Describes every layer, its inputs and its mask to the core's network `net` (net_create'd).
+  private describeNet(core: Core, net: number): void {
+    const stack = this.topology.layers;
+    // A graph's inputs, in order: with several, a staged example holds each one's values in turn.
+    this.topology.graphInputs?.forEach(({ shape }, k) => {
+      if (!core.net_set_model_input(net, k, sizeOf(shape))) throw new ValueError(`the model's input ${k + 1} is one more than the core takes (16)`);
+    });
+    stack.forEach((layer, i) => {
+      layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
+      // A graph's layers read where their inputs are made (a stack's, the layer before).
+      if (this.topology.graphInputs) {
+        this.topology.edges[i].forEach((from, k) => {
+          const shape = this.topology.inputShapes[i][k];
+          if (!core.net_set_input(net, i, k, from, shape[shape.length - 1])) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: too many inputs (${k + 1})`);
+        });
+      }
+      const mask = this.topology.masks[i];
+      if (mask !== undefined) core.net_set_mask(net, i, mask);
+    });
   }
 
   // Initial weights, drawn before anything is allocated: an initializer that throws (identity on a
@@ -889,6 +902,8 @@ export function model(config: ModelConfig): LayersModel {
     return list as SymbolicTensor[];
   };
   const inputs = tensors(config.inputs, 'input'), outputs = tensors(config.outputs, 'output');
+  // The core stages at most 16 model inputs (assembly/network.ts MAX_MODEL_INPUTS).
+  if (inputs.length > 16) throw new ValueError(`${where}: at most 16 inputs are supported for now, got ${inputs.length}`);
   if (outputs.length !== 1) throw new ValueError(`${where}: one output is supported for now, got ${outputs.length}`);
   const output = outputs[0];
   const computed = inputs.find((t) => t.layer);

@@ -1,7 +1,7 @@
 // The messages between workerTrainer() (main thread) and worker-entry.ts (the Worker). Everything
 // here is structured-cloneable: the model crosses as save() artifacts, data as Float32Arrays
 // whose buffers are transferred, and errors as their class name, message and fields.
-import type { Data } from './data.js';
+import type { Data, InputData } from './data.js';
 import type { BuiltinSpec, Hook, Logs } from './callbacks.js';
 import type { ModelArtifacts } from './io/types.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError } from './errors.js';
@@ -24,13 +24,13 @@ export type Request =
   | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto'; wasm?: WasmModule | ArrayBuffer | ArrayBufferView | string }
   // hooks: those the main thread's callbacks have, which the worker reports; builtins: earlyStopping
   // and reduceLROnPlateau callbacks, which the worker builds and runs itself.
-  | { type: 'fit'; id: number; x: Data; y: Data; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
+  | { type: 'fit'; id: number; x: InputData; y: Data; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
   | { type: 'stop' }
   // The answer to a fit's 'trainEnd': every main-thread callback has settled, and whether one failed.
   | { type: 'callbacksDone'; id: number; failed: boolean }
   | { type: 'save'; id: number }
-  | { type: 'predict'; id: number; x: Data }
-  | { type: 'evaluate'; id: number; x: Data; y: Data };
+  | { type: 'predict'; id: number; x: InputData }
+  | { type: 'evaluate'; id: number; x: InputData; y: Data };
 
 /**
  * An error thrown in the worker: its class name (neurite's classes name themselves with literals,

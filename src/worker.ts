@@ -2,7 +2,7 @@
 // for rendering and input while fit() runs. The model crosses the boundary as save() artifacts
 // (the TF.js layers-model format, with optimizer state, weights as one transferred ArrayBuffer);
 // data crosses once per call as Float32Arrays, never per step.
-import type { Data } from './data.js';
+import type { Data, InputData } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
 import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import type { History, LayersModel } from './model.js';
@@ -72,7 +72,7 @@ export interface WorkerTrainer {
    * A fit that fails for any reason, divergence included, leaves the worker's weights, optimizer
    * state and learning rate as they were before it, as model.fit() does.
    */
-  fit(x: Data, y: Data, config?: WorkerFitConfig): Promise<History>;
+  fit(x: InputData, y: Data, config?: WorkerFitConfig): Promise<History>;
   /** Ends a running fit() after its current batch; fit() then resolves normally. Does nothing otherwise. */
   stop(): void;
   /** The worker model's weights, in getWeights() order. */
@@ -81,8 +81,8 @@ export interface WorkerTrainer {
   save(): Promise<ModelArtifacts>;
   /** A copy of the worker's model on this thread (needs ready() here), ready to predict or train on. */
   getModel(): Promise<LayersModel>;
-  predict(x: Data): Promise<Float32Array>;
-  evaluate(x: Data, y: Data): Promise<Logs>;
+  predict(x: InputData): Promise<Float32Array>;
+  evaluate(x: InputData, y: Data): Promise<Logs>;
   /** Stops the worker. Pending and later calls reject with a StateError. */
   terminate(): void;
 }
@@ -399,7 +399,9 @@ async function startWorker(): Promise<WorkerLike> {
   return new threads.Worker(packageFile('worker-entry.js'), { execArgv });
 }
 
-function copy(data: Data): Data {
+function copy(data: Data): Data;
+function copy(data: InputData): InputData;
+function copy(data: InputData): InputData {
   if (!(data instanceof Float32Array)) return data;
   // An empty view may be over a detached buffer (transferred before), which slice() refuses.
   return data.length === 0 ? new Float32Array(0) : data.slice();

@@ -16,7 +16,9 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
     ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.output, name: plan.name, seed: plan.seed })
     : sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
   try {
-    model.setWeights(plan.weights);
+    // Each layer's own weights, in the model's order: a graph's file may list its layers in
+    // another order (TF.js's, by depth) than model() runs them in.
+    model.setWeights(model.layers.flatMap((layer) => plan.weights.filter((_, i) => plan.weightLayers[i] === layer)));
     if (plan.compile) {
       model.compile(plan.compile);
       if (plan.training) {

@@ -22,6 +22,8 @@ export interface Plan {
   /** A graph model's inputs and output, its layers applied (model() builds it from them). */
   graph?: { inputs: SymbolicTensor[]; output: SymbolicTensor };
   weights: Float32Array[];
+  /** The layer each of `weights` belongs to (a graph's file may list its layers in another order than model() runs them). */
+  weightLayers: Layer[];
   compile?: CompilePlan;
   training?: TrainingPlan;
 }
@@ -64,7 +66,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   if (unsupported.length) throw fail(`unsupported layers: ${unsupported.join(', ')}; neurite supports ${Object.keys(LAYER_CLASSES).join(', ')}`);
 
   const built: Layer[] = [];
-  const expected: { name: string; shape: number[] }[] = [];
+  const expected: { name: string; shape: number[]; layer: Layer }[] = [];
   let shape: Shape = [];
   let inputShape: number[] = [];
   let plannedGraph: Plan['graph'];
@@ -84,7 +86,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
     if (built.some((l) => l.name === layer.name)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
     built.push(layer);
     const out = wrap(where, fail, () => layerWeights(layer, [shape]));
-    expected.push(...out.weights);
+    expected.push(...out.weights.map((w) => ({ ...w, layer })));
     shape = out.outputShape;
   });
 
@@ -108,6 +110,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
     layers: built,
     ...(plannedGraph && { graph: plannedGraph }),
     weights,
+    weightLayers: expected.map((e) => e.layer),
     ...(meta !== undefined && readNeurite(meta, count, tensors, fail)),
   };
 }
@@ -120,7 +123,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
 // `expected` as parse() does.
 function readGraph(
   config: Record<string, unknown>, entries: unknown[], specs: unknown, fail: (message: string) => ValueError,
-  built: Layer[], expected: { name: string; shape: number[] }[],
+  built: Layer[], expected: { name: string; shape: number[]; layer: Layer }[],
 ): { inputs: SymbolicTensor[]; output: SymbolicTensor } {
   const named = (key: string, most: number): string[] => {
     const list = config[key];
@@ -157,7 +160,7 @@ function readGraph(
     const output = wrap(where, fail, () => layer.apply(inputs.length === 1 ? inputs[0] : inputs));
     tensors.set(layer.name!, output);
     built.push(layer);
-    expected.push(...wrap(where, fail, () => layerWeights(layer, inputs.map((t) => t.shape))).weights);
+    expected.push(...wrap(where, fail, () => layerWeights(layer, inputs.map((t) => t.shape))).weights.map((w) => ({ ...w, layer })));
   });
   const inputs = inputNames.map((name) => {
     const tensor = tensors.get(name);
