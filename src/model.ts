@@ -860,6 +860,7 @@ export class Sequential extends LayersModel {
       throw new ValueError(`add(): expected a layer from layers.*(), got ${describe(layer)}${hint}`);
     }
     if (this.owned.net) throw new StateError(`add(): the model is already built; add every layer before compile(), predict() or getWeights()`);
+    if (!this.topology.layers.includes(layer)) layer.checkFree('add()');
     this.topology.add(layer);
     layer.attach(this);
   }
@@ -909,7 +910,7 @@ export function model(config: ModelConfig): LayersModel {
   const computed = inputs.find((t) => t.layer);
   if (computed) throw new ValueError(`${where}: inputs must come from input(), got the output of ${computed.layer!.className} layer ${JSON.stringify(computed.layer!.name)}`);
   if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) throw new ValueError(`${where}: name must be a non-empty string, got ${describe(config.name)}`);
-  const topology = Topology.fromGraph(inputs, output);
+  const topology = Topology.fromGraph(inputs, output, (layer) => layer.checkFree(where));
   const built = new LayersModel(topology, config.seed, config.name ?? `model_${++modelCount}`, where);
   for (const layer of topology.layers) layer.attach(built);
   return built;

@@ -72,10 +72,11 @@ export class Topology {
   }
 
   /**
-   * A graph's topology (model()): the layers that make `output` from `input`, each after the layers
-   * it reads (the order the core runs them in); the output's layer is last.
+   * A graph's topology (model()): the layers that make `output` from `inputs`, each after the
+   * layers it reads (the order the core runs them in), in TF.js's order; the output's layer is
+   * last. `check` sees each layer first, before anything is named.
    */
-  static fromGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor): Topology {
+  static fromGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor, check?: (layer: Layer) => void): Topology {
     const names = inputs.map((t) => t.name);
     if (new Set(names).size !== names.length) throw new ValueError(`model(): inputs must have different names, got ${names.join(', ')}`);
     // Several inputs are staged one after another in a row: the model's input is that row.
@@ -83,14 +84,18 @@ export class Topology {
     topology.graphInputs = inputs.map((t) => ({ name: t.name, shape: t.shape }));
     const order: SymbolicTensor[] = [];
     const reached = new Set<SymbolicTensor>();
-    // Depth first from the output: a tensor is placed after every tensor it reads.
+    // Depth first from the output, as TF.js's container: each tensor numbered when first met (its
+    // traversal order) and listed after every tensor it reads.
+    const met = new Map<SymbolicTensor, number>();
     const visit = (node: SymbolicTensor): void => {
       if (!node.layer) {
         if (!inputs.includes(node)) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not among the model's inputs (${names.join(', ')})`);
         reached.add(node);
         return;
       }
-      if (order.includes(node)) return;
+      if (met.has(node)) return;
+      met.set(node, met.size);
+      check?.(node.layer);
       node.inputs.forEach(visit);
       order.push(node);
     };
@@ -98,6 +103,14 @@ export class Topology {
     if (order.length === 0) throw new ValueError('model(): the output is an input itself: apply at least one layer');
     const unused = inputs.filter((t) => !reached.has(t));
     if (unused.length) throw new ValueError(`model(): the output is not connected to input ${unused.map((t) => JSON.stringify(t.name)).join(', ')}`);
+    // The layers in TF.js's (Keras's) order, so getWeights() lines up with theirs: by depth, the
+    // longest path to the output (deepest first, so every layer comes after what it reads), then
+    // in traversal order.
+    const depth = new Map<SymbolicTensor, number>([[output, 0]]);
+    for (const node of [...order].reverse()) {
+      for (const t of node.inputs) if (t.layer) depth.set(t, Math.max(depth.get(t) ?? 0, depth.get(node)! + 1));
+    }
+    order.sort((a, b) => depth.get(b)! - depth.get(a)! || met.get(a)! - met.get(b)!);
     for (const node of order) {
       const layer = node.layer!;
       const name = topology.nameFor(layer);

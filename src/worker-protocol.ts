@@ -57,15 +57,22 @@ export interface Port {
 }
 
 /**
- * The buffer to transfer for `data`, if it is a Float32Array over a whole buffer (a view over
- * part of one would detach the rest); otherwise nothing, and structured clone copies it once.
+ * The buffers to transfer for these arguments: each Float32Array over a whole buffer (a view over
+ * part of one would detach the rest), also inside an array or object of a model's several inputs;
+ * anything else is left to structured clone, which copies it once. Each buffer is listed once (a
+ * transfer list refuses one listed twice).
  */
-export function transferable(data: unknown): ArrayBuffer[] {
-  if (!(data instanceof Float32Array)) return [];
-  const buffer = data.buffer;
-  // An empty one may be detached (transferred before), which a transfer list refuses.
-  if (!(buffer instanceof ArrayBuffer) || data.byteLength === 0 || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return [];
-  return [buffer];
+export function transferable(...data: unknown[]): ArrayBuffer[] {
+  const parts = data.flatMap((d) => (d instanceof Float32Array ? [d] : Array.isArray(d) ? d : typeof d === 'object' && d !== null && !ArrayBuffer.isView(d) ? Object.values(d) : []));
+  const buffers: ArrayBuffer[] = [];
+  for (const part of parts) {
+    if (!(part instanceof Float32Array)) continue;
+    const buffer = part.buffer;
+    // An empty one may be detached (transferred before), which a transfer list refuses.
+    if (!(buffer instanceof ArrayBuffer) || part.byteLength === 0 || part.byteOffset !== 0 || part.byteLength !== buffer.byteLength) continue;
+    if (!buffers.includes(buffer)) buffers.push(buffer);
+  }
+  return buffers;
 }
 
 /** An error as it can cross to the main thread: name, message and its own plain fields. */

@@ -210,7 +210,7 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
         return await call<History>(
           { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, hooks: callbacks.hooks, builtins },
           { x, y, ...fitOptions },
-          [...transferable(xs), ...transferable(ys)],
+          transferable(xs, ys),
           callbacks.onProgress,
         );
       } catch (err) {
@@ -238,7 +238,7 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
     },
     async evaluate(x, y) {
       const [xs, ys] = [copy(x), copy(y)];
-      return call<Logs>({ type: 'evaluate', id: nextId++, x: xs, y: ys }, { x, y }, [...transferable(xs), ...transferable(ys)]);
+      return call<Logs>({ type: 'evaluate', id: nextId++, x: xs, y: ys }, { x, y }, transferable(xs, ys));
     },
     terminate() {
       fail(new StateError('workerTrainer: terminate() was called'));

@@ -83,6 +83,8 @@ export class SymbolicTensor {
 
 /** What holds a layer's weights: the model it was added to. */
 export interface WeightOwner {
+  readonly name: string;
+  readonly isDisposed: boolean;
   layerWeights(layer: Layer): Float32Array[];
   setLayerWeights(layer: Layer, weights: ArrayLike<number>[]): void;
 }
@@ -118,6 +120,18 @@ export abstract class Layer {
   /** @internal The model holding this layer's weights (undefined when it leaves it). */
   attach(owner: WeightOwner | undefined): void {
     this.owner = owner;
+  }
+
+  /**
+   * @internal Refuses a layer that is in another model still in use: a layer's weights live in one
+   * model (sharing them between models, as TF.js's encoder / full-model pattern does, is not
+   * supported yet).
+   */
+  checkFree(where: string): void {
+    const owner = this.owner;
+    if (owner && !owner.isDisposed) {
+      throw new ValueError(`${where}: ${this.className} layer ${JSON.stringify(this.name ?? '(unnamed)')} is already in model ${JSON.stringify(owner.name)}; a layer's weights live in one model (sharing them between models is not supported yet): make a new layer, or dispose of that model first`);
+    }
   }
 
   /** Whether the layer is in a model (which then holds its weights). */

@@ -1,4 +1,4 @@
-// Type-checked by tests/review/multi-input-types.test.ts (never run): the README's data forms for a
+// Type-checked by tests/graphs/multi-input-types.test.ts (never run): the README's data forms for a
 // model with several inputs — an array in input order, or an object keyed by input name.
 import { model, input, layers, workerTrainer, gradientCheck } from '../../../src/index.js';
 

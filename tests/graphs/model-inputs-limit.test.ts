@@ -1,4 +1,4 @@
-// DEFECT (medium): a model() with more than 16 inputs (the core's MAX_MODEL_INPUTS) is accepted by
+// Regression (found in review, fixed): a model() with more than 16 inputs (the core's MAX_MODEL_INPUTS) is accepted by
 // model() and fails only when it is built (compile, predict, getWeights), with a misleading error
 // naming a layer and an input count that are fine — `Add layer "add_2": too many inputs (2)` —
 // because net_set_model_input's refusal is ignored and the next net_set_input fails instead. The

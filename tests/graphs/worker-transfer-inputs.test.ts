@@ -1,4 +1,4 @@
-// DEFECT (low): workerTrainer's `transfer: true` moves x's buffers to the worker only when x is one
+// Regression (found in review, fixed): workerTrainer's `transfer: true` moves x's buffers to the worker only when x is one
 // Float32Array (worker-protocol.ts transferable()); a multi-input model's x — an array or an object
 // of Float32Arrays — is copied instead, against the README ("with transfer: true its buffers move
 // without a copy (and read as empty afterwards on the main thread)"). Training is correct; the

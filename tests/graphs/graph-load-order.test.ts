@@ -1,4 +1,4 @@
-// DEFECT (high): loadModel() of a TF.js-saved functional model puts weights on the wrong layers
+// Regression (found in review, fixed): loadModel() of a TF.js-saved functional model puts weights on the wrong layers
 // when TF.js's layer order (model.layers, as written in model.json: Keras sorts the nodes by depth)
 // differs from the order neurite's model() walks the graph in (depth-first from the output).
 // parse() collects the weights in the file's layer order and load.ts hands them to setWeights(),

@@ -1,4 +1,4 @@
-// DEFECT (medium): for the same graph, model.layers and getWeights() come in a different order
+// Regression (found in review, fixed): for the same graph, model.layers and getWeights() come in a different order
 // than TF.js's. TF.js (as Keras) orders a functional model's layers by depth from the output
 // (deepest first), so `t → a` and `t → b0 → b` joined by a merge give b0, a, b, ...; neurite's
 // model() walks depth-first from the output and gives a, b0, b, .... Code ported from TF.js that

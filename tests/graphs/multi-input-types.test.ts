@@ -1,4 +1,4 @@
-// DEFECT (low): the public types refuse the keyed form of a multi-input model's data that the README
+// Regression (found in review, fixed): the public types refuse the keyed form of a multi-input model's data that the README
 // documents and the runtime takes ("an object keyed by input name, { pixels, meta }"): predict,
 // evaluate, trainOnBatch, fit (and validationData), gradientCheck and workerTrainer's methods type
 // x as `Data`, which has no object form, so a TypeScript user gets "Object literal may only specify
@@ -13,7 +13,7 @@ const root = new URL('../..', import.meta.url).pathname;
 it('the documented multi-input data forms type-check', () => {
   const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-  const program = ts.createProgram([join(root, 'tests/review/types/multi-input.ts')], { ...options, noEmit: true, rootDir: root });
+  const program = ts.createProgram([join(root, 'tests/graphs/types/multi-input.ts')], { ...options, noEmit: true, rootDir: root });
   const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   expect(errors).toEqual([]);
 }, 120_000);
