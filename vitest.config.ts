@@ -7,12 +7,15 @@ const threadTests = 'tests/threads.test.ts';
 
 // The suite runs twice: on the plain SIMD build, and on the relaxed-SIMD build, which Node 20
 // only runs with --experimental-wasm-relaxed-simd (ready() picks it when the engine validates it).
+// Inline projects do not inherit the root's options: each sets its own timeout (a fuzz or training
+// test takes a few seconds alone, and much longer on a loaded 2-core machine).
+const testTimeout = 60_000;
+
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
     projects: [
       {
-        test: { name: 'simd', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, browserTests, threadTests], env: { NEURITE_EXPECT_BUILD: 'simd' } },
+        test: { name: 'simd', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, browserTests, threadTests], env: { NEURITE_EXPECT_BUILD: 'simd' }, testTimeout },
       },
       {
         test: {
@@ -21,6 +24,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, browserTests, threadTests],
           env: { NEURITE_EXPECT_BUILD: 'relaxed' },
           execArgv: ['--experimental-wasm-relaxed-simd'],
+          testTimeout,
         },
       },
       {
@@ -30,6 +34,7 @@ export default defineConfig({
           include: ['tests/threads.test.ts', 'tests/golden.test.ts', 'tests/assembly/gemm.test.ts', 'tests/assembly/network.test.ts', 'tests/model.test.ts', 'tests/training.test.ts', 'tests/e2e.test.ts'],
           env: { NEURITE_EXPECT_BUILD: 'threads' },
           setupFiles: ['tests/setup/threads.ts'],
+          testTimeout,
         },
       },
       {
