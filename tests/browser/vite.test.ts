@@ -14,11 +14,12 @@ import { downloads } from '../../tools/bundle-size.js';
 
 /**
  * The limit for JS + wasm a browser app downloads, gzipped. It was 40 KB (target 30 KB) while the
- * core held dense kernels only; the convolutional, normalization, pooling, embedding and recurrent
- * kernels share the one Wasm module (22.5 KB gzip), while the JS of unused layers is tree-shaken.
- * Loading kernels in modules an app fetches on demand is the way back under 30 KB.
+ * core held dense kernels only, then 48 KB with the convolutional, normalization, pooling,
+ * embedding and recurrent kernels; the masks, bidirectional, merge and preprocessing kernels share
+ * the one Wasm module (26.4 KB gzip), while the JS of unused layers is tree-shaken. Loading kernels
+ * in modules an app fetches on demand is the way back under 30 KB.
  */
-const LIMIT_BYTES = 48 * 1024;
+const LIMIT_BYTES = 56 * 1024;
 
 let browser: Browser;
 let pack: { dir: string; remove(): void };
