@@ -320,3 +320,14 @@ it('ids out of range in one of several inputs are a ValueError naming the input,
   expect(m.getWeights()).toEqual(before);
   expect(() => m.predict([[3], [[1, 1]]])).toThrow(/input "user".*got 3 at row 0, position 0/);
 });
+
+it('concatenate takes the last axis as -1 or as its index counting the batch axis (Keras code often writes axis: 1)', () => {
+  const t = input({ shape: [3] });
+  const a = layers.dense({ units: 2 }).apply(t), b = layers.dense({ units: 4 }).apply(t);
+  expect(layers.concatenate({ axis: 1 }).apply([a, b]).shape).toEqual([6]);
+  expect(() => layers.concatenate({ axis: 0 })).toThrow(ValueError);
+  const seq = input({ shape: [5, 2] });
+  const c = layers.dense({ units: 3 }).apply(seq), d = layers.dense({ units: 1 }).apply(seq);
+  expect(() => layers.concatenate({ axis: 1, name: 'steps' }).apply([c, d])).toThrow(/Concatenate layer "steps".*joins along the last axis only \(-1, or 2 for these inputs\), got axis 1/);
+  expect(layers.concatenate({ axis: 2 }).apply([c, d]).shape).toEqual([5, 4]);
+});

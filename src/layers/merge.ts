@@ -80,31 +80,39 @@ export class ElementwiseMerge extends Merge {
 }
 
 export interface ConcatenateConfig extends LayerArgs {
-  /** The axis to join along: the last (−1, the default), the only one supported. */
+  /**
+   * The axis to join along, counting the batch axis as TF.js does: the last, −1 (the default) or
+   * its index (1 for [n] examples, as Keras code often writes it), the only one supported.
+   */
   axis?: number;
 }
 
 /** Inputs joined along the last axis: [.., a] and [.., b] make [.., a + b]. */
 export class Concatenate extends Merge {
   readonly className = 'Concatenate';
+  readonly axis: number;
 
   constructor(config: ConcatenateConfig = {}) {
     const where = 'layers.concatenate()';
     checkKeys(config, ['axis', ...LAYER_ARG_KEYS], where);
     super(config, where);
-    if (config.axis !== undefined && config.axis !== -1) throw new ValueError(`${where}: only axis -1 (the last) is supported, got ${describe(config.axis)}`);
+    const axis = config.axis ?? -1;
+    if (!Number.isInteger(axis) || (axis !== -1 && axis < 1)) throw new ValueError(`${where}: axis must be the last (-1, or its index counting the batch axis), got ${describe(config.axis)}`);
+    this.axis = axis;
   }
 
   override computeOutputShapes(shapes: readonly Shape[]): Shape {
     this.checkCount(shapes, 2);
     const first = shapes[0], last = first.length - 1;
+    // A positive axis counts the batch axis: the last is the example's rank.
+    if (this.axis !== -1 && this.axis !== first.length) throw this.shapeError(`joins along the last axis only (-1, or ${first.length} for these inputs), got axis ${this.axis}`, first);
     const other = shapes.find((s) => s.length !== first.length || s.some((d, i) => i < last && d !== first[i]));
     if (other) throw this.shapeError(`needs inputs that differ only in the last axis, got ${shapes.map(formatShape).join(' and ')}`, other);
     return [...first.slice(0, last), shapes.reduce((n, s) => n + s[last], 0)];
   }
 
   getConfig(): Record<string, unknown> {
-    return { axis: -1 };
+    return { axis: this.axis };
   }
 
   static fromConfig(c: Record<string, unknown>): Concatenate {
