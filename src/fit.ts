@@ -7,6 +7,7 @@ import { callbackList, type Callback, type Logs, type TrainingModel } from './ca
 import { MAX_BATCH, checkSameRows, type Data, type InputData, type Matrix } from './data.js';
 import { DivergenceError, StateError, ValueError, checkInteger, checkKeys, describe } from './errors.js';
 import type { Optimizer } from './optimizers.js';
+import { Progress, checkVerbose, type Verbosity } from './progress.js';
 import { isSchedule, scheduledRate } from './schedules.js';
 import { stageWeights, weighting, type ClassWeight } from './sample-weights.js';
 import { allocate, readF32, writeF32, type Core } from './wasm.js';
@@ -36,8 +37,11 @@ export interface FitConfig {
   sampleWeight?: Data;
   /** One callback object or a list: hooks, earlyStopping(), reduceLROnPlateau(). */
   callbacks?: Callback | Callback[];
-  /** 1 prints one line per epoch (default 0: silent). */
-  verbose?: 0 | 1;
+  /**
+   * 0 (default): silent. 1: a live progress bar per epoch when stdout is a terminal (Node), else a
+   * line per epoch. 2: a line per epoch (Keras's 2).
+   */
+  verbose?: Verbosity;
   /** Epoch to start counting from, to resume a previous fit (default 0). */
   initialEpoch?: number;
 }
@@ -110,8 +114,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
     throw new ValueError(`fit(): validationSplit must be a number in [0, 1), got ${describe(split)}`);
   }
   const callbacks = callbackList(config.callbacks, 'fit()');
-  const verbose = config.verbose ?? 0;
-  if (verbose !== 0 && verbose !== 1) throw new ValueError(`fit(): verbose must be 0 or 1, got ${describe(verbose)}`);
+  const verbose = checkVerbose(config.verbose ?? 0, 'fit()');
 
   const X = hooks.inputs(x, 'fit()', 'x');
   const Y = hooks.labels(y, 'fit()', 'y');
@@ -140,6 +143,8 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
   let staging = 0;
   // Everything fit() changes, so any failure (a callback that throws, say) can put it back.
   let before: { weights: Float32Array; state: OptimizerState; rate: number } | undefined;
+  const batches = Math.ceil(train / batchSize);
+  const progress = verbose === 0 ? undefined : new Progress(verbose, epochs, batches);
   try {
     before = { weights: readF32(core.net_params(net), core.net_param_count(net)), state: model.getOptimizerState(), rate: hooks.rate };
     // Stage the data set once: rows of x, rows of y, validation rows, and the row order.
@@ -185,6 +190,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       hooks.checkUsable('fit()');
       const started = now();
+      progress?.epochBegin(epoch, started);
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
       // Each epoch's order depends only on the random stream, so 3 + 2 epochs (even across a
       // save and load) visit the rows exactly as 5 epochs in one fit() would.
@@ -194,7 +200,6 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
       if (shuffle) core.rng_shuffle(order, train, hooks.shuffleRng);
       core.net_reset_metrics(net);
       let seen = 0;
-      const batches = Math.ceil(train / batchSize);
       // Batches run in chunks of one Wasm call each; a chunk grows until it takes a few
       // milliseconds, so the event loop still gets a turn every YIELD_MS. Batch callbacks and
       // schedules need one batch per call.
@@ -224,6 +229,11 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
           for (const cb of callbacks) await cb.onBatchEnd?.(batch, logs);
         }
         batch += count;
+        // The running logs are read (and allocated) only when the bar is redrawn.
+        if (progress?.due(now())) {
+          const running: Logs = { loss: core.net_loss_sum(net) / seen, ...hooks.readMetrics(core, net, seen, '') };
+          progress.draw(batch, running, now());
+        }
         if (now() - lastYield > YIELD_MS) {
           await yieldToEventLoop();
           lastYield = now();
@@ -244,7 +254,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
       logs.lr = hooks.rate;
       history.epoch.push(epoch);
       for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
-      if (verbose) console.log(`Epoch ${epoch + 1}/${epochs} ${Math.round(now() - started)}ms ${formatLogs(logs)}`);
+      progress?.epochEnd(epoch, Math.ceil(seen / batchSize), logs, now());
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       await yieldToEventLoop();
       lastYield = now();
@@ -252,6 +262,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
     for (const cb of callbacks) await cb.onTrainEnd?.({});
     return history;
   } catch (error) {
+    progress?.abort();
     // Any failure, divergence included, undoes the fit: the weights before it are known to be sane.
     if (before && !model.isDisposed) {
       writeF32(core.net_params(net), before.weights);
@@ -271,8 +282,4 @@ function now(): number {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-}
-
-function formatLogs(logs: Logs): string {
-  return Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ');
 }

@@ -4,6 +4,7 @@
 import type { Data, InputData } from './data.js';
 import type { BuiltinSpec, Hook, Logs } from './callbacks.js';
 import type { ModelArtifacts } from './io/types.js';
+import type { Verbosity } from './progress.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError } from './errors.js';
 import type { TransferList, WasmModule } from './platform.js';
 
@@ -15,8 +16,8 @@ export interface WorkerFitOptions {
   validationSplit?: number;
   validationData?: readonly [Data, Data];
   initialEpoch?: number;
-  /** 1 prints one line per epoch, from the worker (in Node, through the main thread's stdout). */
-  verbose?: 0 | 1;
+  /** 1 or 2 print one line per epoch, from the worker (in Node, through the main thread's stdout): a worker's stdout is no terminal. */
+  verbose?: Verbosity;
 }
 
 export type Request =

@@ -646,7 +646,7 @@ const fitOptsArb = fc.oneof(
       shuffle: fc.constantFrom<unknown>(true, false, 'yes', 1),
       validationSplit: fc.constantFrom<unknown>(0, 0.25, 0.5, 0.99, 1, -0.1, NaN, '0.5'),
       initialEpoch: fc.constantFrom<unknown>(0, 1, -1, 0.5),
-      verbose: fc.constantFrom<unknown>(0, 2, true),
+      verbose: fc.constantFrom<unknown>(0, 3, true),
       validationData: fc.constantFrom('good', 'bad', 'short', 'notArray', 'badRows', 'wideX'),
       callbacks: fc.constantFrom('good', 'list', 'notFn', 'unknownKey', 'number'),
       bogus: fc.constant(true),
@@ -729,7 +729,7 @@ function makeFitOpts(o: FitOpts, info: Info, seed: number): { build: () => Recor
     }
   }
   if (!isIntIn(opts.epochs ?? 1, 0, MAX) || !isIntIn(opts.batchSize ?? 32, 1, MAX) || !isIntIn(opts.initialEpoch ?? 0, 0, MAX)) valid = false;
-  if (typeof (opts.shuffle ?? true) !== 'boolean' || ![0, 1].includes(opts.verbose as number ?? 0)) valid = false;
+  if (typeof (opts.shuffle ?? true) !== 'boolean' || ![0, 1, 2].includes(opts.verbose as number ?? 0)) valid = false;
   const split = opts.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) valid = false;
   if (monitor && valid) valid = undefined;

@@ -272,7 +272,7 @@ describe('divergence', () => {
     let error: unknown;
     const printed: string[] = [], log = console.log;
     console.log = (line: string) => printed.push(line);
-    try { await model.fit(x, y, { epochs: 50, batchSize: 4, verbose: 1 }); } catch (e) { error = e; } finally { console.log = log; }
+    try { await model.fit(x, y, { epochs: 50, batchSize: 4, verbose: 2 }); } catch (e) { error = e; } finally { console.log = log; }
     expect(error).toBeInstanceOf(DivergenceError);
     const { epoch, batch, loss } = error as InstanceType<typeof DivergenceError>;
     expect(Number.isFinite(loss)).toBe(false);

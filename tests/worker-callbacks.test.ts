@@ -112,6 +112,21 @@ describe('verbose', () => {
     expect(lines).toHaveLength(3);
     lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^Epoch ${i + 1}/3 \\d+ms loss=${history.history.loss[i].toPrecision(4)} `)));
   });
+
+  it('verbose: 2 prints the same lines (a worker has no terminal for a bar), and verbose: 3 is a ValueError', async () => {
+    const worker = new Worker(new URL('../dist/worker-entry.js', import.meta.url), { stdout: true });
+    let out = '';
+    worker.stdout.on('data', (chunk) => { out += chunk; });
+    const { x, y } = data(20);
+    const trainer = await trainerFor(model(0.05), worker);
+    await expect(trainer.fit(x, y, { epochs: 1, verbose: 3 as never })).rejects.toThrow(/verbose must be 0 \(silent\), 1 .* or 2 \(a line per epoch\), got 3$/);
+    await expect(trainer.fit(x, y, { epochs: 1, verbose: 3 as never })).rejects.toThrow(ValueError);
+    const history = await trainer.fit(x, y, { epochs: 2, verbose: 2 });
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^Epoch ${i + 1}/2 \\d+ms loss=${history.history.loss[i].toPrecision(4)} `)));
+  });
 });
 
 describe('Node exits with an idle trainer', () => {
