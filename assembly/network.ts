@@ -654,8 +654,16 @@ export function net_set_separable_conv2d(
  * every step; scratch: dh, and dz time-major and example-major, and dh kept across a masked step (assembly/layers/simple_rnn.ts).
  */
 export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32, useBias: bool): void {
-  const l = layer(net(ptr), i);
-  l.kind = SIMPLE_RNN;
+  setRecurrent(layer(net(ptr), i), SIMPLE_RNN, 1, steps, inputs, units, sequences, backwards, act, alpha, 0, 0, useBias);
+}
+
+// The record of a recurrent layer of `kind` with `gates` blocks of units in its kernels and bias
+// (1 simpleRNN, 3 GRU, 4 LSTM): steps of inputs in, units out (each step's with `sequences`).
+function setRecurrent(
+  l: Layer, kind: i32, gates: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
+  act: i32, alpha: f32, recAct: i32, recAlpha: f32, useBias: bool,
+): void {
+  l.kind = kind;
   l.inHeight = steps;
   l.strideHeight = backwards ? -1 : 1;
   l.groups = sequences ? steps : 1;
@@ -665,12 +673,14 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
   l.outputSize = l.groups * units;
   l.activation = act;
   l.alpha = alpha;
+  l.recurrentActivation = recAct;
+  l.recurrentAlpha = recAlpha;
   l.useBias = useBias ? 1 : 0;
-  l.kernelSize = inputs * units + units * units;
-  l.biasSize = useBias ? units : 0;
+  l.kernelSize = (inputs + units) * gates * units;
+  l.biasSize = useBias ? gates * units : 0;
   l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = recurrent_saved_size(SIMPLE_RNN, steps, units, false);
-  l.scratchSize = recurrent_scratch_size(SIMPLE_RNN, steps, units);
+  l.savedSize = recurrent_saved_size(kind, steps, units, false);
+  l.scratchSize = recurrent_scratch_size(kind, steps, units);
 }
 
 /**
@@ -682,25 +692,7 @@ export function net_set_simple_rnn(ptr: usize, i: i32, steps: i32, inputs: i32, 
  * and da time-major and example-major, and dh kept across a masked step (assembly/layers/gru.ts).
  */
 export function net_set_gru(ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool, act: i32, alpha: f32, recurrentAct: i32, recurrentAlpha: f32, useBias: bool): void {
-  const l = layer(net(ptr), i);
-  l.kind = GRU;
-  l.inHeight = steps;
-  l.strideHeight = backwards ? -1 : 1;
-  l.groups = sequences ? steps : 1;
-  l.inFeatures = inputs;
-  l.outFeatures = units;
-  l.inputSize = steps * inputs;
-  l.outputSize = l.groups * units;
-  l.activation = act;
-  l.alpha = alpha;
-  l.recurrentActivation = recurrentAct;
-  l.recurrentAlpha = recurrentAlpha;
-  l.useBias = useBias ? 1 : 0;
-  l.kernelSize = (inputs + units) * 3 * units;
-  l.biasSize = useBias ? 3 * units : 0;
-  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = recurrent_saved_size(GRU, steps, units, false);
-  l.scratchSize = recurrent_scratch_size(GRU, steps, units);
+  setRecurrent(layer(net(ptr), i), GRU, 3, steps, inputs, units, sequences, backwards, act, alpha, recurrentAct, recurrentAlpha, useBias);
 }
 
 /**
@@ -714,16 +706,7 @@ export function net_set_lstm(
   ptr: usize, i: i32, steps: i32, inputs: i32, units: i32, sequences: bool, backwards: bool,
   act: i32, alpha: f32, recAct: i32, recAlpha: f32, useBias: bool,
 ): void {
-  net_set_simple_rnn(ptr, i, steps, inputs, units, sequences, backwards, act, alpha, useBias);
-  const l = layer(net(ptr), i);
-  l.kind = LSTM;
-  l.recurrentActivation = recAct;
-  l.recurrentAlpha = recAlpha;
-  l.kernelSize = (inputs + units) * 4 * units;
-  l.biasSize = useBias ? 4 * units : 0;
-  l.paramSize = l.trainableSize = l.kernelSize + l.biasSize;
-  l.savedSize = recurrent_saved_size(LSTM, steps, units, false);
-  l.scratchSize = recurrent_scratch_size(LSTM, steps, units);
+  setRecurrent(layer(net(ptr), i), LSTM, 4, steps, inputs, units, sequences, backwards, act, alpha, recAct, recAlpha, useBias);
 }
 
 /**
