@@ -44,13 +44,13 @@ class Net {
   layerCount: i32;
   /** Examples the activation buffers hold. */
   batchCap: i32;
-  /** The loss, its parameter (huber delta or label smoothing) and how it reads the output. */
-  loss: i32;
-  lossParam: f32;
-  lossMode: i32;
-  /** Label values per row of the last axis: 1 for sparse labels (class indices). */
-  labelCols: i32;
-  metricMask: i32;
+  /**
+   * The model's outputs, each with the loss that trains it (Head records, MAX_OUTPUTS of them, in
+   * this same block), and the label values a staged row holds: each output's, one after another.
+   */
+  headCount: i32;
+  heads: usize;
+  labelSize: i32;
   /** The optimizer: rule, state buffers, hyperparameters (p1: β1, ρ or momentum; p2: β2, or
    * momentum for rmsprop; p3: weight decay, adamax decay or adagrad's initial accumulator). */
   optimizer: i32;
@@ -82,7 +82,7 @@ class Net {
   input: usize;
   label: usize;
   weights: usize;
-  /** METRIC_SLOTS f64 running metric totals, and the layer records, in this same block. */
+  /** METRIC_SLOTS f64 running metric totals per output, and the layer records, in this same block. */
   totals: usize;
   layers: usize;
   /**
@@ -126,11 +126,6 @@ class Net {
 }
 
 // @ts-ignore: decorator
-@inline function lastLayer(n: Net): Layer {
-  return layer(n, n.layerCount - 1);
-}
-
-// @ts-ignore: decorator
 @inline function rngState(n: Net): usize {
   return changetype<usize>(n) + offsetof<Net>("rng0");
 }
@@ -154,17 +149,73 @@ class Edge {
   return changetype<Edge>(n.edges + (<usize>i * MAX_INPUTS + <usize>k) * offsetof<Edge>());
 }
 
+/** Most outputs a model has, each trained by its own loss. */
+const MAX_OUTPUTS = 16;
+
+/**
+ * One output of the model and the loss that trains it. The total loss is Σ weight × loss over the
+ * outputs (Keras's loss_weights), plus the regularizers' penalties.
+ */
+@unmanaged
+class Head {
+  /** The layer whose output it is. */
+  layer: i32;
+  /** The loss, its parameter (huber delta or label smoothing) and how it reads the output. */
+  loss: i32;
+  lossParam: f32;
+  lossMode: i32;
+  /** Label values per row of the output's last axis: 1 for sparse labels (class indices). */
+  labelCols: i32;
+  metricMask: i32;
+  weight: f32;
+  /** Label values per example, and where they start in a staged label row. */
+  labelSize: i32;
+  labelOffset: i32;
+  /** With several outputs: this output's labels of the staged rows, split out contiguously. */
+  labels: usize;
+  /** Σ batch loss × batch rows since net_reset_metrics (the `<output>_loss` logs). */
+  lossSum: f64;
+}
+
+// @ts-ignore: decorator
+@inline function head(n: Net, k: i32): Head {
+  return changetype<Head>(n.heads + <usize>k * ((offsetof<Head>() + 7) & ~7));
+}
+
+// @ts-ignore: decorator
+@inline function totalsOf(n: Net, k: i32): usize {
+  return n.totals + <usize>k * METRIC_SLOTS * 8;
+}
+
+// True when layer i's output is one of the model's outputs.
+function isOutput(n: Net, i: i32): bool {
+  for (let k = 0; k < n.headCount; k++) if (head(n, k).layer == i) return true;
+  return false;
+}
+
+// True when another layer reads layer i's output (a chain's next layer, or a graph edge).
+function hasConsumers(n: Net, i: i32): bool {
+  for (let j = i + 1; j < n.layerCount; j++) {
+    const l = layer(n, j);
+    if (l.inputCount == 0 && j == i + 1) return true;
+    for (let k = 0; k < l.inputCount; k++) if (edge(n, j, k).from == i + 1) return true;
+  }
+  return false;
+}
+
 /** A network of `layers` layers (each then described by net_set_*); 0 when out of memory. */
 export function net_create(layers: i32): usize {
   const header = (offsetof<Net>() + 7) & ~7;
   const records = <usize>layers * offsetof<Layer>(), edges = <usize>layers * MAX_INPUTS * offsetof<Edge>();
   const arrays = 4 * MAX_INPUTS * sizeof<usize>() + MAX_MODEL_INPUTS * (4 + sizeof<usize>());
-  const ptr = alloc(header + METRIC_SLOTS * 8 + records + edges + arrays);
+  const heads = MAX_OUTPUTS * ((offsetof<Head>() + 7) & ~7);
+  const ptr = alloc(header + MAX_OUTPUTS * METRIC_SLOTS * 8 + heads + records + edges + arrays);
   if (ptr == 0) return 0;
   const n = net(ptr);
   n.layerCount = layers;
   n.totals = ptr + header;
-  n.layers = n.totals + METRIC_SLOTS * 8;
+  n.heads = n.totals + MAX_OUTPUTS * METRIC_SLOTS * 8;
+  n.layers = n.heads + heads;
   n.edges = n.layers + records;
   n.inputPointers = n.edges + edges;
   n.gradPointers = n.inputPointers + MAX_INPUTS * sizeof<usize>();
@@ -212,7 +263,8 @@ function planAccumulation(n: Net): void {
     const l = layer(n, i);
     for (let k = 0; k < l.inputCount; k++) {
       const from = edge(n, i, k).from;
-      let earlier = false;
+      // The loss writes an output's gradient before any layer does.
+      let earlier = from > 0 && isOutput(n, from - 1);
       for (let j = n.layerCount - 1; j >= i && !earlier; j--) {
         const count = j == i ? k : layer(n, j).inputCount;
         for (let q = 0; q < count; q++) if (edge(n, j, q).from == from) { earlier = true; break; }
@@ -260,6 +312,19 @@ function gatherInputs(n: Net, i: i32, x: usize): void {
     store<usize>(n.accumulateFlags + at, <usize>e.accumulate);
     store<i32>(n.inputWidths + (<usize>k << 2), e.width);
   }
+}
+
+/**
+ * The model's output k is layer i's output (outputs given in order; a model given none has one,
+ * its last layer's). False for too many outputs.
+ */
+export function net_set_output(ptr: usize, k: i32, i: i32): bool {
+  const n = net(ptr);
+  if (k != n.headCount || k >= MAX_OUTPUTS || i < 0 || i >= n.layerCount) return false;
+  head(n, k).layer = i;
+  head(n, k).weight = 1;
+  n.headCount = k + 1;
+  return true;
 }
 
 /**
@@ -811,6 +876,7 @@ export function net_build(ptr: usize): bool {
     if (l.paramSize > l.trainableSize) n.stateCount++;
   }
   pointLayers(n);
+  if (n.headCount == 0) net_set_output(ptr, 0, n.layerCount - 1);
   planAccumulation(n);
   if (n.modelInputs == 0) n.inputSize = layer(n, 0).inputSize;
   return true;
@@ -885,23 +951,33 @@ function syncLayer(n: Net, l: Layer): void {
 }
 
 /**
- * Picks the loss, its parameter, the label width (1 for sparse labels) and the metric totals to
- * keep. Softmax + categorical and sigmoid + binary cross-entropy are computed from the last
- * layer's z (as Keras does on TensorFlow); with fromLogits the output itself is the logits.
+ * Picks output k's loss, its parameter, the label width (1 for sparse labels), the metric totals
+ * to keep and its weight in the total loss. Softmax + categorical and sigmoid + binary
+ * cross-entropy are computed from the output layer's z (as Keras does on TensorFlow) unless
+ * another layer reads that output too; with fromLogits the output itself is the logits.
  */
-export function net_set_loss(ptr: usize, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32): void {
-  const n = net(ptr), last = lastLayer(n);
+export function net_set_loss(ptr: usize, k: i32, loss: i32, param: f32, fromLogits: bool, labelCols: i32, metricMask: i32, weight: f32): void {
+  const n = net(ptr), h = head(n, k), l = layer(n, h.layer);
   // Layers that keep z in `saved` and skip their activation's derivative when `fused`.
-  const act = last.kind == DENSE || last.kind == CONV1D || last.kind == CONV2D || last.kind == DEPTHWISE_CONV2D || last.kind == SEPARABLE_CONV2D ? last.activation : -1;
+  const act = l.kind == DENSE || l.kind == CONV1D || l.kind == CONV2D || l.kind == DEPTHWISE_CONV2D || l.kind == SEPARABLE_CONV2D ? l.activation : -1;
   const categorical = loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY;
   let mode = PROBABILITIES;
   if (fromLogits) mode = FROM_LOGITS;
-  else if ((categorical && act == SOFTMAX) || (loss == BINARY_CROSSENTROPY && act == SIGMOID)) mode = FUSED;
-  n.loss = loss;
-  n.lossParam = param;
-  n.lossMode = mode;
-  n.labelCols = labelCols;
-  n.metricMask = metricMask;
+  else if (((categorical && act == SOFTMAX) || (loss == BINARY_CROSSENTROPY && act == SIGMOID)) && !hasConsumers(n, h.layer)) mode = FUSED;
+  h.loss = loss;
+  h.lossParam = param;
+  h.lossMode = mode;
+  h.labelCols = labelCols;
+  h.metricMask = metricMask;
+  h.weight = weight;
+  h.labelSize = l.groups * labelCols;
+  // Each output's labels follow the one before's in a staged row.
+  let offset = 0;
+  for (let q = 0; q < n.headCount; q++) {
+    head(n, q).labelOffset = offset;
+    offset += head(n, q).labelSize;
+  }
+  n.labelSize = offset;
 }
 
 /**
@@ -954,10 +1030,11 @@ export function net_set_learning_rate(ptr: usize, lr: f32): void {
 export function net_reserve(ptr: usize, rows: i32): bool {
   const n = net(ptr);
   if (rows <= n.batchCap) return true;
-  // Staging for inputs, labels (never wider than the output) and sample weights, then each layer's
-  // buffers (with several model inputs, their blocks too: inputSize again).
-  const last = lastLayer(n);
-  let floats: u64 = <u64>n.inputSize * (n.modelInputs > 1 ? 2 : 1) + <u64>last.outputSize + 1, fixed: u64 = 0, scratch: u64 = 0;
+  // Staging for inputs, labels (never wider than the outputs) and sample weights, then each layer's
+  // buffers (with several model inputs, their blocks too: inputSize again; several outputs, the same for labels).
+  let labels: u64 = 0;
+  for (let k = 0; k < n.headCount; k++) labels += <u64>layer(n, head(n, k).layer).outputSize;
+  let floats: u64 = <u64>n.inputSize * (n.modelInputs > 1 ? 2 : 1) + labels * (n.headCount > 1 ? 2 : 1) + 1, fixed: u64 = 0, scratch: u64 = 0;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     floats += <u64>l.savedSize + 2 * <u64>l.outputSize;
@@ -980,7 +1057,11 @@ export function net_reserve(ptr: usize, rows: i32): bool {
     p += <usize>load<i32>(n.inputSizes + (<usize>m << 2)) * rowBytes;
   }
   n.label = p;
-  p += <usize>last.outputSize * rowBytes;
+  p += <usize>labels * rowBytes;
+  for (let k = 0; k < n.headCount && n.headCount > 1; k++) {
+    head(n, k).labels = p;
+    p += <usize>layer(n, head(n, k).layer).outputSize * rowBytes;
+  }
   n.weights = p;
   p += rowBytes;
   const scratchStart = p;
@@ -1009,8 +1090,11 @@ export function net_input(ptr: usize): usize { return net(ptr).input; }
 export function net_label(ptr: usize): usize { return net(ptr).label; }
 /** Where a caller stages one sample weight per row for net_train_batch / net_loss. */
 export function net_sample_weights(ptr: usize): usize { return net(ptr).weights; }
-/** The last layer's output after net_forward. */
-export function net_output(ptr: usize): usize { return lastLayer(net(ptr)).output; }
+/** Output k's values after net_forward. */
+export function net_output(ptr: usize, k: i32): usize {
+  const n = net(ptr);
+  return layer(n, head(n, k).layer).output;
+}
 
 /** Forward pass of `rows` ≤ batchCap examples at `x`, layer by layer; dropout drops only when `training`; `keep`: what net_backward needs. */
 export function net_forward(ptr: usize, x: usize, rows: i32, training: bool, keep: bool): void {
@@ -1025,22 +1109,45 @@ export function net_forward(ptr: usize, x: usize, rows: i32, training: bool, kee
 }
 
 /**
- * Loss of the last forward pass against labels `y`, plus the regularizers' penalties; with
- * `withGrad`, also seeds the backward pass (dLoss/dA of the last layer, or dLoss/dZ when fused).
- * `weights` (0: none) holds one sample weight per example, which scales that example's loss (not
- * the penalties or the metrics). Adds the batch into the metric totals, unweighted. The loss sees
- * the rows of the output's last axis.
+ * Loss of the last forward pass against labels `y` (each output's loss, times its weight, summed),
+ * plus the regularizers' penalties; with `withGrad`, also seeds the backward pass (dLoss/dA of
+ * each output layer, or dLoss/dZ when fused). `weights` (0: none) holds one sample weight per
+ * example, which scales that example's loss (not the penalties or the metrics). Adds the batch into
+ * each output's loss sum and metric totals, unweighted. A loss sees the rows of its output's last axis.
  */
 export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool, weights: usize): f64 {
-  const n = net(ptr), last = lastLayer(n);
-  const lossRows = rows * last.groups, units = last.outFeatures;
-  const grad = withGrad ? last.outputGrad : 0;
-  let value = n.lossMode == PROBABILITIES
-    ? loss_forward_backward(grad, last.output, y, lossRows, units, n.loss, n.lossParam, weights, last.groups)
-    : loss_from_logits(grad, n.lossMode == FUSED ? last.saved : last.output, y, lossRows, units, n.loss, n.lossParam, weights, last.groups);
+  const n = net(ptr);
+  if (n.headCount > 1) splitLabels(n, y, rows);
+  let value: f64 = 0;
+  for (let k = 0; k < n.headCount; k++) {
+    const h = head(n, k), l = layer(n, h.layer);
+    const labels = n.headCount > 1 ? h.labels : y;
+    const lossRows = rows * l.groups, units = l.outFeatures;
+    const grad = withGrad ? l.outputGrad : 0;
+    const loss = h.lossMode == PROBABILITIES
+      ? loss_forward_backward(grad, l.output, labels, lossRows, units, h.loss, h.lossParam, weights, l.groups)
+      : loss_from_logits(grad, h.lossMode == FUSED ? l.saved : l.output, labels, lossRows, units, h.loss, h.lossParam, weights, l.groups);
+    // d(weight × loss) = weight × dLoss.
+    if (grad && h.weight != 1) scale(grad, lossRows * units, h.weight);
+    value += h.weight == 1 ? loss : <f64>h.weight * loss;
+    h.lossSum += loss * <f64>rows;
+    if (h.metricMask) metrics_update(totalsOf(n, k), l.output, labels, lossRows, units, h.metricMask);
+  }
   for (let i = 0; i < n.layerCount; i++) value += penalty(layer(n, i), false);
-  if (n.metricMask) metrics_update(n.totals, last.output, y, lossRows, units, n.metricMask);
   return value;
+}
+
+// With several outputs: each output's labels of the `rows` staged rows at y, into its block.
+function splitLabels(n: Net, y: usize, rows: i32): void {
+  const rowBytes = <usize>n.labelSize << 2;
+  for (let k = 0; k < n.headCount; k++) {
+    const h = head(n, k), bytes = <usize>h.labelSize << 2, offset = <usize>h.labelOffset << 2;
+    for (let r = 0; r < rows; r++) memory.copy(h.labels + <usize>r * bytes, y + <usize>r * rowBytes + offset, bytes);
+  }
+}
+
+function scale(values: usize, count: i32, by: f32): void {
+  for (let i: usize = 0; i < <usize>count; i++) store<f32>(values + (i << 2), load<f32>(values + (i << 2)) * by);
 }
 
 // The regularizer penalty of one layer; with `withGrad` its gradient is added to dW and db.
@@ -1076,7 +1183,8 @@ function weightsPenalty(l: Layer, kind: i32, units: i32, offset: usize, withGrad
 /** Zeroes the metric totals. */
 export function net_reset_metrics(ptr: usize): void {
   const n = net(ptr);
-  memory.fill(n.totals, 0, METRIC_SLOTS * 8);
+  memory.fill(n.totals, 0, MAX_OUTPUTS * METRIC_SLOTS * 8);
+  for (let k = 0; k < n.headCount; k++) head(n, k).lossSum = 0;
   n.lossSum = 0;
 }
 
@@ -1088,7 +1196,12 @@ export function net_loss_sum(ptr: usize): f64 {
   return net(ptr).lossSum;
 }
 
-/** The metric totals: METRIC_SLOTS f64 values (see assembly/metrics.ts). */
+/** Output k's loss summed (× rows) over the net_loss calls since net_reset_metrics, unweighted. */
+export function net_output_loss_sum(ptr: usize, k: i32): f64 {
+  return head(net(ptr), k).lossSum;
+}
+
+/** The metric totals: METRIC_SLOTS f64 values per output, output after output (see assembly/metrics.ts). */
 export function net_metric_totals(ptr: usize): usize {
   return net(ptr).totals;
 }
@@ -1106,11 +1219,17 @@ export function net_backward(ptr: usize, x: usize, rows: i32, allWeights: bool):
     if (l.inputCount > 1) gatherInputs(n, i, x);
     const weights = allWeights || l.trainable != 0;
     layer_backward(
-      l, inputGradOf(n, i, 0), inputOf(n, i, 0, x), rows, training, i == n.layerCount - 1 && n.lossMode == FUSED, weights,
+      l, inputGradOf(n, i, 0), inputOf(n, i, 0, x), rows, training, isFused(n, i), weights,
       n.inputPointers, n.gradPointers, n.accumulateFlags, n.inputWidths,
     );
     if (weights) penalty(l, true);
   }
+}
+
+// True when the loss seeded layer i's dLoss/dZ rather than dLoss/dA.
+function isFused(n: Net, i: i32): bool {
+  for (let k = 0; k < n.headCount; k++) if (head(n, k).layer == i && head(n, k).lossMode == FUSED) return true;
+  return false;
 }
 
 /** Zeroes the frozen layers' weight gradients (after a net_backward with allWeights). */
@@ -1208,8 +1327,7 @@ function update_range(n: Net, start: i32, count: i32, t: f64): void {
 export function net_train_batch(ptr: usize, x: usize, y: usize, indices: usize, rows: i32, w: usize): f64 {
   const n = net(ptr);
   if (indices != 0) {
-    const last = lastLayer(n);
-    const xBytes = <usize>n.inputSize << 2, yBytes = <usize>(last.groups * n.labelCols) << 2;
+    const xBytes = <usize>n.inputSize << 2, yBytes = <usize>n.labelSize << 2;
     const xs = n.input, ys = n.label;
     for (let r = 0; r < rows; r++) {
       const row = <usize>load<i32>(indices + (<usize>r << 2));

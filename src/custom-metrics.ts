@@ -37,14 +37,15 @@ export function customMetric(fn: MetricFunction, where: string): CustomMetric {
 }
 
 /**
- * Each custom metric over `rows` staged rows (inputs at xPtr, labels at yPtr), keyed `prefix` +
- * its name. One inference-mode forward pass in chunks the activation buffers hold, then each
- * function once over all rows. A function that throws, or returns something other than a number,
- * fails the call.
+ * Each custom metric of model output `sizes.output` over `rows` staged rows (inputs at xPtr, labels
+ * at yPtr, `sizes.labels` values a row, this output's `labelWidth` of them from `labelOffset`),
+ * keyed `prefix` + its name. One inference-mode forward pass in chunks the activation buffers hold,
+ * then each function once over all rows. A function that throws, or returns something other than a
+ * number, fails the call.
  */
 export function computeCustomMetrics(
   core: Core, net: number, metrics: readonly CustomMetric[], xPtr: number, yPtr: number, rows: number,
-  sizes: { inputs: number; labels: number; outputs: number }, batchSize: number, prefix: string, where: string,
+  sizes: { inputs: number; labels: number; outputs: number; output: number; labelOffset: number; labelWidth: number }, batchSize: number, prefix: string, where: string,
 ): Logs {
   const logs: Logs = {};
   if (metrics.length === 0 || rows === 0) return logs;
@@ -53,10 +54,13 @@ export function computeCustomMetrics(
   for (let start = 0; start < rows; start += chunk) {
     const n = Math.min(chunk, rows - start);
     core.net_forward(net, xPtr + start * sizes.inputs * 4, n, false, false);
-    const output = core.net_output(net) >>> 2;
+    const output = core.net_output(net, sizes.output) >>> 2;
     yPred.set(heapF32().subarray(output, output + n * sizes.outputs), start * sizes.outputs);
   }
-  const yTrue = readF32(yPtr, rows * sizes.labels);
+  const all = readF32(yPtr, rows * sizes.labels), width = sizes.labelWidth;
+  // This output's columns of each label row (all of them, with one output).
+  const yTrue = width === sizes.labels ? all : new Float32Array(rows * width);
+  if (yTrue !== all) for (let r = 0; r < rows; r++) yTrue.set(all.subarray(r * sizes.labels + sizes.labelOffset, r * sizes.labels + sizes.labelOffset + width), r * width);
   for (const { key, fn } of metrics) {
     // Each gets its own copies: one function cannot change what the next one sees.
     const value: unknown = fn(metrics.length > 1 ? yTrue.slice() : yTrue, metrics.length > 1 ? yPred.slice() : yPred);

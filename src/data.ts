@@ -22,7 +22,7 @@ export type Data = NumericArray | readonly number[] | readonly Nested[];
 
 /**
  * A model's x: Data, or for a graph with several inputs, one Data per input — an array in the
- * model's inputs' order, or an object keyed by input name.
+ * model's inputs' order, or an object keyed by input name. Likewise its y, with several outputs.
  */
 export type InputData = Data | readonly Data[] | { readonly [input: string]: Data };
 

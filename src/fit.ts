@@ -23,7 +23,7 @@ export interface FitConfig {
   /** Fraction of rows, taken from the end before shuffling as Keras does, held out for val_ logs. */
   validationSplit?: number;
   /** Explicit held-out data instead of validationSplit: [x, y], or [x, y, sampleWeight] (Keras). */
-  validationData?: readonly [InputData, Data] | readonly [InputData, Data, Data];
+  validationData?: readonly [InputData, InputData] | readonly [InputData, InputData, Data];
   /**
    * A weight per class index, `{ 0: 1, 1: 5 }` (TF.js and Keras): each training example's loss is
    * multiplied by its class's weight (the class of a one-column label, or a one-hot row's argmax).
@@ -70,7 +70,7 @@ export interface FitHooks {
   /** Wasm address of the 16-byte random stream that shuffles the rows. */
   readonly shuffleRng: number;
   /** The core, the network and the compiled optimizer; a StateError unless compiled and undisposed. */
-  ready(what: string): { core: Core; net: number; compiled: { optimizer: Optimizer } };
+  ready(what: string): { core: Core; net: number; compiled: { optimizer: Optimizer; outputs: readonly { outputShape: readonly number[] }[] } };
   /** A StateError once the model is disposed. */
   checkUsable(what: string): void;
   /** Labels as a matrix of the compiled loss's label width. */
@@ -100,7 +100,7 @@ const YIELD_MS = 16;
  * model.fit(): trains for a number of epochs. Async: it gives the event loop a turn between epochs
  * and at least every YIELD_MS, so pages stay responsive and callbacks run.
  */
-export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Data, config: FitConfig = {}): Promise<History> {
+export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: InputData, config: FitConfig = {}): Promise<History> {
   const { core, net, compiled } = hooks.ready('fit()');
   if (hooks.fitting) throw new StateError('fit(): this model is already fitting; await the running fit() first');
   checkKeys(config, FIT_KEYS, 'fit()');
@@ -119,7 +119,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
   const X = hooks.inputs(x, 'fit()', 'x');
   const Y = hooks.labels(y, 'fit()', 'y');
   checkSameRows(X.rows, Y.rows, 'fit()');
-  const weights = weighting(config.sampleWeight, config.classWeight, X.rows, model.outputShape, 'fit()');
+  const weights = weighting(config.sampleWeight, config.classWeight, X.rows, compiled.outputs, 'fit()');
   let train = X.rows;
   let validation: [Matrix, Matrix] | undefined;
   let validationWeights: ReturnType<typeof weighting>;
@@ -130,7 +130,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Dat
     }
     validation = [hooks.inputs(data[0], 'fit()', 'validationData x'), hooks.labels(data[1], 'fit()', 'validationData y')];
     checkSameRows(validation[0].rows, validation[1].rows, 'fit() validationData');
-    if (data.length === 3) validationWeights = weighting(data[2], undefined, validation[0].rows, model.outputShape, 'fit() validationData');
+    if (data.length === 3) validationWeights = weighting(data[2], undefined, validation[0].rows, compiled.outputs, 'fit() validationData');
   } else if (split > 0) {
     train = Math.floor(X.rows * (1 - split));
     if (train === 0 || train === X.rows) {

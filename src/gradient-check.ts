@@ -4,7 +4,7 @@
 import { copyFloat32 } from './data.js';
 import { StateError, ValueError, checkKeys, describe } from './errors.js';
 import { sizeOf } from './layers/layer.js';
-import type { LayersModel } from './model.js';
+import type { LayersModel, Prediction } from './model.js';
 import { Merge } from './layers/merge.js';
 import { outputLoss } from './reference.js';
 import type { Data, InputData } from './data.js';
@@ -23,25 +23,27 @@ export interface GradientCheckResult {
  * is a rounding error of zero do not dominate. Dropout is inactive. Meant for small models: it
  * runs two float64 forward passes per weight.
  */
-export function gradientCheck(model: LayersModel, x: InputData, y: Data, config: { epsilon?: number } = {}): GradientCheckResult {
+export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: InputData, config: { epsilon?: number } = {}): GradientCheckResult {
   checkKeys(config, ['epsilon'], 'gradientCheck()');
   const epsilon = config.epsilon ?? 1e-5;
   if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
     throw new ValueError(`gradientCheck(): epsilon must be a positive number, got ${describe(epsilon)}`);
   }
   if (model.isDisposed) throw new StateError('gradientCheck(): the model has been disposed');
-  const loss = model.loss;
-  if (!loss) throw new StateError('gradientCheck(): the model must be compiled first');
+  const losses = model.losses;
+  if (!losses) throw new StateError('gradientCheck(): the model must be compiled first');
   // One copy of each, read once: the backpropagation checks it and the reference uses it.
-  const inputShape = model.inputShape, outputShape = model.outputShape;
-  const units = outputShape[outputShape.length - 1];
-  const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
-  // (A graph with several inputs takes them as fit() does: its inputs() joins them into rows.)
-  const inputShapes = model.inputShapes;
+  const inputShape = model.inputShape, outputShapes = model.outputShapes, outputLayers = model.outputLayers;
+  const labelShapes = losses.map(({ loss }, k) => {
+    const shape = outputShapes[k];
+    return loss.sparse ? (shape.length > 1 ? shape.slice(0, -1) : [1]) : shape;
+  });
+  // (A graph with several inputs or outputs takes them as fit() does: joined into rows.)
+  const inputShapes = model.inputShapes, several = losses.length > 1;
   const xs = inputShapes.length > 1 ? model.inputs(x, 'gradientCheck()', 'x').data : copyFloat32(x, inputShape, 'gradientCheck()', 'x');
-  const ys = copyFloat32(y, labelShape, 'gradientCheck()', 'y');
+  const ys = several ? model.labels(y, 'gradientCheck()', 'y').data : copyFloat32(y, labelShapes[0], 'gradientCheck()', 'y');
   // (Several inputs go to computeGradients as given: it joins them as it joined them here.)
-  const { gradients } = model.computeGradients(inputShapes.length > 1 ? (x as Data) : xs, ys);
+  const { gradients } = model.computeGradients(inputShapes.length > 1 ? (x as Data) : xs, several ? y : ys);
   const rows = xs.length / sizeOf(inputShape);
   const weights = model.getWeights().map((w) => Float64Array.from(w));
   // Each layer's own float64 reference forward pass, one after the other; the loss reads the
@@ -57,8 +59,15 @@ export function gradientCheck(model: LayersModel, x: InputData, y: Data, config:
     for (let r = 0; r < rows; r++) for (let j = 0; j < size; j++) block[r * size + j] = xs[r * width + offset + j];
     return block;
   });
+  // Each output's labels of every example, as the core splits the joined label rows.
+  const labelSizes = labelShapes.map(sizeOf), labelWidth = labelSizes.reduce((a, b) => a + b, 0);
+  const labels = labelSizes.map((size, k) => {
+    const block = new Float32Array(rows * size), offset = labelSizes.slice(0, k).reduce((a, b) => a + b, 0);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < size; j++) block[r * size + j] = ys[r * labelWidth + offset + j];
+    return block;
+  });
   const f = () => {
-    const outputs: Float64Array[] = [];
+    const outputs: Float64Array[] = [], logitsOf: (Float64Array | undefined)[] = [];
     let a: Float64Array = blocks[0], logits: Float64Array | undefined, penalty = 0, w = 0;
     const masks: (Float64Array | undefined)[] = [];
     // In the core's order: each layer reads the outputs of the layers it is applied to.
@@ -73,10 +82,15 @@ export function gradientCheck(model: LayersModel, x: InputData, y: Data, config:
         ({ output: a, logits } = layer.reference(inputs[0], rows, shapes[i], own, source === undefined ? undefined : masks[source]));
       }
       outputs.push(a);
+      logitsOf.push(logits);
       penalty += layer.referencePenalty(own);
     });
-    const last = layers[layers.length - 1] as { activation?: { name: string } };
-    return outputLoss(loss, a, logits, last.activation?.name, ys, a.length / units, units) + penalty;
+    // Σ weight × loss over the outputs, each read as the core reads it.
+    return losses.reduce((total, { loss, weight }, k) => {
+      const i = outputLayers[k], shape = outputShapes[k], units = shape[shape.length - 1];
+      const layer = layers[i] as { activation?: { name: string } };
+      return total + weight * outputLoss(loss, outputs[i], logitsOf[i], layer.activation?.name, labels[k], outputs[i].length / units, units);
+    }, 0) + penalty;
   };
   const specs = layers.flatMap((layer, i) => layer.weightSpecs(shapes[i]).map((spec) => ({ name: `${layer.name}/${spec.name}`, state: spec.trainable === false })));
   // State the layer updates itself (moving statistics) has no gradient to check.

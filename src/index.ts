@@ -1,6 +1,6 @@
 // neurite: train neural networks on the device, with a WebAssembly SIMD core.
 export { ready, isReady, wasmBuild, supportsRelaxedSimd, threadCount, setThreads, type ReadyOptions, type WasmSource, type WasmBuild } from './wasm.js';
-export { sequential, Sequential, model, LayersModel, type ModelConfig, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
+export { sequential, Sequential, model, LayersModel, type Prediction, type ModelConfig, type SequentialConfig, type CompileConfig, type FitConfig, type History, type Logs } from './model.js';
 export { layers, Layer, Dense, Dropout, BatchNormalization, Flatten, Reshape, ZeroPadding2D, UpSampling2D, type DenseConfig, type DropoutConfig, type BatchNormalizationConfig, type FlattenConfig, type ReshapeConfig, type ZeroPadding2DConfig, type UpSampling2DConfig, type LayerArgs, type LayerWeight, type Shape } from './layers/index.js';
 export {
   MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D,

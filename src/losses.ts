@@ -86,12 +86,12 @@ export function getLoss(value: unknown, where: string): Loss {
  * divergence. Outside it the loss has no meaning, and infinities of both signs would meet as NaN.
  * (Rows of categorical labels are not required to sum to 1: Keras and TF.js accept any weights.)
  */
-export function checkLabels(loss: Loss, y: Float32Array, start: number, n: number, cols: number, where: string, arg: string): void {
+export function checkLabels(loss: Loss, y: Float32Array, start: number, n: number, cols: number, where: string, arg: string, firstRow = 0): void {
   if (loss.name !== 'binaryCrossentropy' && loss.name !== 'kullbackLeiblerDivergence' && loss.name !== 'categoricalCrossentropy') return;
   for (let i = 0; i < n; i++) {
     const v = y[start + i];
     if (!(v >= 0 && v <= 1)) {
-      throw new ValueError(`${where} ${arg}: ${loss.name} takes labels in [0, 1], got ${v} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      throw new ValueError(`${where} ${arg}: ${loss.name} takes labels in [0, 1], got ${v} at row ${firstRow + Math.floor(i / cols)}, column ${i % cols}`);
     }
   }
 }

@@ -38,24 +38,53 @@ export interface SequentialConfig {
   name?: string;
 }
 
+type MetricList = (MetricIdentifier | MetricFunction)[] | MetricIdentifier | MetricFunction;
+
 export interface CompileConfig {
   optimizer: Optimizer | OptimizerIdentifier;
-  loss: LossIdentifier | Loss;
-  /** Names of built-in metrics, and functions (yTrue, yPred) => number logged under their name. */
-  metrics?: (MetricIdentifier | MetricFunction)[] | MetricIdentifier | MetricFunction;
+  /**
+   * The loss to minimize. A model with several outputs takes one loss for all of them, a list with
+   * one per output, or an object keyed by output name (TF.js); the total is their weighted sum.
+   */
+  loss: LossIdentifier | Loss | (LossIdentifier | Loss)[] | Record<string, LossIdentifier | Loss>;
+  /**
+   * Names of built-in metrics, and functions (yTrue, yPred) => number logged under their name. With
+   * several outputs a list applies to each output; an object keyed by output name picks per output.
+   */
+  metrics?: MetricList | MetricList[] | Record<string, MetricList>;
+  /**
+   * Each output's weight in the total loss (Keras's loss_weights; default 1 each): a list with one
+   * per output, or an object keyed by output name.
+   */
+  lossWeights?: number[] | Record<string, number>;
 }
 
-interface Compiled {
+/** One of the model's outputs as compile() set it up: its loss, metrics and labels. */
+interface CompiledOutput {
+  /** The output layer's name; a model with several outputs logs `<name>_loss`, `<name>_acc`, ... */
+  name: string;
   loss: Loss;
+  /** Its weight in the total loss. */
+  weight: number;
   metrics: Metric[];
   /** Metric functions, computed over the data outside the training step (custom-metrics.ts). */
   custom: CustomMetric[];
-  optimizer: Optimizer;
+  outputShape: Shape;
   /** The labels of one example: the output's shape, or one class index per row for a sparse loss. */
   labelShape: Shape;
   labelSize: number;
+  /** Where its labels start in a staged label row (outputs' labels one after another). */
+  labelOffset: number;
   /** The output's last axis: the classes a sparse label indexes. */
   classes: number;
+}
+
+interface Compiled {
+  outputs: CompiledOutput[];
+  optimizer: Optimizer;
+  /** The labels of one example as staged: one output's label shape, or with several their values joined, [n]. */
+  labelShape: Shape;
+  labelSize: number;
 }
 
 // Wasm memory a model owns, released by dispose() or, if the model is garbage-collected
@@ -84,7 +113,10 @@ let modelCount = 0;
  * save) over a graph of layers the core runs as one planned sequence. `sequential()` makes a stack
  * of layers; `model({ inputs, outputs })` a graph of them (TF.js's LayersModel and tf.model()).
  */
-export class LayersModel implements TrainingModel, WeightOwner {
+/** What predict() returns: one array for a model with one output, one per output with several. */
+export type Prediction = Float32Array | Float32Array[];
+
+export class LayersModel<P extends Prediction = Float32Array> implements TrainingModel, WeightOwner {
   readonly name: string;
   /** The seed in force (drawn at random when none was given, so a run can be repeated). */
   readonly seed: number;
@@ -160,6 +192,11 @@ export class LayersModel implements TrainingModel, WeightOwner {
     return { from: this.topology.edges[i], shapes: this.topology.inputShapes[i] };
   }
 
+  /** @internal The layers whose outputs are the model's, in order. */
+  get outputLayers(): number[] {
+    return this.topology.outputs;
+  }
+
   /** @internal The layer whose mask layer i's input carries, if any (for gradientCheck). */
   layerInputMask(i: number): number | undefined {
     return this.topology.masks[i];
@@ -175,9 +212,18 @@ export class LayersModel implements TrainingModel, WeightOwner {
     return [...shape];
   }
 
-  /** The shape of one output example: the last layer's output shape. */
+  /** The shape of one output example (a model with several outputs: see outputShapes). */
   get outputShape(): number[] {
+    this.checkUsable('outputShape');
+    const outputs = this.topology.outputs;
+    if (outputs.length > 1) throw new StateError(`outputShape: the model has ${outputs.length} outputs (${this.outputNames.join(', ')}); read outputShapes, one shape per output`);
     return [...this.topology.outputShape];
+  }
+
+  /** The shape of one example of each output, in the model's output order. */
+  get outputShapes(): number[][] {
+    this.checkUsable('outputShapes');
+    return this.topology.outputs.map((i) => [...this.topology.outputShapeOf(i)]);
   }
 
   // Values in one input example (read on every step: no copy of the shape).
@@ -210,28 +256,62 @@ export class LayersModel implements TrainingModel, WeightOwner {
   compile(config: CompileConfig): void {
     this.checkUsable('compile()');
     if (this.fitting) throw new StateError('compile(): this model is fitting; await the running fit() first');
-    checkKeys(config, ['optimizer', 'loss', 'metrics'], 'compile()');
+    checkKeys(config, ['optimizer', 'loss', 'metrics', 'lossWeights'], 'compile()');
     if (this.topology.layers.length === 0) throw new StateError('compile(): the model has no layers: add() at least one layer first');
     if (this.countParams() === 0) throw new StateError('compile(): the model has no weights to train');
-    const outputShape = this.outputShape, units = outputShape[outputShape.length - 1];
-    const loss = getLoss(config.loss, 'compile() loss');
+    const names = this.outputNames;
+    const several = names.length > 1;
+    // A list has one entry per output; an object is keyed by output name (an output it leaves out
+    // gets `missing`: no metrics, weight 1, as Keras); anything else is for every output.
+    const perOutput = <T>(value: unknown, what: string, isSingle: (v: unknown) => boolean, missing?: T): T[] => {
+      if (Array.isArray(value) && !isSingle(value)) {
+        if (value.length !== names.length) throw new ValueError(`compile(): ${what} has ${value.length} entries but the model has ${names.length} output${several ? 's' : ''} (${names.join(', ')}): give one per output`);
+        return value as T[];
+      }
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isSingle(value)) {
+        const given = value as Record<string, unknown>;
+        const unknown = Object.keys(given).filter((k) => !names.includes(k));
+        if (unknown.length) throw new ValueError(`compile(): ${what} names ${unknown.map((k) => JSON.stringify(k)).join(', ')}, which ${unknown.length > 1 ? 'are not outputs' : 'is not an output'} of the model; its outputs are ${names.join(', ')}`);
+        return names.map((name) => {
+          if (Object.hasOwn(given, name)) return given[name] as T;
+          if (missing !== undefined) return missing;
+          throw new ValueError(`compile(): ${what} has no entry for output ${JSON.stringify(name)}; the model's outputs are ${names.join(', ')}`);
+        });
+      }
+      return names.map(() => value as T);
+    };
+    // A loss object (losses.huber(...)) is one loss, not a map; a metric list is one output's unless nested.
+    const lossSpecs = perOutput<unknown>(config.loss, 'loss', (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v);
+    const metricSpecs = config.metrics === undefined ? names.map(() => [] as unknown[])
+      : perOutput<unknown>(config.metrics, 'metrics', (v) => !several || (Array.isArray(v) && !v.some(Array.isArray)), []).map((m) => (Array.isArray(m) ? [...m] : [m]));
+    if (config.lossWeights !== undefined && (typeof config.lossWeights !== 'object' || config.lossWeights === null)) throw new ValueError(`compile(): lossWeights must be a list with one number per output or an object keyed by output name, got ${describe(config.lossWeights)}`);
+    const weightSpecs = config.lossWeights === undefined ? names.map(() => 1) : perOutput<unknown>(config.lossWeights, 'lossWeights', () => false, 1);
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
-    const names: unknown[] = config.metrics === undefined ? [] : Array.isArray(config.metrics) ? [...config.metrics] : [config.metrics];
-    const metrics = names.filter((m) => typeof m !== 'function').map((name) => getMetric(name, loss, units, 'compile() metrics'));
-    const custom = names.filter((m) => typeof m === 'function').map((fn) => customMetric(fn as MetricFunction, 'compile() metrics'));
-    const keys = [...metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key])), ...custom.map((m) => m.key)];
-    if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics are listed twice: ${keys.join(', ')} ('accuracy' also logs as acc)`);
-    // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
-    const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
-    const labelCols = loss.sparse ? 1 : units;
-    const sparseMetric = metrics.find((m) => m.mask === 1 << 2);
-    if (sparseMetric && !loss.sparse) {
-      throw new ValueError(`compile(): metric ${JSON.stringify(sparseMetric.key)} compares class indices, which only sparseCategoricalCrossentropy takes as labels; the loss is ${loss.name}`);
-    }
-    const dense = metrics.find(needsDenseLabels);
-    if (loss.sparse && dense) {
-      throw new ValueError(`compile(): metric ${JSON.stringify(dense.key)} compares outputs with labels element by element, but ${loss.name} takes class indices as labels`);
-    }
+    let labelOffset = 0;
+    const outputs = this.topology.outputs.map((layer, k): CompiledOutput => {
+      const name = names[k], which = several ? ` for output ${JSON.stringify(name)}` : '';
+      const outputShape = [...this.topology.outputShapeOf(layer)], units = outputShape[outputShape.length - 1];
+      const loss = getLoss(lossSpecs[k] as LossIdentifier | Loss, `compile() loss${which}`);
+      const weight = checkFloat32(weightSpecs[k], { min: 0 }, `compile() lossWeights${which}`, 'the weight');
+      const given = metricSpecs[k];
+      const metrics = given.filter((m) => typeof m !== 'function').map((m) => getMetric(m, loss, units, `compile() metrics${which}`));
+      const custom = given.filter((m) => typeof m === 'function').map((fn) => customMetric(fn as MetricFunction, `compile() metrics${which}`));
+      const keys = [...metrics.flatMap((m) => (m.alias ? [m.key, m.alias] : [m.key])), ...custom.map((m) => m.key)];
+      if (new Set(keys).size !== keys.length) throw new ValueError(`compile(): metrics${which} are listed twice: ${keys.join(', ')} ('accuracy' also logs as acc)`);
+      // Labels per example: the output's shape, or for a sparse loss one class index per row of its last axis.
+      const labelShape = loss.sparse ? (outputShape.length > 1 ? outputShape.slice(0, -1) : [1]) : outputShape;
+      const sparseMetric = metrics.find((m) => m.mask === 1 << 2);
+      if (sparseMetric && !loss.sparse) {
+        throw new ValueError(`compile(): metric ${JSON.stringify(sparseMetric.key)}${which} compares class indices, which only sparseCategoricalCrossentropy takes as labels; the loss is ${loss.name}`);
+      }
+      const dense = metrics.find(needsDenseLabels);
+      if (loss.sparse && dense) {
+        throw new ValueError(`compile(): metric ${JSON.stringify(dense.key)}${which} compares outputs with labels element by element, but ${loss.name} takes class indices as labels`);
+      }
+      const labelSize = sizeOf(labelShape);
+      labelOffset += labelSize;
+      return { name, loss, weight, metrics, custom, outputShape, labelShape, labelSize, labelOffset: labelOffset - labelSize, classes: units };
+    });
     const core = this.core('compile()');
     const k = optimizer.kernel;
     const lr = this.learningRateAt(optimizer, 0);
@@ -242,15 +322,30 @@ export class LayersModel implements TrainingModel, WeightOwner {
       if (!core.net_set_optimizer(net, k.id, k.slots, lr, k.p1, k.p2, k.epsilon, k.p3, k.flags, k.clipNorm, k.clipValue)) {
         throw new ValueError(`compile(): the ${optimizer.name} optimizer's state for ${this.countParams()} parameters does not fit in Wasm memory`);
       }
-      core.net_set_loss(net, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0));
+      outputs.forEach(({ loss, metrics, weight, outputShape }, o) => {
+        const labelCols = loss.sparse ? 1 : outputShape[outputShape.length - 1];
+        core.net_set_loss(net, o, loss.id, loss.param, loss.fromLogits, labelCols, metrics.reduce((mask, m) => mask | m.mask, 0), weight);
+      });
     });
     this.rate = lr;
-    this.compiled = { loss, metrics, custom, optimizer, labelShape, labelSize: sizeOf(labelShape), classes: units };
+    const labelShape = several ? [labelOffset] : outputs[0].labelShape;
+    this.compiled = { outputs, optimizer, labelShape, labelSize: labelOffset };
   }
 
-  /** The loss chosen by compile(), if any. */
+  /** The names of the model's outputs: their layers' names (TF.js's outputNames). */
+  get outputNames(): string[] {
+    this.checkUsable('outputNames');
+    return this.topology.outputs.map((i) => this.topology.layers[i].name!);
+  }
+
+  /** The loss chosen by compile(), if any (with several outputs, the first output's; see losses). */
   get loss(): Loss | undefined {
-    return this.compiled?.loss;
+    return this.compiled?.outputs[0].loss;
+  }
+
+  /** The losses chosen by compile(), one per output, with their weights in the total loss. */
+  get losses(): { output: string; loss: Loss; weight: number }[] | undefined {
+    return this.compiled?.outputs.map(({ name, loss, weight }) => ({ output: name, loss, weight }));
   }
 
   /** The optimizer chosen by compile(), if any. */
@@ -281,32 +376,38 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * Trains for a number of epochs. Async: it gives the event loop a turn between epochs and at
    * least every 16 ms, so pages stay responsive and callbacks run.
    */
-  fit(x: InputData, y: Data, config: FitConfig = {}): Promise<History> {
+  fit(x: InputData, y: InputData, config: FitConfig = {}): Promise<History> {
     return fit(this, this.hooks, x, y, config);
   }
 
-  /** Outputs for every row of x: a Float32Array of rows × units of the last layer, row-major. */
-  predict(x: InputData, config: { batchSize?: number } = {}): Float32Array {
+  /**
+   * Outputs for every row of x: a Float32Array of rows × the output's size, row-major; a model with
+   * several outputs gives one such array per output, in order (TF.js's Tensor[]).
+   */
+  predict(x: InputData, config: { batchSize?: number } = {}): P {
     const core = this.core('predict()');
     checkKeys(config, ['batchSize'], 'predict()');
     const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
     const X = this.inputs(x, 'predict()', 'x');
-    const units = sizeOf(this.outputShape);
-    if (X.rows * units > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${units} outputs exceed the 4 GiB a result can hold`);
+    const units = this.topology.outputs.map((i) => sizeOf(this.topology.outputShapeOf(i)));
+    const total = units.reduce((a, b) => a + b, 0);
+    if (X.rows * total > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${total} outputs exceed the 4 GiB a result can hold`);
     return this.building(() => {
       const net = this.build();
       this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
-      const out = new Float32Array(X.rows * units);
+      const out = units.map((n) => new Float32Array(X.rows * n));
       for (let start = 0; start < X.rows; start += batchSize) {
         const rows = Math.min(batchSize, X.rows - start);
         writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
         checkFinite(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, 'predict()', `x (from row ${start})`);
         this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
         core.net_forward(net, this.inputPtr, rows, false, false);
-        const output = core.net_output(net) >>> 2;
-        out.set(heapF32().subarray(output, output + rows * units), start * units);
+        units.forEach((n, k) => {
+          const output = core.net_output(net, k) >>> 2;
+          out[k].set(heapF32().subarray(output, output + rows * n), start * n);
+        });
       }
-      return out;
+      return (out.length === 1 ? out[0] : out) as P;
     });
   }
 
@@ -314,7 +415,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * Loss and metrics over x, y: `{ loss, accuracy, ... }` (metrics under the names compiled with).
    * `sampleWeight` (Keras) weighs each example's loss, as in fit(); metrics are not weighted.
    */
-  evaluate(x: InputData, y: Data, config: { batchSize?: number; sampleWeight?: Data } = {}): Logs {
+  evaluate(x: InputData, y: InputData, config: { batchSize?: number; sampleWeight?: Data } = {}): Logs {
     const { core, net } = this.ready('evaluate()');
     // It would reset the metric totals fit() is accumulating.
     if (this.fitting) throw new StateError('evaluate(): this model is fitting; use validationData, or evaluate after fit()');
@@ -323,7 +424,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
     const X = this.inputs(x, 'evaluate()', 'x');
     const Y = this.labels(y, 'evaluate()', 'y');
     checkSameRows(X.rows, Y.rows, 'evaluate()');
-    const weights = weighting(config.sampleWeight, undefined, X.rows, this.outputShape, 'evaluate()');
+    const weights = weighting(config.sampleWeight, undefined, X.rows, this.compiled!.outputs, 'evaluate()');
     const xBytes = X.rows * X.cols * 4, yBytes = Y.rows * Y.cols * 4;
     const staging = allocate(xBytes + yBytes + (weights ? X.rows * 4 : 0), `evaluate() staging ${X.rows} rows`);
     try {
@@ -345,13 +446,13 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * inputs it allocates nothing: the rows are copied into the model's Wasm batch buffers.
    * `sampleWeight` and `classWeight` weigh each row's loss as in fit() (Keras's train_on_batch).
    */
-  trainOnBatch(x: InputData, y: Data, config?: { sampleWeight?: Data; classWeight?: ClassWeight }): number {
+  trainOnBatch(x: InputData, y: InputData, config?: { sampleWeight?: Data; classWeight?: ClassWeight }): number {
     const where = 'trainOnBatch()';
     if (config !== undefined) checkKeys(config, ['sampleWeight', 'classWeight'], where);
     const core = this.stageBatch(x, y, where);
     const net = this.owned.net, rate = this.compiled!.optimizer.learningRate, rows = this.stagedRows;
     // Weights are staged after x and y, whose labels give each row's class.
-    const weights = config && weighting(config.sampleWeight, config.classWeight, rows, this.outputShape, where);
+    const weights = config && weighting(config.sampleWeight, config.classWeight, rows, this.compiled!.outputs, where);
     if (weights) stageWeights(this.weightsPtr, rows, weights, this.labelPtr, this.compiled!.labelSize, rows, where);
     const before = this.rate;
     if (typeof rate !== 'number') this.setRate(core, net, scheduledRate(rate, core.net_step(net)));
@@ -369,7 +470,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * The gradient of the loss on x, y with respect to every weight tensor (same order as
    * getWeights()), by backpropagation, without changing the weights. Dropout is inactive.
    */
-  computeGradients(x: InputData, y: Data): { loss: number; gradients: Float32Array[] } {
+  computeGradients(x: InputData, y: InputData): { loss: number; gradients: Float32Array[] } {
     const core = this.stageBatch(x, y, 'computeGradients()');
     const net = this.owned.net, input = this.inputPtr, rows = this.stagedRows;
     this.syncTrainable(core, net);
@@ -386,7 +487,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   /** The loss on x, y at the current weights (dropout inactive), with no metrics or update. */
-  computeLoss(x: InputData, y: Data): number {
+  computeLoss(x: InputData, y: InputData): number {
     const core = this.stageBatch(x, y, 'computeLoss()');
     const net = this.owned.net;
     core.net_forward(net, this.inputPtr, this.stagedRows, false, false);
@@ -458,11 +559,11 @@ export class LayersModel implements TrainingModel, WeightOwner {
     if (target !== undefined && typeof target !== 'string' && !(typeof URL === 'function' && target instanceof URL)) throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, or a file: URL, got ${describe(target)}`);
     // The model is read now, as it is at this call: a fit() or dispose() while the writer loads
     // cannot change what is saved.
-    const compiled = this.compiled && { loss: this.compiled.loss, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
+    const compiled = this.compiled && { losses: this.losses!, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
     const t = this.topology;
-    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]) };
+    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), outputs: [...t.outputs], edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]) };
     const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...t.layers], weights, compiled, graph };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
@@ -474,14 +575,14 @@ export class LayersModel implements TrainingModel, WeightOwner {
    * buffers of net_param_count floats), and the 16-byte shuffle and dropout random streams, so a
    * reloaded model trains on exactly as this one would; and the compiled metric names.
    */
-  getOptimizerState(): OptimizerState & { metrics: string[] } {
+  getOptimizerState(): OptimizerState & { metrics: string[][] } {
     const { core, net, compiled } = this.ready('getOptimizerState()');
     const slots = readF32(core.net_slots(net), core.net_slot_count(net) * core.net_param_count(net));
     const rng = new Uint32Array(8);
     rng.set(new Uint32Array(core.memory.buffer, this.owned.rng, 4), 0);
     rng.set(new Uint32Array(core.memory.buffer, core.net_rng(net), 4), 4);
     // The metric names ride along: save() needs them and nothing else exposes them.
-    return { step: core.net_step(net), slots, rng, metrics: compiled.metrics.map((m) => m.key) };
+    return { step: core.net_step(net), slots, rng, metrics: compiled.outputs.map((o) => o.metrics.map((m) => m.key)) };
   }
 
   /** @internal The inverse of getOptimizerState(), on a model compiled with the same optimizer. */
@@ -502,7 +603,6 @@ export class LayersModel implements TrainingModel, WeightOwner {
     if (isSchedule(schedule)) this.setRate(core, net, scheduledRate(schedule, state.step));
   }
 
-  // Labels as a matrix of the loss's label width; their values are checked once staged in Wasm.
   /**
    * @internal x as the rows the core stages. A graph with several inputs takes an array of them, in
    * its inputs' order, or an object keyed by input name; each example's values of every input are
@@ -511,32 +611,7 @@ export class LayersModel implements TrainingModel, WeightOwner {
   inputs(x: unknown, where: string, arg: string): Matrix {
     const inputs = this.topology.graphInputs;
     if (!inputs || inputs.length === 1) return toMatrix(x, this.inputShape, where, arg);
-    const names = inputs.map((i) => i.name);
-    let parts: unknown[];
-    if (Array.isArray(x)) {
-      if (x.length !== inputs.length) throw new ValueError(`${where} ${arg}: the model has ${inputs.length} inputs (${names.join(', ')}): give an array of ${inputs.length}, one per input, or an object keyed by their names; got an array of ${x.length}`);
-      parts = x;
-    } else if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) {
-      const given = x as Record<string, unknown>;
-      const missing = names.filter((name) => !Object.hasOwn(given, name));
-      if (missing.length) throw new ValueError(`${where} ${arg}: no data for input ${missing.map((n) => JSON.stringify(n)).join(', ')}; the model's inputs are ${names.join(', ')}`);
-      parts = names.map((name) => given[name]);
-    } else {
-      throw new ValueError(`${where} ${arg}: the model has ${inputs.length} inputs (${names.join(', ')}): give an array of them or an object keyed by their names, got ${describe(x)}`);
-    }
-    const matrices = parts.map((part, k) => toMatrix(part, inputs[k].shape, where, `${arg} (input ${JSON.stringify(names[k])})`));
-    const rows = matrices[0].rows, cols = sizeOf(this.inputShape);
-    matrices.forEach((m, k) => {
-      if (m.rows !== rows) throw new ShapeError(`${where} ${arg}: every input needs the same number of rows, got ${rows} for ${JSON.stringify(names[0])} and ${m.rows} for ${JSON.stringify(names[k])}`);
-    });
-    const data = new Float32Array(rows * cols);
-    for (let r = 0, at = 0; r < rows; r++) {
-      for (const m of matrices) {
-        data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), at);
-        at += m.cols;
-      }
-    }
-    return { data, rows, cols };
+    return joinRows(x, inputs, 'input', where, arg);
   }
 
   /** A graph's input shapes, one per input (a stack's: its one input shape). */
@@ -544,8 +619,14 @@ export class LayersModel implements TrainingModel, WeightOwner {
     return this.topology.graphInputs ? this.topology.graphInputs.map((i) => [...i.shape]) : [this.inputShape];
   }
 
-  private labels(y: unknown, where: string, arg: string): Matrix {
-    return toMatrix(y, this.compiled!.labelShape, where, arg);
+  /**
+   * @internal Labels as a matrix of the losses' label widths (several outputs' joined per example,
+   * as inputs are); their values are checked once staged in Wasm.
+   */
+  labels(y: unknown, where: string, arg: string): Matrix {
+    const { outputs, labelShape } = this.compiled!;
+    if (outputs.length === 1) return toMatrix(y, labelShape, where, arg);
+    return joinRows(y, outputs.map((o) => ({ name: o.name, shape: o.labelShape })), 'output', where, arg);
   }
 
   /**
@@ -564,14 +645,21 @@ export class LayersModel implements TrainingModel, WeightOwner {
       this.checkInput(heap, start, count, cols, 0, where, arg);
       return;
     }
-    const { loss } = this.compiled!;
-    checkLabels(loss, heap, start, count, cols, where, arg);
-    if (loss.sparse) {
-      const classes = this.compiled!.classes;
-      for (let r = 0; r < count; r++) {
-        const c = heap[start + r];
-        if (!Number.isInteger(c) || c < 0 || c >= classes) {
-          throw new ValueError(`${where} ${arg}: ${loss.name} takes class indices, integers in [0, ${classes - 1}], got ${c} at row ${r}`);
+    // Each output's labels: the whole rows with one output, else its columns of every row.
+    const { outputs } = this.compiled!;
+    const rows = count / cols;
+    for (const { loss, name, labelOffset, labelSize, classes } of outputs) {
+      const what = outputs.length > 1 ? `${arg} (output ${JSON.stringify(name)})` : arg;
+      const runs = outputs.length > 1 ? rows : 1, width = outputs.length > 1 ? labelSize : count;
+      for (let r = 0; r < runs; r++) {
+        const at = start + r * cols + labelOffset;
+        checkLabels(loss, heap, at, width, outputs.length > 1 ? labelSize : cols, where, what, r);
+        if (!loss.sparse) continue;
+        for (let i = 0; i < width; i++) {
+          const c = heap[at + i];
+          if (!Number.isInteger(c) || c < 0 || c >= classes) {
+            throw new ValueError(`${where} ${what}: ${loss.name} takes class indices, integers in [0, ${classes - 1}], got ${c} at row ${outputs.length > 1 ? r : i}`);
+          }
         }
       }
     }
@@ -650,14 +738,14 @@ export class LayersModel implements TrainingModel, WeightOwner {
   }
 
   // Validates x, y and copies them into the model's batch buffers (rows in stagedRows).
-  private stageBatch(x: InputData, y: Data, what: string): Core {
+  private stageBatch(x: InputData, y: InputData, what: string): Core {
     const core = this.core(what);
     if (!this.compiled) throw new StateError(`${what}: the model must be compiled first: call compile({ optimizer, loss })`);
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
     const inputs = this.inputSize, labelCols = this.compiled.labelSize;
     // Flat arrays, not matrices: a Float32Array batch is staged with no allocation at all.
     const X = this.topology.graphInputs && this.topology.graphInputs.length > 1 ? this.inputs(x, what, 'x').data : toFloat32(x, this.topology.inputShape!, what, 'x');
-    const Y = toFloat32(y, this.compiled.labelShape, what, 'y');
+    const Y = this.compiled.outputs.length > 1 ? this.labels(y, what, 'y').data : toFloat32(y, this.compiled.labelShape, what, 'y');
     const rows = lengthOf(X) / inputs, labelRows = lengthOf(Y) / labelCols;
     checkSameRows(rows, labelRows, what);
     if (rows > MAX_BATCH) throw new ValueError(`${what}: ${rows} rows are more than one batch can hold (${MAX_BATCH})`);
@@ -677,25 +765,34 @@ export class LayersModel implements TrainingModel, WeightOwner {
     core.net_set_learning_rate(net, lr);
   }
 
-  // The compiled metrics from the Wasm totals over `rows` rows, under `prefix`.
+  // The compiled metrics from the Wasm totals over `rows` rows, under `prefix`; with several
+  // outputs, each output's loss first, and every key also prefixed with its output's name (TF.js).
   private readMetrics(core: Core, net: number, rows: number, prefix: string): Logs {
     const logs: Logs = {};
-    if (!this.compiled || this.compiled.metrics.length === 0) return logs;
-    const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net), METRIC_SLOTS);
-    // Metrics count the rows of the output's last axis ([T, units] output: T rows per example).
-    const shape = this.outputShape, units = shape[shape.length - 1];
-    for (const metric of this.compiled.metrics) {
-      logs[prefix + metric.key] = metric.value(totals, rows * (sizeOf(shape) / units), units);
-      if (metric.alias) logs[prefix + metric.alias] = logs[prefix + metric.key];
-    }
+    if (!this.compiled) return logs;
+    const { outputs } = this.compiled, several = outputs.length > 1;
+    if (several) outputs.forEach(({ name }, k) => { logs[`${prefix}${name}_loss`] = core.net_output_loss_sum(net, k) / rows; });
+    outputs.forEach(({ name, metrics, outputShape }, k) => {
+      if (metrics.length === 0) return;
+      const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net) + k * METRIC_SLOTS * 8, METRIC_SLOTS);
+      // Metrics count the rows of the output's last axis ([T, units] output: T rows per example).
+      const units = outputShape[outputShape.length - 1], before = prefix + (several ? `${name}_` : '');
+      for (const metric of metrics) {
+        logs[before + metric.key] = metric.value(totals, rows * (sizeOf(outputShape) / units), units);
+        if (metric.alias) logs[before + metric.alias] = logs[before + metric.key];
+      }
+    });
     return logs;
   }
 
-  // The metric functions over staged rows, under `prefix`.
+  // The metric functions over staged rows, under `prefix` (and each output's name, with several).
   private customMetrics(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, prefix: string, where: string): Logs {
-    const { custom, labelSize } = this.compiled!;
-    const sizes = { inputs: this.inputSize, labels: labelSize, outputs: sizeOf(this.topology.outputShape) };
-    return computeCustomMetrics(core, net, custom, xPtr, yPtr, rows, sizes, batchSize, prefix, where);
+    const { outputs, labelSize } = this.compiled!, logs: Logs = {};
+    outputs.forEach(({ name, custom, outputShape, labelOffset, labelSize: width }, k) => {
+      const sizes = { inputs: this.inputSize, labels: labelSize, outputs: sizeOf(outputShape), output: k, labelOffset, labelWidth: width };
+      Object.assign(logs, computeCustomMetrics(core, net, custom, xPtr, yPtr, rows, sizes, batchSize, prefix + (outputs.length > 1 ? `${name}_` : ''), where));
+    });
+    return logs;
   }
 
   /**
@@ -792,6 +889,9 @@ export class LayersModel implements TrainingModel, WeightOwner {
     this.topology.graphInputs?.forEach(({ shape }, k) => {
       if (!core.net_set_model_input(net, k, sizeOf(shape))) throw new ValueError(`the model's input ${k + 1} is one more than the core takes (16)`);
     });
+    this.topology.graphOutputs?.forEach((i, k) => {
+      if (!core.net_set_output(net, k, i)) throw new ValueError(`the model's output ${k + 1} is one more than the core takes (16)`);
+    });
     stack.forEach((layer, i) => {
       layer.plan(core, net, i, this.topology.inputs[i], this.topology.inputShapes[i]);
       // A graph's layers read where their inputs are made (a stack's, the layer before).
@@ -879,7 +979,7 @@ export class Sequential extends LayersModel {
 export interface ModelConfig {
   /** The model's input, from input(). */
   inputs: SymbolicTensor | SymbolicTensor[];
-  /** The model's output: a symbolic tensor from layer.apply(). */
+  /** The model's outputs: symbolic tensors from layer.apply(); with several, each trains with its own loss. */
   outputs: SymbolicTensor | SymbolicTensor[];
   name?: string;
   /** Seeds every random choice, as sequential()'s seed. */
@@ -888,10 +988,14 @@ export interface ModelConfig {
 
 /**
  * A graph model (TF.js's tf.model()): the layers between `inputs` and `outputs`, as applied with
- * layer.apply(), with the training API of sequential(). One output for now; with several inputs,
- * x is an array of them, in `inputs` order, or an object keyed by input name.
+ * layer.apply(), with the training API of sequential(). With several inputs, x is an array of them,
+ * in `inputs` order, or an object keyed by input name; with several outputs, y likewise (by output
+ * layer name), and predict() returns one array per output.
  */
-export function model(config: ModelConfig): LayersModel {
+export function model(config: ModelConfig & { outputs: SymbolicTensor | [SymbolicTensor] }): LayersModel;
+export function model(config: ModelConfig & { outputs: [SymbolicTensor, SymbolicTensor, ...SymbolicTensor[]] }): LayersModel<Float32Array[]>;
+export function model(config: ModelConfig): LayersModel<Prediction>;
+export function model(config: ModelConfig): LayersModel<Prediction> {
   const where = 'model()';
   wasm(where);
   checkKeys(config, ['inputs', 'outputs', 'name', 'seed'], where);
@@ -905,13 +1009,13 @@ export function model(config: ModelConfig): LayersModel {
   const inputs = tensors(config.inputs, 'input'), outputs = tensors(config.outputs, 'output');
   // The core stages at most 16 model inputs (assembly/network.ts MAX_MODEL_INPUTS).
   if (inputs.length > 16) throw new ValueError(`${where}: at most 16 inputs are supported for now, got ${inputs.length}`);
-  if (outputs.length !== 1) throw new ValueError(`${where}: one output is supported for now, got ${outputs.length}`);
-  const output = outputs[0];
+  // The core trains at most 16 outputs (assembly/network.ts MAX_OUTPUTS).
+  if (outputs.length > 16) throw new ValueError(`${where}: at most 16 outputs are supported, got ${outputs.length}`);
   const computed = inputs.find((t) => t.layer);
   if (computed) throw new ValueError(`${where}: inputs must come from input(), got the output of ${computed.layer!.className} layer ${JSON.stringify(computed.layer!.name)}`);
   if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) throw new ValueError(`${where}: name must be a non-empty string, got ${describe(config.name)}`);
-  const topology = Topology.fromGraph(inputs, output, (layer) => layer.checkFree(where));
-  const built = new LayersModel(topology, config.seed, config.name ?? `model_${++modelCount}`, where);
+  const topology = Topology.fromGraph(inputs, outputs, (layer) => layer.checkFree(where));
+  const built = new LayersModel<Prediction>(topology, config.seed, config.name ?? `model_${++modelCount}`, where);
   for (const layer of topology.layers) layer.attach(built);
   return built;
 }
@@ -919,6 +1023,39 @@ export function model(config: ModelConfig): LayersModel {
 /** A new Sequential model: `sequential({ inputShape: [2], seed: 42 })`. */
 export function sequential(config: SequentialConfig = {}): Sequential {
   return new Sequential(config);
+}
+
+/**
+ * Several arrays, one per input (or output), given as an array in order or an object keyed by name,
+ * joined example by example into one row each: a row holds each part's values one after another.
+ */
+function joinRows(x: unknown, parts: readonly { name: string; shape: Shape }[], noun: 'input' | 'output', where: string, arg: string): Matrix {
+  const names = parts.map((p) => p.name), count = parts.length;
+  let given: unknown[];
+  if (Array.isArray(x)) {
+    if (x.length !== count) throw new ValueError(`${where} ${arg}: the model has ${count} ${noun}s (${names.join(', ')}): give an array of ${count}, one per ${noun}, or an object keyed by their names; got an array of ${x.length}`);
+    given = x;
+  } else if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) {
+    const byName = x as Record<string, unknown>;
+    const missing = names.filter((name) => !Object.hasOwn(byName, name));
+    if (missing.length) throw new ValueError(`${where} ${arg}: no data for ${noun} ${missing.map((n) => JSON.stringify(n)).join(', ')}; the model's ${noun}s are ${names.join(', ')}`);
+    given = names.map((name) => byName[name]);
+  } else {
+    throw new ValueError(`${where} ${arg}: the model has ${count} ${noun}s (${names.join(', ')}): give an array of them or an object keyed by their names, got ${describe(x)}`);
+  }
+  const matrices = given.map((part, k) => toMatrix(part, parts[k].shape, where, `${arg} (${noun} ${JSON.stringify(names[k])})`));
+  const rows = matrices[0].rows, cols = matrices.reduce((n, m) => n + m.cols, 0);
+  matrices.forEach((m, k) => {
+    if (m.rows !== rows) throw new ShapeError(`${where} ${arg}: every ${noun} needs the same number of rows, got ${rows} for ${JSON.stringify(names[0])} and ${m.rows} for ${JSON.stringify(names[k])}`);
+  });
+  const data = new Float32Array(rows * cols);
+  for (let r = 0, at = 0; r < rows; r++) {
+    for (const m of matrices) {
+      data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), at);
+      at += m.cols;
+    }
+  }
+  return { data, rows, cols };
 }
 
 /**

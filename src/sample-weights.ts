@@ -26,7 +26,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * output gives one class per example. The sample weights' values are checked once copied (see
  * stageWeights), as x and y are.
  */
-export function weighting(sampleWeight: unknown, classWeight: unknown, rows: number, outputShape: readonly number[], where: string): Weighting | undefined {
+export function weighting(sampleWeight: unknown, classWeight: unknown, rows: number, outputs: readonly { outputShape: readonly number[] }[], where: string): Weighting | undefined {
   if (sampleWeight === undefined && classWeight === undefined) return undefined;
   const result: Weighting = {};
   if (sampleWeight !== undefined) {
@@ -37,6 +37,8 @@ export function weighting(sampleWeight: unknown, classWeight: unknown, rows: num
   }
   if (classWeight !== undefined) {
     // Keras and TF.js read a class from each label row: its index, or its one-hot argmax.
+    if (outputs.length > 1) throw new ValueError(`${where} classWeight: the model has ${outputs.length} outputs, and a class weight map is read from one output's labels; weigh the examples with sampleWeight instead`);
+    const { outputShape } = outputs[0];
     if (outputShape.length !== 1) throw new ValueError(`${where} classWeight: needs one class per example, but the output has shape [${outputShape.join(', ')}] (use sampleWeight)`);
     result.classes = classWeights(classWeight, where);
   }

@@ -37,6 +37,8 @@ export class Topology {
    * connections. With several, a staged example holds each input's values one after another.
    */
   graphInputs: { name: string; shape: Shape }[] | undefined;
+  /** A graph model's outputs: the layers that make them, in order (a stack's is its last layer). */
+  graphOutputs: number[] | undefined;
 
   constructor(inputShape: Shape | undefined) {
     this.inputShape = inputShape;
@@ -72,11 +74,11 @@ export class Topology {
   }
 
   /**
-   * A graph's topology (model()): the layers that make `output` from `inputs`, each after the
-   * layers it reads (the order the core runs them in), in TF.js's order; the output's layer is
-   * last. `check` sees each layer first, before anything is named.
+   * A graph's topology (model()): the layers that make `outputs` from `inputs`, each after the
+   * layers it reads (the order the core runs them in), in TF.js's order. `check` sees each layer
+   * first, before anything is named.
    */
-  static fromGraph(inputs: readonly SymbolicTensor[], output: SymbolicTensor, check?: (layer: Layer) => void): Topology {
+  static fromGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], check?: (layer: Layer) => void): Topology {
     const names = inputs.map((t) => t.name);
     if (new Set(names).size !== names.length) throw new ValueError(`model(): inputs must have different names, got ${names.join(', ')}`);
     // Several inputs are staged one after another in a row: the model's input is that row.
@@ -99,16 +101,20 @@ export class Topology {
       node.inputs.forEach(visit);
       order.push(node);
     };
-    visit(output);
-    if (order.length === 0) throw new ValueError('model(): the output is an input itself: apply at least one layer');
+    const given = outputs.find((t) => !t.layer);
+    if (given) throw new ValueError(`model(): output ${JSON.stringify(given.name)} is an input itself: apply at least one layer`);
+    if (new Set(outputs).size !== outputs.length) throw new ValueError('model(): the same tensor is listed twice in outputs');
+    outputs.forEach(visit);
     const unused = inputs.filter((t) => !reached.has(t));
-    if (unused.length) throw new ValueError(`model(): the output is not connected to input ${unused.map((t) => JSON.stringify(t.name)).join(', ')}`);
+    if (unused.length) throw new ValueError(`model(): the output${outputs.length > 1 ? 's are' : ' is'} not connected to input ${unused.map((t) => JSON.stringify(t.name)).join(', ')}`);
     // The layers in TF.js's (Keras's) order, so getWeights() lines up with theirs: by depth, the
-    // longest path to the output (deepest first, so every layer comes after what it reads), then
+    // longest path to an output (deepest first, so every layer comes after what it reads), then
     // in traversal order.
-    const depth = new Map<SymbolicTensor, number>([[output, 0]]);
+    const depth = new Map<SymbolicTensor, number>();
     for (const node of [...order].reverse()) {
-      for (const t of node.inputs) if (t.layer) depth.set(t, Math.max(depth.get(t) ?? 0, depth.get(node)! + 1));
+      const d = depth.get(node) ?? 0;
+      depth.set(node, d);
+      for (const t of node.inputs) if (t.layer) depth.set(t, Math.max(depth.get(t) ?? 0, d + 1));
     }
     order.sort((a, b) => depth.get(b)! - depth.get(a)! || met.get(a)! - met.get(b)!);
     for (const node of order) {
@@ -117,6 +123,7 @@ export class Topology {
       if (topology.layers.some((l) => l.name === name)) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
       topology.place(layer, name, node.inputs.map((t) => (t.layer ? order.indexOf(t) : -1 - inputs.indexOf(t))), node.inputs.map((t) => t.shape), 'model()');
     }
+    topology.graphOutputs = outputs.map((t) => order.indexOf(t));
     return topology;
   }
 
@@ -178,11 +185,20 @@ export class Topology {
     return layer;
   }
 
-  /** The last layer's output shape (one example), as the layer returns it: copy it to hand it out. */
+  /** The layers whose outputs are the model's, in order: a graph's outputs, or a stack's last layer. */
+  get outputs(): number[] {
+    if (this.layers.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
+    return this.graphOutputs ?? [this.layers.length - 1];
+  }
+
+  /** Layer i's output shape (one example), as the layer returns it: copy it to hand it out. */
+  outputShapeOf(i: number): Shape {
+    return this.layers[i].computeOutputShapes(this.inputShapes[i]);
+  }
+
+  /** The first output's shape (one example), as the layer returns it: copy it to hand it out. */
   get outputShape(): Shape {
-    const stack = this.layers;
-    if (stack.length === 0) throw new StateError('the model has no layers: add() at least one layer first');
-    return stack[stack.length - 1].computeOutputShapes(this.inputShapes[stack.length - 1]);
+    return this.outputShapeOf(this.outputs[0]);
   }
 
   /** Number of weights, trainable or not. */

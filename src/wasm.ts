@@ -120,7 +120,8 @@ export interface Core {
   net_step(net: number): number;
   net_set_step(net: number, step: number): void;
   net_rng(net: number): number;
-  net_set_loss(net: number, loss: number, param: number, fromLogits: boolean, labelCols: number, metricMask: number): void;
+  net_set_output(net: number, k: number, layer: number): number;
+  net_set_loss(net: number, k: number, loss: number, param: number, fromLogits: boolean, labelCols: number, metricMask: number, weight: number): void;
   net_set_optimizer(net: number, optimizer: number, slots: number, lr: number, p1: number, p2: number, epsilon: number, p3: number, flags: number, clipNorm: number, clipValue: number): number;
   net_set_learning_rate(net: number, lr: number): void;
   net_reserve(net: number, rows: number): number;
@@ -128,11 +129,12 @@ export interface Core {
   net_input(net: number): number;
   net_label(net: number): number;
   net_sample_weights(net: number): number;
-  net_output(net: number): number;
+  net_output(net: number, k: number): number;
   net_forward(net: number, x: number, rows: number, training: boolean, keep: boolean): void;
   net_loss(net: number, y: number, rows: number, withGrad: boolean, weights: number): number;
   net_reset_metrics(net: number): void;
   net_loss_sum(net: number): number;
+  net_output_loss_sum(net: number, k: number): number;
   net_metric_totals(net: number): number;
   net_backward(net: number, x: number, rows: number, allWeights: boolean): void;
   net_clear_frozen_gradients(net: number): void;

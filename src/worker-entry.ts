@@ -5,12 +5,12 @@ import { StateError } from './errors.js';
 import { isReady, ready, type WasmSource } from './wasm.js';
 import { isNode, nodeImport } from './platform.js';
 import { loadModel } from './io/index.js';
-import type { LayersModel } from './model.js';
+import type { LayersModel, Prediction } from './model.js';
 import { fromSpec, type Callback, type Logs } from './callbacks.js';
 import { serialize, transferable, type Port, type Reply, type Request } from './worker-protocol.js';
 import type { TransferList } from './platform.js';
 
-let model: LayersModel | undefined;
+let model: LayersModel<Prediction> | undefined;
 
 // A fit whose callbacks run on the main thread waits, as it ends, for word that they all settled:
 // one that failed makes the fit throw, which puts the model back as it was before the fit.
@@ -60,7 +60,7 @@ async function handle(request: Request, port: Port): Promise<void> {
       await ready({ build: request.build, ...(wasm !== undefined && !isReady() && { wasm: wasm as WasmSource }) });
       model?.dispose();
       model = await loadModel(request.artifacts);
-      reply({ type: 'result', id, value: { inputShape: model.inputShape, outputShape: model.outputShape } });
+      reply({ type: 'result', id, value: { inputShapes: model.inputShapes, outputShapes: model.outputShapes } });
       return;
     }
     if (!model) throw new StateError('workerTrainer: the worker has no model');

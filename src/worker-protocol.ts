@@ -25,13 +25,13 @@ export type Request =
   | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto'; wasm?: WasmModule | ArrayBuffer | ArrayBufferView | string }
   // hooks: those the main thread's callbacks have, which the worker reports; builtins: earlyStopping
   // and reduceLROnPlateau callbacks, which the worker builds and runs itself.
-  | { type: 'fit'; id: number; x: InputData; y: Data; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
+  | { type: 'fit'; id: number; x: InputData; y: InputData; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }
   | { type: 'stop' }
   // The answer to a fit's 'trainEnd': every main-thread callback has settled, and whether one failed.
   | { type: 'callbacksDone'; id: number; failed: boolean }
   | { type: 'save'; id: number }
   | { type: 'predict'; id: number; x: InputData }
-  | { type: 'evaluate'; id: number; x: InputData; y: Data };
+  | { type: 'evaluate'; id: number; x: InputData; y: InputData };
 
 /**
  * An error thrown in the worker: its class name (neurite's classes name themselves with literals,

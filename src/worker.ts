@@ -5,7 +5,7 @@
 import type { Data, InputData } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
 import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
-import type { History, LayersModel } from './model.js';
+import type { History, LayersModel, Prediction } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
 import { isNode, nodeImport, packageFile, type TransferList } from './platform.js';
@@ -72,7 +72,7 @@ export interface WorkerTrainer {
    * A fit that fails for any reason, divergence included, leaves the worker's weights, optimizer
    * state and learning rate as they were before it, as model.fit() does.
    */
-  fit(x: InputData, y: Data, config?: WorkerFitConfig): Promise<History>;
+  fit(x: InputData, y: InputData, config?: WorkerFitConfig): Promise<History>;
   /** Ends a running fit() after its current batch; fit() then resolves normally. Does nothing otherwise. */
   stop(): void;
   /** The worker model's weights, in getWeights() order. */
@@ -82,7 +82,7 @@ export interface WorkerTrainer {
   /** A copy of the worker's model on this thread (needs ready() here), ready to predict or train on. */
   getModel(): Promise<LayersModel>;
   predict(x: InputData): Promise<Float32Array>;
-  evaluate(x: InputData, y: Data): Promise<Logs>;
+  evaluate(x: InputData, y: InputData): Promise<Logs>;
   /** Stops the worker. Pending and later calls reject with a StateError. */
   terminate(): void;
 }
@@ -109,7 +109,7 @@ interface Pending {
  *
  * If it rejects, no worker is left running. Once it resolves, the worker keeps Node running only while a call waits for it.
  */
-export async function workerTrainer(model: LayersModel | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
+export async function workerTrainer(model: LayersModel<Prediction> | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
   const given = (options as WorkerTrainerOptions | null)?.worker;
   let worker = isWorker(given) ? given : undefined;
   try {
@@ -367,7 +367,7 @@ function unsendable(method: string, args: Record<string, unknown>, err: unknown)
   return new ValueError(`${where}: ${what} cannot be sent to the worker: ${reason}`);
 }
 
-async function toArtifacts(model: LayersModel | ModelArtifacts): Promise<ModelArtifacts> {
+async function toArtifacts(model: LayersModel<Prediction> | ModelArtifacts): Promise<ModelArtifacts> {
   if (typeof model === 'object' && model !== null && 'modelTopology' in model) {
     const { weightData } = model;
     if (!(weightData instanceof ArrayBuffer)) throw new ValueError(`workerTrainer(): artifacts.weightData must be an ArrayBuffer, got ${describe(weightData)}`);
@@ -375,7 +375,7 @@ async function toArtifacts(model: LayersModel | ModelArtifacts): Promise<ModelAr
     // buffer may be detached, which slice() refuses: the worker then reports the missing weights.
     return { ...model, weightData: weightData.byteLength === 0 ? new ArrayBuffer(0) : weightData.slice(0) };
   }
-  if (typeof model !== 'object' || model === null || typeof (model as LayersModel).save !== 'function') {
+  if (typeof model !== 'object' || model === null || typeof (model as LayersModel<Prediction>).save !== 'function') {
     throw new ValueError(`workerTrainer(): expected a model or saved model artifacts, got ${describe(model)}`);
   }
   if (!model.optimizer || !model.loss) throw new StateError('workerTrainer(): compile the model before handing it to a worker');

@@ -138,7 +138,7 @@ describe('graphs', () => {
     shared.apply(t);
     expect(() => shared.apply(t)).toThrow(/Dense layer "shared".apply\(\): this layer is already applied \(to features\); sharing a layer/);
     expect(() => model({ inputs: [t, other], outputs: c })).toThrow(/the output is not connected to input "features"/);
-    expect(() => model({ inputs: t, outputs: [a, b] })).toThrow(/one output is supported for now, got 2/);
+    expect(() => model({ inputs: t, outputs: [a, a] })).toThrow(/the same tensor is listed twice in outputs/);
     expect(() => model({ inputs: a, outputs: c })).toThrow(/inputs must come from input\(\), got the output of Dense layer "three"/);
     expect(() => layers.dense({ units: 2 }).apply([1, 2] as never)).toThrow(/expected a symbolic tensor/);
   });

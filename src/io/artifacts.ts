@@ -63,7 +63,7 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
     modelTopology: {
       class_name: graph ? 'Model' : 'Sequential',
       config: graph
-        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: [[model.layers[model.layers.length - 1].name, 0, 0]] }
+        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: graph.outputs.map((i) => [model.layers[i].name, 0, 0]) }
         : { name: model.name, layers: layerConfigs },
       keras_version: KERAS_VERSION,
       backend: 'tensor_flow.js',

@@ -27,17 +27,22 @@ export function compiledArtifacts(compiled: CompiledState, includeOptimizer: boo
   slots: { spec: WeightSpec; values: Float32Array }[];
   trainingConfig?: Record<string, unknown>;
 } {
-  const { loss, optimizer, state } = compiled;
+  const { losses, optimizer, state } = compiled;
   const schedule = isSchedule(optimizer.learningRate) ? { name: optimizer.learningRate.name, config: { ...optimizer.learningRate.config } } : undefined;
+  // One output's loss and metrics as they were; several outputs' as lists, one entry per output.
+  const saved = losses.map(({ loss }) => ({ name: loss.name, param: loss.param, fromLogits: loss.fromLogits }));
+  const several = losses.length > 1;
+  const weighted = losses.some((l) => l.weight !== 1);
   const compile = {
-    loss: { name: loss.name, param: loss.param, fromLogits: loss.fromLogits },
-    metrics: state.metrics,
+    loss: several ? saved : saved[0],
+    metrics: several ? state.metrics : state.metrics[0],
+    ...(weighted && { lossWeights: losses.map((l) => l.weight) }),
     optimizer: { name: optimizer.name, config: { ...optimizer.config }, ...(schedule && { schedule }) },
   };
   if (!includeOptimizer) {
     // TF.js compiles the model it loads from trainingConfig, and would then take neurite's
-    // optimizer slots for its own; so it is written only without them.
-    return { compile, slots: [], trainingConfig: trainingConfigFor(loss, optimizer, state.metrics) };
+    // optimizer slots for its own; so it is written only without them. (TF.js has no loss weights.)
+    return { compile, slots: [], trainingConfig: weighted ? undefined : trainingConfigFor(losses, optimizer, state.metrics) };
   }
   const slots: { spec: WeightSpec; values: Float32Array }[] = [];
   for (let k = 0; k * count < state.slots.length; k++) {
@@ -65,17 +70,25 @@ function tfjsOptimizer(o: Optimizer): { class_name: string; config: Record<strin
 
 const TFJS_LOSSES = ['meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'hinge', 'kullbackLeiblerDivergence', 'logcosh'];
 
-/** TF.js's training config (loss, metrics, optimizer), or undefined if TF.js cannot express it. */
-function trainingConfigFor(loss: Loss, optimizer: Optimizer, metrics: string[]): Record<string, unknown> | undefined {
+/**
+ * TF.js's training config (loss, metrics, optimizer), or undefined if TF.js cannot express it.
+ * Several outputs: a loss list and metrics keyed by output name, as TF.js's compile() takes them.
+ */
+function trainingConfigFor(losses: CompiledState['losses'], optimizer: Optimizer, metrics: string[][]): Record<string, unknown> | undefined {
   const optimizerConfig = tfjsOptimizer(optimizer);
-  if (!optimizerConfig || !TFJS_LOSSES.includes(loss.name) || loss.param !== 0 || loss.fromLogits) return undefined;
-  return { loss: snake(loss.name), metrics, optimizer_config: optimizerConfig };
+  if (!optimizerConfig || losses.some(({ loss }) => !TFJS_LOSSES.includes(loss.name) || loss.param !== 0 || loss.fromLogits)) return undefined;
+  if (losses.length === 1) return { loss: snake(losses[0].loss.name), metrics: metrics[0], optimizer_config: optimizerConfig };
+  return {
+    loss: losses.map(({ loss }) => snake(loss.name)),
+    metrics: Object.fromEntries(losses.map(({ output }, k) => [output, metrics[k]])),
+    optimizer_config: optimizerConfig,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export interface CompilePlan { loss: Loss; metrics: MetricIdentifier[]; optimizer: Optimizer }
+export interface CompilePlan { loss: Loss | Loss[]; metrics: MetricIdentifier[] | MetricIdentifier[][]; lossWeights?: number[]; optimizer: Optimizer }
 export interface TrainingPlan { state: OptimizerState; learningRate: number }
 
 /**
@@ -92,15 +105,23 @@ export function readNeurite(meta: unknown, count: number, tensors: Map<string, D
   }
   if (!isObject(m.compile)) throw fail(`userDefinedMetadata.neurite.compile must be { loss, metrics, optimizer }, got ${describe(m.compile)}`);
   const compile: CompilePlan = wrap('userDefinedMetadata.neurite.compile', fail, () => {
-    const { loss, metrics, optimizer } = m.compile!;
-    if (!isObject(loss) || !Array.isArray(metrics) || !isObject(optimizer)) throw new ValueError('expected { loss, metrics, optimizer }');
+    const { loss, metrics, optimizer, lossWeights } = m.compile!;
+    const several = Array.isArray(loss);
+    if (!(several ? loss.length > 0 && loss.every(isObject) : isObject(loss)) || !Array.isArray(metrics) || !isObject(optimizer)) throw new ValueError('expected { loss, metrics, optimizer }');
+    if (several && (metrics.length !== loss.length || !metrics.every(Array.isArray))) throw new ValueError(`expected one metrics list per output (${loss.length}), got ${preview(metrics)}`);
+    if (lossWeights !== undefined && (!Array.isArray(lossWeights) || lossWeights.length !== (several ? loss.length : 1))) throw new ValueError(`lossWeights must hold one number per output, got ${preview(lossWeights)}`);
     const { schedule } = optimizer;
     if (schedule !== undefined && (!isObject(schedule) || typeof schedule.name !== 'string' || !isObject(schedule.config))) {
       throw new ValueError(`optimizer.schedule must be { name, config }, got ${preview(schedule)}`);
     }
     const opt = schedule ? { ...optimizer.config, learningRate: makeSchedule(schedule.name, schedule.config) } : optimizer.config;
     if (!Object.hasOwn(optimizers, optimizer.name as string)) throw new ValueError(`unknown optimizer ${describe(optimizer.name)}`);
-    return { loss: makeLoss(loss), metrics: metrics as MetricIdentifier[], optimizer: getOptimizer(optimizers[optimizer.name](opt as never), 'optimizer') };
+    return {
+      loss: several ? loss.map((l) => makeLoss(l as unknown as Record<string, unknown>)) : makeLoss(loss as unknown as Record<string, unknown>),
+      metrics: metrics as MetricIdentifier[] | MetricIdentifier[][],
+      ...(lossWeights && { lossWeights }),
+      optimizer: getOptimizer(optimizers[optimizer.name](opt as never), 'optimizer'),
+    };
   });
   if (m.training === undefined) return { seed, compile };
   if (!isObject(m.training)) throw fail(`userDefinedMetadata.neurite.training must be { step, learningRate, rng }, got ${describe(m.training)}`);

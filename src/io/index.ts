@@ -1,7 +1,7 @@
 // Saving and loading models in TensorFlow.js's layers-model format. Nothing here is loaded until
 // used: Sequential.save() imports save.ts and loadModel imports load.ts when first called, so an
 // app that neither saves nor loads downloads none of the format or the storage handlers.
-import type { LayersModel } from '../model.js';
+import type { LayersModel, Prediction } from '../model.js';
 import type { LoadSource } from './types.js';
 
 export type { ModelArtifacts, WeightSpec, SaveTarget, SaveOptions, LoadSource } from './types.js';
@@ -10,9 +10,10 @@ export type { ModelArtifacts, WeightSpec, SaveTarget, SaveOptions, LoadSource } 
  * Loads a model saved by neurite or by TF.js (a Sequential of Dense and Dropout layers): from
  * artifacts in memory, a directory or model.json path (Node), `localstorage://name`,
  * `indexeddb://name`, or [model.json, ...weight files] as File or Blob objects. The model is
- * compiled again if it was saved compiled by neurite.
+ * compiled again if it was saved compiled by neurite. A model with several outputs predicts one
+ * array per output: say so with loadModel<Float32Array[]>(...).
  */
-export async function loadModel(source: LoadSource): Promise<LayersModel> {
+export async function loadModel<P extends Prediction = Float32Array>(source: LoadSource): Promise<LayersModel<P>> {
   const load = await import('./load.js');
-  return load.loadModel(source);
+  return load.loadModel(source) as Promise<LayersModel<P>>;
 }

@@ -2,18 +2,18 @@
 // before creating the model, and disposes the model if building it fails: a caller's models are
 // never touched, and no half-loaded model escapes.
 import { NeuriteError } from '../errors.js';
-import { model as graphModel, sequential, type LayersModel } from '../model.js';
+import { model as graphModel, sequential, type LayersModel, type Prediction } from '../model.js';
 import { isSchedule } from '../schedules.js';
 import { parse } from './read.js';
 import { readSource } from './router.js';
 import type { LoadSource } from './types.js';
 
 /** See loadModel in index.ts, which loads this file when first called. */
-export async function loadModel(source: LoadSource): Promise<LayersModel> {
+export async function loadModel(source: LoadSource): Promise<LayersModel<Prediction>> {
   const { artifacts, origin } = await readSource(source);
   const plan = parse(artifacts, origin);
   const model = plan.graph
-    ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.output, name: plan.name, seed: plan.seed })
+    ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.outputs, name: plan.name, seed: plan.seed })
     : sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
   try {
     // Each layer's own weights, in the model's order: a graph's file may list its layers in

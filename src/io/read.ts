@@ -19,8 +19,8 @@ export interface Plan {
   inputShape: number[];
   seed?: number;
   layers: Layer[];
-  /** A graph model's inputs and output, its layers applied (model() builds it from them). */
-  graph?: { inputs: SymbolicTensor[]; output: SymbolicTensor };
+  /** A graph model's inputs and outputs, its layers applied (model() builds it from them). */
+  graph?: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] };
   weights: Float32Array[];
   /** The layer each of `weights` belongs to (a graph's file may list its layers in another order than model() runs them). */
   weightLayers: Layer[];
@@ -119,20 +119,20 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
 
 // A functional Model's layers (TF.js's format: its InputLayers, then each layer with inbound_nodes
 // naming the layers it reads), applied in the order written — each after what it reads — to the
-// inputs input_layers names, with the one output output_layers names. Fills `built` and
+// inputs input_layers names, with the outputs output_layers names. Fills `built` and
 // `expected` as parse() does.
 function readGraph(
   config: Record<string, unknown>, entries: unknown[], specs: unknown, fail: (message: string) => ValueError,
   built: Layer[], expected: { name: string; shape: number[]; layer: Layer }[],
-): { inputs: SymbolicTensor[]; output: SymbolicTensor } {
+): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
   const named = (key: string, most: number): string[] => {
     const list = config[key];
     if (!Array.isArray(list) || list.length === 0 || list.length > most || !list.every((l) => Array.isArray(l) && typeof l[0] === 'string')) {
-      throw fail(`${key} must name ${most === 1 ? 'one layer ([[name, 0, 0]]): one output is supported for now' : 'the input layers ([[name, 0, 0], ...])'}, got ${preview(list)}`);
+      throw fail(`${key} must name the model's ${key === 'input_layers' ? 'input' : 'output'} layers ([[name, 0, 0], ...], at most ${most}), got ${preview(list)}`);
     }
     return list.map((l: unknown[]) => l[0] as string);
   };
-  const inputNames = named('input_layers', 16), [outputName] = named('output_layers', 1);
+  const inputNames = named('input_layers', 16), outputNames = named('output_layers', 16);
   const tensors = new Map<string, SymbolicTensor>();
   entries.forEach((entry, i) => {
     const { class_name: kind, config: given, inbound_nodes: inbound } = entry as { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown };
@@ -167,7 +167,10 @@ function readGraph(
     if (!tensor || tensor.layer) throw fail(`input_layers names ${JSON.stringify(name)}, which is not an InputLayer of the model`);
     return tensor;
   });
-  const output = tensors.get(outputName);
-  if (!output || !output.layer) throw fail(`output_layers names ${JSON.stringify(outputName)}, which is not a layer of the model`);
-  return { inputs, output };
+  const outputs = outputNames.map((name) => {
+    const output = tensors.get(name);
+    if (!output || !output.layer) throw fail(`output_layers names ${JSON.stringify(name)}, which is not a layer of the model`);
+    return output;
+  });
+  return { inputs, outputs };
 }

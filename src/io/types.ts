@@ -59,25 +59,32 @@ export interface ModelState {
   /** Present when the model is compiled. */
   compiled?: CompiledState;
   /** A graph model's inputs and each layer's inputs (−1 − m: the model's input m) and their shapes. */
-  graph?: { inputs: { name: string; shape: number[] }[]; edges: readonly (readonly number[])[]; inputShapes: readonly (readonly Shape[])[] };
+  graph?: { inputs: { name: string; shape: number[] }[]; outputs: number[]; edges: readonly (readonly number[])[]; inputShapes: readonly (readonly Shape[])[] };
 }
 
 /** @internal A compiled model's training setup and state, as save() reads it. */
 export interface CompiledState {
-  loss: Loss;
+  /** One loss per output, with its weight in the total loss. */
+  losses: { output: string; loss: Loss; weight: number }[];
   optimizer: Optimizer;
   learningRate: number;
-  /** getOptimizerState(): the step, slots and random streams, and the metric names. */
-  state: OptimizerState & { metrics: string[] };
+  /** getOptimizerState(): the step, slots and random streams, and each output's metric names. */
+  state: OptimizerState & { metrics: string[][] };
 }
+
+/** A loss as neurite saves it. */
+export interface SavedLoss { name: string; param: number; fromLogits: boolean }
 
 /** neurite's own metadata, in userDefinedMetadata.neurite. */
 export interface NeuriteMetadata {
   version: 1;
   seed: number;
   compile?: {
-    loss: { name: string; param: number; fromLogits: boolean };
-    metrics: string[];
+    /** With several outputs, one loss per output, and metrics one list per output. */
+    loss: SavedLoss | SavedLoss[];
+    metrics: string[] | string[][];
+    /** Each output's weight in the total loss, when one is not 1. */
+    lossWeights?: number[];
     optimizer: { name: OptimizerIdentifier; config: Record<string, number | boolean>; schedule?: { name: string; config: Record<string, unknown> } };
   };
   /** Present when saved with includeOptimizer. */

@@ -10,10 +10,11 @@ import { expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-it('the documented multi-input data forms type-check', () => {
+it('the documented multi-input and multi-output data forms type-check', () => {
   const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
-  const program = ts.createProgram([join(root, 'tests/graphs/types/multi-input.ts')], { ...options, noEmit: true, rootDir: root });
+  const files = ['multi-input.ts', 'multi-output.ts'].map((f) => join(root, 'tests/graphs/types', f));
+  const program = ts.createProgram(files, { ...options, noEmit: true, rootDir: root });
   const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   expect(errors).toEqual([]);
 }, 120_000);
