@@ -76,10 +76,8 @@ function receiveUploads(received: Map<string, { form: FormData; method: string; 
     const name = url.pathname.slice('/upload/'.length);
     const form = await parts(req, body);
     received.set(name, { form, method: req.method!, headers: req.headers });
-    for (const [field, value] of form) {
-      if (typeof value === 'string') continue;
-      files.set(`/models/${name}/${value.name}`, new Uint8Array(await value.arrayBuffer()));
-      void field;
+    for (const value of form.values()) {
+      if (typeof value !== 'string') files.set(`/models/${name}/${value.name}`, new Uint8Array(await value.arrayBuffer()));
     }
     return { status: 200, body: JSON.stringify({ saved: name }), headers: { 'content-type': 'application/json' } };
   };
