@@ -37,7 +37,7 @@ export type { MetricFunction } from './custom-metrics.js';
 export type { Data, InputData, Nested, NumericArray } from './data.js';
 export { gradientCheck, type GradientCheckResult } from './gradient-check.js';
 export { NeuriteError, ShapeError, ValueError, StateError, DivergenceError } from './errors.js';
-export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource } from './io/index.js';
+export { loadModel, type ModelArtifacts, type WeightSpec, type SaveTarget, type SaveOptions, type LoadSource, type LoadOptions, type HttpOptions, type HttpRequestInit, type FetchFunction } from './io/index.js';
 export { workerTrainer, type WorkerTrainer, type WorkerTrainerOptions, type WorkerFitConfig, type WorkerFitOptions, type WorkerLike } from './worker.js';
 export { oneHot } from './utils/one-hot.js';
 export { argMax, predictClasses } from './utils/classes.js';

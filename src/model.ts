@@ -549,14 +549,15 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
 
   /**
    * Writes the model to `target` (a directory in Node, `localstorage://name`, `indexeddb://name`,
-   * `downloads://name`) and returns what was written; with no target, only returns it, in memory.
+   * `downloads://name`, or an `http(s)://` URL it is sent to as TF.js's http handler sends it) and
+   * returns what was written; with no target, only returns it, in memory.
    */
   async save(target?: SaveTarget, options: SaveOptions = {}): Promise<ModelArtifacts> {
     this.checkUsable('save()');
-    checkKeys(options, ['includeOptimizer'], 'save()');
+    checkKeys(options, ['includeOptimizer', 'requestInit', 'fetchFunc'], 'save()');
     const includeOptimizer = options.includeOptimizer ?? false;
     if (typeof includeOptimizer !== 'boolean') throw new ValueError(`save(): includeOptimizer must be a boolean, got ${describe(includeOptimizer)}`);
-    if (target !== undefined && typeof target !== 'string' && !(typeof URL === 'function' && target instanceof URL)) throw new ValueError(`save(): target must be a string such as 'localstorage://name' or a directory, or a file: URL, got ${describe(target)}`);
+    if (target !== undefined && typeof target !== 'string' && !(typeof URL === 'function' && target instanceof URL)) throw new ValueError(`save(): target must be a string such as 'localstorage://name', 'https://…' or a directory, or a file: or http(s): URL, got ${describe(target)}`);
     // The model is read now, as it is at this call: a fit() or dispose() while the writer loads
     // cannot change what is saved.
     const compiled = this.compiled && { losses: this.losses!, optimizer: this.compiled.optimizer, learningRate: this.rate, state: this.getOptimizerState() };
@@ -567,7 +568,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...t.layers], weights, compiled, graph };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
-    return saveModel(state, target, includeOptimizer);
+    return saveModel(state, target, includeOptimizer, { requestInit: options.requestInit, fetchFunc: options.fetchFunc });
   }
 
   /**

@@ -74,11 +74,17 @@ describe('URL objects', () => {
     expect(json.getWeights()).toEqual(m.getWeights());
   });
 
-  it('an http(s) URL is refused, saying it is not supported and what to do instead', async () => {
-    const error = await loadModel(new URL('https://example.com/model.json')).catch((e) => e);
+  it('an http(s) URL object is fetched (tests/http.test.ts has the rest): its request goes to fetchFunc, whose answer names the URL', async () => {
+    const seen: string[] = [];
+    const fetchFunc = async (url: string) => {
+      seen.push(url);
+      return new Response('nope', { status: 404 });
+    };
+    const error = await loadModel(new URL('https://example.com/a%20b/model.json'), { fetchFunc }).catch((e) => e);
     expect(error).toBeInstanceOf(ValueError);
-    expect(error.message).toMatch(/^loadModel\(\): https:\/\/ URLs are not supported yet \("https:\/\/example.com\/model.json"\); fetch model.json and its weights files and pass them/);
-    await expect(model().save(new URL('http://example.com/upload'))).rejects.toThrow(/^save\(\): http:\/\/ URLs are not supported yet/);
+    expect(error.message).toBe('loadModel() https://example.com/a%20b/model.json: the server answered HTTP 404');
+    await expect(model().save(new URL('http://example.com/upload'), { fetchFunc })).rejects.toThrow(/^save\(\) http:\/\/example.com\/upload: the server answered HTTP 404$/);
+    expect(seen).toEqual(['https://example.com/a%20b/model.json', 'http://example.com/upload']);
   });
 
   it('a file: URL with a host is a ValueError naming it', async () => {

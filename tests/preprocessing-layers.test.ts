@@ -278,6 +278,62 @@ describe('normalization (Keras; TF.js 4.22 has none)', () => {
     model.dispose();
   });
 
+  it("loads a Keras model.json whose Normalization was given mean and variance (in its config, no weights in the file): Keras's formula; a round trip keeps it", async () => {
+    // Keras 2.x's get_config: mean as given (here an array of shape [1, 3]), variance a scalar for all.
+    const mean = [1.5, -2, 40], variance = [0.25, 0, 9];
+    const kernel = [0.5, -1, 0.25, 2, 0, -0.75], bias = [0.1, -0.2];
+    const normConfig = (m: unknown, v: unknown) => ({ name: 'normalization', trainable: true, dtype: 'float32', batch_input_shape: [null, 3], axis: [-1], mean: m, variance: v, invert: false });
+    const dense = { class_name: 'Dense', config: { name: 'dense', trainable: true, dtype: 'float32', units: 2, activation: 'linear', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null } };
+    const modelJSON = (m: unknown, v: unknown, weights: { name: string; shape: number[]; dtype: string }[]) => JSON.stringify({
+      format: 'layers-model', generatedBy: 'keras v2.15.0', convertedBy: 'TensorFlow.js Converter v4.22.0',
+      modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: [{ class_name: 'Normalization', config: normConfig(m, v) }, dense] } } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights }],
+    });
+    const weightsFile = new File([Float32Array.from([...kernel, ...bias])], 'group1-shard1of1.bin');
+    const denseSpecs = [{ name: 'dense/kernel', shape: [3, 2], dtype: 'float32' }, { name: 'dense/bias', shape: [2], dtype: 'float32' }];
+    const x = [[2, 3, 31], [1.5, -2, 40], [-7.25, 0.125, 1e3]];
+    // In float64: (x − mean) / max(√variance, 1e-7), then the dense layer.
+    const expected = x.flatMap((row) => {
+      const z = row.map((v, j) => (v - mean[j]) / Math.max(Math.sqrt(variance[j]), 1e-7));
+      return [0, 1].map((k) => z.reduce((sum, zj, j) => sum + zj * kernel[j * 2 + k], bias[k]));
+    });
+
+    const model = await loadModel([new File([modelJSON([mean], variance, denseSpecs)], 'model.json'), weightsFile]);
+    expect(model.layers.map((l) => l.className)).toEqual(['Normalization', 'Dense']);
+    close(model.predict(x), expected, 1e-6);
+    // The statistics are the layer's (non-trainable) weights, from the config.
+    expect(model.getWeights().slice(0, 3).map((w) => Array.from(w))).toEqual([mean, variance, [0]]);
+
+    // Broadcast as Keras: one variance for every feature.
+    const one = await loadModel([new File([modelJSON(mean, 4, denseSpecs)], 'model.json'), weightsFile]);
+    close(one.getWeights()[1], [4, 4, 4]);
+
+    // Round trip: the config keeps mean and variance, the predictions stay bit for bit.
+    const artifacts = await model.save();
+    expect(layerConfigs(artifacts)[0].config).toMatchObject({ mean, variance, axis: -1, invert: false });
+    const back = await loadModel(artifacts);
+    expect(bits(back.predict(x))).toEqual(bits(model.predict(x)));
+    // And without its statistics' weights, as Keras would write it: the config gives them.
+    const specs = artifacts.weightSpecs.filter((s) => !s.name.startsWith('normalization/'));
+    const kerasLike = await loadModel({ ...artifacts, weightSpecs: specs, weightData: artifacts.weightData.slice(4 * 7) });
+    expect(bits(kerasLike.predict(x))).toEqual(bits(model.predict(x)));
+
+    // Only a config that gives them stands in for missing weights, and only for all of a layer's.
+    await expect(loadModel([new File([modelJSON(null, null, denseSpecs)], 'model.json'), weightsFile])).rejects.toThrow(/weightSpecs has no weight "normalization\/mean"/);
+    const partial = [{ name: 'normalization/mean', shape: [3], dtype: 'float32' }, ...denseSpecs];
+    await expect(loadModel([new File([modelJSON(mean, variance, partial)], 'model.json'), new File([Float32Array.from([...mean, ...kernel, ...bias])], 'group1-shard1of1.bin')]))
+      .rejects.toThrow(/weightSpecs has no weight "normalization\/variance"/);
+    for (const m of [model, one, back, kerasLike]) m.dispose();
+  });
+
+  it('given mean and variance broadcast over the features as Keras: one value, or a list of one', () => {
+    const model = sequential({ inputShape: [3] });
+    model.add(layers.normalization({ mean: [2], variance: 4 }));
+    close(model.predict([[2, 4, -6]]), [0, 1, -4]);
+    expect(() => sequential({ inputShape: [3], layers: [layers.normalization({ mean: [1, 2], variance: 1, name: 'n' })] })).toThrow(/mean has 2 values but the last axis has 3 features \(give 1 value or 3\)/);
+    model.dispose();
+  });
+
   it("loads a model as Keras's converter writes it: axis as a list, count as int32", async () => {
     const topology = {
       class_name: 'Sequential',

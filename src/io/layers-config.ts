@@ -3,9 +3,12 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import { baseConfig } from '../layers/config.js';
 
-/** `layer`'s weights in Keras order, named `layer/weight`, and its output shape, for inputs of `inputShapes`. */
-export function layerWeights(layer: Layer, inputShapes: readonly Shape[]): { weights: { name: string; shape: number[] }[]; outputShape: Shape } {
-  const weights = layer.weightSpecs(inputShapes[0]).map(({ name, shape }) => ({ name: `${layer.name}/${name}`, shape }));
+/**
+ * `layer`'s weights in Keras order, named `layer/weight`, and its output shape, for inputs of
+ * `inputShapes`; `fromConfig`, the values of a weight its config fixes (see LayerWeight).
+ */
+export function layerWeights(layer: Layer, inputShapes: readonly Shape[]): { weights: { name: string; shape: number[]; fromConfig?: Float32Array }[]; outputShape: Shape } {
+  const weights = layer.weightSpecs(inputShapes[0]).map(({ name, shape, fromConfig }) => ({ name: `${layer.name}/${name}`, shape, ...(fromConfig && { fromConfig }) }));
   return { weights, outputShape: layer.computeOutputShapes(inputShapes) };
 }
 

@@ -6,11 +6,11 @@ import { model as graphModel, sequential, type LayersModel, type Prediction } fr
 import { isSchedule } from '../schedules.js';
 import { parse } from './read.js';
 import { readSource } from './router.js';
-import type { LoadSource } from './types.js';
+import type { LoadOptions, LoadSource } from './types.js';
 
 /** See loadModel in index.ts, which loads this file when first called. */
-export async function loadModel(source: LoadSource): Promise<LayersModel<Prediction>> {
-  const { artifacts, origin } = await readSource(source);
+export async function loadModel(source: LoadSource, options?: LoadOptions): Promise<LayersModel<Prediction>> {
+  const { artifacts, origin } = await readSource(source, options);
   const plan = parse(artifacts, origin);
   const model = plan.graph
     ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.outputs, name: plan.name, seed: plan.seed })

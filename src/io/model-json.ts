@@ -28,8 +28,10 @@ export function toModelJSON(artifacts: ModelArtifacts, weightsPath: string): Mod
 
 // model.json: the topology and a manifest of weight files, read in order with `read(path, maxBytes)`.
 // A reader refuses a file larger than maxBytes before reading it: what the manifest's weights
-// still need, so no file can make a load read more than the weights it describes.
-export async function fromModelJSON(text: string, origin: string, read: (path: string, maxBytes: number) => Promise<Uint8Array>): Promise<RawArtifacts> {
+// still need, so no file can make a load read more than the weights it describes. `paths` says
+// what a weights path may be: 'folder', a file in model.json's folder; 'url', a relative URL
+// (model.json's over http, where '..' is URL resolution's, which the reader does).
+export async function fromModelJSON(text: string, origin: string, read: (path: string, maxBytes: number) => Promise<Uint8Array>, paths: 'folder' | 'url' = 'folder'): Promise<RawArtifacts> {
   const fail = (message: string) => new ValueError(`loadModel() ${origin}: ${message}`);
   let json: ModelJSON;
   try {
@@ -46,17 +48,17 @@ export async function fromModelJSON(text: string, origin: string, read: (path: s
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
   const needed = weightSpecs.reduce((n, spec) => n + specBytes(spec, fail), 0);
   if (needed > MAX_WEIGHT_BYTES) throw fail(`the weights need ${needed} bytes, more than the 4 GiB a Wasm memory holds`);
-  const paths = json.weightsManifest.flatMap((g) => g.paths as unknown[]);
+  const files = json.weightsManifest.flatMap((g) => g.paths as unknown[]);
   const seen = new Set<string>();
-  for (const path of paths) {
-    checkWeightsPath(path, fail);
+  for (const path of files) {
+    checkWeightsPath(path, paths, fail);
     const key = path.split('/').filter((s) => s !== '' && s !== '.').join('/');
     if (seen.has(key)) throw fail(`weightsManifest names weights file ${preview(path)} twice`);
     seen.add(key);
   }
   const buffers: Uint8Array[] = [];
   let total = 0;
-  for (const path of paths as string[]) {
+  for (const path of files as string[]) {
     const bytes = await read(path, needed - total);
     buffers.push(bytes);
     total += bytes.byteLength;
@@ -73,15 +75,18 @@ export async function fromModelJSON(text: string, origin: string, read: (path: s
 /**
  * A weights path must name a file inside the model's folder: relative, with '/' separators, no
  * '..' segment, no URL scheme or drive letter, no NUL. (Symlinks are resolved by the reader.)
+ * Over http it is a relative URL: '..' segments are allowed (they stay on model.json's server),
+ * the rest is refused alike — an absolute path or a scheme would resolve otherwise in TF.js,
+ * which appends the path to model.json's folder.
  */
-function checkWeightsPath(path: unknown, fail: (m: string) => Error): asserts path is string {
+function checkWeightsPath(path: unknown, paths: 'folder' | 'url', fail: (m: string) => Error): asserts path is string {
   if (typeof path !== 'string' || path === '' || path.length > 4096) throw fail(`a weights path must be a non-empty string of at most 4096 characters, got ${preview(path)}`);
   const why = path.includes('\0') ? 'it holds a NUL character'
     : path.includes('\\') ? 'it holds a backslash (paths use /)'
     : path.startsWith('/') ? 'it is absolute'
     : /^[a-z][a-z0-9+.-]*:/i.test(path) ? 'it has a URL scheme or drive letter'
-    : path.split('/').includes('..') ? 'it has a .. segment'
+    : paths === 'folder' && path.split('/').includes('..') ? 'it has a .. segment'
     : undefined;
-  if (why) throw fail(`weights path ${preview(path)} must stay inside the model folder, but ${why}`);
+  if (why) throw fail(`weights path ${preview(path)} must ${paths === 'folder' ? 'stay inside the model folder' : 'be a relative URL'}, but ${why}`);
 }
 

@@ -66,7 +66,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   if (unsupported.length) throw fail(`unsupported layers: ${unsupported.join(', ')}; neurite supports ${Object.keys(LAYER_CLASSES).join(', ')}`);
 
   const built: Layer[] = [];
-  const expected: { name: string; shape: number[]; layer: Layer }[] = [];
+  const expected: { name: string; shape: number[]; layer: Layer; fromConfig?: Float32Array }[] = [];
   let shape: Shape = [];
   let inputShape: number[] = [];
   let plannedGraph: Plan['graph'];
@@ -91,7 +91,11 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   });
 
   const tensors = decodeWeights(artifacts.weightSpecs, artifacts.weightData, fail);
-  const weights = expected.map(({ name, shape }) => {
+  // Keras writes no weights for what a layer's config fixes (a Normalization given mean and
+  // variance): a layer the file lists no weight of takes those from its config.
+  const listed = new Set(expected.filter((e) => tensors.has(e.name)).map((e) => e.layer));
+  const weights = expected.map(({ name, shape, layer, fromConfig }) => {
+    if (fromConfig && !listed.has(layer)) return fromConfig.slice();
     const t = tensors.get(name);
     if (!t || t.spec.group === 'optimizer') throw fail(`weightSpecs has no weight "${name}" (expected shape [${shape.join(', ')}])`);
     if (t.spec.shape.length !== shape.length || t.spec.shape.some((d, k) => d !== shape[k])) {
@@ -123,7 +127,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
 // `expected` as parse() does.
 function readGraph(
   config: Record<string, unknown>, entries: unknown[], specs: unknown, fail: (message: string) => ValueError,
-  built: Layer[], expected: { name: string; shape: number[]; layer: Layer }[],
+  built: Layer[], expected: { name: string; shape: number[]; layer: Layer; fromConfig?: Float32Array }[],
 ): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
   const named = (key: string, most: number): string[] => {
     const list = config[key];

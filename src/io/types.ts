@@ -3,6 +3,7 @@
 import type { Layer, Shape } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
 import type { Optimizer, OptimizerIdentifier } from '../optimizers.js';
+import type { FetchResponse } from '../platform.js';
 
 export interface WeightSpec {
   name: string;
@@ -27,15 +28,35 @@ export interface ModelArtifacts {
   userDefinedMetadata?: { neurite?: NeuriteMetadata } & Record<string, unknown>;
 }
 
-/** Where save() writes: a directory (Node) or file:// URL (also as a URL object), or localstorage://, indexeddb://, downloads:// + a name. */
+/** Where save() writes: a directory (Node) or file:// URL (also as a URL object), an http(s):// URL, or localstorage://, indexeddb://, downloads:// + a name. */
 export type SaveTarget = string | URL;
 
-export interface SaveOptions {
+/** fetch's RequestInit where the program's types declare one (the DOM lib, @types/node), else an object. */
+export type HttpRequestInit = typeof globalThis extends { fetch: (input: never, init?: infer I) => unknown } ? NonNullable<I> : Record<string, unknown>;
+
+/** A function of fetch's signature, as TF.js's fetchFunc: called with each URL and the request options. */
+export type FetchFunction = (url: string, init: HttpRequestInit) => Promise<FetchResponse>;
+
+/** Options of http(s):// URLs, as TF.js's tf.io.http(path, { requestInit, fetchFunc }). */
+export interface HttpOptions {
+  /**
+   * Passed to every request (headers, credentials, signal, ...). save() POSTs unless this sets
+   * another method, and sets the body itself: a requestInit with a body is refused.
+   */
+  requestInit?: HttpRequestInit;
+  /** Used instead of globalThis.fetch. */
+  fetchFunc?: FetchFunction;
+}
+
+export interface SaveOptions extends HttpOptions {
   /** Also save the optimizer's state (slots, step, random streams) so training resumes exactly. */
   includeOptimizer?: boolean;
 }
 
-/** What loadModel reads: artifacts, a directory or model.json path or file:// URL (a string or a URL object), a browser URL, or [json, ...weights] files. */
+/** loadModel's options: those of http(s):// URLs, refused with any other source. */
+export type LoadOptions = HttpOptions;
+
+/** What loadModel reads: artifacts, a directory or model.json path or file:// URL (a string or a URL object), an http(s):// URL of model.json, a browser URL, or [json, ...weights] files. */
 export type LoadSource = string | URL | ModelArtifacts | Blob[];
 
 /** @internal Training state Sequential.getOptimizerState() hands over. */

@@ -22,6 +22,11 @@ export interface LayerWeight {
   regularizer: Regularizer | undefined;
   /** False for state the layer updates itself (moving statistics): no gradient, no optimizer. */
   trainable?: boolean;
+  /**
+   * The values the layer's config fixes (a Normalization given mean and variance), for a saved
+   * file that leaves the weight out, as Keras writes none for them.
+   */
+  fromConfig?: Float32Array;
 }
 
 /** Options every layer takes. */

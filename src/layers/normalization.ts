@@ -3,8 +3,10 @@
 //   y = (x − mean) / max(√variance, ε),   ε = 1e-7 (Keras's backend epsilon).
 // The statistics come from adapt(data) — per feature, over every example (and every position of
 // examples of higher rank), the mean and the biased variance, as Keras — or from the mean and
-// variance options. They are non-trainable weights, Keras's `mean`, `variance` and `count` (the
-// values adapt saw), saved and loaded with the others; training never changes them.
+// variance options (one value for every feature, or one each, as Keras broadcasts them). They are
+// non-trainable weights, Keras's `mean`, `variance` and `count` (the values adapt saw), saved and
+// loaded with the others; training never changes them. Keras saves no weights for given ones: a
+// file without them takes them from the config.
 // Kernels: assembly/layers/normalization.ts.
 import { ShapeError, ValueError, checkKeys, describe } from '../errors.js';
 import { checkFinite, copyFloat32, lengthOf } from '../data.js';
@@ -65,11 +67,12 @@ export class Normalization extends Layer {
     const stats = this.statistics(features, inputShape);
     this.features = features;
     const fixed = (values: Float32Array): Initializer => ({ name: 'constant', config: {}, apply: () => values.slice() });
-    return [
-      { name: 'mean', shape: [features], initializer: fixed(stats.mean), regularizer: undefined, trainable: false },
-      { name: 'variance', shape: [features], initializer: fixed(stats.variance), regularizer: undefined, trainable: false },
-      { name: 'count', shape: [], initializer: fixed(Float32Array.of(stats.count)), regularizer: undefined, trainable: false },
-    ];
+    // Given mean and variance are weights too, initialized from the config: the core reads the
+    // statistics from the layer's weights, whichever way they came; a file without them (Keras
+    // writes none when they are given) takes them from the config (fromConfig).
+    const given = this.mean !== undefined;
+    const weight = (name: string, shape: number[], values: Float32Array): LayerWeight => ({ name, shape, initializer: fixed(values), regularizer: undefined, trainable: false, ...(given && { fromConfig: values }) });
+    return [weight('mean', [features], stats.mean), weight('variance', [features], stats.variance), weight('count', [], Float32Array.of(stats.count))];
   }
 
   /**
@@ -142,9 +145,10 @@ export class Normalization extends Layer {
   // The statistics for `features` features: given, adapted, or Keras's initial ones (0 and 1).
   private statistics(features: number, inputShape: Shape): Statistics {
     if (this.mean !== undefined && this.variance !== undefined) {
+      // Broadcast over the features, as Keras: one value for all, or one each.
       const spread = (v: number | readonly number[], what: string) => {
-        if (typeof v === 'number') return new Float32Array(features).fill(v);
-        if (v.length !== features) throw this.shapeError(`${what} has ${v.length} values but the last axis has ${features} features`, inputShape);
+        if (typeof v === 'number' || v.length === 1) return new Float32Array(features).fill(typeof v === 'number' ? v : v[0]);
+        if (v.length !== features) throw this.shapeError(`${what} has ${v.length} values but the last axis has ${features} features (give 1 value or ${features})`, inputShape);
         return Float32Array.from(v);
       };
       return { mean: spread(this.mean, 'mean'), variance: spread(this.variance, 'variance'), count: 0 };
@@ -158,7 +162,8 @@ export class Normalization extends Layer {
 }
 
 // A mean or variance option: a finite float32 number, or a non-empty list of them (copied once);
-// a variance is never negative.
+// a variance is never negative. A list may be wrapped in lists of one element ([[m1, m2, m3]]:
+// Keras writes an array of shape [1, features] as given, and reshapes it to the features).
 function statistic(value: unknown, where: string, key: string, nonNegative: boolean): number | readonly number[] | undefined {
   if (value === undefined || value === null) return undefined;
   const ok = (v: unknown) => typeof v === 'number' && Math.abs(Math.fround(v)) <= 3.4028234663852886e38 && (!nonNegative || v >= 0);
@@ -167,6 +172,7 @@ function statistic(value: unknown, where: string, key: string, nonNegative: bool
     if (!ok(value)) throw new ValueError(`${expected}, got ${describe(value)}`);
     return value;
   }
+  for (let depth = 0; Array.isArray(value) && value.length === 1 && Array.isArray(value[0]) && depth < 8; depth++) value = value[0];
   const copy = Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value as ArrayLike<unknown>) : undefined;
   if (!copy || copy.length === 0) throw new ValueError(`${expected}, got ${describe(value)}`);
   const bad = copy.findIndex((v) => !ok(v));
