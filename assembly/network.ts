@@ -272,6 +272,15 @@ function planAccumulation(n: Net): void {
       edge(n, i, k).accumulate = earlier ? 1 : 0;
     }
     if (l.inputCount > 0) l.accumulateInput = edge(n, i, 0).accumulate;
+    // A shared layer's weight gradients: its last application (the first to run backward)
+    // overwrites, every earlier one adds.
+    const owner = l.sharedFrom ? l.sharedFrom - 1 : i;
+    let later = false;
+    for (let j = i + 1; j < n.layerCount && !later; j++) {
+      const m = layer(n, j);
+      later = (m.sharedFrom ? m.sharedFrom - 1 : j) == owner;
+    }
+    l.accumulateParams = later ? 1 : 0;
   }
 }
 
@@ -312,6 +321,17 @@ function gatherInputs(n: Net, i: i32, x: usize): void {
     store<usize>(n.accumulateFlags + at, <usize>e.accumulate);
     store<i32>(n.inputWidths + (<usize>k << 2), e.width);
   }
+}
+
+/**
+ * Layer i applies the same layer as layer `first` (< i) again: it uses first's weights, and their
+ * gradients add up over both applications. False when `first` is not an earlier own-weights record.
+ */
+export function net_set_shared(ptr: usize, i: i32, first: i32): bool {
+  const n = net(ptr);
+  if (first < 0 || first >= i || i >= n.layerCount || layer(n, first).sharedFrom != 0) return false;
+  layer(n, i).sharedFrom = first + 1;
+  return true;
 }
 
 /**
@@ -856,7 +876,7 @@ export function net_set_category_encoding(ptr: usize, i: i32, groups: i32, ids: 
 export function net_build(ptr: usize): bool {
   const n = net(ptr);
   let count: u64 = 0;
-  for (let i = 0; i < n.layerCount; i++) count += <u64>layer(n, i).paramSize;
+  for (let i = 0; i < n.layerCount; i++) if (!layer(n, i).sharedFrom) count += <u64>layer(n, i).paramSize;
   if (count * 12 >= <u64>0xffff_0000) return false;
   const params = alloc(<usize>count << 2);
   if (params == 0) return false;
@@ -871,6 +891,11 @@ export function net_build(ptr: usize): bool {
   let offset = 0;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
+    // A shared layer's later applications point at its first one's weights.
+    if (l.sharedFrom) {
+      l.paramOffset = layer(n, l.sharedFrom - 1).paramOffset;
+      continue;
+    }
     l.paramOffset = offset;
     offset += l.paramSize;
     if (l.paramSize > l.trainableSize) n.stateCount++;
@@ -1133,7 +1158,8 @@ export function net_loss(ptr: usize, y: usize, rows: i32, withGrad: bool, weight
     h.lossSum += loss * <f64>rows;
     if (h.metricMask) metrics_update(totalsOf(n, k), l.output, labels, lossRows, units, h.metricMask);
   }
-  for (let i = 0; i < n.layerCount; i++) value += penalty(layer(n, i), false);
+  // (A shared layer's weights are penalized once, at its first application.)
+  for (let i = 0; i < n.layerCount; i++) if (!layer(n, i).sharedFrom) value += penalty(layer(n, i), false);
   return value;
 }
 
@@ -1222,7 +1248,7 @@ export function net_backward(ptr: usize, x: usize, rows: i32, allWeights: bool):
       l, inputGradOf(n, i, 0), inputOf(n, i, 0, x), rows, training, isFused(n, i), weights,
       n.inputPointers, n.gradPointers, n.accumulateFlags, n.inputWidths,
     );
-    if (weights) penalty(l, true);
+    if (weights && !l.sharedFrom) penalty(l, true);
   }
 }
 
@@ -1257,7 +1283,7 @@ export function net_update(ptr: usize): bool {
     // buffers, and state was written to the next buffer by the forward pass.
     for (let i = 0; i < n.layerCount; i++) {
       const l = layer(n, i);
-      if (l.trainable && l.trainableSize) update_range(n, l.paramOffset, l.trainableSize, t);
+      if (l.trainable && l.trainableSize && !l.sharedFrom) update_range(n, l.paramOffset, l.trainableSize, t);
     }
   }
   // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.

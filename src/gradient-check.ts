@@ -48,8 +48,10 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
   const weights = model.getWeights().map((w) => Float64Array.from(w));
   // Each layer's own float64 reference forward pass, one after the other; the loss reads the
   // last layer's logits where the core does (a sigmoid/softmax output under its cross-entropy).
-  const layers = model.layers, shapes = layers.map((_, i) => model.layerInputShape(i));
-  const counts = layers.map((layer, i) => layer.weightSpecs(shapes[i]).length);
+  // One entry per application: a shared layer's later ones reuse its first one's weights.
+  const { layers, owners } = model.nodes, shapes = layers.map((_, i) => model.layerInputShape(i));
+  const counts = layers.map((layer, i) => (owners[i] === i ? layer.weightSpecs(shapes[i]).length : 0));
+  const starts = counts.map((_, i) => counts.slice(0, i).reduce((a, b) => a + b, 0));
   const maskSources = layers.map((_, i) => model.layerInputMask(i));
   const graph = layers.map((_, i) => model.layerInputs(i));
   // Each model input's values of every example, as the core splits the joined rows.
@@ -68,11 +70,11 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
   });
   const f = () => {
     const outputs: Float64Array[] = [], logitsOf: (Float64Array | undefined)[] = [];
-    let a: Float64Array = blocks[0], logits: Float64Array | undefined, penalty = 0, w = 0;
+    let a: Float64Array = blocks[0], logits: Float64Array | undefined, penalty = 0;
     const masks: (Float64Array | undefined)[] = [];
     // In the core's order: each layer reads the outputs of the layers it is applied to.
     layers.forEach((layer, i) => {
-      const own = weights.slice(w, (w += counts[i]));
+      const first = owners[i], own = weights.slice(starts[first], starts[first] + counts[first]);
       const source = maskSources[i], inputs = graph[i].from.map((from) => (from < 0 ? blocks[-1 - from] : outputs[from]));
       masks[i] = layer.referenceMask?.(inputs[0], rows, shapes[i]);
       if (layer instanceof Merge) {
@@ -83,7 +85,7 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
       }
       outputs.push(a);
       logitsOf.push(logits);
-      penalty += layer.referencePenalty(own);
+      if (first === i) penalty += layer.referencePenalty(own);
     });
     // Σ weight × loss over the outputs, each read as the core reads it.
     return losses.reduce((total, { loss, weight }, k) => {
@@ -92,7 +94,7 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
       return total + weight * outputLoss(loss, outputs[i], logitsOf[i], layer.activation?.name, labels[k], outputs[i].length / units, units);
     }, 0) + penalty;
   };
-  const specs = layers.flatMap((layer, i) => layer.weightSpecs(shapes[i]).map((spec) => ({ name: `${layer.name}/${spec.name}`, state: spec.trainable === false })));
+  const specs = layers.flatMap((layer, i) => (owners[i] !== i ? [] : layer.weightSpecs(shapes[i])).map((spec) => ({ name: `${layer.name}/${spec.name}`, state: spec.trainable === false })));
   // State the layer updates itself (moving statistics) has no gradient to check.
   const tensors = weights.flatMap((w, t) => (specs[t].state ? [] : [{ w, t }])).map(({ w, t }) => {
     const numeric = new Float64Array(w.length);

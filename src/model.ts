@@ -153,9 +153,17 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     this.hooks = this.fitHooks();
   }
 
-  /** The layers, first to last. */
+  /** The layers, first to last, each once (a shared layer, applied several times, too). */
   get layers(): readonly Layer[] {
-    return this.topology.layers;
+    return this.topology.uniqueLayers;
+  }
+
+  /**
+   * @internal The layers as the core runs them, one per application (a shared layer's every
+   * time), with the index of each one's first application, which holds its weights.
+   */
+  get nodes(): { layers: readonly Layer[]; owners: readonly number[] } {
+    return { layers: this.topology.layers, owners: this.topology.owners };
   }
 
   /** @internal layer.getWeights(): this layer's tensors of getWeights(). */
@@ -564,7 +572,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
     const t = this.topology;
-    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), outputs: [...t.outputs], edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]) };
+    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), outputs: [...t.outputs], edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]), owners: [...t.owners] };
     const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...t.layers], weights, compiled, graph };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
@@ -904,6 +912,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       }
       const mask = this.topology.masks[i];
       if (mask !== undefined) core.net_set_mask(net, i, mask);
+      const first = this.topology.owners[i];
+      if (first !== i && !core.net_set_shared(net, i, first)) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: the core refused its second application`);
     });
   }
 

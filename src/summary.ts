@@ -4,18 +4,20 @@ import type { Topology } from './topology.js';
 
 /**
  * The table for the model `name` with these layers, as Keras prints it; a graph's layers also say
- * what they are connected to (Keras's last column, here on the layer's second line).
+ * what they are connected to (Keras's last column, here on the layer's second line): a shared
+ * layer, applied several times, is listed once with each application's inputs.
  */
 export function summary(name: string, topology: Topology): string {
   const inputs = topology.graphInputs, graph = inputs !== undefined;
-  const from = (i: number) => topology.edges[i].map((k) => (k < 0 ? inputs![-1 - k].name : topology.layers[k].name)).join(', ');
-  const rows = topology.layers.map((layer, i) => ({
+  const applications = (i: number) => topology.owners.flatMap((first, j) => (first === i ? [j] : []));
+  const from = (i: number) => applications(i).map((j) => topology.edges[j].map((k) => (k < 0 ? inputs![-1 - k].name : topology.layers[k].name)).join(', ')).join(' | ');
+  const rows = topology.layers.flatMap((layer, i) => (topology.owners[i] !== i ? [] : [{
     name: `${layer.name} (${layer.className})`,
     shape: formatShape(layer.computeOutputShapes(topology.inputShapes[i])),
     params: layer.countParams(topology.inputs[i]),
     trainable: layer.countTrainableParams(topology.inputs[i]),
     config: `  ${graph ? `← ${from(i)}${layer.describeConfig() ? '; ' : ''}` : ''}${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`,
-  }));
+  }]));
   // Keras's columns, widened where a layer's name or shape is longer, so they stay aligned.
   const first = Math.max(27, ...rows.map((r) => r.name.length)), second = Math.max(25, ...rows.map((r) => r.shape.length));
   const width = first + second + 13;

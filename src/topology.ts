@@ -17,8 +17,13 @@ export interface WeightSlot {
 }
 
 export class Topology {
-  /** The layers, first to last. */
+  /**
+   * The layers as the core runs them, first to last: one entry per application, so a shared layer
+   * (applied twice in a graph) is here twice.
+   */
   readonly layers: Layer[] = [];
+  /** Parallel to `layers`: the index of the layer's first application (its own for most layers), which holds its weights. */
+  readonly owners: number[] = [];
   /** Each layer's input shape (one example), parallel to `layers`. */
   readonly inputs: Shape[] = [];
   /**
@@ -120,7 +125,7 @@ export class Topology {
     for (const node of order) {
       const layer = node.layer!;
       const name = topology.nameFor(layer);
-      if (topology.layers.some((l) => l.name === name)) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
+      if (topology.layers.some((l) => l.name === name && l !== layer)) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
       topology.place(layer, name, node.inputs.map((t) => (t.layer ? order.indexOf(t) : -1 - inputs.indexOf(t))), node.inputs.map((t) => t.shape), 'model()');
     }
     topology.graphOutputs = outputs.map((t) => order.indexOf(t));
@@ -139,11 +144,14 @@ export class Topology {
   // supports masking; the shapes must suit it. Throws, changing nothing, naming the layer.
   private place(layer: Layer, name: string, inputs: number[], shapes: Shape[], where: string): void {
     const stack = this.layers, which = `${layer.className} layer ${JSON.stringify(name)}`;
+    // Applied again (a shared layer): the same weights must fit these inputs.
+    const first = stack.indexOf(layer);
+    if (first >= 0) this.checkShared(layer, which, this.inputs[first], shapes[0], where);
     if (layer.firstOnly && inputs.some((i) => i >= 0)) {
       const before = stack[inputs.find((i) => i >= 0)!];
       throw new ShapeError(`${where}: ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${before.className} layer ${JSON.stringify(before.name)})`);
     }
-    if (stack.some((l) => l.name === name)) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
+    if (stack.some((l) => l.name === name && l !== layer)) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
     const masks = inputs.map((i) => (i < 0 ? undefined : this.maskOf(i)));
     const mask = masks.find((m) => m !== undefined);
     if (mask !== undefined && !layer.supportsMasking) {
@@ -157,7 +165,25 @@ export class Topology {
     this.inputShapes.push(shapes);
     this.edges.push(inputs);
     this.masks.push(mask);
+    this.owners.push(first >= 0 ? first : stack.length);
     stack.push(layer);
+  }
+
+  // A layer applied a second time shares its weights: they must have the same shapes for both
+  // inputs, and the layer no state of its own (moving statistics cannot follow two inputs at once).
+  private checkShared(layer: Layer, which: string, firstShape: Shape, shape: Shape, where: string): void {
+    const a = layer.weightSpecs(firstShape), b = layer.weightSpecs(shape);
+    if (a.length !== b.length || a.some((w, k) => !sameShape(w.shape, b[k].shape))) {
+      throw new ShapeError(`${where}: ${which} is applied to ${formatShape(firstShape)} and to ${formatShape(shape)}, which need weights of different shapes; a shared layer has one set of weights`);
+    }
+    if (a.some((w) => w.trainable === false)) {
+      throw new ValueError(`${where}: ${which} is applied twice, but it keeps state of its own (${a.filter((w) => w.trainable === false).map((w) => w.name).join(', ')}), which two applications would both update; use a layer per application`);
+    }
+  }
+
+  /** The layers, each once (a shared layer at its first application), first to last. */
+  get uniqueLayers(): Layer[] {
+    return this.layers.filter((_, i) => this.owners[i] === i);
   }
 
   /** Removes and returns the last layer. */
@@ -168,6 +194,7 @@ export class Topology {
     this.inputShapes.pop();
     this.edges.pop();
     this.masks.pop();
+    this.owners.pop();
     return layer;
   }
 
@@ -201,9 +228,9 @@ export class Topology {
     return this.outputShapeOf(this.outputs[0]);
   }
 
-  /** Number of weights, trainable or not. */
+  /** Number of weights, trainable or not (a shared layer's once). */
   countParams(): number {
-    return this.layers.reduce((sum, layer, i) => sum + layer.countParams(this.inputs[i]), 0);
+    return this.layers.reduce((sum, layer, i) => sum + (this.owners[i] === i ? layer.countParams(this.inputs[i]) : 0), 0);
   }
 
   /** Where each weight tensor sits in the flat parameter buffer, layer by layer in Keras order. */
@@ -211,6 +238,7 @@ export class Topology {
     const out: WeightSlot[] = [];
     let offset = 0;
     this.layers.forEach((layer, i) => {
+      if (this.owners[i] !== i) return; // a shared layer's weights are its first application's
       layer.weightSpecs(this.inputs[i]).forEach((spec, index) => {
         const size = sizeOf(spec.shape);
         out.push({ label: `${layer.name} ${spec.name} [${spec.shape.join(', ')}]`, offset, size, layer: i, index, spec });

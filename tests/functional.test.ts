@@ -122,7 +122,7 @@ describe('graphs', () => {
     expect(m.summary()).toMatch(/concatenate_4 \(Concatenate\) +\[null,12\] +0\n +← add_3, dense_1\n/);
   });
 
-  it('errors name the layers: a merge of mismatched shapes, an output not connected to the input, a layer applied twice', () => {
+  it('errors name the layers: a merge of mismatched shapes, an output not connected to the input, a shared layer applied to inputs its weights do not fit', () => {
     const t = input({ shape: [4], name: 'features' });
     const a = layers.dense({ units: 3, name: 'three' }).apply(t);
     const b = layers.dense({ units: 2, name: 'two' }).apply(t);
@@ -134,9 +134,10 @@ describe('graphs', () => {
     const c = layers.dense({ units: 3 }).apply(other);
     expect(() => model({ inputs: t, outputs: c })).toThrow(ValueError);
     expect(() => model({ inputs: t, outputs: c })).toThrow(/the outputs need input "other", which is not among the model's inputs \(features\)/);
-    const shared = layers.dense({ units: 3, name: 'shared' });
-    shared.apply(t);
-    expect(() => shared.apply(t)).toThrow(/Dense layer "shared".apply\(\): this layer is already applied \(to features\); sharing a layer/);
+    // A layer applied twice shares its weights, which must fit both inputs.
+    const shared = layers.dense({ units: 3, name: 'shared' }), wide = input({ shape: [5], name: 'wide' });
+    const twice = layers.add().apply([shared.apply(t), shared.apply(wide)]);
+    expect(() => model({ inputs: [t, wide], outputs: twice })).toThrow(/Dense layer "shared" is applied to \[null,\d\] and to \[null,\d\], which need weights of different shapes; a shared layer has one set of weights/);
     expect(() => model({ inputs: [t, other], outputs: c })).toThrow(/the output is not connected to input "features"/);
     expect(() => model({ inputs: t, outputs: [a, a] })).toThrow(/the same tensor is listed twice in outputs/);
     expect(() => model({ inputs: a, outputs: c })).toThrow(/inputs must come from input\(\), got the output of Dense layer "three"/);

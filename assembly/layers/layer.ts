@@ -129,6 +129,11 @@ export class Layer {
   paramSize: i32;
   trainableSize: i32;
   paramOffset: i32;
+  /**
+   * A layer applied twice (a shared layer) is one record per application: the later ones hold the
+   * first's index + 1 here and point at its weights; 0 for a layer's first (or only) application.
+   */
+  sharedFrom: i32;
   /** Values per example kept from the forward pass for the backward one (z, a dropout mask). */
   savedSize: i32;
   /** Values per batch kept for the backward pass (batch statistics). */

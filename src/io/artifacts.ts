@@ -28,14 +28,19 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
   let shape: Shape = model.inputShape;
   const graph = model.graph;
   // A graph (TF.js's functional Model) lists its input as an InputLayer, and each layer with the
-  // layers it reads (inbound_nodes: one node, [layer name, node 0, tensor 0, kwargs] per input).
+  // layers it reads: inbound_nodes, one node per application of the layer (a shared layer has
+  // several), each [layer name, node index, tensor 0, kwargs] per input.
   for (const { name, shape } of graph?.inputs ?? []) {
     layerConfigs.push({ class_name: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name }, name, inbound_nodes: [] });
   }
+  // Which application of its layer the core's layer j is (TF.js's node index).
+  const nodeIndex = (j: number) => graph!.owners.slice(0, j).filter((first) => first === graph!.owners[j]).length;
   model.layers.forEach((layer, i) => {
     if (graph) {
-      const inbound = graph.edges[i].map((from) => [from < 0 ? graph.inputs[-1 - from].name : model.layers[from].name, 0, 0, {}]);
-      layerConfigs.push({ ...layerConfig(layer, undefined), name: layer.name, inbound_nodes: [inbound] });
+      if (graph.owners[i] !== i) return; // listed, with its weights, at its first application
+      const nodes = graph.owners.flatMap((first, j) => (first === i ? [j] : []));
+      const inbound = nodes.map((j) => graph.edges[j].map((from) => (from < 0 ? [graph.inputs[-1 - from].name, 0, 0, {}] : [model.layers[from].name, nodeIndex(from), 0, {}])));
+      layerConfigs.push({ ...layerConfig(layer, undefined), name: layer.name, inbound_nodes: inbound });
     } else {
       layerConfigs.push(layerConfig(layer, i === 0 ? shape : undefined));
     }
@@ -63,7 +68,7 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
     modelTopology: {
       class_name: graph ? 'Model' : 'Sequential',
       config: graph
-        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: graph.outputs.map((i) => [model.layers[i].name, 0, 0]) }
+        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: graph.outputs.map((i) => [model.layers[i].name, nodeIndex(i), 0]) }
         : { name: model.name, layers: layerConfigs },
       keras_version: KERAS_VERSION,
       backend: 'tensor_flow.js',

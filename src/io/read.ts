@@ -129,51 +129,69 @@ function readGraph(
   config: Record<string, unknown>, entries: unknown[], specs: unknown, fail: (message: string) => ValueError,
   built: Layer[], expected: { name: string; shape: number[]; layer: Layer; fromConfig?: Float32Array }[],
 ): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
-  const named = (key: string, most: number): string[] => {
-    const list = config[key];
-    if (!Array.isArray(list) || list.length === 0 || list.length > most || !list.every((l) => Array.isArray(l) && typeof l[0] === 'string')) {
-      throw fail(`${key} must name the model's ${key === 'input_layers' ? 'input' : 'output'} layers ([[name, 0, 0], ...], at most ${most}), got ${preview(list)}`);
+  const named = (which: string, most: number): [string, number][] => {
+    const list = config[which];
+    if (!Array.isArray(list) || list.length === 0 || list.length > most || !list.every((l) => Array.isArray(l) && typeof l[0] === 'string' && Number.isInteger(l[1]) && l[1] >= 0)) {
+      throw fail(`${which} must name the model's ${which === 'input_layers' ? 'input' : 'output'} layers ([[name, node, 0], ...], at most ${most}), got ${preview(list)}`);
     }
-    return list.map((l: unknown[]) => l[0] as string);
+    return list.map((l: unknown[]) => [l[0] as string, l[1] as number]);
   };
-  const inputNames = named('input_layers', 16), outputNames = named('output_layers', 16);
+  const inputNames = named('input_layers', 16).map(([name]) => name), outputLayers = named('output_layers', 16);
+  // Each layer's output per application, keyed "name#node" (an InputLayer's: node 0).
   const tensors = new Map<string, SymbolicTensor>();
+  const key = (name: string, node: number) => `${name}#${node}`;
+  // The layers' applications still to make, in file order: a node may read a layer listed after
+  // its own (TF.js's files allow it), so they are applied as their inputs become available.
+  const pending: { layer: Layer; where: string; nodes: unknown[][]; next: number }[] = [];
   entries.forEach((entry, i) => {
     const { class_name: kind, config: given, inbound_nodes: inbound } = entry as { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown };
     const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
     if (!isObject(given)) throw fail(`${where}: config must be an object`);
     if (kind === 'InputLayer') {
       const shape = given.batch_input_shape, name = given.name;
-      if (typeof name !== 'string' || !inputNames.includes(name) || tensors.has(name)) throw fail(`${where}: an InputLayer must be one of input_layers (${inputNames.join(', ')}), each once`);
+      if (typeof name !== 'string' || !inputNames.includes(name) || tensors.has(key(name, 0))) throw fail(`${where}: an InputLayer must be one of input_layers (${inputNames.join(', ')}), each once`);
       if (!Array.isArray(shape) || shape[0] !== null) throw fail(`${where}: batch_input_shape must be [null, ...shape of one example], got ${preview(shape)}`);
-      tensors.set(name, wrap(where, fail, () => input({ shape: shape.slice(1) as number[], name })));
+      tensors.set(key(name, 0), wrap(where, fail, () => input({ shape: shape.slice(1) as number[], name })));
       return;
     }
-    // One node per layer: a layer applied twice (shared) is not supported yet.
-    if (!Array.isArray(inbound) || inbound.length !== 1 || !Array.isArray(inbound[0]) || inbound[0].length === 0) {
-      throw fail(`${where}: inbound_nodes must be one node (a layer applied once), got ${preview(inbound)}`);
+    // One node per application of the layer (a shared layer has several), each a list of inputs.
+    if (!Array.isArray(inbound) || inbound.length === 0 || inbound.length > 64 || !inbound.every((node) => Array.isArray(node) && node.length > 0)) {
+      throw fail(`${where}: inbound_nodes must list the layer's applications, each [[layer name, node, 0, {}], ...], got ${preview(inbound)}`);
     }
-    const inputs = (inbound[0] as unknown[]).map((edge) => {
-      const name = Array.isArray(edge) ? edge[0] : undefined;
-      const tensor = typeof name === 'string' ? tensors.get(name) : undefined;
-      if (!tensor || (edge as unknown[])[1] !== 0 || (edge as unknown[])[2] !== 0) throw fail(`${where}: inbound_nodes names ${preview(edge)}, which is not a layer written before it`);
-      return tensor;
-    });
     const layer = wrap(where, fail, () => LAYER_CLASSES[kind](separableMultiplier(kind, given, specs)));
-    if (tensors.has(layer.name!)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
-    const output = wrap(where, fail, () => layer.apply(inputs.length === 1 ? inputs[0] : inputs));
-    tensors.set(layer.name!, output);
+    if (built.some((l) => l.name === layer.name) || inputNames.includes(layer.name!)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
     built.push(layer);
-    expected.push(...wrap(where, fail, () => layerWeights(layer, inputs.map((t) => t.shape))).weights.map((w) => ({ ...w, layer })));
+    pending.push({ layer, where, nodes: inbound as unknown[][], next: 0 });
   });
+  for (let progress = true; progress;) {
+    progress = false;
+    for (const p of pending) {
+      // A layer's applications in order: node k is the k-th apply().
+      while (p.next < p.nodes.length) {
+        const edges = p.nodes[p.next].map((edge) => {
+          const ok = Array.isArray(edge) && typeof edge[0] === 'string' && Number.isInteger(edge[1]) && edge[2] === 0;
+          if (!ok) throw fail(`${p.where}: inbound_nodes names ${preview(edge)}; expected [layer name, node index, 0, {}]`);
+          return key(edge[0] as string, edge[1] as number);
+        });
+        if (!edges.every((k) => tensors.has(k))) break;
+        const inputs = edges.map((k) => tensors.get(k)!);
+        const output = wrap(p.where, fail, () => p.layer.apply(inputs.length === 1 ? inputs[0] : inputs));
+        if (p.next === 0) expected.push(...wrap(p.where, fail, () => layerWeights(p.layer, inputs.map((t) => t.shape))).weights.map((w) => ({ ...w, layer: p.layer })));
+        tensors.set(key(p.layer.name!, p.next++), output);
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((p) => p.next < p.nodes.length);
+  if (stuck) throw fail(`${stuck.where}: inbound_nodes names ${preview(stuck.nodes[stuck.next])}, which no layer of the model makes (or only in a cycle)`);
   const inputs = inputNames.map((name) => {
-    const tensor = tensors.get(name);
+    const tensor = tensors.get(key(name, 0));
     if (!tensor || tensor.layer) throw fail(`input_layers names ${JSON.stringify(name)}, which is not an InputLayer of the model`);
     return tensor;
   });
-  const outputs = outputNames.map((name) => {
-    const output = tensors.get(name);
-    if (!output || !output.layer) throw fail(`output_layers names ${JSON.stringify(name)}, which is not a layer of the model`);
+  const outputs = outputLayers.map(([name, node]) => {
+    const output = tensors.get(key(name, node));
+    if (!output || !output.layer) throw fail(`output_layers names ${JSON.stringify(name)} (node ${node}), which is not a layer of the model`);
     return output;
   });
   return { inputs, outputs };

@@ -80,7 +80,14 @@ export interface ModelState {
   /** Present when the model is compiled. */
   compiled?: CompiledState;
   /** A graph model's inputs and each layer's inputs (−1 − m: the model's input m) and their shapes. */
-  graph?: { inputs: { name: string; shape: number[] }[]; outputs: number[]; edges: readonly (readonly number[])[]; inputShapes: readonly (readonly Shape[])[] };
+  graph?: {
+    inputs: { name: string; shape: number[] }[];
+    outputs: number[];
+    edges: readonly (readonly number[])[];
+    inputShapes: readonly (readonly Shape[])[];
+    /** Each layer's first application (a shared layer's later ones hold its index). */
+    owners: readonly number[];
+  };
 }
 
 /** @internal A compiled model's training setup and state, as save() reads it. */

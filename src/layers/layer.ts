@@ -167,12 +167,11 @@ export abstract class Layer {
     return this.computeOutputShape(inputShapes[0]);
   }
 
-  /** The symbolic tensor this layer was applied to make, once it has been (a graph model's). */
-  private appliedTo: SymbolicTensor | undefined;
-
   /**
    * Applies the layer to symbolic inputs (from input() or another apply()), describing a graph for
-   * model({ inputs, outputs }), as TF.js's layer.apply(). A merge layer takes an array.
+   * model({ inputs, outputs }), as TF.js's layer.apply(). A merge layer takes an array. Applied
+   * again, it is a shared layer: every application uses the same weights, and training adds their
+   * gradients over all of them.
    */
   apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
     const where = `${this.className} layer ${JSON.stringify(this.name ?? '(unnamed)')}.apply()`;
@@ -180,13 +179,11 @@ export abstract class Layer {
     if (list.length === 0 || !list.every((t) => t instanceof SymbolicTensor)) {
       throw new ValueError(`${where}: expected a symbolic tensor from input() or another apply() (or an array of them), got ${describe(inputs)}`);
     }
-    if (this.appliedTo) throw new ValueError(`${where}: this layer is already applied (to ${this.appliedTo.inputs.map((t) => t.name).join(', ')}); sharing a layer between two places is not supported yet: make a second layer`);
     if (this.declaredInputShape && list.length === 1 && list[0].shape.join() !== this.declaredInputShape.join()) {
       throw new ShapeError(`${where}: the layer declares inputShape ${formatShape(this.declaredInputShape)} but is applied to ${formatShape(list[0].shape)}`);
     }
     const shape = this.computeOutputShapes(list.map((t) => t.shape));
-    this.appliedTo = new SymbolicTensor(shape, this, list);
-    return this.appliedTo;
+    return new SymbolicTensor(shape, this, list);
   }
 
   /** The weights the layer needs for an input of `inputShape`, in Keras order. */
