@@ -5,6 +5,7 @@ import type { Data, InputData } from './data.js';
 import type { BuiltinSpec, Hook, Logs } from './callbacks.js';
 import type { ModelArtifacts } from './io/types.js';
 import type { Verbosity } from './progress.js';
+import type { ClassWeight } from './sample-weights.js';
 import { DivergenceError, NeuriteError, ShapeError, StateError, ValueError } from './errors.js';
 import type { TransferList, WasmModule } from './platform.js';
 
@@ -14,8 +15,11 @@ export interface WorkerFitOptions {
   batchSize?: number;
   shuffle?: boolean;
   validationSplit?: number;
-  validationData?: readonly [Data, Data];
+  validationData?: readonly [InputData, InputData] | readonly [InputData, InputData, Data];
   initialEpoch?: number;
+  /** As model.fit()'s: a weight per class index, and one weight per example. */
+  classWeight?: ClassWeight;
+  sampleWeight?: Data;
   /** 1 or 2 print one line per epoch, from the worker (in Node, through the main thread's stdout): a worker's stdout is no terminal. */
   verbose?: Verbosity;
 }

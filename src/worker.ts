@@ -87,7 +87,7 @@ export interface WorkerTrainer {
   terminate(): void;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'verbose', 'callbacks', 'onEpochEnd', 'onBatchEnd', 'transfer'];
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'verbose', 'callbacks', 'onEpochEnd', 'onBatchEnd', 'transfer', 'classWeight', 'sampleWeight'];
 const BUILDS = ['simd', 'relaxed', 'auto'];
 
 type Progress = Extract<Reply, { type: 'hook' | 'trainEnd' }>;
@@ -204,13 +204,14 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
       const { hooks, builtins } = splitCallbacks(given, { ...(onEpochEnd && { onEpochEnd }), ...(onBatchEnd && { onBatchEnd }) });
       // Without transfer, a Float32Array view is cloned as its whole buffer: send just the view's floats.
       const [xs, ys] = transfer ? [x, y] : [copy(x), copy(y)];
+      if (fitOptions.sampleWeight !== undefined && !transfer) fitOptions.sampleWeight = copy(fitOptions.sampleWeight);
 
       const callbacks = progressCallbacks(hooks, send);
       try {
         return await call<History>(
           { type: 'fit', id: nextId++, x: xs, y: ys, options: fitOptions, hooks: callbacks.hooks, builtins },
           { x, y, ...fitOptions },
-          transferable(xs, ys),
+          transferable(xs, ys, ...(transfer && fitOptions.sampleWeight !== undefined ? [fitOptions.sampleWeight] : [])),
           callbacks.onProgress,
         );
       } catch (err) {

@@ -62,6 +62,26 @@ describe('workerTrainer in Node worker_threads', () => {
     expect(back.getWeights()).toEqual(local.getWeights());
   });
 
+  it('classWeight, sampleWeight and weighted validationData train in the worker exactly as fit() here', async () => {
+    const { x, y } = circles(120);
+    const sampleWeight = Float32Array.from({ length: 120 }, (_, i) => 0.5 + (i % 4) / 2);
+    const valWeight = Float32Array.from({ length: 20 }, (_, i) => 1 + (i % 3));
+    const options = { epochs: 4, batchSize: 16, classWeight: { 0: 1, 1: 3 }, sampleWeight, validationData: [x.subarray(0, 40), y.subarray(0, 20), valWeight] as const };
+    const trainer = await start(model(5));
+    const history = await trainer.fit(x, y, options);
+    expect(sampleWeight.length).toBe(120); // copied, not transferred
+    const local = model(5);
+    const expected = await local.fit(x, y, options);
+    expect(history.history).toEqual(expected.history);
+    expect(await trainer.getWeights()).toEqual(local.getWeights());
+    // The weights change what is learned: without them the same fit ends elsewhere.
+    const plain = model(5);
+    await plain.fit(x, y, { epochs: 4, batchSize: 16 });
+    expect(plain.getWeights()).not.toEqual(local.getWeights());
+    // A bad weight is the worker's typed error, as fit()'s here.
+    await expect(trainer.fit(x, y, { classWeight: { 0: -1, 1: 1 } })).rejects.toThrow(ValueError);
+  });
+
   it('streams batch logs, and transfers the data without a copy when asked', async () => {
     const { x, y } = circles(64);
     const trainer = await start(model());
