@@ -154,6 +154,11 @@ export class Topology {
     if (stack.some((l) => l.name === name && l !== layer)) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
     const masks = inputs.map((i) => (i < 0 ? undefined : this.maskOf(i)));
     const mask = masks.find((m) => m !== undefined);
+    // TF.js ANDs the masks meeting at a merge; one mask (from one layer, along every masked path) passes on.
+    const other = masks.find((m) => m !== undefined && m !== mask);
+    if (other !== undefined) {
+      throw new ValueError(`${where}: ${which} joins inputs masked by two different layers, ${stack[mask!].className} layer ${JSON.stringify(stack[mask!].name)} and ${stack[other].className} layer ${JSON.stringify(stack[other].name)}; combining two masks is not supported yet: mask once, before the paths split`);
+    }
     if (mask !== undefined && !layer.supportsMasking) {
       const source = stack[mask];
       throw new ValueError(`${where}: ${which} does not support masking, but its input carries the mask of ${source.className} layer ${JSON.stringify(source.name)}; put it after a layer that ends the mask (a recurrent layer without returnSequences), or do not mask`);

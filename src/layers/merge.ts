@@ -29,6 +29,14 @@ export abstract class Merge extends Layer {
     return '';
   }
 
+  /**
+   * A mask passes through a merge, which computes on every step (TF.js's Merge.computeMask; an
+   * unmasked input counts as all steps kept, so the output carries the masked inputs' mask).
+   */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   // (The core takes at most 16 inputs a layer.)
   protected checkCount(shapes: readonly Shape[], min: number, max = 16): void {
     if (shapes.length < min || shapes.length > max) {
