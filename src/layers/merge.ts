@@ -30,7 +30,7 @@ export abstract class Merge extends Layer {
   }
 
   /**
-   * A mask passes through a merge, which computes on every step (TF.js's Merge.computeMask; an
+   * A mask passes through a merge, which computes on every step (Keras's Merge.compute_mask: an
    * unmasked input counts as all steps kept, so the output carries the masked inputs' mask).
    */
   override get supportsMasking(): boolean {

@@ -1,7 +1,7 @@
-// Masks through merge layers, as TF.js: a merge computes on every step and its output carries the
+// Masks through merge layers, as Keras: a merge computes on every step and its output carries the
 // mask of its masked inputs (an unmasked input counts as every step kept), so a recurrent layer
-// after it still skips the padded steps. Masks from two different layers meeting at a merge (TF.js
-// ANDs them) are refused for now.
+// after it still skips the padded steps. Masks from two different layers meeting at a merge (Keras
+// ANDs them) are refused for now. (TF.js 4.22's Merge.computeMask is broken: see below.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from '../tfjs-cpu.js';
 import { random } from '../reference.js';
@@ -39,8 +39,8 @@ function residualMasked(seed = 2): LayersModel {
 
 /**
  * The same computation in TF.js, called eagerly with the embedding's mask passed to each LSTM:
- * TF.js 4.22's own graph model of it fails at predict() (its Add layer's mask reaches the second
- * LSTM broadcast wrongly; pinned below).
+ * TF.js 4.22's own graph model of it fails at predict(): its Merge.computeMask expands the mask to
+ * [1, batch, T] and ANDs none of the others (pinned below).
  */
 function tfResidualMasked(weights: Float32Array[]) {
   const embed = tf.layers.embedding({ inputDim: 8, outputDim: 3, maskZero: true, name: 'embed' });
