@@ -9,6 +9,7 @@
 // they are adopted only when every value is finite, so a failed step leaves the model exactly as
 // it was.
 import { alloc, free } from "./memory";
+import { rng_shuffle } from "./rng";
 import { SIGMOID, SOFTMAX } from "./activations";
 import {
   loss_forward_backward, loss_from_logits, penalty_forward_backward,
@@ -1402,6 +1403,41 @@ export function net_train_batches(ptr: usize, x: usize, y: usize, order: usize, 
     n.lossSum += loss * <f64>size;
   }
   return lossSum;
+}
+
+/** f64 values net_train_epochs writes per epoch: the loss sum, then each output's loss sum, then each output's metric totals. */
+export function net_epoch_stats(ptr: usize): i32 {
+  return 1 + net(ptr).headCount * (1 + METRIC_SLOTS);
+}
+
+/**
+ * `epochs` whole epochs over `rows` examples in batches of `batchSize`, for fit() when nothing runs
+ * between epochs (no callbacks, validation or progress): each one numbers the rows at `order`,
+ * shuffles them with the stream at `rng` when `shuffle`, restarts the metrics, trains every batch
+ * (net_train_batches), then writes its statistics to `stats` (net_epoch_stats() f64 an epoch).
+ * Exactly what fit() does epoch by epoch, in one call. Returns the epochs completed: at a step
+ * that fails it stops, without that step, and net_diverged_batch() says which batch.
+ */
+export function net_train_epochs(ptr: usize, x: usize, y: usize, order: usize, rows: i32, batchSize: i32, epochs: i32, shuffle: bool, rng: usize, w: usize, stats: usize): i32 {
+  const n = net(ptr), batches = (rows + batchSize - 1) / batchSize, stride = <usize>net_epoch_stats(ptr) << 3;
+  for (let e = 0; e < epochs; e++) {
+    for (let i = 0; i < rows; i++) store<i32>(order + (<usize>i << 2), i);
+    if (shuffle) rng_shuffle(order, rows, rng);
+    net_reset_metrics(ptr);
+    const loss = net_train_batches(ptr, x, y, order, rows, batchSize, 0, batches, w);
+    const out = stats + <usize>e * stride;
+    // A failed step: its loss goes where the epoch's record would have.
+    if (n.divergedBatch >= 0) {
+      store<f64>(out, loss);
+      return e;
+    }
+    store<f64>(out, n.lossSum);
+    for (let k = 0; k < n.headCount; k++) {
+      store<f64>(out + (<usize>(1 + k) << 3), head(n, k).lossSum);
+      memory.copy(out + (<usize>(1 + n.headCount + k * METRIC_SLOTS) << 3), totalsOf(n, k), METRIC_SLOTS * 8);
+    }
+  }
+  return epochs;
 }
 
 /** The batch at which the last net_train_batches call stopped on a non-finite loss, or -1. */

@@ -70,7 +70,7 @@ export interface FitHooks {
   /** Wasm address of the 16-byte random stream that shuffles the rows. */
   readonly shuffleRng: number;
   /** The core, the network and the compiled optimizer; a StateError unless compiled and undisposed. */
-  ready(what: string): { core: Core; net: number; compiled: { optimizer: Optimizer; outputs: readonly { outputShape: readonly number[] }[] } };
+  ready(what: string): { core: Core; net: number; compiled: { optimizer: Optimizer; outputs: readonly { outputShape: readonly number[]; custom: readonly unknown[] }[] } };
   /** A StateError once the model is disposed. */
   checkUsable(what: string): void;
   /** Labels as a matrix of the compiled loss's label width. */
@@ -84,8 +84,8 @@ export interface FitHooks {
   setRate(core: Core, net: number, lr: number): void;
   /** Passes changed trainable flags to the core; allocates nothing. */
   syncTrainable(core: Core, net: number): void;
-  /** The compiled metrics from the Wasm totals over `rows` rows, under `prefix`. */
-  readMetrics(core: Core, net: number, rows: number, prefix: string): Logs;
+  /** The compiled metrics from the Wasm totals (or one epoch's record of net_train_epochs) over `rows` rows, under `prefix`. */
+  readMetrics(core: Core, net: number, rows: number, prefix: string, stats?: Float64Array): Logs;
   /** The metric functions over `rows` staged rows (a forward pass over them; none without such metrics), under `prefix`. */
   customMetrics(core: Core, net: number, xPtr: number, yPtr: number, rows: number, batchSize: number, prefix: string): Logs;
   /** Mean loss over staged rows, weighted by the sample weights at wPtr (0: none); metric totals restart. */
@@ -140,7 +140,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
 
   hooks.fitting = true;
   model.stopTraining = false;
-  let staging = 0;
+  let staging = 0, statsPtr = 0;
   // Everything fit() changes, so any failure (a callback that throws, say) can put it back.
   let before: { weights: Float32Array; state: OptimizerState; rate: number } | undefined;
   const batches = Math.ceil(train / batchSize);
@@ -187,7 +187,38 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
     for (const cb of callbacks) await cb.onTrainBegin?.({});
     const perBatch = schedule !== undefined || callbacks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
     let lastYield = now();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    // With nothing to run between epochs, whole epochs run in one Wasm call each (exactly as below).
+    const quiet = !perBatch && callbacks.length === 0 && !progress && valCount === 0 && !compiled.outputs.some((o) => o.custom.length);
+    if (quiet && initialEpoch < epochs) {
+      const stride = core.net_epoch_stats(net), most = Math.min(1024, epochs - initialEpoch);
+      statsPtr = allocate(most * stride * 8, `fit() epoch statistics`);
+      let chunk = 1;
+      for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining;) {
+        hooks.checkUsable('fit()');
+        const count = Math.min(chunk, most, epochs - epoch), started = now();
+        hooks.syncTrainable(core, net);
+        const done = core.net_train_epochs(net, xPtr, yPtr, order, train, batchSize, count, shuffle, hooks.shuffleRng, wPtr, statsPtr);
+        const stats = new Float64Array(core.memory.buffer, statsPtr, count * stride);
+        for (let e = 0; e < done; e++) {
+          const record = stats.subarray(e * stride, (e + 1) * stride);
+          const logs: Logs = { loss: record[0] / train, ...hooks.readMetrics(core, net, train, '', record) };
+          logs.lr = hooks.rate;
+          history.epoch.push(epoch + e);
+          for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
+        }
+        if (done < count) {
+          const at = epoch + done;
+          throw divergence(at, epochs, core.net_diverged_batch(net), stats[done * stride]);
+        }
+        epoch += count;
+        if (now() - started < YIELD_MS / 4) chunk *= 2;
+        if (now() - lastYield > YIELD_MS) {
+          await yieldToEventLoop();
+          lastYield = now();
+        }
+      }
+    }
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !quiet; epoch++) {
       hooks.checkUsable('fit()');
       const started = now();
       progress?.epochBegin(epoch, started);
@@ -217,9 +248,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
         const loss = core.net_train_batches(net, xPtr, yPtr, order, train, batchSize, batch, count, wPtr);
         const diverged = core.net_diverged_batch(net);
         if (diverged >= 0) {
-          throw new DivergenceError(
-            `fit(): training diverged in epoch ${epoch + 1}/${epochs} (counted from 1, as verbose prints it; error.epoch is ${epoch}, counted from 0 as callbacks and history.epoch count), at its batch ${diverged} (from 0): the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
-            epoch, diverged, loss);
+          throw divergence(epoch, epochs, diverged, loss);
         }
         if (now() - started < YIELD_MS / 4) chunk *= 2;
         seen += Math.min(train, (batch + count) * batchSize) - batch * batchSize;
@@ -275,8 +304,15 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
     throw error;
   } finally {
     if (staging) core.free(staging);
+    if (statsPtr) core.free(statsPtr);
     hooks.fitting = false;
   }
+}
+
+function divergence(epoch: number, epochs: number, batch: number, loss: number): DivergenceError {
+  return new DivergenceError(
+    `fit(): training diverged in epoch ${epoch + 1}/${epochs} (counted from 1, as verbose prints it; error.epoch is ${epoch}, counted from 0 as callbacks and history.epoch count), at its batch ${batch} (from 0): the loss, its gradient or the update is not finite; the weights, optimizer state and learning rate are back as they were before this fit() (try a smaller learning rate)`,
+    epoch, batch, loss);
 }
 
 function now(): number {

@@ -731,7 +731,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       stageMatrix: (ptr, m, where, arg, labels) => model.stageMatrix(ptr, m, where, arg, labels),
       setRate: (core, net, lr) => model.setRate(core, net, lr),
       syncTrainable: (core, net) => model.syncTrainable(core, net),
-      readMetrics: (core, net, rows, prefix) => model.readMetrics(core, net, rows, prefix),
+      readMetrics: (core, net, rows, prefix, stats) => model.readMetrics(core, net, rows, prefix, stats),
       customMetrics: (core, net, xPtr, yPtr, rows, batchSize, prefix) => model.customMetrics(core, net, xPtr, yPtr, rows, batchSize, prefix, 'fit()'),
       evaluateStaged: (core, net, xPtr, yPtr, rows, batchSize, wPtr) => model.evaluateStaged(core, net, xPtr, yPtr, rows, batchSize, wPtr),
     };
@@ -776,14 +776,18 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
 
   // The compiled metrics from the Wasm totals over `rows` rows, under `prefix`; with several
   // outputs, each output's loss first, and every key also prefixed with its output's name (TF.js).
-  private readMetrics(core: Core, net: number, rows: number, prefix: string): Logs {
+  // `stats`: one epoch's record from net_train_epochs (loss sum, each output's loss sum, each
+  // output's metric totals) to read instead of the core's running totals.
+  private readMetrics(core: Core, net: number, rows: number, prefix: string, stats?: Float64Array): Logs {
     const logs: Logs = {};
     if (!this.compiled) return logs;
     const { outputs } = this.compiled, several = outputs.length > 1;
-    if (several) outputs.forEach(({ name }, k) => { logs[`${prefix}${name}_loss`] = core.net_output_loss_sum(net, k) / rows; });
+    if (several) outputs.forEach(({ name }, k) => { logs[`${prefix}${name}_loss`] = (stats ? stats[1 + k] : core.net_output_loss_sum(net, k)) / rows; });
     outputs.forEach(({ name, metrics, outputShape }, k) => {
       if (metrics.length === 0) return;
-      const totals = new Float64Array(core.memory.buffer, core.net_metric_totals(net) + k * METRIC_SLOTS * 8, METRIC_SLOTS);
+      const totals = stats
+        ? stats.subarray(1 + outputs.length + k * METRIC_SLOTS, 1 + outputs.length + (k + 1) * METRIC_SLOTS)
+        : new Float64Array(core.memory.buffer, core.net_metric_totals(net) + k * METRIC_SLOTS * 8, METRIC_SLOTS);
       // Metrics count the rows of the output's last axis ([T, units] output: T rows per example).
       const units = outputShape[outputShape.length - 1], before = prefix + (several ? `${name}_` : '');
       for (const metric of metrics) {

@@ -135,6 +135,8 @@ export interface Core {
   net_loss(net: number, y: number, rows: number, withGrad: boolean, weights: number): number;
   net_reset_metrics(net: number): void;
   net_loss_sum(net: number): number;
+  net_epoch_stats(net: number): number;
+  net_train_epochs(net: number, x: number, y: number, order: number, rows: number, batchSize: number, epochs: number, shuffle: boolean, rng: number, weights: number, stats: number): number;
   net_output_loss_sum(net: number, k: number): number;
   net_metric_totals(net: number): number;
   net_backward(net: number, x: number, rows: number, allWeights: boolean): void;
