@@ -417,13 +417,27 @@ export function net_set_merge(ptr: usize, i: i32, size: i32, features: i32, op: 
   l.groups = size / features;
 }
 
-/** Layer i is the dot product of its two inputs' `features` values (their cosine with `normalize`). */
-export function net_set_dot(ptr: usize, i: i32, features: i32, normalize: bool): void {
+/**
+ * Layer i is the dot product of its two inputs (TF.js's dot; its cosine with `normalize`), per
+ * example [rows × inner] · [inner × cols]: the first input holds the left matrix (its transpose
+ * with `firstTransposed`: the contracted axis first), the second the right one (its transpose with
+ * `secondTransposed`: the contracted axis last); the output's last axis is `width` wide.
+ */
+export function net_set_dot(ptr: usize, i: i32, rows: i32, inner: i32, cols: i32, firstTransposed: bool, secondTransposed: bool, width: i32, normalize: bool): void {
   const l = layer(net(ptr), i);
   l.kind = DOT;
   l.mergeMode = normalize ? 1 : 0;
-  l.inFeatures = l.inputSize = features;
-  l.outFeatures = l.outputSize = l.groups = 1;
+  l.dotRows = rows;
+  l.inFeatures = inner;
+  l.dotCols = cols;
+  l.dotFirstTransposed = firstTransposed ? 1 : 0;
+  l.dotSecondTransposed = secondTransposed ? 1 : 0;
+  l.inputSize = rows * inner;
+  l.outputSize = rows * cols;
+  l.outFeatures = width;
+  l.groups = l.outputSize / width;
+  // The norms, the coefficients and G of the backward pass (merge.ts).
+  l.scratchSize = normalize ? 2 * (rows + cols) + rows * cols : 0;
 }
 
 /**

@@ -87,7 +87,7 @@ export interface Core {
   net_set_concatenate(net: number, i: number, groups: number, width: number, inputSize: number): void;
   net_set_input(net: number, i: number, k: number, from: number, width: number): boolean;
   net_set_model_input(net: number, k: number, size: number): boolean;
-  net_set_dot(net: number, i: number, features: number, normalize: boolean): void;
+  net_set_dot(net: number, i: number, rows: number, inner: number, cols: number, firstTransposed: boolean, secondTransposed: boolean, width: number, normalize: boolean): void;
   net_set_trainable(net: number, i: number, trainable: boolean): void;
   net_weights_changed(net: number): void;
   net_set_dropout(net: number, i: number, groups: number, features: number, rate: number): void;

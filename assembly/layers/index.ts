@@ -153,7 +153,7 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, kee
       concatenate_forward(l.output, inputs, widths, l.inputCount, rows, l.groups);
       break;
     case DOT:
-      dot_forward(l.output, inputs, rows, l.inFeatures, l.mergeMode != 0);
+      dot_forward(l.output, l.scratch, inputs, rows, l.dotRows, l.inFeatures, l.dotCols, l.dotFirstTransposed != 0, l.dotSecondTransposed != 0, l.mergeMode != 0);
       break;
     case DENSE:
       dense_forward(l.output, l.saved, x, l.kernel, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
@@ -273,7 +273,7 @@ export function layer_backward(
       concatenate_backward(grads, accumulate, l.outputGrad, widths, l.inputCount, rows, l.groups);
       break;
     case DOT:
-      dot_backward(grads, accumulate, l.outputGrad, inputs, rows, l.inFeatures, l.mergeMode != 0);
+      dot_backward(grads, accumulate, l.scratch, l.outputGrad, l.output, inputs, rows, l.dotRows, l.inFeatures, l.dotCols, l.dotFirstTransposed != 0, l.dotSecondTransposed != 0, l.mergeMode != 0);
       break;
     case DENSE:
       dense_backward(

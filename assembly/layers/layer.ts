@@ -38,7 +38,7 @@ export const CATEGORY_ENCODING = 24;
 // Graph models' merge layers:
 export const MERGE = 25; // add, subtract, multiply, average, maximum, minimum (mergeMode: merge.ts)
 export const CONCATENATE = 26;
-export const DOT = 27; // normalize in mergeMode (1: cosine)
+export const DOT = 27; // normalize in mergeMode (1: cosine); its product in dotRows, inFeatures, dotCols
 
 @unmanaged
 export class Layer {
@@ -111,6 +111,14 @@ export class Layer {
    */
   innerKind: i32;
   mergeMode: i32;
+  /**
+   * dot: each example's product [dotRows × inFeatures] · [inFeatures × dotCols], and whether its
+   * first and second inputs hold their matrices transposed (assembly/layers/merge.ts).
+   */
+  dotRows: i32;
+  dotCols: i32;
+  dotFirstTransposed: i32;
+  dotSecondTransposed: i32;
   /** rescaling: y = x·scale + offset. */
   scale: f32;
   offset: f32;

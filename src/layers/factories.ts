@@ -114,5 +114,5 @@ export const maximum = (config: LayerArgs = {}): ElementwiseMerge => new Element
 export const minimum = (config: LayerArgs = {}): ElementwiseMerge => new ElementwiseMerge('Minimum', config);
 /** Its inputs joined along the last axis. */
 export const concatenate = (config: ConcatenateConfig = {}): Concatenate => new Concatenate(config);
-/** The dot product (or with normalize, the cosine) of two vectors per example. */
+/** The dot product of its two inputs along an axis of each (with normalize, the cosines), as TF.js: vectors, or matrices as in attention. */
 export const dot = (config: DotConfig): Dot => new Dot(config);

@@ -1,6 +1,6 @@
 // Merge layers: several inputs into one, as TF.js's (tf.layers.add, ...): value by value — add,
 // subtract (two inputs), multiply, average, maximum, minimum — over inputs of one shape, or
-// concatenate along the last axis. They join a graph model's branches (model(), layer.apply([a, b]))
+// concatenate along the last axis, or dot: a product along one axis of each. They join a graph model's branches (model(), layer.apply([a, b]))
 // and their backward pass is where the chain rule sums over paths: each input gets its share of
 // the output's gradient. Kernels: assembly/layers/merge.ts.
 import { checkKeys, ValueError, describe } from '../errors.js';
@@ -150,38 +150,92 @@ export class Concatenate extends Merge {
 export const mergeFromConfig = (className: Op) => (c: Record<string, unknown>): ElementwiseMerge => new ElementwiseMerge(className, baseArgs(c, []));
 
 export interface DotConfig extends LayerArgs {
-  /** The axis the product runs along: the vectors' only one (1 or −1, or [1, 1] as TF.js writes pairs). */
+  /**
+   * The axis of each input the product runs along, counting the batch axis as TF.js does: one for
+   * both inputs, or a pair [a, b]; negative counts from the last (−1). On examples of one or two
+   * axes: 1 (or −1) for a vector, 1 or 2 (−2 or −1) for a matrix; 0, the batch axis, is refused.
+   */
   axes: number | [number, number];
-  /** Divide each vector by its L2 norm first: the cosine similarity (default false). */
+  /** Divide each vector along the contracted axes by its L2 norm first: their cosines (default false). */
   normalize?: boolean;
 }
 
-/** The dot product of two vectors per example ([n] and [n] make [1]), as TF.js's dot on [batch, n]. */
+/**
+ * The dot product of two inputs along one axis of each, as TF.js's dot on inputs of rank 2 or 3
+ * (examples of one or two axes): a batched matrix product, each example's output the first input's
+ * remaining axis then the second's. [n]·[n] make [1] (TF.js's shape for a scalar per example);
+ * [T, F]·[T′, F] over axes [2, 2] make [T, T′] (attention scores), [T, T′]·[T′, F] over [2, 1]
+ * make [T, F]; [T, F]·[F] over [2, 1] make [T].
+ */
 export class Dot extends Merge {
   readonly className = 'Dot';
   readonly axes: number | [number, number];
   readonly normalize: boolean;
 
+  /** A dot product mixes the steps: its output carries no mask (TF.js's Dot.computeMask). */
+  override outputMask(): undefined {
+    return undefined;
+  }
+
   constructor(config: DotConfig) {
     const where = 'layers.dot()';
     checkKeys(config, ['axes', 'normalize', ...LAYER_ARG_KEYS], where);
     super(config, where);
-    // Axes count the batch axis, as TF.js's: a vector example's axis is 1 (or −1).
-    const axes = Array.isArray(config.axes) ? config.axes : [config.axes, config.axes];
-    if (axes.length !== 2 || !axes.every((a) => a === 1 || a === -1)) {
-      throw new ValueError(`${where}: axes must be 1 or -1 (the vectors' axis; examples of one axis only are supported), or a pair of them, got ${describe(config.axes)}`);
+    const axes: unknown = config.axes;
+    const axis = (a: unknown) => Number.isInteger(a) && a !== 0;
+    if (!(axis(axes) || (Array.isArray(axes) && axes.length === 2 && axes.every(axis)))) {
+      throw new ValueError(`${where}: axes must be an axis or a pair of them [a, b] (one per input), integers counting the batch axis as TF.js (1 or 2, or from the last: -1, -2; 0 is the batch axis), got ${describe(config.axes)}`);
     }
     if (config.normalize !== undefined && typeof config.normalize !== 'boolean') throw new ValueError(`${where}: normalize must be a boolean, got ${describe(config.normalize)}`);
-    this.axes = config.axes;
+    // Kept as given (a number or a pair), as TF.js's getConfig writes it.
+    this.axes = Array.isArray(axes) ? [axes[0], axes[1]] : (axes as number);
     this.normalize = config.normalize ?? false;
+  }
+
+  /**
+   * Each input's contracted axis within its example (0 or 1), as TF.js reads `axes` (a negative one
+   * counts from the last, with the batch axis counted); a ValueError for an axis the input lacks.
+   */
+  private contractedAxes(shapes: readonly Shape[]): [number, number] {
+    const pick = (k: number): number => {
+      const rank = shapes[k].length, given = Array.isArray(this.axes) ? this.axes[k] : this.axes;
+      const axis = given < 0 ? given + rank + 1 : given;
+      if (axis < 1 || axis > rank) {
+        const which = k === 0 ? 'first' : 'second', range = rank === 1 ? '1 (or -1)' : '1 or 2 (or -2, -1)';
+        throw new ValueError(`${this.className} layer ${JSON.stringify(this.name ?? '(unnamed)')}: axes ${JSON.stringify(this.axes)} give the ${which} input, ${formatShape(shapes[k])}, axis ${given}, ${axis === 0 ? 'its batch axis' : 'which it does not have'}: its axes are ${range}, counting the batch axis as TF.js`);
+      }
+      return axis - 1;
+    };
+    return [pick(0), pick(1)];
   }
 
   override computeOutputShapes(shapes: readonly Shape[]): Shape {
     this.checkCount(shapes, 2, 2);
-    if (shapes.some((s) => s.length !== 1) || shapes[0][0] !== shapes[1][0]) {
-      throw this.shapeError(`needs two vectors of one length ([n] examples), got ${shapes.map(formatShape).join(' and ')}`, shapes.find((s) => s.length !== 1) ?? shapes[1]);
+    // (TF.js: inputs of rank 2 or 3 with the batch axis.)
+    const deep = shapes.find((s) => s.length > 2);
+    if (deep) throw this.shapeError(`takes examples of one or two axes, got ${shapes.map(formatShape).join(' and ')}`, deep);
+    const [a, b] = this.contractedAxes(shapes), [first, second] = shapes;
+    if (first[a] !== second[b]) {
+      throw this.shapeError(`multiplies axis ${a + 1} of ${formatShape(first)} (${first[a]} values) with axis ${b + 1} of ${formatShape(second)} (${second[b]}): they must be the same length`, second);
     }
-    return [1];
+    const out = [...first.filter((_, i) => i !== a), ...second.filter((_, i) => i !== b)];
+    return out.length > 0 ? out : [1];
+  }
+
+  /**
+   * The product per example as the core runs it: [rows × inner] · [inner × cols], each input read
+   * in place (transposed when its contracted axis is not where the product wants it: the first
+   * input's last, the second's first). A vector is one row of the first, one column of the second.
+   */
+  private geometry(shapes: readonly Shape[]): { rows: number; inner: number; cols: number; firstTransposed: boolean; secondTransposed: boolean } {
+    const [a, b] = this.contractedAxes(shapes), [first, second] = shapes;
+    return {
+      rows: first.length === 2 ? first[1 - a] : 1,
+      inner: first[a],
+      cols: second.length === 2 ? second[1 - b] : 1,
+      firstTransposed: first.length === 2 && a === 0,
+      secondTransposed: second.length === 2 && b === 1,
+    };
   }
 
   getConfig(): Record<string, unknown> {
@@ -189,25 +243,39 @@ export class Dot extends Merge {
   }
 
   static fromConfig(c: Record<string, unknown>): Dot {
-    return new Dot({ ...baseArgs(c, ['axes', 'normalize']), axes: c.axes as number, normalize: (c.normalize ?? undefined) as boolean | undefined });
+    return new Dot({ ...baseArgs(c, ['axes', 'normalize']), axes: c.axes as number | [number, number], normalize: (c.normalize ?? undefined) as boolean | undefined });
   }
 
   override describeConfig(): string {
-    return this.normalize ? 'normalize' : '';
+    return `axes: ${JSON.stringify(this.axes)}${this.normalize ? ', normalize' : ''}`;
   }
 
-  plan(core: Core, net: number, index: number, inputShape: Shape): void {
-    core.net_set_dot(net, index, inputShape[0], this.normalize);
+  plan(core: Core, net: number, index: number, inputShape: Shape, inputShapes: readonly Shape[] = [inputShape]): void {
+    const out = this.computeOutputShapes(inputShapes), g = this.geometry(inputShapes);
+    core.net_set_dot(net, index, g.rows, g.inner, g.cols, g.firstTransposed, g.secondTransposed, out[out.length - 1], this.normalize);
   }
 
-  referenceInputs([a, b]: Float64Array[], rows: number, inputShapes: readonly Shape[]): Float64Array {
-    const n = inputShapes[0][0], y = new Float64Array(rows);
+  referenceInputs([x1, x2]: Float64Array[], rows: number, inputShapes: readonly Shape[]): Float64Array {
+    const { rows: m, inner: k, cols: n, firstTransposed, secondTransposed } = this.geometry(inputShapes);
+    // A(i, p) and B(p, j) of example r, each input read in its own layout.
+    const A = (r: number, i: number, p: number) => x1[r * m * k + (firstTransposed ? p * m + i : i * k + p)];
+    const B = (r: number, p: number, j: number) => x2[r * k * n + (secondTransposed ? j * k + p : p * n + j)];
     // The norm's floor as TF.js's l2Normalize: √max(Σx², 1e-7), in float64 here.
-    const norm = (x: Float64Array, r: number) => (this.normalize ? Math.sqrt(Math.max(x.subarray(r * n, (r + 1) * n).reduce((s, v) => s + v * v, 0), 1e-7)) : 1);
-    for (let r = 0; r < rows; r++) {
+    const norm = (v: (p: number) => number) => {
       let s = 0;
-      for (let j = 0; j < n; j++) s += a[r * n + j] * b[r * n + j];
-      y[r] = s / (norm(a, r) * norm(b, r));
+      for (let p = 0; p < k; p++) s += v(p) ** 2;
+      return this.normalize ? Math.sqrt(Math.max(s, 1e-7)) : 1;
+    };
+    const y = new Float64Array(rows * m * n);
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < m; i++) {
+        const ni = norm((p) => A(r, i, p));
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A(r, i, p) * B(r, p, j);
+          y[(r * m + i) * n + j] = s / (ni * norm((p) => B(r, p, j)));
+        }
+      }
     }
     return y;
   }
