@@ -172,7 +172,7 @@ export class Dot extends Merge {
   readonly axes: number | [number, number];
   readonly normalize: boolean;
 
-  /** A dot product mixes the steps: its output carries no mask (TF.js's Dot.computeMask). */
+  /** A dot product mixes the steps: its output carries no mask (Keras's and TF.js's Dot.computeMask). */
   override outputMask(): undefined {
     return undefined;
   }

@@ -185,11 +185,34 @@ describe('dot: errors', () => {
     expect(() => layers.dot({ axes: 1, name: 'd' }).apply(pair([2, 3, 4], [2, 3, 4]))).toThrow(/Dot layer "d": takes examples of one or two axes, got \[null,2,3,4\] and \[null,2,3,4\]/);
     const [a, b] = pair([3], [3]);
     expect(() => layers.dot({ axes: 1 }).apply([a, b, a])).toThrow(/takes 2 inputs, got 3/);
-    // A masked input into a merge is refused, as before (TF.js's Dot drops the mask).
+  });
+
+  it('a masked input: the dot computes on every step and ends the mask, as Keras\'s Dot (an LSTM after it sees every step)', () => {
     const ids = input({ shape: [3] });
     const e = layers.embedding({ inputDim: 5, outputDim: 4, maskZero: true }).apply(ids);
     const d = layers.dot({ axes: [2, 2] }).apply([e, e]);
-    expect(() => model({ inputs: ids, outputs: d })).toThrow(/does not support masking/);
+    const m = model({ inputs: ids, outputs: layers.lstm({ units: 2 }).apply(d), seed: 4 });
+    // TF.js with the same weights: unmasked, the same numbers; masked, TF.js 4.22 (whose
+    // Dot.computeMask returns null too) still hands the embedding's mask to the LSTM.
+    const tfModel = (maskZero: boolean) => {
+      const t = tf.input({ shape: [3] });
+      const te = tf.layers.embedding({ inputDim: 5, outputDim: 4, maskZero }).apply(t) as tf.SymbolicTensor;
+      const td = tf.layers.dot({ axes: [2, 2] }).apply([te, te]) as tf.SymbolicTensor;
+      const r = tf.model({ inputs: t, outputs: tf.layers.lstm({ units: 2 }).apply(td) as tf.SymbolicTensor });
+      const shapes = r.getWeights().map((w) => w.shape);
+      r.setWeights(m.getWeights().map((w, i) => tf.tensor(w, shapes[i])));
+      return r;
+    };
+    const x = new Float32Array([1, 2, 0, 3, 0, 0, 4, 4, 1]);
+    const xs = tf.tensor(x, [3, 3]);
+    const [unmasked, masked] = [tfModel(false), tfModel(true)];
+    expectClose(m.predict(x), (unmasked.predict(xs) as tf.Tensor).dataSync(), 'predict');
+    const theirs = (masked.predict(xs) as tf.Tensor).dataSync();
+    expect(Array.from(m.predict(x)).some((v, i) => Math.abs(v - theirs[i]) > 1e-4)).toBe(true);
+    tf.dispose(xs);
+    unmasked.dispose();
+    masked.dispose();
+    m.dispose();
   });
 
   it('getConfig / fromConfig keep axes as given, a number or a pair, and the summary shows them', () => {
