@@ -1,6 +1,7 @@
 // What neurite needs from the platform it runs on, written so that every bundler (Vite, webpack,
 // rollup, esbuild, Parcel) leaves Node's built-ins alone, and so that the emitted .d.ts files need
 // no DOM lib (a Node-only TypeScript project compiles against them).
+import { ValueError } from './errors.js';
 
 /**
  * Imports a Node built-in by a name bundlers do not follow (they would try to bundle it for the
@@ -9,9 +10,15 @@
 export function nodeImport<T>(name: string): Promise<T> {
   // Node ≥ 20.16 hands built-ins out synchronously, which also works where import() does not (the
   // CommonJS build run by Jest's module system); older Node imports them.
-  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (typeof builtin === 'function') return Promise.resolve(builtin(name) as T);
+  const module = nodeBuiltin<T>(name);
+  if (module !== undefined) return Promise.resolve(module);
   return import(/* webpackIgnore: true */ /* @vite-ignore */ name) as Promise<T>;
+}
+
+/** A Node built-in, synchronously, where the runtime hands them out so (Node ≥ 20.16); else undefined. */
+export function nodeBuiltin<T>(name: string): T | undefined {
+  const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  return typeof builtin === 'function' ? builtin(name) as T : undefined;
 }
 
 /** True in Node (a worker_threads thread included), false in browsers and their workers. */
@@ -28,8 +35,41 @@ export function isNode(): boolean {
  * vitest), the built files are in dist/, beside src/.
  */
 export function packageFile(name: string): URL {
-  const here: string = import.meta.url;
+  const here = moduleUrl();
   return new URL((here.endsWith('.ts') ? '../dist/' : './') + name, here);
+}
+
+/**
+ * This module's URL: import.meta.url, or, in Node code bundled into CommonJS (esbuild's
+ * `--platform=node`, whose default cjs format leaves import.meta empty), the bundle's own file.
+ */
+export function moduleUrl(): string {
+  const here: string | undefined = import.meta.url;
+  if (typeof here === 'string') return here;
+  if (typeof __filename === 'string') return fileUrl(__filename).href;
+  throw new ValueError('neurite cannot tell where its own code is (import.meta.url is empty and there is no __filename), so it cannot find its .wasm files and worker scripts: pass the .wasm file as ready({ wasm })');
+}
+
+/** True for an absolute Windows path: a drive letter and a separator (C:\ or C:/), or a UNC path (\\server\share). */
+export function isWindowsAbsolute(path: string): boolean {
+  return /^[a-z]:[\\/]/i.test(path) || /^\\\\[^\\]/.test(path);
+}
+
+/**
+ * A file: URL for an absolute path: node:url's pathToFileURL, except for a Windows path on
+ * another platform (pathToFileURL would take it for a relative POSIX name) or where the runtime does
+ * not hand node:url out synchronously (Node < 20.16).
+ */
+export function fileUrl(path: string): URL {
+  const windows = isWindowsAbsolute(path);
+  const url = nodeBuiltin<typeof import('node:url')>('node:url');
+  if (url && (!windows || (globalThis as { process?: { platform?: string } }).process?.platform === 'win32')) return url.pathToFileURL(path);
+  const slashed = windows ? path.replace(/\\/g, '/') : path;
+  const unc = windows ? /^\/\/([^/]+)(\/.*)?$/.exec(slashed) : null;
+  const [host, rest] = unc ? [unc[1], unc[2] ?? '/'] : ['', slashed.startsWith('/') ? slashed : `/${slashed}`];
+  // Each segment percent-encoded (a # or ? is part of a file name), a drive letter kept as it is.
+  const encoded = rest.split('/').map((s, i) => (i === 1 && windows && /^[a-z]:$/i.test(s) ? s : encodeURIComponent(s))).join('/');
+  return new URL(`file://${host}${encoded}`);
 }
 
 /** WebAssembly.Module where the program's types declare it (the DOM lib, a runtime's types), else an opaque object. */

@@ -2,7 +2,7 @@
 import { float32Range, lengthOf } from './typed-arrays.js';
 import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
-import { isNode, nodeImport, packageFile, type FetchResponse, type WasmModule } from './platform.js';
+import { fileUrl, isNode, isWindowsAbsolute, moduleUrl, nodeImport, packageFile, type FetchResponse, type WasmModule } from './platform.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
 export interface Core {
@@ -365,11 +365,12 @@ const FILES: Record<WasmBuild, string> = { simd: 'neurite.wasm', relaxed: 'neuri
  */
 async function fetchDefault(build: WasmBuild): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
   try {
-    return checkMagic(await fetchBytes(defaultUrl(build)));
+    return checkMagic(await fetchBytes(defaultUrl(build), true));
   } catch (error) {
+    if (isNode()) throw error;
     const here: string = import.meta.url;
     const deps = here.indexOf('/node_modules/.vite/');
-    if (deps < 0 || isNode()) throw error;
+    if (deps < 0) throw error;
     const dir = new URL(here.slice(0, deps) + '/node_modules/neurite/dist/');
     const bytes = await fetchBytes(new URL(FILES[build], dir)).then(checkMagic, () => undefined);
     if (!bytes) throw error;
@@ -420,7 +421,8 @@ function checkExports(module: WebAssembly.Module): void {
 // Where the file came from, for the messages of checkMagic (set by fetchBytes).
 let fetchedFrom: string | undefined;
 
-async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
+/** The bytes `source` names; `byDefault` when it is where neurite looks without a wasm option (for the fix an error names). */
+async function fetchBytes(source: WasmSource, byDefault = false): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
   fetchedFrom = undefined;
   if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
   if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
@@ -431,12 +433,19 @@ async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBuffer
   fetchedFrom = url.href;
   if (url.protocol === 'file:') {
     // Node's fetch does not read file: URLs.
-    const { readFile } = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
+    const [{ readFile }, { fileURLToPath }] = await Promise.all([nodeImport<typeof import('node:fs/promises')>('node:fs/promises'), nodeImport<typeof import('node:url')>('node:url')]);
     try {
       return await readFile(url);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new ValueError(`ready(): cannot read the Wasm core at ${url.href} (${code ?? String(error)}). ${WHERE_FIX}`, { cause: error });
+      const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : describe(error));
+      let path = url.href;
+      try {
+        path = fileURLToPath(url);
+      } catch {
+        // a file: URL with a host, say: named as the URL
+      }
+      const fix = byDefault ? nodeFix(path) : 'Give the path or file: URL of one of the .wasm files in node_modules/neurite/dist/.';
+      throw new ValueError(`ready(): cannot read the Wasm core at ${path} (${code})${byDefault ? '' : ', the wasm given'}. ${fix}`, { cause: error });
     }
   }
   let response: Response;
@@ -455,10 +464,20 @@ async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBuffer
  */
 export function resolveWasmUrl(source: URL | string): URL {
   if (source instanceof URL) return source;
+  // A Windows path (C:\\app\\neurite.wasm) would read as a URL of scheme c:.
+  if (isNode() && isWindowsAbsolute(source)) return fileUrl(source);
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   // Through a variable: webpack warns about `new URL(expression, import.meta.url)`.
-  const here: string = import.meta.url;
-  return new URL(source, isNode() || !base ? here : base);
+  const here = isNode() || !base ? moduleUrl() : base;
+  return new URL(source, here);
+}
+
+/** The fix for a build missing where Node looks for it by default, beside neurite's code (`path`). */
+function nodeFix(path: string): string {
+  const dir = path.replace(/[\\/][^\\/]*$/, '');
+  return `In Node, neurite reads its .wasm files from beside its own code: an app bundled for Node (by esbuild --platform=node, say) `
+    + `needs node_modules/neurite/dist/*.wasm copied beside the bundle, into ${dir}, or the file's path given as ready({ wasm: '/path/to/neurite.wasm' }) `
+    + '(and workerTrainer(model, { wasm })). See the README\'s Bundlers section.';
 }
 
 const WHERE_FIX = 'Serve the .wasm files of node_modules/neurite/dist/ where the app can fetch them: a bundler that does not ship '
