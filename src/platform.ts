@@ -21,10 +21,26 @@ export function nodeBuiltin<T>(name: string): T | undefined {
   return typeof builtin === 'function' ? builtin(name) as T : undefined;
 }
 
+// Node's process is always reached as globalThis.process, never as a free variable: Parcel takes a
+// free `process` for a Node global to polyfill, and fails the build where its polyfill is not
+// installed (as in CI, where it installs nothing by itself).
+type NodeProcess = { versions?: { node?: unknown }; execArgv?: string[]; platform?: string };
+const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+
 /** True in Node (a worker_threads thread included), false in browsers and their workers. */
 export function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined'
+  return typeof nodeProcess()?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined'
     && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+}
+
+/**
+ * Node: the flags for a worker_threads Worker started on one of neurite's files: this process's,
+ * less --input-type (a worker started from a file refuses it: `node --input-type=module -e`
+ * scripts) and V8's Wasm flags (--experimental-wasm-relaxed-simd), which Worker refuses and which
+ * already apply to the whole process.
+ */
+export function workerExecArgv(): string[] {
+  return (nodeProcess()?.execArgv ?? []).filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
 }
 
 /**
@@ -63,7 +79,7 @@ export function isWindowsAbsolute(path: string): boolean {
 export function fileUrl(path: string): URL {
   const windows = isWindowsAbsolute(path);
   const url = nodeBuiltin<typeof import('node:url')>('node:url');
-  if (url && (!windows || (globalThis as { process?: { platform?: string } }).process?.platform === 'win32')) return url.pathToFileURL(path);
+  if (url && (!windows || nodeProcess()?.platform === 'win32')) return url.pathToFileURL(path);
   const slashed = windows ? path.replace(/\\/g, '/') : path;
   const unc = windows ? /^\/\/([^/]+)(\/.*)?$/.exec(slashed) : null;
   const [host, rest] = unc ? [unc[1], unc[2] ?? '/'] : ['', slashed.startsWith('/') ? slashed : `/${slashed}`];

@@ -8,7 +8,7 @@ import { DivergenceError, StateError, ValueError, checkKeys, describe } from './
 import type { History, LayersModel } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
-import { isNode, nodeImport, packageFile, type TransferList } from './platform.js';
+import { isNode, nodeImport, packageFile, workerExecArgv, type TransferList } from './platform.js';
 import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
@@ -393,10 +393,7 @@ async function startWorker(): Promise<WorkerLike> {
     return new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
   }
   const threads = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
-  // The parent's flags, less --input-type (a worker started from a file refuses it: `node
-  // --input-type=module -e` scripts) and V8's Wasm flags, which Worker refuses and which already apply.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
-  return new threads.Worker(packageFile('worker-entry.js'), { execArgv });
+  return new threads.Worker(packageFile('worker-entry.js'), { execArgv: workerExecArgv() });
 }
 
 function copy(data: Data): Data;

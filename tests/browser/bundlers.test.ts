@@ -7,7 +7,7 @@
 // same pack. The bundlers are tests/bundlers' own devDependencies (`npm ci --prefix tests/bundlers`,
 // which .ci/run does, and this file does when they are missing). Runs after `npm run build`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -165,6 +165,18 @@ describe('the package', () => {
     expect(Object.keys(scripts).filter((name) => installTime.includes(name))).toEqual([]);
     // npm would add `install: node-gyp rebuild` for a binding.gyp.
     expect(existsSync(join(packed, 'binding.gyp'))).toBe(false);
+  });
+
+  it('its ES modules reach Node\'s process only as globalThis.process: Parcel takes a free `process` for a global to polyfill, and fails the build where it may not install one (in CI)', () => {
+    const dist = join(pack.dir, 'node_modules/neurite/dist');
+    const files = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+    expect(files).toContain('worker.js');
+    const found = files.flatMap((file) => {
+      // Comments out (a // in a string cuts it short, which only hides text, never adds any).
+      const code = readFileSync(join(dist, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+      return (code.match(/(?<![.\w$])(typeof\s+process\b|process\s*(\.|\?\.|\[))/g) ?? []).map((use) => `${file}: ${use}`);
+    });
+    expect(found).toEqual([]);
   });
 });
 
