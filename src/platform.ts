@@ -1,7 +1,6 @@
 // What neurite needs from the platform it runs on, written so that every bundler (Vite, webpack,
 // rollup, esbuild, Parcel) leaves Node's built-ins alone, and so that the emitted .d.ts files need
 // no DOM lib (a Node-only TypeScript project compiles against them).
-import { ValueError } from './errors.js';
 
 /**
  * Imports a Node built-in by a name bundlers do not follow (they would try to bundle it for the
@@ -25,7 +24,7 @@ export function nodeBuiltin<T>(name: string): T | undefined {
 // free `process` for a Node global to polyfill, and fails the build where its polyfill is not
 // installed (as in CI, where it installs nothing by itself).
 type NodeProcess = { versions?: { node?: unknown }; execArgv?: string[]; platform?: string };
-const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
+export const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process;
 
 /** True in Node (a worker_threads thread included), false in browsers and their workers. */
 export function isNode(): boolean {
@@ -50,43 +49,27 @@ export function workerExecArgv(): string[] {
  * second time, as a raw asset). Run from the TypeScript sources (neurite's own tests, through
  * vitest), the built files are in dist/, beside src/.
  */
-export function packageFile(name: string): URL {
+export function packageFile(name: string): URL | undefined {
   const here = moduleUrl();
-  return new URL((here.endsWith('.ts') ? '../dist/' : './') + name, here);
+  return here === undefined ? undefined : new URL((here.endsWith('.ts') ? '../dist/' : './') + name, here);
 }
 
 /**
  * This module's URL: import.meta.url, or, in Node code bundled into CommonJS (esbuild's
- * `--platform=node`, whose default cjs format leaves import.meta empty), the bundle's own file.
+ * `--platform=node`, whose default cjs format leaves import.meta empty), the bundle's own file;
+ * undefined if neither is known (callers throw NO_MODULE_URL as a ValueError: errors.js is not
+ * imported here, which would cost apps a chunk of its own).
  */
-export function moduleUrl(): string {
+export function moduleUrl(): string | undefined {
   const here: string | undefined = import.meta.url;
   if (typeof here === 'string') return here;
-  if (typeof __filename === 'string') return fileUrl(__filename).href;
-  throw new ValueError('neurite cannot tell where its own code is (import.meta.url is empty and there is no __filename), so it cannot find its .wasm files and worker scripts: pass the .wasm file as ready({ wasm })');
+  // (Node < 20.16 cannot hand node:url out synchronously: there, undefined.)
+  if (typeof __filename === 'string') return nodeBuiltin<typeof import('node:url')>('node:url')?.pathToFileURL(__filename).href;
+  return undefined;
 }
 
-/** True for an absolute Windows path: a drive letter and a separator (C:\ or C:/), or a UNC path (\\server\share). */
-export function isWindowsAbsolute(path: string): boolean {
-  return /^[a-z]:[\\/]/i.test(path) || /^\\\\[^\\]/.test(path);
-}
-
-/**
- * A file: URL for an absolute path: node:url's pathToFileURL, except for a Windows path on
- * another platform (pathToFileURL would take it for a relative POSIX name) or where the runtime does
- * not hand node:url out synchronously (Node < 20.16).
- */
-export function fileUrl(path: string): URL {
-  const windows = isWindowsAbsolute(path);
-  const url = nodeBuiltin<typeof import('node:url')>('node:url');
-  if (url && (!windows || nodeProcess()?.platform === 'win32')) return url.pathToFileURL(path);
-  const slashed = windows ? path.replace(/\\/g, '/') : path;
-  const unc = windows ? /^\/\/([^/]+)(\/.*)?$/.exec(slashed) : null;
-  const [host, rest] = unc ? [unc[1], unc[2] ?? '/'] : ['', slashed.startsWith('/') ? slashed : `/${slashed}`];
-  // Each segment percent-encoded (a # or ? is part of a file name), a drive letter kept as it is.
-  const encoded = rest.split('/').map((s, i) => (i === 1 && windows && /^[a-z]:$/i.test(s) ? s : encodeURIComponent(s))).join('/');
-  return new URL(`file://${host}${encoded}`);
-}
+/** Why packageFile() has no answer (import.meta.url empty, and no __filename or no synchronous node:url). */
+export const NO_MODULE_URL = 'neurite cannot tell where its own files are (import.meta.url is empty): pass ready({ wasm })';
 
 /** WebAssembly.Module where the program's types declare it (the DOM lib, a runtime's types), else an opaque object. */
 export type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer M } } ? M : object;

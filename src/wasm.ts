@@ -2,7 +2,7 @@
 import { float32Range, lengthOf } from './typed-arrays.js';
 import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
-import { fileUrl, isNode, isWindowsAbsolute, moduleUrl, nodeImport, packageFile, type FetchResponse, type WasmModule } from './platform.js';
+import { NO_MODULE_URL, isNode, moduleUrl, packageFile, type FetchResponse, type WasmModule } from './platform.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
 export interface Core {
@@ -393,7 +393,7 @@ export function packageDir(): URL | undefined {
  * package (or from dist/ when neurite runs from its sources).
  */
 function defaultUrl(build: WasmBuild): URL {
-  if (isNode()) return packageFile(FILES[build]);
+  if (isNode()) return packageFile(FILES[build]) ?? noModuleUrl();
   if (build === 'relaxed') return new URL('./neurite.relaxed.wasm', import.meta.url);
   if (build === 'threads') return new URL('./neurite.threads.wasm', import.meta.url);
   return new URL('./neurite.wasm', import.meta.url);
@@ -429,25 +429,10 @@ async function fetchBytes(source: WasmSource, byDefault = false): Promise<ArrayB
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new ValueError(`ready(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(source)}`);
   }
-  const url = resolveWasmUrl(source);
+  const url = await resolveWasmUrl(source);
   fetchedFrom = url.href;
-  if (url.protocol === 'file:') {
-    // Node's fetch does not read file: URLs.
-    const [{ readFile }, { fileURLToPath }] = await Promise.all([nodeImport<typeof import('node:fs/promises')>('node:fs/promises'), nodeImport<typeof import('node:url')>('node:url')]);
-    try {
-      return await readFile(url);
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : describe(error));
-      let path = url.href;
-      try {
-        path = fileURLToPath(url);
-      } catch {
-        // a file: URL with a host, say: named as the URL
-      }
-      const fix = byDefault ? nodeFix(path) : 'Give the path or file: URL of one of the .wasm files in node_modules/neurite/dist/.';
-      throw new ValueError(`ready(): cannot read the Wasm core at ${path} (${code})${byDefault ? '' : ', the wasm given'}. ${fix}`, { cause: error });
-    }
-  }
+  // Node's fetch does not read file: URLs.
+  if (url.protocol === 'file:') return (await import('./node-files.js')).readWasmFile(url, byDefault);
   let response: Response;
   try {
     response = await fetch(url);
@@ -462,23 +447,23 @@ async function fetchBytes(source: WasmSource, byDefault = false): Promise<ArrayB
  * A wasm URL as ready() reads it: in a browser a string is resolved against the page (or the
  * worker's script), as fetch() would; in Node against this module's URL.
  */
-export function resolveWasmUrl(source: URL | string): URL {
+export async function resolveWasmUrl(source: URL | string): Promise<URL> {
   if (source instanceof URL) return source;
   // A Windows path (C:\\app\\neurite.wasm) would read as a URL of scheme c:.
-  if (isNode() && isWindowsAbsolute(source)) return fileUrl(source);
+  if (isNode() && /^([a-z]:)?[\\/]/i.test(source)) {
+    const { fileUrl, isWindowsAbsolute } = await import('./node-files.js');
+    if (isWindowsAbsolute(source)) return fileUrl(source);
+  }
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   // Through a variable: webpack warns about `new URL(expression, import.meta.url)`.
-  const here = isNode() || !base ? moduleUrl() : base;
+  const here = isNode() || !base ? moduleUrl() ?? noModuleUrl() : base;
   return new URL(source, here);
 }
 
-/** The fix for a build missing where Node looks for it by default, beside neurite's code (`path`). */
-function nodeFix(path: string): string {
-  const dir = path.replace(/[\\/][^\\/]*$/, '');
-  return `In Node, neurite reads its .wasm files from beside its own code: an app bundled for Node (by esbuild --platform=node, say) `
-    + `needs node_modules/neurite/dist/*.wasm copied beside the bundle, into ${dir}, or the file's path given as ready({ wasm: '/path/to/neurite.wasm' }) `
-    + '(and workerTrainer(model, { wasm })). See the README\'s Bundlers section.';
+function noModuleUrl(): never {
+  throw new ValueError(`ready(): ${NO_MODULE_URL}`);
 }
+
 
 const WHERE_FIX = 'Serve the .wasm files of node_modules/neurite/dist/ where the app can fetch them: a bundler that does not ship '
   + "new URL('./x.wasm', import.meta.url) files (esbuild, rollup without an asset plugin) needs them copied beside the bundle, "

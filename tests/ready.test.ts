@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { ready, isReady, wasmBuild, StateError, ValueError } from '../src/index.js';
 import { resolveWasmUrl } from '../src/wasm.js';
-import { fileUrl } from '../src/platform.js';
+import { fileUrl } from '../src/node-files.js';
 
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
@@ -47,13 +47,13 @@ it('a second ready() while the first is still loading is held to what the first 
   await expect(ready({ threads: 3 })).rejects.toThrow(StateError);
 });
 
-it('in Node a wasm string that is a Windows path (C:\\, C:/ or \\\\server\\share) is that file, not a URL of scheme c:', () => {
-  expect(resolveWasmUrl('C:\\app\\dist\\neurite.wasm').href).toBe('file:///C:/app/dist/neurite.wasm');
-  expect(resolveWasmUrl('c:/my app/#1/neurite.wasm').href).toBe('file:///c:/my%20app/%231/neurite.wasm');
-  expect(resolveWasmUrl('\\\\server\\share\\neurite.wasm').href).toBe('file://server/share/neurite.wasm');
+it('in Node a wasm string that is a Windows path (C:\\, C:/ or \\\\server\\share) is that file, not a URL of scheme c:', async () => {
+  expect((await resolveWasmUrl('C:\\app\\dist\\neurite.wasm')).href).toBe('file:///C:/app/dist/neurite.wasm');
+  expect((await resolveWasmUrl('c:/my app/#1/neurite.wasm')).href).toBe('file:///c:/my%20app/%231/neurite.wasm');
+  expect((await resolveWasmUrl('\\\\server\\share\\neurite.wasm')).href).toBe('file://server/share/neurite.wasm');
   // POSIX paths and URLs as before: absolute, or relative to neurite's module (dist/ in the package; src/ here).
-  expect(resolveWasmUrl('/srv/app/neurite.wasm').href).toBe('file:///srv/app/neurite.wasm');
-  expect(resolveWasmUrl('./neurite.wasm').href).toBe(new URL('../src/neurite.wasm', import.meta.url).href);
-  expect(resolveWasmUrl('https://cdn.example/neurite.wasm').href).toBe('https://cdn.example/neurite.wasm');
+  expect((await resolveWasmUrl('/srv/app/neurite.wasm')).href).toBe('file:///srv/app/neurite.wasm');
+  expect((await resolveWasmUrl('./neurite.wasm')).href).toBe(new URL('../src/neurite.wasm', import.meta.url).href);
+  expect((await resolveWasmUrl('https://cdn.example/neurite.wasm')).href).toBe('https://cdn.example/neurite.wasm');
   expect(fileUrl('/tmp/a b/#x?.wasm').href).toBe('file:///tmp/a%20b/%23x%3F.wasm');
 });
