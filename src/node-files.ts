@@ -2,7 +2,7 @@
 // a .wasm file, with the error a bundled Node app gets when the file is not beside it, and file:
 // URLs for Windows paths.
 import { ValueError, describe } from './errors.js';
-import { nodeBuiltin, nodeImport, nodeProcess } from './platform.js';
+import { nodeImport, nodeProcess } from './platform.js';
 
 /**
  * The bytes of the .wasm file at `url`; a file that cannot be read is a ValueError naming its path
@@ -40,17 +40,16 @@ export function isWindowsAbsolute(path: string): boolean {
 
 /**
  * A file: URL for an absolute path: node:url's pathToFileURL, except for a Windows path on
- * another platform (pathToFileURL would take it for a relative POSIX name) or where the runtime does
- * not hand node:url out synchronously (Node < 20.16).
+ * another platform, which pathToFileURL would take for a relative POSIX name.
  */
-export function fileUrl(path: string): URL {
+export async function fileUrl(path: string): Promise<URL> {
   const windows = isWindowsAbsolute(path);
-  const url = nodeBuiltin<typeof import('node:url')>('node:url');
-  if (url && (!windows || nodeProcess()?.platform === 'win32')) return url.pathToFileURL(path);
-  const slashed = windows ? path.replace(/\\/g, '/') : path;
-  const unc = windows ? /^\/\/([^/]+)(\/.*)?$/.exec(slashed) : null;
-  const [host, rest] = unc ? [unc[1], unc[2] ?? '/'] : ['', slashed.startsWith('/') ? slashed : `/${slashed}`];
-  // Each segment percent-encoded (a # or ? is part of a file name), a drive letter kept as it is.
-  const encoded = rest.split('/').map((s, i) => (i === 1 && windows && /^[a-z]:$/i.test(s) ? s : encodeURIComponent(s))).join('/');
+  if (!windows || nodeProcess()?.platform === 'win32') return (await nodeImport<typeof import('node:url')>('node:url')).pathToFileURL(path);
+  // A Windows path elsewhere (the tests, on Linux): \\server\share\x or C:\x, each segment
+  // percent-encoded (a # or ? is part of a file name), the drive letter kept as it is.
+  const slashed = path.replace(/\\/g, '/');
+  const unc = /^\/\/([^/]+)(\/.*)?$/.exec(slashed);
+  const [host, rest] = unc ? [unc[1], unc[2] ?? '/'] : ['', `/${slashed}`];
+  const encoded = rest.split('/').map((s, i) => (i === 1 && /^[a-z]:$/i.test(s) ? s : encodeURIComponent(s))).join('/');
   return new URL(`file://${host}${encoded}`);
 }

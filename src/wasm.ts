@@ -449,10 +449,10 @@ async function fetchBytes(source: WasmSource, byDefault = false): Promise<ArrayB
  */
 export async function resolveWasmUrl(source: URL | string): Promise<URL> {
   if (source instanceof URL) return source;
-  // A Windows path (C:\\app\\neurite.wasm) would read as a URL of scheme c:.
+  // A Windows path (C:\app\neurite.wasm) would read as a URL of scheme c:.
   if (isNode() && /^([a-z]:)?[\\/]/i.test(source)) {
     const { fileUrl, isWindowsAbsolute } = await import('./node-files.js');
-    if (isWindowsAbsolute(source)) return fileUrl(source);
+    if (isWindowsAbsolute(source)) return await fileUrl(source);
   }
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   // Through a variable: webpack warns about `new URL(expression, import.meta.url)`.
@@ -463,7 +463,6 @@ export async function resolveWasmUrl(source: URL | string): Promise<URL> {
 function noModuleUrl(): never {
   throw new ValueError(`ready(): ${NO_MODULE_URL}`);
 }
-
 
 const WHERE_FIX = 'Serve the .wasm files of node_modules/neurite/dist/ where the app can fetch them: a bundler that does not ship '
   + "new URL('./x.wasm', import.meta.url) files (esbuild, rollup without an asset plugin) needs them copied beside the bundle, "

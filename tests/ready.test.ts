@@ -55,5 +55,5 @@ it('in Node a wasm string that is a Windows path (C:\\, C:/ or \\\\server\\share
   expect((await resolveWasmUrl('/srv/app/neurite.wasm')).href).toBe('file:///srv/app/neurite.wasm');
   expect((await resolveWasmUrl('./neurite.wasm')).href).toBe(new URL('../src/neurite.wasm', import.meta.url).href);
   expect((await resolveWasmUrl('https://cdn.example/neurite.wasm')).href).toBe('https://cdn.example/neurite.wasm');
-  expect(fileUrl('/tmp/a b/#x?.wasm').href).toBe('file:///tmp/a%20b/%23x%3F.wasm');
+  expect((await fileUrl('/tmp/a b/#x?.wasm')).href).toBe('file:///tmp/a%20b/%23x%3F.wasm');
 });
