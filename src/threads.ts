@@ -1,7 +1,7 @@
 // The thread pool of the threaded build: one Worker (a worker_threads thread in Node) per extra
 // thread, each instantiating the same compiled module over the same shared memory and parking in
 // thread_loop (assembly/threads.ts) until the main thread posts a matrix product to split.
-import { isNode, nodeImport, packageFile, type WasmModule } from './platform.js';
+import { NO_MODULE_URL, isNode, nodeImport, packageFile, workerExecArgv, type WasmModule } from './platform.js';
 
 /** Packing buffers in the threaded build are reserved for this many threads. */
 export const MAX_THREADS = 4;
@@ -58,12 +58,10 @@ export async function availableCores(): Promise<number> {
 async function nodeSpawner(): Promise<() => Port> {
   const { Worker } = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
   const url = packageFile('threads-worker.js');
+  // (ready() reports this as the reason it stays on one thread.)
+  if (!url) throw new Error(NO_MODULE_URL);
   return () => {
-    // The parent's flags, less --input-type, which a worker started from a file rejects, and V8's
-    // Wasm flags (--experimental-wasm-relaxed-simd), which Worker refuses and which already apply
-    // to the whole process.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
-    const worker = new Worker(url, { execArgv });
+    const worker = new Worker(url, { execArgv: workerExecArgv() });
     // Workers park in Atomics.wait for good: they must not keep the process alive.
     worker.unref();
     return {

@@ -2,7 +2,7 @@
 import { float32Range, lengthOf } from './typed-arrays.js';
 import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
 import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
-import { isNode, nodeImport, packageFile, type FetchResponse, type WasmModule } from './platform.js';
+import { NO_MODULE_URL, isNode, moduleUrl, packageFile, type FetchResponse, type WasmModule } from './platform.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
 export interface Core {
@@ -370,11 +370,12 @@ const FILES: Record<WasmBuild, string> = { simd: 'neurite.wasm', relaxed: 'neuri
  */
 async function fetchDefault(build: WasmBuild): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
   try {
-    return checkMagic(await fetchBytes(defaultUrl(build)));
+    return checkMagic(await fetchBytes(defaultUrl(build), true));
   } catch (error) {
+    if (isNode()) throw error;
     const here: string = import.meta.url;
     const deps = here.indexOf('/node_modules/.vite/');
-    if (deps < 0 || isNode()) throw error;
+    if (deps < 0) throw error;
     const dir = new URL(here.slice(0, deps) + '/node_modules/neurite/dist/');
     const bytes = await fetchBytes(new URL(FILES[build], dir)).then(checkMagic, () => undefined);
     if (!bytes) throw error;
@@ -397,7 +398,7 @@ export function packageDir(): URL | undefined {
  * package (or from dist/ when neurite runs from its sources).
  */
 function defaultUrl(build: WasmBuild): URL {
-  if (isNode()) return packageFile(FILES[build]);
+  if (isNode()) return packageFile(FILES[build]) ?? noModuleUrl();
   if (build === 'relaxed') return new URL('./neurite.relaxed.wasm', import.meta.url);
   if (build === 'threads') return new URL('./neurite.threads.wasm', import.meta.url);
   return new URL('./neurite.wasm', import.meta.url);
@@ -425,25 +426,18 @@ function checkExports(module: WebAssembly.Module): void {
 // Where the file came from, for the messages of checkMagic (set by fetchBytes).
 let fetchedFrom: string | undefined;
 
-async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
+/** The bytes `source` names; `byDefault` when it is where neurite looks without a wasm option (for the fix an error names). */
+async function fetchBytes(source: WasmSource, byDefault = false): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
   fetchedFrom = undefined;
   if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
   if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new ValueError(`ready(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(source)}`);
   }
-  const url = resolveWasmUrl(source);
+  const url = await resolveWasmUrl(source);
   fetchedFrom = url.href;
-  if (url.protocol === 'file:') {
-    // Node's fetch does not read file: URLs.
-    const { readFile } = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
-    try {
-      return await readFile(url);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new ValueError(`ready(): cannot read the Wasm core at ${url.href} (${code ?? String(error)}). ${WHERE_FIX}`, { cause: error });
-    }
-  }
+  // Node's fetch does not read file: URLs.
+  if (url.protocol === 'file:') return (await import('./node-files.js')).readWasmFile(url, byDefault);
   let response: Response;
   try {
     response = await fetch(url);
@@ -458,12 +452,21 @@ async function fetchBytes(source: WasmSource): Promise<ArrayBuffer | ArrayBuffer
  * A wasm URL as ready() reads it: in a browser a string is resolved against the page (or the
  * worker's script), as fetch() would; in Node against this module's URL.
  */
-export function resolveWasmUrl(source: URL | string): URL {
+export async function resolveWasmUrl(source: URL | string): Promise<URL> {
   if (source instanceof URL) return source;
+  // A Windows path (C:\app\neurite.wasm) would read as a URL of scheme c:.
+  if (isNode() && /^([a-z]:)?[\\/]/i.test(source)) {
+    const { fileUrl, isWindowsAbsolute } = await import('./node-files.js');
+    if (isWindowsAbsolute(source)) return await fileUrl(source);
+  }
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   // Through a variable: webpack warns about `new URL(expression, import.meta.url)`.
-  const here: string = import.meta.url;
-  return new URL(source, isNode() || !base ? here : base);
+  const here = isNode() || !base ? moduleUrl() ?? noModuleUrl() : base;
+  return new URL(source, here);
+}
+
+function noModuleUrl(): never {
+  throw new ValueError(`ready(): ${NO_MODULE_URL}`);
 }
 
 const WHERE_FIX = 'Serve the .wasm files of node_modules/neurite/dist/ where the app can fetch them: a bundler that does not ship '

@@ -3,7 +3,7 @@
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
 import { StateError } from './errors.js';
 import { isReady, ready, type WasmSource } from './wasm.js';
-import { isNode, nodeImport } from './platform.js';
+import { isNode, nodeBuiltin, nodeImport } from './platform.js';
 import { loadModel } from './io/index.js';
 import type { LayersModel, Prediction } from './model.js';
 import { fromSpec, type Callback, type Logs } from './callbacks.js';
@@ -89,20 +89,37 @@ async function handle(request: Request, port: Port): Promise<void> {
   }
 }
 
+/** What importing this module anywhere but in a worker throws. */
+const MAIN_THREAD = "neurite/worker (dist/worker-entry.js) is the script of workerTrainer's worker, not a module to import: "
+  + "let workerTrainer(model) start its worker, or start one on this file yourself (new Worker(url, { type: 'module' }) in a browser, "
+  + 'new Worker(path) from node:worker_threads in Node) and pass it as workerTrainer(model, { worker })';
+
+function listen(parentPort: import('node:worker_threads').MessagePort): void {
+  const port: Port = { post: (m, t = []) => parentPort.postMessage(m, t as never) };
+  parentPort.on('message', (m: Request) => void handle(m, port));
+}
+
 // Browsers: this module runs as the Worker's global scope. Node: it runs in a worker_threads thread.
-// No top-level await: bundlers build workers in formats that cannot hold one.
+// Imported on a main thread by mistake it throws a StateError as it is evaluated (require() throws
+// it, import() rejects with it), before it listens to anything: a page's window would otherwise
+// take its messages as requests. No top-level await: bundlers build workers in formats that cannot
+// hold one.
 if (!isNode()) {
+  if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined') throw new StateError(MAIN_THREAD);
   const scope = globalThis as unknown as { postMessage(m: unknown, t: TransferList): void; addEventListener(t: 'message', f: (e: { data: unknown }) => void): void };
   const port: Port = { post: (m, t = []) => scope.postMessage(m, t) };
   scope.addEventListener('message', (e) => void handle(e.data as Request, port));
 } else {
-  void nodeImport<typeof import('node:worker_threads')>('node:worker_threads').then(({ parentPort }) => {
-    if (!parentPort) {
-      // Imported on the main thread by mistake: say so, without an unhandled rejection.
-      console.error(new StateError("neurite/worker: this module is a worker's script; start a Worker on it (or let workerTrainer start one), do not import it on the main thread"));
-      return;
-    }
-    const port: Port = { post: (m, t = []) => parentPort.postMessage(m, t as never) };
-    parentPort.on('message', (m: Request) => void handle(m, port));
-  });
+  const threads = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
+  if (threads) {
+    if (!threads.parentPort) throw new StateError(MAIN_THREAD);
+    listen(threads.parentPort);
+  } else {
+    // Node < 20.16 has no synchronous way to the built-in: the mistake can only be reported later,
+    // on stderr (never as an unhandled rejection).
+    void nodeImport<typeof import('node:worker_threads')>('node:worker_threads').then(({ parentPort }) => {
+      if (parentPort) listen(parentPort);
+      else console.error(new StateError(MAIN_THREAD));
+    });
+  }
 }

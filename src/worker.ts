@@ -8,7 +8,7 @@ import { DivergenceError, StateError, ValueError, checkKeys, describe } from './
 import type { History, LayersModel, Prediction } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
-import { isNode, nodeImport, packageFile, type TransferList } from './platform.js';
+import { NO_MODULE_URL, isNode, nodeImport, packageFile, workerExecArgv, type TransferList } from './platform.js';
 import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
@@ -346,7 +346,7 @@ async function workerWasm(given: unknown, build: 'simd' | 'relaxed' | 'auto'): P
     const here = wasmBuild();
     return (build === here || build === 'auto') && here !== 'threads' ? wasmModule() : undefined;
   }
-  if (typeof given === 'string' || given instanceof URL) return resolveWasmUrl(given).href;
+  if (typeof given === 'string' || given instanceof URL) return (await resolveWasmUrl(given)).href;
   if (typeof Response !== 'undefined' && given instanceof Response) return given.arrayBuffer();
   if (given instanceof ArrayBuffer || ArrayBuffer.isView(given) || given instanceof WebAssembly.Module) return given as WorkerWasm;
   throw new ValueError(`workerTrainer(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(given)}`);
@@ -394,10 +394,9 @@ async function startWorker(): Promise<WorkerLike> {
     return new Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
   }
   const threads = await nodeImport<typeof import('node:worker_threads')>('node:worker_threads');
-  // The parent's flags, less --input-type (a worker started from a file refuses it: `node
-  // --input-type=module -e` scripts) and V8's Wasm flags, which Worker refuses and which already apply.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type') && !arg.startsWith('--experimental-wasm-'));
-  return new threads.Worker(packageFile('worker-entry.js'), { execArgv });
+  const script = packageFile('worker-entry.js');
+  if (!script) throw new ValueError(`workerTrainer(): ${NO_MODULE_URL}`);
+  return new threads.Worker(script, { execArgv: workerExecArgv() });
 }
 
 function copy(data: Data): Data;

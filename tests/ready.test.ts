@@ -2,8 +2,11 @@
 // leaves nothing behind and can be retried, and the module bytes themselves can be given.
 // (Its own file: the first successful ready() of a process is final.)
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { ready, isReady, wasmBuild, StateError, ValueError } from '../src/index.js';
+import { resolveWasmUrl } from '../src/wasm.js';
+import { fileUrl } from '../src/node-files.js';
 
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
@@ -18,7 +21,12 @@ it('bad options and modules reject with typed errors and leave ready() retryable
   // An HTML page (a dev server's fallback) or a missing file: messages that say what came and name the fix.
   const html = new TextEncoder().encode('<!doctype html>\n<html><head><script type="module" src="/@vite/client"></script>');
   await expect(ready({ wasm: html })).rejects.toThrow(/got an HTML page instead of the Wasm core.*optimizeDeps: \{ exclude: \['neurite'\] \}/);
-  await expect(ready({ wasm: new URL('./nowhere/neurite.wasm', import.meta.url) })).rejects.toThrow(/cannot read the Wasm core at file:.*nowhere\/neurite\.wasm \(ENOENT\)\. Serve the \.wasm files/);
+  // A file that is not there, named by its path (here, the file: URL given).
+  const nowhere = fileURLToPath(new URL('./nowhere/neurite.wasm', import.meta.url));
+  const missing = await ready({ wasm: new URL('./nowhere/neurite.wasm', import.meta.url) }).catch((e) => e);
+  expect(missing).toBeInstanceOf(ValueError);
+  expect(missing.message).toBe(`ready(): cannot read the Wasm core at ${nowhere} (ENOENT), the wasm given. Give the path or file: URL of one of the .wasm files in node_modules/neurite/dist/.`);
+  expect(missing.cause.code).toBe('ENOENT');
   expect(isReady()).toBe(false);
 
   const build = process.env.NEURITE_EXPECT_BUILD === 'relaxed' ? 'relaxed' : 'simd';
@@ -37,4 +45,15 @@ it('bad options and modules reject with typed errors and leave ready() retryable
 it('a second ready() while the first is still loading is held to what the first asked for', async () => {
   // Loaded already here; the request is remembered from the first call, not from what loaded.
   await expect(ready({ threads: 3 })).rejects.toThrow(StateError);
+});
+
+it('in Node a wasm string that is a Windows path (C:\\, C:/ or \\\\server\\share) is that file, not a URL of scheme c:', async () => {
+  expect((await resolveWasmUrl('C:\\app\\dist\\neurite.wasm')).href).toBe('file:///C:/app/dist/neurite.wasm');
+  expect((await resolveWasmUrl('c:/my app/#1/neurite.wasm')).href).toBe('file:///c:/my%20app/%231/neurite.wasm');
+  expect((await resolveWasmUrl('\\\\server\\share\\neurite.wasm')).href).toBe('file://server/share/neurite.wasm');
+  // POSIX paths and URLs as before: absolute, or relative to neurite's module (dist/ in the package; src/ here).
+  expect((await resolveWasmUrl('/srv/app/neurite.wasm')).href).toBe('file:///srv/app/neurite.wasm');
+  expect((await resolveWasmUrl('./neurite.wasm')).href).toBe(new URL('../src/neurite.wasm', import.meta.url).href);
+  expect((await resolveWasmUrl('https://cdn.example/neurite.wasm')).href).toBe('https://cdn.example/neurite.wasm');
+  expect((await fileUrl('/tmp/a b/#x?.wasm')).href).toBe('file:///tmp/a%20b/%23x%3F.wasm');
 });

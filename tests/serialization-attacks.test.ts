@@ -11,11 +11,12 @@ import { mkdtemp, mkdir, readFile, readdir, rm, symlink, truncate, writeFile } f
 import fsCallbacks from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, sep, win32 } from 'node:path';
 import {
   ready, sequential, layers, optimizers, loadModel,
   NeuriteError, ShapeError, StateError, ValueError, type ModelArtifacts, type Sequential,
 } from '../src/index.js';
+import { isInside, localPath, modelJsonPath } from '../src/io/files.js';
 
 let root: string;
 let count = 0;
@@ -108,6 +109,22 @@ describe('weights paths are confined to the model folder', () => {
       expect(err.message).toMatch(why);
       expect(err.message).toMatch(/must stay inside the model folder/);
     }
+  });
+
+  it('refuses a backslash in a manifest path as ambiguous (..\\ as ../, and any other), naming the path and why', async () => {
+    const dir = await savedFolder();
+    for (const path of ['..\\secret.bin', 'sub\\..\\..\\secret.bin', '.\\weights.bin', 'weights.bin\\', '\\\\server\\share\\w.bin']) {
+      await setPaths(dir, [path]);
+      const err = await rejection(loadModel(dir));
+      expect(err, path).toBeInstanceOf(ValueError);
+      expect(err.message, path).toBe(`loadModel() ${join(dir, 'model.json')}: weights path ${JSON.stringify(path)} must stay inside the model folder, but it holds a backslash, `
+        + 'which is ambiguous: a separator on Windows, part of a file name elsewhere (manifest paths are URL paths with / separators, as TF.js writes them: ./model.weights.bin, sub/shard1.bin)');
+    }
+    // The same path with / loads (./ and sub/.. included); with ../ it is refused as a .. segment.
+    await setPaths(dir, ['./sub/../weights.bin']);
+    await expect(loadModel(dir)).rejects.toThrow(/has a \.\. segment/);
+    await setPaths(dir, ['./weights.bin']);
+    expect(bits((await loadModel(dir)).predict(X))).toEqual(bits(inside.predict(X)));
   });
 
   it('refuses a symlink leading out of the folder with the same message as a missing file, revealing nothing of the target', async () => {
@@ -225,6 +242,50 @@ describe('weights paths are confined to the model folder', () => {
     // The generator reaches both sides of the line.
     expect(outcomes.loaded).toBeGreaterThan(5);
     expect(outcomes.refused).toBeGreaterThan(5);
+  });
+});
+
+describe('Windows paths (node:path rules: path.win32 here, checked on any platform)', () => {
+  it("a folder given with \\ or / separators, a trailing one or none, names its model.json; a .json path is the file", () => {
+    const cases: [string, string][] = [
+      ['C:\\models\\m', 'C:\\models\\m\\model.json'], ['C:\\models\\m\\', 'C:\\models\\m\\model.json'],
+      ['C:/models/m/', 'C:\\models\\m\\model.json'], ['..\\models\\m', '..\\models\\m\\model.json'],
+      ['\\\\server\\share\\m', '\\\\server\\share\\m\\model.json'], ['C:\\models\\m\\model.json', 'C:\\models\\m\\model.json'],
+    ];
+    for (const [source, file] of cases) expect(modelJsonPath(win32, source), source).toBe(file);
+    // On POSIX as before: a trailing / or none.
+    expect(modelJsonPath(posix, '/models/m/')).toBe('/models/m/model.json');
+    expect(modelJsonPath(posix, 'm')).toBe('m/model.json');
+  });
+
+  it('a weights file is inside the folder by the platform\'s rules: any case and either separator on Windows, never a sibling folder sharing its prefix, a parent or another drive', () => {
+    const folder = 'C:\\models\\m';
+    for (const target of ['C:\\models\\m\\weights.bin', 'c:\\MODELS\\M\\weights.bin', 'C:/models/m/sub/w.bin', 'C:\\models\\m\\..weights.bin']) {
+      expect(isInside(win32, folder, target), target).toBe(true);
+    }
+    for (const target of ['C:\\models\\m', 'C:\\models\\m2\\weights.bin', 'C:\\models\\weights.bin', 'D:\\models\\m\\weights.bin', '\\\\server\\share\\weights.bin']) {
+      expect(isInside(win32, folder, target), target).toBe(false);
+    }
+    expect(isInside(posix, '/models/m', '/models/m/weights.bin')).toBe(true);
+    expect(isInside(posix, '/models/m', '/models/m2/weights.bin')).toBe(false);
+    expect(isInside(posix, '/models/m', '/models/M/weights.bin')).toBe(false);
+  });
+
+  it('file:///C:/x names C:/x on Windows; elsewhere, and for other paths, the path is as given', () => {
+    expect(localPath(win32, '/C:/models/m')).toBe('C:/models/m');
+    expect(localPath(win32, 'C:\\models\\m')).toBe('C:\\models\\m');
+    expect(localPath(posix, '/C:/models/m')).toBe('/C:/models/m');
+    expect(localPath(posix, './m')).toBe('./m');
+  });
+
+  it('on this platform: a folder with a trailing separator, and a file:// string, load', async () => {
+    const dir = await savedFolder();
+    const expected = bits(inside.predict(X));
+    for (const source of [`${dir}${sep}`, `file://${dir}`, join(dir, 'model.json')]) {
+      const loaded = await loadModel(source);
+      expect(bits(loaded.predict(X)), source).toEqual(expected);
+      loaded.dispose();
+    }
   });
 });
 

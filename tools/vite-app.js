@@ -13,7 +13,7 @@ export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** A temporary directory with node_modules/neurite unpacked from `npm pack` (dist must be built). */
 export function packNeurite() {
   const dir = mkdtempSync(join(tmpdir(), 'neurite-app-'));
-  // --ignore-scripts: `prepare` would rebuild; the caller has built dist already.
+  // --ignore-scripts: `prepack` would rebuild; the caller has built dist already.
   execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   const target = join(dir, 'node_modules', 'neurite');

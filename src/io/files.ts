@@ -8,6 +8,8 @@ import { MAX_MODEL_JSON_BYTES, fromModelJSON, toModelJSON } from './model-json.j
 import type { Loaded, ModelArtifacts } from './types.js';
 
 type NodeModules = { fs: typeof import('node:fs/promises'); path: typeof import('node:path') };
+/** node:path, or one of its flavours (path.win32, path.posix: the tests check Windows paths on Linux). */
+type PathModule = Pick<typeof import('node:path'), 'join' | 'relative' | 'isAbsolute' | 'sep'>;
 
 async function node(): Promise<NodeModules> {
   // Imported by a name bundlers do not follow: browsers never load these.
@@ -55,7 +57,7 @@ async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
  */
 export async function save(dir: string, artifacts: ModelArtifacts): Promise<void> {
   const { fs, path } = await node();
-  const folder = path.resolve(dir);
+  const folder = path.resolve(localPath(path, dir));
   const fail = (action: string, file: string) => (err: unknown) => { throw fileError('save()', action, file, err); };
   // Queued in call order by the path as given, then by the real path: two spellings of one folder
   // (through a symlink, say) share the second queue.
@@ -98,21 +100,39 @@ async function keep(fs: NodeModules['fs'], file: string, backup: string): Promis
   }
 }
 
+/**
+ * The local path a folder or file target names: as given, except that on Windows file:///C:/x
+ * (whose path is /C:/x) names C:/x.
+ */
+export function localPath(path: PathModule, name: string): string {
+  return path.sep === '\\' && /^\/[a-z]:[\\/]/i.test(name) ? name.slice(1) : name;
+}
+
+/** model.json's path for loadModel(source): the source itself when it names a .json file, else model.json in the folder it names (either separator on Windows). */
+export function modelJsonPath(path: PathModule, source: string): string {
+  return source.endsWith('.json') ? source : path.join(source, 'model.json');
+}
+
+/** True if `target` (resolved, absolute) is a file inside `folder` (resolved, absolute), by the platform's rules (Windows: any case, either separator, the same drive). */
+export function isInside(path: PathModule, folder: string, target: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
 export async function load(source: string): Promise<Loaded> {
   const { fs, path } = await node();
-  const file = source.endsWith('.json') ? source : `${source.replace(/\/$/, '')}/model.json`;
+  const file = modelJsonPath(path, localPath(path, source));
   const real = await fs.realpath(file).catch((err) => { throw fileError('loadModel()', 'read model file', file, err); });
   const tooBig = (size: number) => new ValueError(`loadModel(): model file ${file} has ${size} bytes, more than the ${MAX_MODEL_JSON_BYTES} a model.json may have`);
   const text = new TextDecoder().decode(await readRegularFile(fs, real, `model file ${file}`, MAX_MODEL_JSON_BYTES, tooBig));
   const folder = path.dirname(real);
-  const inside = folder.endsWith(path.sep) ? folder : folder + path.sep;
   const seen = new Set<string>();
   const artifacts = await fromModelJSON(text, file, async (p, maxBytes) => {
     const joined = path.join(path.dirname(file), p);
     // With symlinks resolved, the file must be in the folder. Missing and outside get one message,
     // so nothing about files outside the folder (whether they exist, their size) gets out.
     const target = await fs.realpath(path.join(folder, p)).catch((err) => err as Error);
-    if (typeof target !== 'string' || !target.startsWith(inside)) {
+    if (typeof target !== 'string' || !isInside(path, folder, target)) {
       throw new ValueError(`loadModel() ${file}: cannot read weights file ${joined}: no such file inside the model folder`, { cause: target });
     }
     if (seen.has(target)) throw new ValueError(`loadModel() ${file}: weightsManifest names weights file ${preview(p)} twice (through a symlink)`);

@@ -74,15 +74,17 @@ export async function fromModelJSON(text: string, origin: string, read: (path: s
 
 /**
  * A weights path must name a file inside the model's folder: relative, with '/' separators, no
- * '..' segment, no URL scheme or drive letter, no NUL. (Symlinks are resolved by the reader.)
- * Over http it is a relative URL: '..' segments are allowed (they stay on model.json's server),
- * the rest is refused alike — an absolute path or a scheme would resolve otherwise in TF.js,
- * which appends the path to model.json's folder.
+ * '..' segment, no URL scheme or drive letter, no NUL. A backslash is refused, as ambiguous: TF.js
+ * never writes one, and it would be a separator on Windows (..\x a way out of the folder) but a
+ * character of a file name elsewhere. (Symlinks are resolved by the reader.) Over http it is a
+ * relative URL: '..' segments are allowed (they stay on model.json's server), the rest is refused
+ * alike — an absolute path or a scheme would resolve otherwise in TF.js, which appends the path to
+ * model.json's folder.
  */
 function checkWeightsPath(path: unknown, paths: 'folder' | 'url', fail: (m: string) => Error): asserts path is string {
   if (typeof path !== 'string' || path === '' || path.length > 4096) throw fail(`a weights path must be a non-empty string of at most 4096 characters, got ${preview(path)}`);
   const why = path.includes('\0') ? 'it holds a NUL character'
-    : path.includes('\\') ? 'it holds a backslash (paths use /)'
+    : path.includes('\\') ? 'it holds a backslash, which is ambiguous: a separator on Windows, part of a file name elsewhere (manifest paths are URL paths with / separators, as TF.js writes them: ./model.weights.bin, sub/shard1.bin)'
     : path.startsWith('/') ? 'it is absolute'
     : /^[a-z][a-z0-9+.-]*:/i.test(path) ? 'it has a URL scheme or drive letter'
     : paths === 'folder' && path.split('/').includes('..') ? 'it has a .. segment'

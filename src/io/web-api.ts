@@ -5,6 +5,6 @@ import { StateError } from '../errors.js';
 /** globalThis[name], or a StateError naming the scheme that needs it. */
 export function webApi<T>(name: string, scheme: string): T {
   const value = (globalThis as Record<string, unknown>)[name];
-  if (value === undefined || value === null) throw new StateError(`${scheme}:// needs the ${name} API, which this environment (${typeof process !== 'undefined' ? 'Node' : 'this runtime'}) does not have`);
+  if (value === undefined || value === null) throw new StateError(`${scheme}:// needs the ${name} API, which this environment (${(globalThis as { process?: unknown }).process !== undefined ? 'Node' : 'this runtime'}) does not have`);
   return value as T;
 }

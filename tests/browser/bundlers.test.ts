@@ -6,8 +6,8 @@
 // CommonJS require, Node's ES modules and a Node-only strict TypeScript project are checked on the
 // same pack. The bundlers are tests/bundlers' own devDependencies (`npm ci --prefix tests/bundlers`,
 // which .ci/run does, and this file does when they are missing). Runs after `npm run build`.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -157,10 +157,37 @@ describe('bundlers', () => {
   });
 });
 
+describe('the package', () => {
+  it('runs nothing at install: its package.json has no install-time script (prepare, preinstall, install, postinstall...) and there is no binding.gyp', () => {
+    const packed = join(pack.dir, 'node_modules/neurite');
+    const { scripts = {} } = JSON.parse(readFileSync(join(packed, 'package.json'), 'utf8'));
+    const installTime = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare', 'dependencies'];
+    expect(Object.keys(scripts).filter((name) => installTime.includes(name))).toEqual([]);
+    // npm would add `install: node-gyp rebuild` for a binding.gyp.
+    expect(existsSync(join(packed, 'binding.gyp'))).toBe(false);
+  });
+
+  it('its ES modules reach Node\'s process only as globalThis.process: Parcel takes a free `process` for a global to polyfill, and fails the build where it may not install one (in CI)', () => {
+    const dist = join(pack.dir, 'node_modules/neurite/dist');
+    const files = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith('.js'));
+    expect(files).toContain('worker.js');
+    const found = files.flatMap((file) => {
+      // Comments out (a // in a string cuts it short, which only hides text, never adds any).
+      const code = readFileSync(join(dist, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+      return (code.match(/(?<![.\w$])(typeof\s+process\b|process\s*(\.|\?\.|\[))/g) ?? []).map((use) => `${file}: ${use}`);
+    });
+    expect(found).toEqual([]);
+  });
+});
+
 describe('Node and TypeScript', () => {
-  function node(script: string): any {
+  function nodeFixtures(): string {
     const dir = join(pack.dir, 'node');
     if (!existsSync(dir)) cpSync(join(FIXTURES, 'node'), dir, { recursive: true });
+    return dir;
+  }
+  function node(script: string): any {
+    const dir = nodeFixtures();
     return JSON.parse(execFileSync(process.execPath, [join(dir, script)], { cwd: dir, encoding: 'utf8' }));
   }
   function expectNodeTrained(result: any) {
@@ -176,6 +203,45 @@ describe('Node and TypeScript', () => {
 
   it("ES modules: import from 'neurite'", () => {
     expectNodeTrained(node('main.mjs'));
+  });
+
+  it('an app bundled for Node by esbuild (cjs, its default there, and esm): without the .wasm files beside it a ValueError names where it looked and the fix; with them it trains, on this thread and in a worker', async () => {
+    nodeFixtures();
+    for (const format of ['cjs', 'esm'] as const) {
+      const out = join(pack.dir, 'out', `node-esbuild-${format}`);
+      await builds.esbuildNodeBuild(pack.dir, './node/bundled.js', out, { format, wasm: false });
+      const missing = spawnSync(process.execPath, [join(out, 'main.js')], { cwd: out, encoding: 'utf8' });
+      expect(missing.status, format).toBe(1);
+      const escaped = out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(missing.stderr, format).toMatch(new RegExp(`^ValueError: ready\\(\\): cannot read the Wasm core at ${escaped}/neurite(\\.relaxed)?\\.wasm \\(ENOENT\\)\\. `
+        + `In Node, .*node_modules/neurite/dist/\\*\\.wasm copied beside the bundle, into ${escaped}, or the file's path given as ready\\(\\{ wasm: `));
+      // A neurite error, not a raw ENOENT.
+      expect(missing.stderr, format).not.toMatch(/^Error: ENOENT/m);
+      await builds.esbuildNodeBuild(pack.dir, './node/bundled.js', out, { format, wasm: true });
+      expectNodeTrained(JSON.parse(execFileSync(process.execPath, [join(out, 'main.js')], { cwd: out, encoding: 'utf8' })));
+    }
+  });
+
+  it("neurite/worker on a main thread: require throws and import() rejects with a StateError saying it is the worker's script, and nothing is left unhandled", () => {
+    const script = `
+      const { StateError } = require('neurite');
+      let thrown;
+      try { require('neurite/worker'); } catch (e) { thrown = e; }
+      import('neurite/worker').then(() => undefined, (e) => e).then((rejected) => console.log(JSON.stringify({
+        thrown: { name: thrown && thrown.name, state: thrown instanceof StateError, message: thrown && thrown.message },
+        rejected: { name: rejected && rejected.name, state: rejected instanceof StateError },
+      })));`;
+    const run = spawnSync(process.execPath, ['--unhandled-rejections=strict', '-e', script], { cwd: pack.dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const { thrown, rejected } = JSON.parse(run.stdout);
+    expect(thrown).toMatchObject({ name: 'StateError', state: true });
+    expect(thrown.message).toMatch(/^neurite\/worker \(dist\/worker-entry\.js\) is the script of workerTrainer's worker, not a module to import: .*workerTrainer\(model, \{ worker \}\)/);
+    expect(rejected).toEqual({ name: 'StateError', state: true });
+    // A static import fails the program at once, with that error.
+    const imported = spawnSync(process.execPath, ['--unhandled-rejections=strict', '--input-type=module', '-e', "import 'neurite/worker'"], { cwd: pack.dir, encoding: 'utf8' });
+    expect(imported.status).toBe(1);
+    expect(imported.stderr).toMatch(/StateError: neurite\/worker \(dist\/worker-entry\.js\) is the script of workerTrainer's worker/);
   });
 
   it('require and import give one and the same module (no second copy of its state)', () => {

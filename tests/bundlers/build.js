@@ -1,7 +1,7 @@
 // Builds tests/bundlers/app with each bundler, as a user would set it up, against neurite unpacked
 // from `npm pack` into `dir`/node_modules. The bundlers are this folder's own devDependencies
 // (`npm ci --prefix tests/bundlers`), never neurite's. Used by tests/browser/bundlers.test.ts.
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,6 +62,24 @@ export async function esbuildBuild(dir, out) {
   });
   copyWasm(dir, out);
   page(out);
+  return { warnings: result.warnings.map((w) => w.text) };
+}
+
+/**
+ * esbuild for Node (`platform: 'node'`): `entry` (beside `dir`/node_modules) and neurite's two
+ * worker scripts as entry points, in `format` ('cjs', esbuild's default there, or 'esm', whose .js
+ * files need a package.json of type module beside them). The .wasm files are copied only with
+ * `wasm: true`, to check the error a user gets without them.
+ */
+export async function esbuildNodeBuild(dir, entry, out, { format, wasm }) {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    absWorkingDir: dir,
+    entryPoints: { main: entry, 'worker-entry': 'neurite/worker', 'threads-worker': 'neurite/threads-worker' },
+    bundle: true, platform: 'node', format, outdir: out, logLevel: 'silent',
+  });
+  if (format === 'esm') writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  if (wasm) copyWasm(dir, out);
   return { warnings: result.warnings.map((w) => w.text) };
 }
 
