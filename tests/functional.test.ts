@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
 import { ready, sequential, model, input, layers, optimizers, gradientCheck, workerTrainer, ShapeError, ValueError, type LayersModel } from '../src/index.js';
+import { expectClose } from './close.js';
 
 beforeAll(async () => {
   await tfjsCpu();
@@ -41,10 +42,6 @@ function tfBranches(op: Op, weights: Float32Array[]): tf.LayersModel {
   return m;
 }
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(abs + rel * Math.abs(want[i]));
-}
 
 describe.each(['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const)('%s of two branches of one input', (op) => {
   it('gradientCheck: the gradient reaching the input layer is the sum over both paths', () => {

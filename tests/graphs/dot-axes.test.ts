@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from '../tfjs-cpu.js';
 import { random } from '../reference.js';
 import { ready, model, input, layers, optimizers, gradientCheck, loadModel, ShapeError, ValueError, type LayersModel, type SymbolicTensor } from '../../src/index.js';
+import { expectClose } from '../close.js';
 
 beforeAll(async () => {
   await tfjsCpu();
@@ -18,10 +19,6 @@ const values = (seed: number, n: number) => {
 };
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(abs + rel * Math.abs(want[i]));
-}
 
 /**
  * One configuration: each model input (its example shape) through a dense of `units`, then their

@@ -4,8 +4,8 @@
 // ANDs them) are refused for now. (TF.js 4.22's Merge.computeMask is broken: see below.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from '../tfjs-cpu.js';
-import { random } from '../reference.js';
 import { ready, model, input, layers, gradientCheck, ValueError, type LayersModel } from '../../src/index.js';
+import { expectClose, uniform } from '../close.js';
 
 beforeAll(async () => {
   await tfjsCpu();
@@ -15,16 +15,8 @@ beforeAll(async () => {
 const ROWS = 4, T = 5;
 // Token ids with trailing padding (0), a different length per row.
 const ids = Float32Array.from({ length: ROWS * T }, (_, i) => (i % T < 2 + (Math.floor(i / T) % 3) ? 1 + ((i * 7) % 7) : 0));
-const uniform = (seed: number, n: number) => {
-  const rand = random(seed);
-  return Float32Array.from({ length: n }, () => rand() * 2 - 1);
-};
 const y = uniform(3, ROWS);
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(abs + rel * Math.abs(want[i]));
-}
 
 /** ids → embedding(maskZero) → [lstm(returnSequences), dense] → add → lstm → dense. */
 function residualMasked(seed = 2): LayersModel {

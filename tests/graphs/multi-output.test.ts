@@ -5,16 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from '../tfjs-cpu.js';
 import { random } from '../reference.js';
 import { ready, model, input, layers, optimizers, gradientCheck, loadModel, workerTrainer, ShapeError, StateError, ValueError, type LayersModel } from '../../src/index.js';
+import { expectClose, uniform } from '../close.js';
 
 beforeAll(async () => {
   await tfjsCpu();
   await ready();
 });
 
-const uniform = (seed: number, n: number, lo = -1, hi = 1) => {
-  const rand = random(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
-};
 // One-hot rows of `classes`, classes drawn at random.
 const oneHot = (seed: number, rows: number, classes: number) => {
   const rand = random(seed), out = new Float32Array(rows * classes);
@@ -22,10 +19,6 @@ const oneHot = (seed: number, rows: number, classes: number) => {
   return out;
 };
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(abs + rel * Math.abs(want[i]));
-}
 
 /** A body with two heads: a regression value ("value", mse) and a 3-class softmax ("kind"). */
 function twoHeads(seed = 4): LayersModel<Float32Array[]> {

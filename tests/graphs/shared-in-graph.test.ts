@@ -4,23 +4,15 @@
 // two texts, a layer applied to its own output.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from '../tfjs-cpu.js';
-import { random } from '../reference.js';
 import { ready, model, input, layers, gradientCheck, loadModel, ValueError, type LayersModel } from '../../src/index.js';
+import { expectClose, uniform } from '../close.js';
 
 beforeAll(async () => {
   await tfjsCpu();
   await ready();
 });
 
-const uniform = (seed: number, n: number, lo = -1, hi = 1) => {
-  const rand = random(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
-};
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(abs + rel * Math.abs(want[i]));
-}
 
 /** Siamese: one encoder (dense tanh) applied to two inputs, the codes merged, then a head. */
 function siamese(seed = 3, merge: 'multiply' | 'subtract' = 'multiply'): LayersModel {
