@@ -70,7 +70,7 @@ export class Progress {
   epochEnd(epoch: number, done: number, logs: Logs, now: number): void {
     const ms = now - this.epochStart;
     if (!this.terminal) {
-      console.log(`Epoch ${epoch + 1}/${this.epochs} ${Math.round(ms)}ms ${plainLogs(logs)}`);
+      console.log(`Epoch ${epoch + 1}/${this.epochs} - ${Math.round(ms)}ms${kerasLogs(logs)}`);
       return;
     }
     this.rewrite(`${this.bar(done)} - ${duration(ms)} ${Math.round(ms / done)}ms/step${kerasLogs(logs)}`);
@@ -98,12 +98,7 @@ export class Progress {
   }
 }
 
-// The plain line's logs, as fit() has always printed them: `loss=0.4211 accuracy=0.8125`.
-function plainLogs(logs: Logs): string {
-  return Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ');
-}
-
-// The bar's logs as Keras's: ` - loss: 0.4211 - accuracy: 0.8125`.
+// The logs as Keras prints them, on the bar and on the plain line: ` - loss: 0.4211 - accuracy: 0.8125`.
 function kerasLogs(logs: Logs): string {
   return Object.entries(logs).map(([k, v]) => ` - ${k}: ${v.toPrecision(4)}`).join('');
 }

@@ -126,7 +126,7 @@ $`));
 
 describe('plain lines', () => {
   const plain = (epoch: number, history: History) =>
-    new RegExp(String.raw`^Epoch ${epoch + 1}/2 \d+ms loss=${round(history.history.loss[epoch])} accuracy=\S+ acc=\S+ val_loss=${round(history.history.val_loss[epoch])} val_accuracy=\S+ val_acc=\S+ lr=\S+$`);
+    new RegExp(String.raw`^Epoch ${epoch + 1}/2 - \d+ms - loss: ${round(history.history.loss[epoch])} - accuracy: \S+ - acc: \S+ - val_loss: ${round(history.history.val_loss[epoch])} - val_accuracy: \S+ - val_acc: \S+ - lr: \S+$`);
 
   it('verbose: 1 when stdout is not a terminal (CI, a file) prints one line per epoch, no bar', async () => {
     for (const isTTY of [false, undefined]) {

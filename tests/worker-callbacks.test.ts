@@ -110,7 +110,7 @@ describe('verbose', () => {
     await new Promise((r) => setTimeout(r, 100)); // the worker's stdout arrives as a stream
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(3);
-    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^Epoch ${i + 1}/3 \\d+ms loss=${history.history.loss[i].toPrecision(4)} `)));
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^Epoch ${i + 1}/3 - \\d+ms - loss: ${history.history.loss[i].toPrecision(4)} - `)));
   });
 
   it('verbose: 2 prints the same lines (a worker has no terminal for a bar), and verbose: 3 is a ValueError', async () => {
@@ -125,7 +125,7 @@ describe('verbose', () => {
     await new Promise((r) => setTimeout(r, 100));
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(2);
-    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^Epoch ${i + 1}/2 \\d+ms loss=${history.history.loss[i].toPrecision(4)} `)));
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^Epoch ${i + 1}/2 - \\d+ms - loss: ${history.history.loss[i].toPrecision(4)} - `)));
   });
 });
 
