@@ -224,7 +224,10 @@ export function net_create(layers: i32): usize {
   n.inputWidths = n.accumulateFlags + MAX_INPUTS * sizeof<usize>();
   n.inputSizes = n.inputWidths + MAX_INPUTS * sizeof<usize>();
   n.inputBlocks = n.inputSizes + MAX_MODEL_INPUTS * 4;
-  for (let i = 0; i < layers; i++) layer(n, i).trainable = 1;
+  for (let i = 0; i < layers; i++) {
+    layer(n, i).trainable = 1;
+    layer(n, i).paramRank = i;
+  }
   return ptr;
 }
 
@@ -333,6 +336,14 @@ export function net_set_shared(ptr: usize, i: i32, first: i32): bool {
   if (first < 0 || first >= i || i >= n.layerCount || layer(n, first).sharedFrom != 0) return false;
   layer(n, i).sharedFrom = first + 1;
   return true;
+}
+
+/**
+ * Layer i's weights come `rank`-th in the parameter buffer (getWeights() order: a graph's layers in
+ * TF.js's order, which with a shared layer can differ from the order they run in).
+ */
+export function net_set_param_rank(ptr: usize, i: i32, rank: i32): void {
+  layer(net(ptr), i).paramRank = rank;
 }
 
 /**
@@ -903,17 +914,20 @@ export function net_build(ptr: usize): bool {
   n.params = params;
   n.nextParams = next;
   n.grads = grads;
+  // Each layer's weights in rank order; a shared layer's later applications point at its first one's.
   let offset = 0;
+  for (let rank = 0; rank < n.layerCount; rank++) {
+    for (let i = 0; i < n.layerCount; i++) {
+      const l = layer(n, i);
+      if (l.sharedFrom || l.paramRank != rank) continue;
+      l.paramOffset = offset;
+      offset += l.paramSize;
+      if (l.paramSize > l.trainableSize) n.stateCount++;
+    }
+  }
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
-    // A shared layer's later applications point at its first one's weights.
-    if (l.sharedFrom) {
-      l.paramOffset = layer(n, l.sharedFrom - 1).paramOffset;
-      continue;
-    }
-    l.paramOffset = offset;
-    offset += l.paramSize;
-    if (l.paramSize > l.trainableSize) n.stateCount++;
+    if (l.sharedFrom) l.paramOffset = layer(n, l.sharedFrom - 1).paramOffset;
   }
   pointLayers(n);
   if (n.headCount == 0) net_set_output(ptr, 0, n.layerCount - 1);

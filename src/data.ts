@@ -144,10 +144,10 @@ export function copyFloat32(value: unknown, shape: Shape, where: string, arg: st
  * Throws unless the `n` floats of `data` from `start` are finite (`data` is usually the copy in Wasm
  * memory, `cols` the row width for the message). Loops over indices: it allocates nothing.
  */
-export function checkFinite(data: Float32Array, start: number, n: number, cols: number, where: string, arg: string): void {
+export function checkFinite(data: Float32Array, start: number, n: number, cols: number, where: string, arg: string, firstRow = 0): void {
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(data[start + i])) {
-      throw new ValueError(`${where} ${arg}: expected finite numbers, got ${data[start + i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      throw new ValueError(`${where} ${arg}: expected finite numbers, got ${data[start + i]} at row ${firstRow + Math.floor(i / cols)}, column ${i % cols}`);
     }
   }
 }

@@ -97,8 +97,8 @@ const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validati
 const YIELD_MS = 16;
 
 /**
- * model.fit(): trains for a number of epochs. Async: it gives the event loop a turn between epochs
- * and at least every YIELD_MS, so pages stay responsive and callbacks run.
+ * model.fit(): trains for a number of epochs. Async: it gives the event loop a turn at least every
+ * YIELD_MS, so pages stay responsive, and awaits each callback.
  */
 export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: InputData, config: FitConfig = {}): Promise<History> {
   const { core, net, compiled } = hooks.ready('fit()');

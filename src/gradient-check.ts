@@ -1,13 +1,12 @@
 // gradientCheck: the chain rule, visible. It compares the gradients backpropagation computes (in
 // the Wasm core, float32) with central finite differences of an independent float64 forward
 // pass (src/reference.ts), tensor by tensor.
-import { copyFloat32 } from './data.js';
 import { StateError, ValueError, checkKeys, describe } from './errors.js';
 import { sizeOf } from './layers/layer.js';
 import type { LayersModel, Prediction } from './model.js';
 import { Merge } from './layers/merge.js';
 import { outputLoss } from './reference.js';
-import type { Data, InputData } from './data.js';
+import type { InputData } from './data.js';
 
 export interface GradientCheckResult {
   /** The largest error over all tensors. */
@@ -40,18 +39,18 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
   });
   // (A graph with several inputs or outputs takes them as fit() does: joined into rows.)
   const inputShapes = model.inputShapes, several = losses.length > 1;
-  const xs = inputShapes.length > 1 ? model.inputs(x, 'gradientCheck()', 'x').data : copyFloat32(x, inputShape, 'gradientCheck()', 'x');
-  const ys = several ? model.labels(y, 'gradientCheck()', 'y').data : copyFloat32(y, labelShapes[0], 'gradientCheck()', 'y');
-  // (Several inputs go to computeGradients as given: it joins them as it joined them here.)
-  const { gradients } = model.computeGradients(inputShapes.length > 1 ? (x as Data) : xs, several ? y : ys);
+  // One copy each, joined per example as fit() joins several inputs or outputs; the backpropagation
+  // gets that copy too, unless the data comes in parts (it joins them again as it joined them here).
+  const xs = model.inputs(x, 'gradientCheck()', 'x').data, ys = model.labels(y, 'gradientCheck()', 'y').data;
+  const parts = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v);
+  const { gradients } = model.computeGradients(inputShapes.length > 1 || parts(x) ? x : xs, several || parts(y) ? y : ys);
   const rows = xs.length / sizeOf(inputShape);
   const weights = model.getWeights().map((w) => Float64Array.from(w));
   // Each layer's own float64 reference forward pass, one after the other; the loss reads the
   // last layer's logits where the core does (a sigmoid/softmax output under its cross-entropy).
   // One entry per application: a shared layer's later ones reuse its first one's weights.
-  const { layers, owners } = model.nodes, shapes = layers.map((_, i) => model.layerInputShape(i));
-  const counts = layers.map((layer, i) => (owners[i] === i ? layer.weightSpecs(shapes[i]).length : 0));
-  const starts = counts.map((_, i) => counts.slice(0, i).reduce((a, b) => a + b, 0));
+  const { layers, owners, firstWeight } = model.nodes, shapes = layers.map((_, i) => model.layerInputShape(i));
+  const counts = layers.map((layer, i) => layer.weightSpecs(shapes[owners[i]]).length);
   const maskSources = layers.map((_, i) => model.layerInputMask(i));
   const graph = layers.map((_, i) => model.layerInputs(i));
   // Each model input's values of every example, as the core splits the joined rows.
@@ -74,7 +73,7 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
     const masks: (Float64Array | undefined)[] = [];
     // In the core's order: each layer reads the outputs of the layers it is applied to.
     layers.forEach((layer, i) => {
-      const first = owners[i], own = weights.slice(starts[first], starts[first] + counts[first]);
+      const first = owners[i], own = weights.slice(firstWeight[i], firstWeight[i] + counts[i]);
       const source = maskSources[i], inputs = graph[i].from.map((from) => (from < 0 ? blocks[-1 - from] : outputs[from]));
       masks[i] = layer.referenceMask?.(inputs[0], rows, shapes[i]);
       if (layer instanceof Merge) {
@@ -94,7 +93,12 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
       return total + weight * outputLoss(loss, outputs[i], logitsOf[i], layer.activation?.name, labels[k], outputs[i].length / units, units);
     }, 0) + penalty;
   };
-  const specs = layers.flatMap((layer, i) => (owners[i] !== i ? [] : layer.weightSpecs(shapes[i])).map((spec) => ({ name: `${layer.name}/${spec.name}`, state: spec.trainable === false })));
+  // Each tensor's name and whether it is state, in getWeights() order.
+  const specs: { name: string; state: boolean }[] = [];
+  layers.forEach((layer, i) => {
+    if (owners[i] !== i) return;
+    layer.weightSpecs(shapes[i]).forEach((spec, k) => { specs[firstWeight[i] + k] = { name: `${layer.name}/${spec.name}`, state: spec.trainable === false }; });
+  });
   // State the layer updates itself (moving statistics) has no gradient to check.
   const tensors = weights.flatMap((w, t) => (specs[t].state ? [] : [{ w, t }])).map(({ w, t }) => {
     const numeric = new Float64Array(w.length);

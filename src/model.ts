@@ -162,8 +162,11 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
    * @internal The layers as the core runs them, one per application (a shared layer's every
    * time), with the index of each one's first application, which holds its weights.
    */
-  get nodes(): { layers: readonly Layer[]; owners: readonly number[] } {
-    return { layers: this.topology.layers, owners: this.topology.owners };
+  get nodes(): { layers: readonly Layer[]; owners: readonly number[]; firstWeight: readonly number[] } {
+    const slots = this.topology.weights(), owners = this.topology.owners;
+    // Where each application's weights start in getWeights() (its layer's first application's).
+    const firstWeight = owners.map((first) => slots.findIndex((s) => s.layer === first));
+    return { layers: this.topology.layers, owners, firstWeight };
   }
 
   /** @internal layer.getWeights(): this layer's tensors of getWeights(). */
@@ -291,7 +294,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     // A loss object (losses.huber(...)) is one loss, not a map; a metric list is one output's unless nested.
     const lossSpecs = perOutput<unknown>(config.loss, 'loss', (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v);
     const metricSpecs = config.metrics === undefined ? names.map(() => [] as unknown[])
-      : perOutput<unknown>(config.metrics, 'metrics', (v) => !several || (Array.isArray(v) && !v.some(Array.isArray)), []).map((m) => (Array.isArray(m) ? [...m] : [m]));
+      : perOutput<unknown>(config.metrics, 'metrics', (v) => (Array.isArray(v) ? !several || !v.some(Array.isArray) : typeof v !== 'object' || v === null), []).map((m) => (Array.isArray(m) ? [...m] : [m]));
     if (config.lossWeights !== undefined && (typeof config.lossWeights !== 'object' || config.lossWeights === null)) throw new ValueError(`compile(): lossWeights must be a list with one number per output or an object keyed by output name, got ${describe(config.lossWeights)}`);
     const weightSpecs = config.lossWeights === undefined ? names.map(() => 1) : perOutput<unknown>(config.lossWeights, 'lossWeights', () => false, 1);
     const optimizer = getOptimizer(config.optimizer, 'compile() optimizer');
@@ -381,8 +384,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
   }
 
   /**
-   * Trains for a number of epochs. Async: it gives the event loop a turn between epochs and at
-   * least every 16 ms, so pages stay responsive and callbacks run.
+   * Trains for a number of epochs. Async: it gives the event loop a turn at least every 16 ms, so
+   * pages stay responsive, and awaits each callback.
    */
   fit(x: InputData, y: InputData, config: FitConfig = {}): Promise<History> {
     return fit(this, this.hooks, x, y, config);
@@ -572,7 +575,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     if (includeOptimizer && !compiled) throw new StateError('save(): includeOptimizer needs a compiled model: call compile() first');
     const weights = this.getWeights();
     const t = this.topology;
-    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), outputs: [...t.outputs], edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]), owners: [...t.owners] };
+    const graph = t.graphInputs && { inputs: t.graphInputs.map((i) => ({ name: i.name, shape: [...i.shape] })), outputs: [...t.outputs], edges: t.edges.map((e) => [...e]), inputShapes: t.inputShapes.map((e) => [...e]), owners: [...t.owners], order: t.firstApplications };
     const state: ModelState = { name: this.name, seed: this.seed, inputShape: this.inputShape, layers: [...t.layers], weights, compiled, graph };
     // Loaded on first use, so that an app that never saves does not download the format or the handlers.
     const { saveModel } = await import('./io/save.js');
@@ -619,7 +622,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
    */
   inputs(x: unknown, where: string, arg: string): Matrix {
     const inputs = this.topology.graphInputs;
-    if (!inputs || inputs.length === 1) return toMatrix(x, this.inputShape, where, arg);
+    if (!inputs || (inputs.length === 1 && !isKeyed(x))) return toMatrix(x, this.inputShape, where, arg);
     return joinRows(x, inputs, 'input', where, arg);
   }
 
@@ -634,7 +637,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
    */
   labels(y: unknown, where: string, arg: string): Matrix {
     const { outputs, labelShape } = this.compiled!;
-    if (outputs.length === 1) return toMatrix(y, labelShape, where, arg);
+    // A graph's one output may be keyed by its name too, as TF.js takes it.
+    if (outputs.length === 1 && !(this.topology.graphInputs && isKeyed(y))) return toMatrix(y, labelShape, where, arg);
     return joinRows(y, outputs.map((o) => ({ name: o.name, shape: o.labelShape })), 'output', where, arg);
   }
 
@@ -649,7 +653,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     if (lengthOf(data) < count) throw new ValueError(`${where} ${arg}: the array changed while the call read its other arguments (it now holds ${lengthOf(data)} values, not ${count})`);
     writeF32(ptr, data, 0, count);
     const heap = heapF32(), start = ptr >>> 2;
-    checkFinite(heap, start, count, cols, where, arg);
+    // (Several outputs' labels are checked output by output below, naming the output.)
+    if (!labels || this.compiled!.outputs.length === 1) checkFinite(heap, start, count, cols, where, arg);
     if (!labels) {
       this.checkInput(heap, start, count, cols, 0, where, arg);
       return;
@@ -662,6 +667,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       const runs = outputs.length > 1 ? rows : 1, width = outputs.length > 1 ? labelSize : count;
       for (let r = 0; r < runs; r++) {
         const at = start + r * cols + labelOffset;
+        if (outputs.length > 1) checkFinite(heap, at, width, labelSize, where, what, r);
         checkLabels(loss, heap, at, width, outputs.length > 1 ? labelSize : cols, where, what, r);
         if (!loss.sparse) continue;
         for (let i = 0; i < width; i++) {
@@ -753,8 +759,9 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     if (this.fitting) throw new StateError(`${what}: this model is fitting; await the running fit() first`);
     const inputs = this.inputSize, labelCols = this.compiled.labelSize;
     // Flat arrays, not matrices: a Float32Array batch is staged with no allocation at all.
-    const X = this.topology.graphInputs && this.topology.graphInputs.length > 1 ? this.inputs(x, what, 'x').data : toFloat32(x, this.topology.inputShape!, what, 'x');
-    const Y = this.compiled.outputs.length > 1 ? this.labels(y, what, 'y').data : toFloat32(y, this.compiled.labelShape, what, 'y');
+    const graph = this.topology.graphInputs !== undefined;
+    const X = graph && (this.topology.graphInputs!.length > 1 || isKeyed(x)) ? this.inputs(x, what, 'x').data : toFloat32(x, this.topology.inputShape!, what, 'x');
+    const Y = this.compiled.outputs.length > 1 || (graph && isKeyed(y)) ? this.labels(y, what, 'y').data : toFloat32(y, this.compiled.labelShape, what, 'y');
     const rows = lengthOf(X) / inputs, labelRows = lengthOf(Y) / labelCols;
     checkSameRows(rows, labelRows, what);
     if (rows > MAX_BATCH) throw new ValueError(`${what}: ${rows} rows are more than one batch can hold (${MAX_BATCH})`);
@@ -919,6 +926,10 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       const first = this.topology.owners[i];
       if (first !== i && !core.net_set_shared(net, i, first)) throw new ValueError(`${layer.className} layer ${JSON.stringify(layer.name)}: the core refused its second application`);
     });
+    // A graph's weights in its layers' order (TF.js's), which may differ from the order they run in.
+    this.topology.layerOrder?.forEach((i, rank) => {
+      if (rank !== i) core.net_set_param_rank(net, i, rank);
+    });
   }
 
   // Initial weights, drawn before anything is allocated: an initializer that throws (identity on a
@@ -1038,6 +1049,11 @@ export function model(config: ModelConfig): LayersModel<Prediction> {
 /** A new Sequential model: `sequential({ inputShape: [2], seed: 42 })`. */
 export function sequential(config: SequentialConfig = {}): Sequential {
   return new Sequential(config);
+}
+
+// An object of arrays keyed by input or output name (not an array, a typed array or null).
+function isKeyed(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
 /**

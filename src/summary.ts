@@ -11,13 +11,18 @@ export function summary(name: string, topology: Topology): string {
   const inputs = topology.graphInputs, graph = inputs !== undefined;
   const applications = (i: number) => topology.owners.flatMap((first, j) => (first === i ? [j] : []));
   const from = (i: number) => applications(i).map((j) => topology.edges[j].map((k) => (k < 0 ? inputs![-1 - k].name : topology.layers[k].name)).join(', ')).join(' | ');
-  const rows = topology.layers.flatMap((layer, i) => (topology.owners[i] !== i ? [] : [{
+  // A shared layer whose applications give different shapes shows "multiple", as Keras.
+  const shapeOf = (i: number) => {
+    const shapes = applications(i).map((j) => formatShape(topology.layers[j].computeOutputShapes(topology.inputShapes[j])));
+    return shapes.every((s) => s === shapes[0]) ? shapes[0] : 'multiple';
+  };
+  const rows = topology.firstApplications.map((i) => topology.layers[i]).map((layer, k, _, i = topology.firstApplications[k]) => ({
     name: `${layer.name} (${layer.className})`,
-    shape: formatShape(layer.computeOutputShapes(topology.inputShapes[i])),
+    shape: shapeOf(i),
     params: layer.countParams(topology.inputs[i]),
     trainable: layer.countTrainableParams(topology.inputs[i]),
     config: `  ${graph ? `← ${from(i)}${layer.describeConfig() ? '; ' : ''}` : ''}${layer.describeConfig()}${layer.trainable ? '' : ' (frozen)'}`,
-  }]));
+  }));
   // Keras's columns, widened where a layer's name or shape is longer, so they stay aligned.
   const first = Math.max(27, ...rows.map((r) => r.name.length)), second = Math.max(25, ...rows.map((r) => r.shape.length));
   const width = first + second + 13;

@@ -16,6 +16,9 @@ export interface WeightSlot {
   spec: LayerWeight;
 }
 
+/** Most applications of one layer in a graph (the same limit reading a file). */
+export const MAX_APPLICATIONS = 1024;
+
 export class Topology {
   /**
    * The layers as the core runs them, first to last: one entry per application, so a shared layer
@@ -24,6 +27,17 @@ export class Topology {
   readonly layers: Layer[] = [];
   /** Parallel to `layers`: the index of the layer's first application (its own for most layers), which holds its weights. */
   readonly owners: number[] = [];
+  /**
+   * A graph's layers (their first applications) in TF.js's order, which getWeights() and `layers`
+   * follow: by the layer's depth (its deepest application's), then by when the walk first met it.
+   * Undefined when that is simply the order of `layers` (a stack).
+   */
+  layerOrder: number[] | undefined;
+  // Each layer by name, and each layer's first application: found without a scan, so a file of
+  // many thousands of layers builds in linear time.
+  private readonly named = new Map<string, Layer>();
+  private readonly firstIndex = new Map<Layer, number>();
+  private readonly applications = new Map<Layer, number>();
   /** Each layer's input shape (one example), parallel to `layers`. */
   readonly inputs: Shape[] = [];
   /**
@@ -56,7 +70,7 @@ export class Topology {
    */
   add(layer: Layer): void {
     const stack = this.layers;
-    if (stack.includes(layer)) throw new ValueError(`add(): this layer is already in the model`);
+    if (this.firstIndex.has(layer)) throw new ValueError(`add(): this layer is already in the model`);
     const declared = layer.declaredInputShape;
     const name = this.nameFor(layer);
     const which = `${layer.className} layer ${JSON.stringify(name)}`;
@@ -94,17 +108,32 @@ export class Topology {
     // Depth first from the output, as TF.js's container: each tensor numbered when first met (its
     // traversal order) and listed after every tensor it reads.
     const met = new Map<SymbolicTensor, number>();
-    const visit = (node: SymbolicTensor): void => {
-      if (!node.layer) {
-        if (!inputs.includes(node)) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not among the model's inputs (${names.join(', ')})`);
-        reached.add(node);
-        return;
+    // (With a stack of its own, not recursion: a loaded file may chain thousands of layers.)
+    const visit = (root: SymbolicTensor): void => {
+      const stack: [SymbolicTensor, number][] = [[root, -1]];
+      while (stack.length) {
+        const frame = stack[stack.length - 1], node = frame[0];
+        if (frame[1] === -1) {
+          if (!node.layer) {
+            if (!inputs.includes(node)) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not among the model's inputs (${names.join(', ')})`);
+            reached.add(node);
+            stack.pop();
+            continue;
+          }
+          if (met.has(node)) {
+            stack.pop();
+            continue;
+          }
+          met.set(node, met.size);
+          check?.(node.layer);
+        }
+        // Its inputs in order, then the node itself: a depth-first post-order.
+        if (++frame[1] < node.inputs.length) stack.push([node.inputs[frame[1]], -1]);
+        else {
+          stack.pop();
+          order.push(node);
+        }
       }
-      if (met.has(node)) return;
-      met.set(node, met.size);
-      check?.(node.layer);
-      node.inputs.forEach(visit);
-      order.push(node);
     };
     const given = outputs.find((t) => !t.layer);
     if (given) throw new ValueError(`model(): output ${JSON.stringify(given.name)} is an input itself: apply at least one layer`);
@@ -116,19 +145,38 @@ export class Topology {
     // longest path to an output (deepest first, so every layer comes after what it reads), then
     // in traversal order.
     const depth = new Map<SymbolicTensor, number>();
+    // TF.js's layer depths for the layers' order: a shared layer at its deepest application, which
+    // pushes what feeds its other applications deeper too (Container's depth walk).
+    const nodeDepth = new Map<SymbolicTensor, number>(), layerDepth = new Map<Layer, number>(), firstMet = new Map<Layer, number>();
     for (const node of [...order].reverse()) {
       const d = depth.get(node) ?? 0;
       depth.set(node, d);
       for (const t of node.inputs) if (t.layer) depth.set(t, Math.max(depth.get(t) ?? 0, d + 1));
+      const layer = node.layer!, k = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(layer) ?? 0);
+      nodeDepth.set(node, k);
+      layerDepth.set(layer, k);
+      firstMet.set(layer, Math.min(firstMet.get(layer) ?? Infinity, met.get(node)!));
+      for (const t of node.inputs) if (t.layer) nodeDepth.set(t, Math.max(nodeDepth.get(t) ?? 0, k + 1));
     }
     order.sort((a, b) => depth.get(b)! - depth.get(a)! || met.get(a)! - met.get(b)!);
+    const position = new Map(order.map((node, i) => [node, i]));
     for (const node of order) {
       const layer = node.layer!;
       const name = topology.nameFor(layer);
-      if (topology.layers.some((l) => l.name === name && l !== layer)) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
-      topology.place(layer, name, node.inputs.map((t) => (t.layer ? order.indexOf(t) : -1 - inputs.indexOf(t))), node.inputs.map((t) => t.shape), 'model()');
+      if ((topology.named.get(name) ?? layer) !== layer) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
+      topology.place(layer, name, node.inputs.map((t) => (t.layer ? position.get(t)! : -1 - inputs.indexOf(t))), node.inputs.map((t) => t.shape), 'model()');
     }
-    topology.graphOutputs = outputs.map((t) => order.indexOf(t));
+    topology.graphOutputs = outputs.map((t) => position.get(t)!);
+    // Several outputs are told apart by their layers' names: in y and compile()'s maps, and in the
+    // logs (value_loss, val_value_loss), where an output named val or val_* would pass for another's.
+    const outputNames = topology.graphOutputs.map((i) => topology.layers[i].name!);
+    const twice = outputNames.find((name, k) => outputNames.indexOf(name) !== k);
+    if (twice !== undefined) throw new ValueError(`model(): two outputs are made by layer ${JSON.stringify(twice)} (a shared layer applied twice); outputs are told apart by their layers' names, so give each output a layer of its own (an identity dense, a reshape)`);
+    const val = outputs.length > 1 ? outputNames.find((name) => name === 'val' || name.startsWith('val_')) : undefined;
+    if (val !== undefined) throw new ValueError(`model(): output layer ${JSON.stringify(val)}: with several outputs, each logs <name>_loss and its validation val_<name>_loss, so a name starting with val would pass for another log; rename the layer`);
+    const firsts = topology.owners.filter((first, i) => first === i);
+    const rank = (i: number) => [-layerDepth.get(topology.layers[i])!, firstMet.get(topology.layers[i])!];
+    topology.layerOrder = firsts.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1]);
     return topology;
   }
 
@@ -145,13 +193,15 @@ export class Topology {
   private place(layer: Layer, name: string, inputs: number[], shapes: Shape[], where: string): void {
     const stack = this.layers, which = `${layer.className} layer ${JSON.stringify(name)}`;
     // Applied again (a shared layer): the same weights must fit these inputs.
-    const first = stack.indexOf(layer);
+    const first = this.firstIndex.get(layer) ?? -1;
     if (first >= 0) this.checkShared(layer, which, this.inputs[first], shapes[0], where);
+    const applied = (this.applications.get(layer) ?? 0) + 1;
+    if (applied > MAX_APPLICATIONS) throw new ValueError(`${where}: ${which} is applied more than ${MAX_APPLICATIONS} times, the most a layer can be`);
     if (layer.firstOnly && inputs.some((i) => i >= 0)) {
       const before = stack[inputs.find((i) => i >= 0)!];
       throw new ShapeError(`${where}: ${which} must be the model's first layer: its input is integer ids, which have no gradient to pass back (it is layer ${stack.length + 1}, after ${before.className} layer ${JSON.stringify(before.name)})`);
     }
-    if (stack.some((l) => l.name === name && l !== layer)) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
+    if ((this.named.get(name) ?? layer) !== layer) throw new ValueError(`${where}: the model already has a layer named ${JSON.stringify(name)}; layer names must be unique`);
     const masks = inputs.map((i) => (i < 0 ? undefined : this.maskOf(i)));
     const mask = masks.find((m) => m !== undefined);
     // TF.js ANDs the masks meeting at a merge; one mask (from one layer, along every masked path) passes on.
@@ -171,6 +221,9 @@ export class Topology {
     this.edges.push(inputs);
     this.masks.push(mask);
     this.owners.push(first >= 0 ? first : stack.length);
+    if (first < 0) this.firstIndex.set(layer, stack.length);
+    this.applications.set(layer, applied);
+    this.named.set(name, layer);
     stack.push(layer);
   }
 
@@ -181,14 +234,19 @@ export class Topology {
     if (a.length !== b.length || a.some((w, k) => !sameShape(w.shape, b[k].shape))) {
       throw new ShapeError(`${where}: ${which} is applied to ${formatShape(firstShape)} and to ${formatShape(shape)}, which need weights of different shapes; a shared layer has one set of weights`);
     }
-    if (a.some((w) => w.trainable === false)) {
+    if (layer.updatesState) {
       throw new ValueError(`${where}: ${which} is applied twice, but it keeps state of its own (${a.filter((w) => w.trainable === false).map((w) => w.name).join(', ')}), which two applications would both update; use a layer per application`);
     }
   }
 
-  /** The layers, each once (a shared layer at its first application), first to last. */
+  /** Each layer's first application (which holds its weights), in the layers' order. */
+  get firstApplications(): number[] {
+    return this.layerOrder ?? this.owners.filter((first, i) => first === i);
+  }
+
+  /** The layers, each once (a shared layer too), in TF.js's order. */
   get uniqueLayers(): Layer[] {
-    return this.layers.filter((_, i) => this.owners[i] === i);
+    return this.firstApplications.map((i) => this.layers[i]);
   }
 
   /** Removes and returns the last layer. */
@@ -200,6 +258,9 @@ export class Topology {
     this.edges.pop();
     this.masks.pop();
     this.owners.pop();
+    this.firstIndex.delete(layer);
+    this.applications.delete(layer);
+    this.named.delete(layer.name!);
     return layer;
   }
 
@@ -212,8 +273,9 @@ export class Topology {
   /** A layer by name, or by index from the first (0). */
   find(nameOrIndex: string | number): Layer {
     const stack = this.layers;
-    const layer = typeof nameOrIndex === 'number' ? (Number.isInteger(nameOrIndex) ? stack[nameOrIndex] : undefined) : stack.find((l) => l.name === nameOrIndex);
-    if (!layer) throw new ValueError(`getLayer(): no layer ${describe(nameOrIndex)}; the layers are ${stack.map((l) => l.name).join(', ')}`);
+    const unique = this.uniqueLayers;
+    const layer = typeof nameOrIndex === 'number' ? (Number.isInteger(nameOrIndex) ? unique[nameOrIndex] : undefined) : stack.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new ValueError(`getLayer(): no layer ${describe(nameOrIndex)}; the layers are ${unique.map((l) => l.name).join(', ')}`);
     return layer;
   }
 
@@ -235,15 +297,19 @@ export class Topology {
 
   /** Number of weights, trainable or not (a shared layer's once). */
   countParams(): number {
-    return this.layers.reduce((sum, layer, i) => sum + (this.owners[i] === i ? layer.countParams(this.inputs[i]) : 0), 0);
+    return this.firstApplications.reduce((sum, i) => sum + this.layers[i].countParams(this.inputs[i]), 0);
   }
 
-  /** Where each weight tensor sits in the flat parameter buffer, layer by layer in Keras order. */
+  /**
+   * Where each weight tensor sits in the flat parameter buffer: layer by layer in the layers' order
+   * (the core lays them out so: net_set_param_rank), each layer's in Keras order. A shared layer's
+   * weights are its first application's.
+   */
   weights(): WeightSlot[] {
     const out: WeightSlot[] = [];
     let offset = 0;
-    this.layers.forEach((layer, i) => {
-      if (this.owners[i] !== i) return; // a shared layer's weights are its first application's
+    this.firstApplications.forEach((i) => {
+      const layer = this.layers[i];
       layer.weightSpecs(this.inputs[i]).forEach((spec, index) => {
         const size = sizeOf(spec.shape);
         out.push({ label: `${layer.name} ${spec.name} [${spec.shape.join(', ')}]`, offset, size, layer: i, index, spec });

@@ -122,6 +122,7 @@ export interface Core {
   net_rng(net: number): number;
   net_set_output(net: number, k: number, layer: number): number;
   net_set_shared(net: number, i: number, first: number): number;
+  net_set_param_rank(net: number, i: number, rank: number): void;
   net_set_loss(net: number, k: number, loss: number, param: number, fromLogits: boolean, labelCols: number, metricMask: number, weight: number): void;
   net_set_optimizer(net: number, optimizer: number, slots: number, lr: number, p1: number, p2: number, epsilon: number, p3: number, flags: number, clipNorm: number, clipValue: number): number;
   net_set_learning_rate(net: number, lr: number): void;

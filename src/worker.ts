@@ -66,7 +66,8 @@ export interface WorkerFitConfig extends WorkerFitOptions {
   transfer?: boolean;
 }
 
-export interface WorkerTrainer {
+/** A model trained in a worker; `P` is what its predict() gives (one array per output with several). */
+export interface WorkerTrainer<P extends Prediction = Float32Array> {
   /**
    * Trains the worker's model; progress callbacks run on this thread. Resolves to the History.
    * A fit that fails for any reason, divergence included, leaves the worker's weights, optimizer
@@ -80,8 +81,8 @@ export interface WorkerTrainer {
   /** The worker model, saved with its optimizer state. */
   save(): Promise<ModelArtifacts>;
   /** A copy of the worker's model on this thread (needs ready() here), ready to predict or train on. */
-  getModel(): Promise<LayersModel>;
-  predict(x: InputData): Promise<Float32Array>;
+  getModel(): Promise<LayersModel<P>>;
+  predict(x: InputData): Promise<P>;
   evaluate(x: InputData, y: InputData): Promise<Logs>;
   /** Stops the worker. Pending and later calls reject with a StateError. */
   terminate(): void;
@@ -109,7 +110,7 @@ interface Pending {
  *
  * If it rejects, no worker is left running. Once it resolves, the worker keeps Node running only while a call waits for it.
  */
-export async function workerTrainer(model: LayersModel<Prediction> | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer> {
+export async function workerTrainer<P extends Prediction = Float32Array>(model: LayersModel<P> | ModelArtifacts, options: WorkerTrainerOptions = {}): Promise<WorkerTrainer<P>> {
   const given = (options as WorkerTrainerOptions | null)?.worker;
   let worker = isWorker(given) ? given : undefined;
   try {
@@ -129,7 +130,7 @@ export async function workerTrainer(model: LayersModel<Prediction> | ModelArtifa
 }
 
 // Talks to a started worker: sends it the model, and returns the trainer once the worker has loaded it.
-async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto', wasm: WorkerWasm): Promise<WorkerTrainer> {
+async function connect<P extends Prediction>(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto', wasm: WorkerWasm): Promise<WorkerTrainer<P>> {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -193,7 +194,7 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
 
   await call({ type: 'init', id: nextId++, artifacts, build, ...(wasm !== undefined && { wasm }) }, { model: artifacts, wasm }, [artifacts.weightData]);
 
-  const trainer: WorkerTrainer = {
+  const trainer: WorkerTrainer<P> = {
     async fit(x, y, config = {}) {
       checkKeys(config, FIT_KEYS, 'workerTrainer fit()');
       const { onEpochEnd, onBatchEnd, transfer = false, callbacks: given, ...fitOptions } = config;
@@ -231,11 +232,11 @@ async function connect(worker: WorkerLike, artifacts: ModelArtifacts, build: 'si
       return weightsOf(await trainer.save());
     },
     async getModel() {
-      return loadModel(await trainer.save());
+      return loadModel<P>(await trainer.save());
     },
     async predict(x) {
       const xs = copy(x);
-      return call<Float32Array>({ type: 'predict', id: nextId++, x: xs }, { x }, transferable(xs));
+      return call<P>({ type: 'predict', id: nextId++, x: xs }, { x }, transferable(xs));
     },
     async evaluate(x, y) {
       const [xs, ys] = [copy(x), copy(y)];
@@ -402,7 +403,16 @@ async function startWorker(): Promise<WorkerLike> {
 function copy(data: Data): Data;
 function copy(data: InputData): InputData;
 function copy(data: InputData): InputData {
-  if (!(data instanceof Float32Array)) return data;
+  // Several inputs or outputs (an array of them, or keyed by name), or rows: each part is copied,
+  // as transferable() moves every Float32Array it finds one level down.
+  if (Array.isArray(data)) return data.map((part: unknown) => (part instanceof Float32Array ? copyArray(part) : part)) as InputData;
+  if (typeof data === 'object' && data !== null && !ArrayBuffer.isView(data)) {
+    return Object.fromEntries(Object.entries(data).map(([name, part]) => [name, part instanceof Float32Array ? copyArray(part) : part]));
+  }
+  return data instanceof Float32Array ? copyArray(data) : data;
+}
+
+function copyArray(data: Float32Array): Float32Array {
   // An empty view may be over a detached buffer (transferred before), which slice() refuses.
   return data.length === 0 ? new Float32Array(0) : data.slice();
 }

@@ -145,14 +145,15 @@ describe('training', () => {
     expect(events).toEqual(['train', 'epoch0', 'batch0', 'batch1', 'end0', 'epoch1', 'batch0', 'batch1', 'end1', 'done']);
   });
 
-  it('fit gives the event loop turns', async () => {
+  it('fit gives the event loop a turn once it has run 16 ms', async () => {
     const model = xorModel();
     let ran = false;
     setImmediate(() => { ran = true; });
-    const fitting = model.fit(XOR_X, XOR_Y, { epochs: 3 });
-    expect(ran).toBe(false);
-    await fitting;
-    expect(ran).toBe(true);
+    // The first epoch's callback takes 20 ms: the event loop gets a turn before the second epoch.
+    const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
+    let ranBeforeSecond = false;
+    await model.fit(XOR_X, XOR_Y, { epochs: 2, callbacks: { onEpochBegin: (epoch) => { if (epoch === 1) ranBeforeSecond = ran; }, onEpochEnd: (epoch) => { if (epoch === 0) busy(20); } } });
+    expect(ranBeforeSecond).toBe(true);
   });
 
   it('dispose, compile and evaluate wait for a running fit; trainOnBatch follows a schedule', async () => {
@@ -226,7 +227,8 @@ describe('summary and lifecycle', () => {
 
   it('a second fit while one is running is refused', async () => {
     const model = xorModel();
-    const running = model.fit(XOR_X, XOR_Y, { epochs: 5 });
+    // (A callback that waits keeps the first one running; a quick fit may end before the next line.)
+    const running = model.fit(XOR_X, XOR_Y, { epochs: 5, callbacks: { onEpochEnd: () => new Promise((resolve) => setTimeout(resolve, 1)) } });
     await expect(model.fit(XOR_X, XOR_Y)).rejects.toThrow(/already fitting/);
     await running;
   });

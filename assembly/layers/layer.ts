@@ -142,6 +142,8 @@ export class Layer {
    * first's index + 1 here and point at its weights; 0 for a layer's first (or only) application.
    */
   sharedFrom: i32;
+  /** Where the layer's weights come in the parameter buffer: layers are laid out by rank (default: their index). */
+  paramRank: i32;
   /** Values per example kept from the forward pass for the backward one (z, a dropout mask). */
   savedSize: i32;
   /** Values per batch kept for the backward pass (batch statistics). */

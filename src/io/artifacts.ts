@@ -35,9 +35,11 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
   }
   // Which application of its layer the core's layer j is (TF.js's node index).
   const nodeIndex = (j: number) => graph!.owners.slice(0, j).filter((first) => first === graph!.owners[j]).length;
-  model.layers.forEach((layer, i) => {
+  // A graph's layers in its layers' order (TF.js's, which getWeights() follows), each once.
+  const listed = graph ? graph.order : model.layers.map((_, i) => i);
+  listed.forEach((i) => {
+    const layer = model.layers[i];
     if (graph) {
-      if (graph.owners[i] !== i) return; // listed, with its weights, at its first application
       const nodes = graph.owners.flatMap((first, j) => (first === i ? [j] : []));
       const inbound = nodes.map((j) => graph.edges[j].map((from) => (from < 0 ? [graph.inputs[-1 - from].name, 0, 0, {}] : [model.layers[from].name, nodeIndex(from), 0, {}])));
       layerConfigs.push({ ...layerConfig(layer, undefined), name: layer.name, inbound_nodes: inbound });

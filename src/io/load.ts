@@ -12,9 +12,15 @@ import type { LoadOptions, LoadSource } from './types.js';
 export async function loadModel(source: LoadSource, options?: LoadOptions): Promise<LayersModel<Prediction>> {
   const { artifacts, origin } = await readSource(source, options);
   const plan = parse(artifacts, origin);
-  const model = plan.graph
-    ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.outputs, name: plan.name, seed: plan.seed })
-    : sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
+  const named = (err: unknown) => (err instanceof NeuriteError ? new (err.constructor as typeof NeuriteError)(`loadModel() ${origin}: ${err.message}`) : err);
+  let model: LayersModel<Prediction>;
+  try {
+    model = plan.graph
+      ? graphModel({ inputs: plan.graph.inputs, outputs: plan.graph.outputs, name: plan.name, seed: plan.seed })
+      : sequential({ name: plan.name, inputShape: plan.inputShape, seed: plan.seed, layers: plan.layers });
+  } catch (err) {
+    throw named(err);
+  }
   try {
     // Each layer's own weights, in the model's order: a graph's file may list its layers in
     // another order (TF.js's, by depth) than model() runs them in.
@@ -29,6 +35,6 @@ export async function loadModel(source: LoadSource, options?: LoadOptions): Prom
     return model;
   } catch (err) {
     model.dispose();
-    throw err instanceof NeuriteError ? new (err.constructor as typeof NeuriteError)(`loadModel() ${origin}: ${err.message}`) : err;
+    throw named(err);
   }
 }

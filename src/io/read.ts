@@ -12,6 +12,7 @@ import type { RawArtifacts } from './types.js';
 import { input } from '../symbolic.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { decodeWeights } from './weights.js';
+import { MAX_APPLICATIONS } from '../topology.js';
 
 /** Everything loadModel needs to build the model, checked. */
 export interface Plan {
@@ -73,7 +74,9 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   if (graph) {
     plannedGraph = readGraph(config, entries, artifacts.weightSpecs, fail, built, expected);
     inputShape = [...plannedGraph.inputs[0].shape];
-  } else entries.forEach((entry, i) => {
+  }
+  const names = new Set<string>();
+  if (!graph) entries.forEach((entry, i) => {
     const { class_name: kind, config: given } = entry as { class_name: string; config: Record<string, unknown> };
     const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
     if (!isObject(given)) throw fail(`${where}: config must be an object`);
@@ -83,7 +86,8 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
       if (!layer.declaredInputShape) throw fail(`${where}: the first layer needs batch_input_shape [null, ...shape of one example], got ${preview(c.batch_input_shape)}`);
       shape = inputShape = [...layer.declaredInputShape];
     }
-    if (built.some((l) => l.name === layer.name)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
+    if (names.has(layer.name!)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
+    names.add(layer.name!);
     built.push(layer);
     const out = wrap(where, fail, () => layerWeights(layer, [shape]));
     expected.push(...out.weights.map((w) => ({ ...w, layer })));
@@ -143,6 +147,7 @@ function readGraph(
   // The layers' applications still to make, in file order: a node may read a layer listed after
   // its own (TF.js's files allow it), so they are applied as their inputs become available.
   const pending: { layer: Layer; where: string; nodes: unknown[][]; next: number }[] = [];
+  const layerNames = new Set<string>();
   entries.forEach((entry, i) => {
     const { class_name: kind, config: given, inbound_nodes: inbound } = entry as { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown };
     const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
@@ -155,35 +160,61 @@ function readGraph(
       return;
     }
     // One node per application of the layer (a shared layer has several), each a list of inputs.
-    if (!Array.isArray(inbound) || inbound.length === 0 || inbound.length > 64 || !inbound.every((node) => Array.isArray(node) && node.length > 0)) {
-      throw fail(`${where}: inbound_nodes must list the layer's applications, each [[layer name, node, 0, {}], ...], got ${preview(inbound)}`);
+    if (!Array.isArray(inbound) || inbound.length === 0 || inbound.length > MAX_APPLICATIONS || !inbound.every((node) => Array.isArray(node) && node.length > 0)) {
+      throw fail(`${where}: inbound_nodes must list the layer's applications (1 to ${MAX_APPLICATIONS}), each [[layer name, node, 0, {}], ...], got ${preview(inbound)}`);
     }
     const layer = wrap(where, fail, () => LAYER_CLASSES[kind](separableMultiplier(kind, given, specs)));
-    if (built.some((l) => l.name === layer.name) || inputNames.includes(layer.name!)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
+    if (layerNames.has(layer.name!) || inputNames.includes(layer.name!)) throw fail(`${where}: layer name ${describe(layer.name)} is used twice`);
+    layerNames.add(layer.name!);
     built.push(layer);
     pending.push({ layer, where, nodes: inbound as unknown[][], next: 0 });
   });
-  for (let progress = true; progress;) {
-    progress = false;
-    for (const p of pending) {
-      // A layer's applications in order: node k is the k-th apply().
-      while (p.next < p.nodes.length) {
-        const edges = p.nodes[p.next].map((edge) => {
-          const ok = Array.isArray(edge) && typeof edge[0] === 'string' && Number.isInteger(edge[1]) && edge[2] === 0;
-          if (!ok) throw fail(`${p.where}: inbound_nodes names ${preview(edge)}; expected [layer name, node index, 0, {}]`);
-          return key(edge[0] as string, edge[1] as number);
-        });
-        if (!edges.every((k) => tensors.has(k))) break;
-        const inputs = edges.map((k) => tensors.get(k)!);
-        const output = wrap(p.where, fail, () => p.layer.apply(inputs.length === 1 ? inputs[0] : inputs));
-        if (p.next === 0) expected.push(...wrap(p.where, fail, () => layerWeights(p.layer, inputs.map((t) => t.shape))).weights.map((w) => ({ ...w, layer: p.layer })));
-        tensors.set(key(p.layer.name!, p.next++), output);
-        progress = true;
+  // Each layer's applications in order (node k is the k-th apply()), each made as soon as its
+  // inputs are: a layer waiting on a tensor is woken when it is made, so any file order builds in
+  // linear time.
+  const waiting = new Map<string, (typeof pending)[number][]>();
+  const advance = (p: (typeof pending)[number]): void => {
+    while (p.next < p.nodes.length) {
+      const edges = p.nodes[p.next].map((edge) => {
+        const ok = Array.isArray(edge) && typeof edge[0] === 'string' && Number.isInteger(edge[1]) && edge[2] === 0;
+        if (!ok) throw fail(`${p.where}: inbound_nodes names ${preview(edge)}; expected [layer name, node index, 0, {}]`);
+        return key(edge[0] as string, edge[1] as number);
+      });
+      const missing = edges.find((k) => !tensors.has(k));
+      if (missing !== undefined) {
+        const list = waiting.get(missing);
+        if (list) list.push(p);
+        else waiting.set(missing, [p]);
+        return;
+      }
+      const inputs = edges.map((k) => tensors.get(k)!);
+      const output = wrap(p.where, fail, () => p.layer.apply(inputs.length === 1 ? inputs[0] : inputs));
+      if (p.next === 0) expected.push(...wrap(p.where, fail, () => layerWeights(p.layer, inputs.map((t) => t.shape))).weights.map((w) => ({ ...w, layer: p.layer })));
+      const made = key(p.layer.name!, p.next++);
+      tensors.set(made, output);
+      const woken = waiting.get(made);
+      if (woken) {
+        waiting.delete(made);
+        ready.push(...woken);
       }
     }
+  };
+  const ready = [...pending];
+  for (let r = 0; r < ready.length; r++) advance(ready[r]);
+  // What is still waiting names a tensor no layer makes: a name no layer has, a node index past a
+  // layer's applications, or else a cycle. The first kind is named first: it is the cause.
+  if (waiting.size) {
+    const split = (k: string) => [k.slice(0, k.lastIndexOf('#')), Number(k.slice(k.lastIndexOf('#') + 1))] as const;
+    const nodes = new Map(pending.map((p) => [p.layer.name!, p.nodes.length]));
+    const cause = (k: string) => {
+      const [name, node] = split(k);
+      return !nodes.has(name) && !inputNames.includes(name) ? 0 : node >= (nodes.get(name) ?? 1) ? 1 : 2;
+    };
+    const [unmade, stuck] = [...waiting.entries()].sort((a, b) => cause(a[0]) - cause(b[0]))[0];
+    const [name, node] = split(unmade);
+    const why = [`no layer or input is named ${JSON.stringify(name)}`, `layer ${JSON.stringify(name)} is applied ${nodes.get(name)} time(s), so it has no node ${node}`, `its node ${node} depends on this layer in turn: a cycle`][cause(unmade)];
+    throw fail(`${stuck[0].where}: inbound_nodes names [${JSON.stringify(name)}, ${node}, 0], but ${why}`);
   }
-  const stuck = pending.find((p) => p.next < p.nodes.length);
-  if (stuck) throw fail(`${stuck.where}: inbound_nodes names ${preview(stuck.nodes[stuck.next])}, which no layer of the model makes (or only in a cycle)`);
   const inputs = inputNames.map((name) => {
     const tensor = tensors.get(key(name, 0));
     if (!tensor || tensor.layer) throw fail(`input_layers names ${JSON.stringify(name)}, which is not an InputLayer of the model`);

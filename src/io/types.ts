@@ -87,6 +87,8 @@ export interface ModelState {
     inputShapes: readonly (readonly Shape[])[];
     /** Each layer's first application (a shared layer's later ones hold its index). */
     owners: readonly number[];
+    /** The layers' first applications in the layers' (and getWeights()') order. */
+    order: readonly number[];
   };
 }
 

@@ -36,6 +36,11 @@ const KEYS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer
 const CONFIG_KEYS = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint'];
 
 export class BatchNormalization extends Layer {
+  /** Training updates its moving statistics (it cannot be shared). */
+  override get updatesState(): boolean {
+    return true;
+  }
+
   readonly className = 'BatchNormalization';
   /** A mask passes through it (TF.js's supportsMasking). */
   override get supportsMasking(): boolean {

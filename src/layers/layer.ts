@@ -228,6 +228,14 @@ export abstract class Layer {
     return false;
   }
 
+  /**
+   * Whether the layer changes weights of its own as it runs (batchNormalization's moving
+   * statistics): then it cannot be applied twice, as both applications would update them.
+   */
+  get updatesState(): boolean {
+    return false;
+  }
+
   /** The mask the output carries, given whether the input has one. */
   outputMask(inputMasked: boolean): 'input' | 'own' | undefined {
     return inputMasked ? 'input' : undefined;

@@ -1,7 +1,7 @@
 // Type-checked by tests/graphs/multi-input-types.test.ts (never run): a model with several outputs
 // predicts Float32Array[] (one output: Float32Array), takes y per output as an array or keyed by
 // output name, and compile() takes a loss, metrics and lossWeights per output.
-import { model, input, layers, loadModel, gradientCheck, type LayersModel } from '../../../src/index.js';
+import { model, input, layers, loadModel, gradientCheck, workerTrainer, type LayersModel } from '../../../src/index.js';
 
 const t = input({ shape: [3], name: 't' });
 const a = layers.dense({ units: 1, name: 'a' }).apply(t), b = layers.dense({ units: 2, name: 'b' }).apply(t);
@@ -21,5 +21,9 @@ export async function uses(): Promise<void> {
   gradientCheck(two, x, [ya, yb]);
   const loaded = await loadModel<Float32Array[]>('model-dir');
   const outs: Float32Array[] = loaded.predict(x);
-  void outs;
+  // A worker trainer of it too (its predict and getModel).
+  const trainer = await workerTrainer(two);
+  const fromWorker: Float32Array[] = await trainer.predict(x);
+  const copy: LayersModel<Float32Array[]> = await trainer.getModel();
+  void [outs, fromWorker, copy];
 }
