@@ -191,6 +191,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
     const quiet = !perBatch && callbacks.length === 0 && !progress && valCount === 0 && !compiled.outputs.some((o) => o.custom.length);
     if (quiet && initialEpoch < epochs) {
       const stride = core.net_epoch_stats(net), most = Math.min(1024, epochs - initialEpoch);
+      const hasMetrics = Object.keys(hooks.readMetrics(core, net, 1, '')).length > 0;
       statsPtr = allocate(most * stride * 8, `fit() epoch statistics`);
       let chunk = 1;
       for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining;) {
@@ -201,10 +202,11 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
         const stats = new Float64Array(core.memory.buffer, statsPtr, count * stride);
         for (let e = 0; e < done; e++) {
           const record = stats.subarray(e * stride, (e + 1) * stride);
-          const logs: Logs = { loss: record[0] / train, ...hooks.readMetrics(core, net, train, '', record) };
-          logs.lr = hooks.rate;
+          // The same keys every epoch, in the order the loop below logs them: loss, metrics, lr.
+          (history.history.loss ??= []).push(record[0] / train);
+          if (hasMetrics) for (const [key, value] of Object.entries(hooks.readMetrics(core, net, train, '', record))) (history.history[key] ??= []).push(value);
+          (history.history.lr ??= []).push(hooks.rate);
           history.epoch.push(epoch + e);
-          for (const [key, value] of Object.entries(logs)) (history.history[key] ??= []).push(value);
         }
         if (done < count) {
           const at = epoch + done;

@@ -29,6 +29,7 @@ export async function xor(ctx) {
       note: 'a step is one pass over the 4 rows = 4 per-example updates; tanh on both layers (one activation for all); momentum 1e-9 (must be > 0)',
     }),
     plainJsTrain(batch),
+    neuriteFit(ctx, batch),
   ].map(perStep);
   const section = { label: 'xor train', unit: 'steps/s', results: await measureAll(tasks, ctx.budget) };
   return {
@@ -38,6 +39,27 @@ export async function xor(ctx) {
       '  tfjs-*: trainOnBatch is async and reads the loss back every step; at this size that fixed per-step cost is what is measured',
     ].join('\n'),
     summary: [summaryLine(section)],
+  };
+}
+
+/** The same steps as fit() epochs of the 4 rows (no shuffling): fit's own overhead per step. */
+function neuriteFit(ctx, { x, y }) {
+  const { library, ...task } = neuriteTrain(ctx, XOR, [{ x, y, rows: 4 }], STEPS);
+  return {
+    ...task,
+    library: 'neurite fit',
+    async: true,
+    async prepare() {
+      const model = ctx.neurite.sequential({ inputShape: [XOR.inputs], seed: 1 });
+      for (const l of XOR.layers) model.add(ctx.neurite.layers.dense(l));
+      model.compile({ optimizer: ctx.neurite.optimizers.sgd({ learningRate: 0.1 }), loss: XOR.loss });
+      return {
+        async run() {
+          await model.fit(x, y, { epochs: STEPS, batchSize: 4, shuffle: false });
+        },
+        dispose: () => model.dispose(),
+      };
+    },
   };
 }
 
