@@ -6,7 +6,7 @@ import { sizeOf } from './layers/layer.js';
 import type { LayersModel, Prediction } from './model.js';
 import { Merge } from './layers/merge.js';
 import { outputLoss } from './reference.js';
-import type { InputData } from './data.js';
+import { copyFloat32, type Data, type InputData } from './data.js';
 
 export interface GradientCheckResult {
   /** The largest error over all tensors. */
@@ -39,11 +39,13 @@ export function gradientCheck(model: LayersModel<Prediction>, x: InputData, y: I
   });
   // (A graph with several inputs or outputs takes them as fit() does: joined into rows.)
   const inputShapes = model.inputShapes, several = losses.length > 1;
-  // One copy each, joined per example as fit() joins several inputs or outputs; the backpropagation
-  // gets that copy too, unless the data comes in parts (it joins them again as it joined them here).
-  const xs = model.inputs(x, 'gradientCheck()', 'x').data, ys = model.labels(y, 'gradientCheck()', 'y').data;
+  // One copy each, read once (joined per example as fit() joins several inputs or outputs); the
+  // backpropagation gets that copy too, unless the data comes in parts: then it joins them again.
   const parts = (v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Array.isArray(v);
-  const { gradients } = model.computeGradients(inputShapes.length > 1 || parts(x) ? x : xs, several || parts(y) ? y : ys);
+  const xParts = inputShapes.length > 1 || parts(x), yParts = several || parts(y);
+  const xs = xParts ? model.inputs(x, 'gradientCheck()', 'x').data : copyFloat32(x as Data, inputShape, 'gradientCheck()', 'x');
+  const ys = yParts ? model.labels(y, 'gradientCheck()', 'y').data : copyFloat32(y as Data, labelShapes[0], 'gradientCheck()', 'y');
+  const { gradients } = model.computeGradients(xParts ? x : xs, yParts ? y : ys);
   const rows = xs.length / sizeOf(inputShape);
   const weights = model.getWeights().map((w) => Float64Array.from(w));
   // Each layer's own float64 reference forward pass, one after the other; the loss reads the

@@ -19,6 +19,7 @@ import { stageWeights, weighting, type ClassWeight } from './sample-weights.js';
 import { computeCustomMetrics, customMetric, type CustomMetric, type MetricFunction } from './custom-metrics.js';
 import { summary } from './summary.js';
 import { Topology } from './topology.js';
+import { graphTopology } from './graph.js';
 import { SymbolicTensor } from './layers/layer.js';
 import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
 // Types only: the I/O code is loaded by save() when first called (and imports this file).
@@ -1040,7 +1041,7 @@ export function model(config: ModelConfig): LayersModel<Prediction> {
   const computed = inputs.find((t) => t.layer);
   if (computed) throw new ValueError(`${where}: inputs must come from input(), got the output of ${computed.layer!.className} layer ${JSON.stringify(computed.layer!.name)}`);
   if (config.name !== undefined && (typeof config.name !== 'string' || config.name.length === 0)) throw new ValueError(`${where}: name must be a non-empty string, got ${describe(config.name)}`);
-  const topology = Topology.fromGraph(inputs, outputs, (layer) => layer.checkFree(where));
+  const topology = graphTopology(inputs, outputs, (layer) => layer.checkFree(where));
   const built = new LayersModel<Prediction>(topology, config.seed, config.name ?? `model_${++modelCount}`, where);
   for (const layer of topology.layers) layer.attach(built);
   return built;

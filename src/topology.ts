@@ -4,7 +4,7 @@
 // weight tensor sits in the model's flat parameter buffer. No Wasm here: the model builds from
 // what this says.
 import { ShapeError, StateError, ValueError, describe } from './errors.js';
-import { formatShape, sizeOf, SymbolicTensor, type Layer, type LayerWeight, type Shape } from './layers/layer.js';
+import { formatShape, sizeOf, type Layer, type LayerWeight, type Shape } from './layers/layer.js';
 
 /** One weight tensor in the flat parameter buffer: weight `index` of layer `layer`, in Keras order. */
 export interface WeightSlot {
@@ -35,7 +35,8 @@ export class Topology {
   layerOrder: number[] | undefined;
   // Each layer by name, and each layer's first application: found without a scan, so a file of
   // many thousands of layers builds in linear time.
-  private readonly named = new Map<string, Layer>();
+  /** @internal */
+  readonly named = new Map<string, Layer>();
   private readonly firstIndex = new Map<Layer, number>();
   private readonly applications = new Map<Layer, number>();
   /** Each layer's input shape (one example), parallel to `layers`. */
@@ -92,97 +93,10 @@ export class Topology {
     if (stack.length === 1) this.inputShape = inputShape;
   }
 
-  /**
-   * A graph's topology (model()): the layers that make `outputs` from `inputs`, each after the
-   * layers it reads (the order the core runs them in), in TF.js's order. `check` sees each layer
-   * first, before anything is named.
-   */
-  static fromGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], check?: (layer: Layer) => void): Topology {
-    const names = inputs.map((t) => t.name);
-    if (new Set(names).size !== names.length) throw new ValueError(`model(): inputs must have different names, got ${names.join(', ')}`);
-    // Several inputs are staged one after another in a row: the model's input is that row.
-    const topology = new Topology(inputs.length === 1 ? inputs[0].shape : [inputs.reduce((n, t) => n + sizeOf(t.shape), 0)]);
-    topology.graphInputs = inputs.map((t) => ({ name: t.name, shape: t.shape }));
-    const order: SymbolicTensor[] = [];
-    const reached = new Set<SymbolicTensor>();
-    // Depth first from the output, as TF.js's container: each tensor numbered when first met (its
-    // traversal order) and listed after every tensor it reads.
-    const met = new Map<SymbolicTensor, number>();
-    // (With a stack of its own, not recursion: a loaded file may chain thousands of layers.)
-    const visit = (root: SymbolicTensor): void => {
-      const stack: [SymbolicTensor, number][] = [[root, -1]];
-      while (stack.length) {
-        const frame = stack[stack.length - 1], node = frame[0];
-        if (frame[1] === -1) {
-          if (!node.layer) {
-            if (!inputs.includes(node)) throw new ValueError(`model(): the outputs need input ${JSON.stringify(node.name)}, which is not among the model's inputs (${names.join(', ')})`);
-            reached.add(node);
-            stack.pop();
-            continue;
-          }
-          if (met.has(node)) {
-            stack.pop();
-            continue;
-          }
-          met.set(node, met.size);
-          check?.(node.layer);
-        }
-        // Its inputs in order, then the node itself: a depth-first post-order.
-        if (++frame[1] < node.inputs.length) stack.push([node.inputs[frame[1]], -1]);
-        else {
-          stack.pop();
-          order.push(node);
-        }
-      }
-    };
-    const given = outputs.find((t) => !t.layer);
-    if (given) throw new ValueError(`model(): output ${JSON.stringify(given.name)} is an input itself: apply at least one layer`);
-    if (new Set(outputs).size !== outputs.length) throw new ValueError('model(): the same tensor is listed twice in outputs');
-    outputs.forEach(visit);
-    const unused = inputs.filter((t) => !reached.has(t));
-    if (unused.length) throw new ValueError(`model(): the output${outputs.length > 1 ? 's are' : ' is'} not connected to input ${unused.map((t) => JSON.stringify(t.name)).join(', ')}`);
-    // The layers in TF.js's (Keras's) order, so getWeights() lines up with theirs: by depth, the
-    // longest path to an output (deepest first, so every layer comes after what it reads), then
-    // in traversal order.
-    const depth = new Map<SymbolicTensor, number>();
-    // TF.js's layer depths for the layers' order: a shared layer at its deepest application, which
-    // pushes what feeds its other applications deeper too (Container's depth walk).
-    const nodeDepth = new Map<SymbolicTensor, number>(), layerDepth = new Map<Layer, number>(), firstMet = new Map<Layer, number>();
-    for (const node of [...order].reverse()) {
-      const d = depth.get(node) ?? 0;
-      depth.set(node, d);
-      for (const t of node.inputs) if (t.layer) depth.set(t, Math.max(depth.get(t) ?? 0, d + 1));
-      const layer = node.layer!, k = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(layer) ?? 0);
-      nodeDepth.set(node, k);
-      layerDepth.set(layer, k);
-      firstMet.set(layer, Math.min(firstMet.get(layer) ?? Infinity, met.get(node)!));
-      for (const t of node.inputs) if (t.layer) nodeDepth.set(t, Math.max(nodeDepth.get(t) ?? 0, k + 1));
-    }
-    order.sort((a, b) => depth.get(b)! - depth.get(a)! || met.get(a)! - met.get(b)!);
-    const position = new Map(order.map((node, i) => [node, i]));
-    for (const node of order) {
-      const layer = node.layer!;
-      const name = topology.nameFor(layer);
-      if ((topology.named.get(name) ?? layer) !== layer) throw new ValueError(`model(): two layers are named ${JSON.stringify(name)}; layer names must be unique`);
-      topology.place(layer, name, node.inputs.map((t) => (t.layer ? position.get(t)! : -1 - inputs.indexOf(t))), node.inputs.map((t) => t.shape), 'model()');
-    }
-    topology.graphOutputs = outputs.map((t) => position.get(t)!);
-    // Several outputs are told apart by their layers' names: in y and compile()'s maps, and in the
-    // logs (value_loss, val_value_loss), where an output named val or val_* would pass for another's.
-    const outputNames = topology.graphOutputs.map((i) => topology.layers[i].name!);
-    const twice = outputNames.find((name, k) => outputNames.indexOf(name) !== k);
-    if (twice !== undefined) throw new ValueError(`model(): two outputs are made by layer ${JSON.stringify(twice)} (a shared layer applied twice); outputs are told apart by their layers' names, so give each output a layer of its own (an identity dense, a reshape)`);
-    const val = outputs.length > 1 ? outputNames.find((name) => name === 'val' || name.startsWith('val_')) : undefined;
-    if (val !== undefined) throw new ValueError(`model(): output layer ${JSON.stringify(val)}: with several outputs, each logs <name>_loss and its validation val_<name>_loss, so a name starting with val would pass for another log; rename the layer`);
-    const firsts = topology.owners.filter((first, i) => first === i);
-    const rank = (i: number) => [-layerDepth.get(topology.layers[i])!, firstMet.get(topology.layers[i])!];
-    topology.layerOrder = firsts.sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1]);
-    return topology;
-  }
-
   // A layer's name: its own, or Keras's default — the class name in snake_case (Keras's
   // to_snake_case, so ZeroPadding2D is zero_padding2d) and the layer's position (batch_normalization_2).
-  private nameFor(layer: Layer): string {
+  /** @internal */
+  nameFor(layer: Layer): string {
     const snakeName = layer.className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     return layer.name ?? `${snakeName}_${this.layers.length + 1}`;
   }
@@ -190,7 +104,8 @@ export class Topology {
   // Records a layer reading the outputs of `inputs` (−1: the model's input) of these shapes, after
   // checking it can: a first-only layer reads the model's input; a masked input needs a layer that
   // supports masking; the shapes must suit it. Throws, changing nothing, naming the layer.
-  private place(layer: Layer, name: string, inputs: number[], shapes: Shape[], where: string): void {
+  /** @internal */
+  place(layer: Layer, name: string, inputs: number[], shapes: Shape[], where: string): void {
     const stack = this.layers, which = `${layer.className} layer ${JSON.stringify(name)}`;
     // Applied again (a shared layer): the same weights must fit these inputs.
     const first = this.firstIndex.get(layer) ?? -1;

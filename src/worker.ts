@@ -405,8 +405,9 @@ function copy(data: InputData): InputData;
 function copy(data: InputData): InputData {
   // Several inputs or outputs (an array of them, or keyed by name), or rows: each part is copied,
   // as transferable() moves every Float32Array it finds one level down.
-  if (Array.isArray(data)) return data.map((part: unknown) => (part instanceof Float32Array ? copyArray(part) : part)) as InputData;
-  if (typeof data === 'object' && data !== null && !ArrayBuffer.isView(data)) {
+  // (Only then: any other value goes to the worker as it is, and what cannot be cloned is refused.)
+  if (Array.isArray(data) && data.some((part: unknown) => part instanceof Float32Array)) return data.map((part: unknown) => (part instanceof Float32Array ? copyArray(part) : part)) as InputData;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && !ArrayBuffer.isView(data) && Object.values(data).some((part) => part instanceof Float32Array)) {
     return Object.fromEntries(Object.entries(data).map(([name, part]) => [name, part instanceof Float32Array ? copyArray(part) : part]));
   }
   return data instanceof Float32Array ? copyArray(data) : data;

@@ -1393,7 +1393,9 @@ describe('fuzz: state', () => {
             if (inner.ok && (method === 'save' || method === 'saveWithOptimizer')) extra.push(await loadModel(inner.value as never));
           };
           let pending: Promise<unknown> | undefined;
-          const hooks = where === 'concurrent' ? undefined : { [where]: async () => { if (!inner) await call(); } };
+          // (Concurrent: a callback keeps fit on its epoch-by-epoch path, which awaits before it trains;
+          // a fit with none can finish before the next line runs, and then nothing is running.)
+          const hooks = where === 'concurrent' ? { onTrainBegin() {} } : { [where]: async () => { if (!inner) await call(); } };
           const before = bits(model);
           const fit = attempt(() => model.fit(data.x, data.y, { epochs, batchSize, callbacks: hooks }));
           if (where === 'concurrent') pending = call();
