@@ -4,6 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const browserTests = 'tests/browser/**';
 // tests/threads.test.ts runs in the 'threads' project only.
 const threadTests = 'tests/threads.test.ts';
+// Type checks of the public .d.ts (TypeScript's compiler, no Wasm): once, in the 'simd' project.
+const typeTests = ['tests/types.test.ts', 'tests/graphs/multi-input-types.test.ts'];
 
 // The suite runs twice: on the plain SIMD build, and on the relaxed-SIMD build, which Node 20
 // only runs with --experimental-wasm-relaxed-simd (ready() picks it when the engine validates it).
@@ -21,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'relaxed',
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, browserTests, threadTests],
+          exclude: [...configDefaults.exclude, browserTests, threadTests, ...typeTests],
           env: { NEURITE_EXPECT_BUILD: 'relaxed' },
           execArgv: ['--experimental-wasm-relaxed-simd'],
           testTimeout,
