@@ -407,7 +407,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       for (let start = 0; start < X.rows; start += batchSize) {
         const rows = Math.min(batchSize, X.rows - start);
         writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
-        checkFinite(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, 'predict()', `x (from row ${start})`);
+        checkStagedFinite(this.inputPtr, rows * X.cols, X.cols, 'predict()', 'x', start);
         this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
         core.net_forward(net, this.inputPtr, rows, false, false);
         units.forEach((n, k) => {
@@ -648,8 +648,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     // Measured again: a getter read since (in y, say) may have detached or shrunk this buffer.
     if (lengthOf(data) < count) throw new ValueError(`${where} ${arg}: the array changed while the call read its other arguments (it now holds ${lengthOf(data)} values, not ${count})`);
     writeF32(ptr, data, 0, count);
+    checkStagedFinite(ptr, count, cols, where, arg);
     const heap = heapF32(), start = ptr >>> 2;
-    checkFinite(heap, start, count, cols, where, arg);
     if (!labels) {
       this.checkInput(heap, start, count, cols, 0, where, arg);
       return;
@@ -1116,4 +1116,14 @@ function isTextVectorization(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * checkFinite over `count` values staged in Wasm memory at ptr (rows of `cols`): the core finds the
+ * first non-finite one in a SIMD pass, and checkFinite reports it (predict's chunks name the row
+ * the chunk starts from, `fromRow`).
+ */
+function checkStagedFinite(ptr: number, count: number, cols: number, where: string, arg: string, fromRow?: number): void {
+  if (wasm().first_nonfinite(ptr, count) < 0) return;
+  checkFinite(heapF32(), ptr >>> 2, count, cols, where, fromRow === undefined ? arg : `${arg} (from row ${fromRow})`);
 }

@@ -39,6 +39,7 @@ export interface Core {
   adamax_update(paramsOut: number, mOut: number, uOut: number, params: number, m: number, u: number, grads: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
   weight_decay(paramsOut: number, params: number, n: number, lr: number, decay: number): void;
   clip_gradients(grads: number, n: number, clipNorm: number, clipValue: number): void;
+  first_nonfinite(x: number, n: number): number;
   dropout_forward(a: number, mask: number, x: number, n: number, rate: number, state: number): void;
   dropout_backward(dx: number, dy: number, mask: number, n: number, accumulate: boolean): void;
   max_pooling_forward(output: number, argmax: number, x: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
