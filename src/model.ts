@@ -403,6 +403,9 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     return this.building(() => {
       const net = this.build();
       this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
+      // Room to keep the dense kernels packed from one call (and chunk) to the next; without it
+      // (out of memory) each chunk packs them, as before.
+      core.net_reserve_packed(net);
       const out = units.map((n) => new Float32Array(X.rows * n));
       for (let start = 0; start < X.rows; start += batchSize) {
         const rows = Math.min(batchSize, X.rows - start);
@@ -434,6 +437,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     checkSameRows(X.rows, Y.rows, 'evaluate()');
     const weights = weighting(config.sampleWeight, undefined, X.rows, this.compiled!.outputs, 'evaluate()');
     const xBytes = X.rows * X.cols * 4, yBytes = Y.rows * Y.cols * 4;
+    core.net_reserve_packed(net); // as predict(); before the staging, which is given back after
     const staging = allocate(xBytes + yBytes + (weights ? X.rows * 4 : 0), `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
@@ -892,6 +896,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     core.rng_seed(core.net_rng(net), dropoutSeed ?? deriveSeed(this.seed, DROPOUT_STREAM, 0));
     const params = core.net_params(net);
     this.topology.weights().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
+    core.net_weights_changed(net); // as every write of the parameters
     return net;
   }
 
