@@ -33,7 +33,7 @@ export default defineConfig({
         // The threaded build with two threads, on the tests that exercise large products.
         test: {
           name: 'threads',
-          include: ['tests/threads.test.ts', 'tests/golden.test.ts', 'tests/assembly/gemm.test.ts', 'tests/assembly/network.test.ts', 'tests/model.test.ts', 'tests/training.test.ts', 'tests/e2e.test.ts'],
+          include: ['tests/threads.test.ts', 'tests/golden.test.ts', 'tests/assembly/gemm.test.ts', 'tests/assembly/network.test.ts', 'tests/model.test.ts', 'tests/training.test.ts', 'tests/e2e.test.ts', 'tests/packed-kernels.test.ts'],
           env: { NEURITE_EXPECT_BUILD: 'threads' },
           setupFiles: ['tests/setup/threads.ts'],
           testTimeout,

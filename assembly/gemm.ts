@@ -37,6 +37,11 @@ const kept = memory.data(<i32>KEPT_BYTES * KEPT_SLOTS, 16);
 // Per slot: b, bps, bjs, n, k, and whether it was packed.
 const keptRecord = memory.data(KEPT_SLOTS * 24, 8);
 
+// Inference keeps a dense layer's kernel packed between calls (assembly/network.ts): gemm_pack_b
+// writes B as gemm_keep does, whole strips of PANEL_COLUMNS columns each k deep, and
+// gemm_nn_bias_packed multiplies by them without packing B again.
+export const PANEL_COLUMNS: i32 = NR;
+
 // The forms, as the threaded build passes them between threads.
 export const NN: i32 = 0;
 export const NT: i32 = 1;
@@ -107,21 +112,43 @@ export function gemm_kept(slot: i32, c: usize, ldc: i32, a: usize, ars: i32, aps
   gemm(c, ldc, a, ars, aps, b, bps, bjs, 0, m, n, k, accumulate, 0, panels);
 }
 
+/**
+ * Packs B (k×n, row-major) at `panels` for gemm_nn_bias_packed: ⌈n / PANEL_COLUMNS⌉ strips of
+ * PANEL_COLUMNS columns (zero-padded), each k deep, in PANEL_COLUMNS-rounded n × k floats.
+ */
+export function gemm_pack_b(panels: usize, b: usize, n: i32, k: i32): void {
+  for (let j = 0; j < n; j += NR) packPanelB(panels + (<usize>j * <usize>k << 2), b, n, 1, 0, j, k, min(NR, n - j));
+}
+
+/**
+ * gemm_nn_bias with B (k×n at b) also packed at `panels` by gemm_pack_b: C[m×n] = A·B + bias[n] on
+ * every row, bitwise what gemm_nn_bias gives, without packing B (a product too small to pack
+ * reads b as gemm_nn_bias would).
+ */
+export function gemm_nn_bias_packed(c: usize, a: usize, b: usize, panels: usize, bias: usize, m: i32, n: i32, k: i32): void {
+  if (ASC_FEATURE_THREADS && parallel(NN, c, a, b, bias, m, n, k, false, panels)) return;
+  gemm_columns(NN, c, a, b, bias, m, n, k, false, 0, n, 0, panels);
+}
+
 // @ts-ignore: decorator
 @inline function run(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
   if (ASC_FEATURE_THREADS && parallel(form, c, a, b, bias, m, n, k, accumulate)) return;
-  gemm_columns(form, c, a, b, bias, m, n, k, accumulate, 0, n, 0);
+  gemm_columns(form, c, a, b, bias, m, n, k, accumulate, 0, n, 0, 0);
 }
 
 /**
  * Columns [j0, j1) of one of the three products, with the packing buffers of thread `slot`:
- * the unit of work a thread takes (the whole product on one thread).
+ * the unit of work a thread takes (the whole product on one thread). `panels`: B as gemm_pack_b
+ * packed it (NN only; j0 a multiple of PANEL_COLUMNS), or 0.
  */
-export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, j0: i32, j1: i32, slot: i32): void {
+export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, j0: i32, j1: i32, slot: i32, panels: usize): void {
   // Strides: A(i,p) at a[i*ars + p*aps], B(p,j) at b[p*bps + j*bjs].
   const ars = form == TN ? 1 : k, aps = form == TN ? m : 1;
   const bps = form == NT ? 1 : n, bjs = form == NT ? k : 1;
-  gemm(c + (<usize>j0 << 2), n, a, ars, aps, b + (<usize>j0 * <usize>bjs << 2), bps, bjs, bias ? bias + (<usize>j0 << 2) : 0, m, j1 - j0, k, accumulate, slot);
+  gemm(
+    c + (<usize>j0 << 2), n, a, ars, aps, b + (<usize>j0 * <usize>bjs << 2), bps, bjs, bias ? bias + (<usize>j0 << 2) : 0, m, j1 - j0, k, accumulate, slot,
+    panels ? panels + (<usize>j0 * <usize>k << 2) : 0,
+  );
 }
 
 /**

@@ -30,6 +30,7 @@ import { RESCALING, NORMALIZATION, CATEGORY_ENCODING } from "./layers/layer";
 import { recurrent_saved_size, recurrent_scratch_size } from "./recurrent";
 import { run_units, CONCAT } from "./layers/bidirectional";
 import { conv2d_columns, geometry } from "./layers/conv2d";
+import { gemm_pack_b, PANEL_COLUMNS } from "./gemm";
 
 const NESTEROV = 1;
 const CENTERED = 2;
@@ -114,6 +115,14 @@ class Net {
   step: f64;
   /** Σ batch loss × batch rows since the metrics were reset, added batch by batch. */
   lossSum: f64;
+  /**
+   * Counts every change of the parameters (an adopted update, anything written from outside, a
+   * layer frozen or unfrozen): a dense layer's packed kernel is current while its packedVersion
+   * equals it. u64: it never wraps.
+   */
+  weightsVersion: u64;
+  /** The packed kernels' cache (net_reserve_packed), 0 until inference makes room for it. */
+  packed: usize;
 }
 
 // @ts-ignore: decorator
@@ -913,6 +922,8 @@ export function net_build(ptr: usize): bool {
   n.paramCount = <i32>count;
   n.params = params;
   n.nextParams = next;
+  // Layers' packedVersion starts at 0: nothing packed is current.
+  n.weightsVersion = 1;
   n.grads = grads;
   // Each layer's weights in rank order; a shared layer's later applications point at its first one's.
   let offset = 0;
@@ -970,6 +981,8 @@ export function net_set_trainable(ptr: usize, i: i32, trainable: bool): void {
   const n = net(ptr), l = layer(n, i);
   if ((l.trainable != 0) == trainable) return;
   l.trainable = trainable ? 1 : 0;
+  // The current values stay as they are; counted as a change all the same (one repack).
+  n.weightsVersion++;
   const size = l.paramSize;
   if (size == 0) return;
   n.frozenCount += trainable ? -1 : 1;
@@ -982,10 +995,12 @@ export function net_set_trainable(ptr: usize, i: i32, trainable: bool): void {
 
 /**
  * The parameters or optimizer state were written from outside (setWeights, a load, fit undoing
- * itself): frozen layers' values are copied to the next buffers, so an update keeps them.
+ * itself): packed kernels are out of date, and frozen layers' values are copied to the next
+ * buffers, so an update keeps them. Whatever writes the parameters must call it.
  */
 export function net_weights_changed(ptr: usize): void {
   const n = net(ptr);
+  n.weightsVersion++;
   if (n.frozenCount == 0) return;
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
@@ -1158,8 +1173,60 @@ export function net_forward(ptr: usize, x: usize, rows: i32, training: bool, kee
   for (let i = 0; i < n.layerCount; i++) {
     const l = layer(n, i);
     if (l.inputCount > 1) gatherInputs(n, i, x);
-    layer_forward(l, inputOf(n, i, 0, x), rows, training, keep, rngState(n), n.inputPointers, n.inputWidths);
+    const panels = l.kind == DENSE ? packedKernel(n, l, training) : 0;
+    layer_forward(l, inputOf(n, i, 0, x), rows, training, keep, rngState(n), n.inputPointers, n.inputWidths, panels);
   }
+}
+
+/**
+ * Makes room for inference to keep every dense layer's kernel packed between calls (predict and
+ * evaluate call it): one block of gemm_pack_b strips, each kernel's units rounded up to whole
+ * strips. False when it does not fit in memory: inference then packs each call, as before.
+ */
+export function net_reserve_packed(ptr: usize): bool {
+  const n = net(ptr);
+  if (n.packed) return true;
+  let bytes: u64 = 0;
+  for (let i = 0; i < n.layerCount; i++) bytes += packedBytes(layer(n, i));
+  if (bytes == 0) return true;
+  if (bytes >= <u64>0xffff_0000) return false;
+  const block = alloc(<usize>bytes);
+  if (block == 0) return false;
+  n.packed = block;
+  let p = block;
+  for (let i = 0; i < n.layerCount; i++) {
+    const l = layer(n, i), size = packedBytes(l);
+    if (size == 0) continue;
+    l.packed = p;
+    l.packedVersion = 0;
+    p += <usize>size;
+  }
+  return true;
+}
+
+// A dense layer's packed kernel, k = inputs deep and its units rounded up to whole strips; a shared
+// layer's later applications use the first's.
+function packedBytes(l: Layer): u64 {
+  if (l.kind != DENSE || l.kernelSize == 0 || l.sharedFrom) return 0;
+  const strips = (<u64>l.outFeatures + <u64>PANEL_COLUMNS - 1) / <u64>PANEL_COLUMNS;
+  return strips * <u64>PANEL_COLUMNS * <u64>l.inFeatures * 4;
+}
+
+/**
+ * The packed kernel dense layer l multiplies by in this forward pass, or 0 to pack it per call as
+ * the GEMM does. Inference packs it into the cache whenever the weights have changed since it was
+ * packed (net_update, net_weights_changed and net_set_trainable count every change); a training
+ * step uses it only while it is current (the step's own update changes the weights).
+ */
+function packedKernel(n: Net, l: Layer, training: bool): usize {
+  const owner = l.sharedFrom ? layer(n, l.sharedFrom - 1) : l;
+  if (!owner.packed) return 0;
+  if (owner.packedVersion != n.weightsVersion) {
+    if (training) return 0;
+    gemm_pack_b(owner.packed, owner.kernel, owner.outFeatures, owner.inFeatures);
+    owner.packedVersion = n.weightsVersion;
+  }
+  return owner.packed;
 }
 
 /**
@@ -1323,6 +1390,7 @@ export function net_update(ptr: usize): bool {
   n.slots = n.nextSlots;
   n.nextSlots = slots;
   n.step = t;
+  n.weightsVersion++;
   pointLayers(n);
   return true;
 }
@@ -1481,5 +1549,6 @@ export function net_free(ptr: usize): void {
   free(n.slots);
   free(n.nextSlots);
   free(n.activations);
+  free(n.packed);
   free(ptr);
 }

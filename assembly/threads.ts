@@ -40,6 +40,7 @@ const M = ARGS + 20;
 const N = ARGS + 24;
 const K = ARGS + 28;
 const ACCUMULATE = ARGS + 32;
+const PANELS = ARGS + 36;
 
 // The kinds of job: each kernel's *_share (in its own module) takes thread `index`'s part of it.
 export const JOB_GEMM: i32 = 0;
@@ -66,9 +67,10 @@ export function threads_count(): i32 {
 
 /**
  * Runs on the main thread: splits a large product between the threads and returns true once it
- * is done, or returns false for a product that should stay on one thread.
+ * is done, or returns false for a product that should stay on one thread. `panels`: B already
+ * packed by gemm_pack_b (NN), or 0.
  */
-export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): bool {
+export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, panels: usize = 0): bool {
   const threads = threads_count();
   if (threads <= 1 || n < 2 * NR || <u64>m * <u64>n * <u64>k < PARALLEL_MIN) return false;
   store<i32>(JOB + FORM, form);
@@ -80,6 +82,7 @@ export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m
   store<i32>(JOB + N, n);
   store<i32>(JOB + K, k);
   store<i32>(JOB + ACCUMULATE, accumulate ? 1 : 0);
+  store<usize>(JOB + PANELS, panels);
   run_job(JOB_GEMM, threads);
   return true;
 }
@@ -196,5 +199,5 @@ function gemm_share(index: i32, threads: i32): void {
   const j0 = min(index * per, n), j1 = min(j0 + per, n);
   if (j0 >= j1) return;
   gemm_columns(load<i32>(JOB + FORM), load<usize>(JOB + C), load<usize>(JOB + A), load<usize>(JOB + B), load<usize>(JOB + BIAS),
-    load<i32>(JOB + M), n, load<i32>(JOB + K), load<i32>(JOB + ACCUMULATE) != 0, j0, j1, index);
+    load<i32>(JOB + M), n, load<i32>(JOB + K), load<i32>(JOB + ACCUMULATE) != 0, j0, j1, index, load<usize>(JOB + PANELS));
 }

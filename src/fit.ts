@@ -152,6 +152,8 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
     const floats = (X.rows + valRows) * (X.cols + Y.cols);
     // Then the row order, then the sample weights of every row, training and held out.
     const weightFloats = (weights ? X.rows : 0) + (validationWeights ? valRows : 0);
+    // Validation is inference: room for the packed kernels it keeps (as predict()), before the staging.
+    if (valRows > 0 || train < X.rows) core.net_reserve_packed(net);
     staging = allocate((floats + train + weightFloats) * 4, `fit() staging ${X.rows} rows`);
     hooks.reserve(core, net, Math.min(batchSize, Math.max(train, valRows)), 'fit()');
     // Each array is copied once and the copy in Wasm is what gets checked.
@@ -300,6 +302,7 @@ export async function fit(model: FitModel, hooks: FitHooks, x: InputData, y: Inp
     // Any failure, divergence included, undoes the fit: the weights before it are known to be sane.
     if (before && !model.isDisposed) {
       writeF32(core.net_params(net), before.weights);
+      core.net_weights_changed(net); // packed kernels are out of date at once, whatever follows
       model.setOptimizerState(before.state);
       hooks.setRate(core, net, before.rate);
     }

@@ -407,11 +407,14 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     return this.building(() => {
       const net = this.build();
       this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
+      // Room to keep the dense kernels packed from one call (and chunk) to the next; without it
+      // (out of memory) each chunk packs them, as before.
+      core.net_reserve_packed(net);
       const out = units.map((n) => new Float32Array(X.rows * n));
       for (let start = 0; start < X.rows; start += batchSize) {
         const rows = Math.min(batchSize, X.rows - start);
         writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
-        checkFinite(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, 'predict()', `x (from row ${start})`);
+        checkStagedFinite(this.inputPtr, rows * X.cols, X.cols, 'predict()', 'x', start);
         this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
         core.net_forward(net, this.inputPtr, rows, false, false);
         units.forEach((n, k) => {
@@ -438,6 +441,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     checkSameRows(X.rows, Y.rows, 'evaluate()');
     const weights = weighting(config.sampleWeight, undefined, X.rows, this.compiled!.outputs, 'evaluate()');
     const xBytes = X.rows * X.cols * 4, yBytes = Y.rows * Y.cols * 4;
+    core.net_reserve_packed(net); // as predict(); before the staging, which is given back after
     const staging = allocate(xBytes + yBytes + (weights ? X.rows * 4 : 0), `evaluate() staging ${X.rows} rows`);
     try {
       this.reserve(core, net, Math.min(batchSize, X.rows), 'evaluate()');
@@ -653,9 +657,9 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     // Measured again: a getter read since (in y, say) may have detached or shrunk this buffer.
     if (lengthOf(data) < count) throw new ValueError(`${where} ${arg}: the array changed while the call read its other arguments (it now holds ${lengthOf(data)} values, not ${count})`);
     writeF32(ptr, data, 0, count);
-    const heap = heapF32(), start = ptr >>> 2;
     // (Several outputs' labels are checked output by output below, naming the output.)
-    if (!labels || this.compiled!.outputs.length === 1) checkFinite(heap, start, count, cols, where, arg);
+    if (!labels || this.compiled!.outputs.length === 1) checkStagedFinite(ptr, count, cols, where, arg);
+    const heap = heapF32(), start = ptr >>> 2;
     if (!labels) {
       this.checkInput(heap, start, count, cols, 0, where, arg);
       return;
@@ -900,6 +904,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     core.rng_seed(core.net_rng(net), dropoutSeed ?? deriveSeed(this.seed, DROPOUT_STREAM, 0));
     const params = core.net_params(net);
     this.topology.weights().forEach(({ offset }, i) => writeF32(params + offset * 4, tensors[i]));
+    core.net_weights_changed(net); // as every write of the parameters
     return net;
   }
 
@@ -1133,4 +1138,14 @@ function isTextVectorization(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * checkFinite over `count` values staged in Wasm memory at ptr (rows of `cols`): the core finds the
+ * first non-finite one in a SIMD pass, and checkFinite reports it (predict's chunks name the row
+ * the chunk starts from, `fromRow`).
+ */
+function checkStagedFinite(ptr: number, count: number, cols: number, where: string, arg: string, fromRow?: number): void {
+  if (wasm().first_nonfinite(ptr, count) < 0) return;
+  checkFinite(heapF32(), ptr >>> 2, count, cols, where, fromRow === undefined ? arg : `${arg} (from row ${fromRow})`);
 }

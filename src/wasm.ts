@@ -21,6 +21,8 @@ export interface Core {
   gemm_nn_bias(c: number, a: number, b: number, bias: number, m: number, n: number, k: number): void;
   gemm_keep(slot: number, b: number, bps: number, bjs: number, n: number, k: number): void;
   gemm_kept(slot: number, c: number, ldc: number, a: number, ars: number, aps: number, m: number, accumulate: boolean): void;
+  gemm_pack_b(panels: number, b: number, n: number, k: number): void;
+  gemm_nn_bias_packed(c: number, a: number, b: number, panels: number, bias: number, m: number, n: number, k: number): void;
   activation_forward(a: number, z: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_backward(dz: number, da: number, z: number, a: number, rows: number, cols: number, act: number, alpha: number): void;
   activation_forward_rows(a: number, z: number, rows: number, cols: number, ld: number, act: number, alpha: number): void;
@@ -39,6 +41,7 @@ export interface Core {
   adamax_update(paramsOut: number, mOut: number, uOut: number, params: number, m: number, u: number, grads: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, t: number): void;
   weight_decay(paramsOut: number, params: number, n: number, lr: number, decay: number): void;
   clip_gradients(grads: number, n: number, clipNorm: number, clipValue: number): void;
+  first_nonfinite(x: number, n: number): number;
   dropout_forward(a: number, mask: number, x: number, n: number, rate: number, state: number): void;
   dropout_backward(dx: number, dy: number, mask: number, n: number, accumulate: boolean): void;
   max_pooling_forward(output: number, argmax: number, x: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
@@ -46,6 +49,7 @@ export interface Core {
   average_pooling_forward(output: number, x: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number): void;
   average_pooling_backward(dx: number, dy: number, rows: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, poolHeight: number, poolWidth: number, strideHeight: number, strideWidth: number, padTop: number, padLeft: number, accumulate: boolean): void;
   dense_forward(a: number, z: number, x: number, kernel: number, bias: number, rows: number, inputs: number, units: number, act: number, alpha: number): void;
+  dense_forward_packed(a: number, z: number, x: number, kernel: number, panels: number, bias: number, rows: number, inputs: number, units: number, act: number, alpha: number): void;
   dense_backward(inputGrad: number, kernelGrad: number, biasGrad: number, d: number, z: number, a: number, x: number, kernel: number, rows: number, inputs: number, units: number, act: number, alpha: number, fused: boolean, accumulateParams: boolean, accumulateInput: boolean): void;
   reshape_forward(y: number, x: number, n: number): void;
   reshape_backward(dx: number, dy: number, n: number, accumulate: boolean): void;
@@ -127,6 +131,7 @@ export interface Core {
   net_set_optimizer(net: number, optimizer: number, slots: number, lr: number, p1: number, p2: number, epsilon: number, p3: number, flags: number, clipNorm: number, clipValue: number): number;
   net_set_learning_rate(net: number, lr: number): void;
   net_reserve(net: number, rows: number): number;
+  net_reserve_packed(net: number): number;
   net_batch_cap(net: number): number;
   net_input(net: number): number;
   net_label(net: number): number;

@@ -2,12 +2,18 @@
 //   z = x·W + b,   a = f(z),
 // with the kernel W [inFeatures × units] and the bias b [units] (Keras's layout). Rows are examples
 // times the groups of the other axes, so on [T, F] input it applies to each of the T rows.
-import { gemm_nn_bias, gemm_nt, gemm_tn } from "../gemm";
+import { gemm_nn_bias, gemm_nn_bias_packed, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 
 /** z = x·W + b and a = f(z) for `rows` rows of `inputs` values. */
 export function dense_forward(a: usize, z: usize, x: usize, kernel: usize, bias: usize, rows: i32, inputs: i32, units: i32, act: i32, alpha: f32): void {
   gemm_nn_bias(z, x, kernel, bias, rows, units, inputs);
+  activation_forward(a, z, rows, units, act, alpha);
+}
+
+/** dense_forward with the kernel also packed at `panels` (gemm_pack_b): bitwise the same a and z. */
+export function dense_forward_packed(a: usize, z: usize, x: usize, kernel: usize, panels: usize, bias: usize, rows: i32, inputs: i32, units: i32, act: i32, alpha: f32): void {
+  gemm_nn_bias_packed(z, x, kernel, panels, bias, rows, units, inputs);
   activation_forward(a, z, rows, units, act, alpha);
 }
 

@@ -9,7 +9,7 @@ import { RESCALING, NORMALIZATION, CATEGORY_ENCODING } from "./layer";
 import { rescaling_forward, rescaling_backward } from "./rescaling";
 import { normalization_forward, normalization_backward } from "./normalization";
 import { category_encoding_forward } from "./category_encoding";
-import { dense_forward, dense_backward } from "./dense";
+import { dense_forward, dense_forward_packed, dense_backward } from "./dense";
 import { dropout_forward, dropout_backward, dropout_mask } from "./dropout";
 import { batch_normalization_forward, batch_normalization_backward } from "./batch_normalization";
 import { layer_normalization_forward, layer_normalization_backward } from "./layer_normalization";
@@ -142,9 +142,11 @@ function bidirectionalPart(l: Layer, rows: i32, part: i32): usize {
 /**
  * Runs layer `l` forward on `rows` examples at `x` into its output buffer; `keep`: for a backward
  * pass after it (set in training). A merge layer reads its inputCount inputs through `inputs` (an
- * array of pointers) and, concatenating, their last axes' widths through `widths` (i32s).
+ * array of pointers) and, concatenating, their last axes' widths through `widths` (i32s). A dense
+ * layer multiplies by its kernel as packed at `panels` when that is not 0 (the network's cache,
+ * current: assembly/network.ts packedKernel), which gives the same bits as packing it here.
  */
-export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, keep: bool, rng: usize, inputs: usize, widths: usize): void {
+export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, keep: bool, rng: usize, inputs: usize, widths: usize, panels: usize): void {
   switch (l.kind) {
     case MERGE:
       merge_forward(l.output, inputs, l.inputCount, rows * l.outputSize, l.mergeMode);
@@ -156,7 +158,8 @@ export function layer_forward(l: Layer, x: usize, rows: i32, training: bool, kee
       dot_forward(l.output, l.scratch, inputs, rows, l.dotRows, l.inFeatures, l.dotCols, l.dotFirstTransposed != 0, l.dotSecondTransposed != 0, l.mergeMode != 0);
       break;
     case DENSE:
-      dense_forward(l.output, l.saved, x, l.kernel, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
+      if (panels) dense_forward_packed(l.output, l.saved, x, l.kernel, panels, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
+      else dense_forward(l.output, l.saved, x, l.kernel, l.bias, rows * l.groups, l.inFeatures, l.outFeatures, l.activation, l.alpha);
       break;
     case DROPOUT: {
       // Inverted dropout scales in training, so inference passes the values through.

@@ -172,6 +172,12 @@ export class Layer {
   scratch: usize;
   output: usize;
   outputGrad: usize;
+  /**
+   * A dense layer's kernel packed for inference (gemm_pack_b's strips, in the network's cache; 0
+   * without one) and the weights version it was packed from (assembly/network.ts packedKernel).
+   */
+  packed: usize;
+  packedVersion: u64;
 }
 
 /** The record of a layer from its address. */

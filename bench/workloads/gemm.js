@@ -6,7 +6,7 @@ import { measure, measureAll } from '../measure.js';
 import { uniform } from '../random.js';
 import { formatNumber, formatRatio, formatRme, renderTable } from '../report.js';
 
-const FORMS = [
+export const FORMS = [
   { name: 'gemm_nn', transposeA: false, transposeB: false }, // C[m×n] = A[m×k]·B[k×n]
   { name: 'gemm_nt', transposeA: false, transposeB: true }, //  C[m×n] = A[m×k]·B[n×k]ᵀ
   { name: 'gemm_tn', transposeA: true, transposeB: false }, //  C[m×n] = A[k×m]ᵀ·B[k×n]
@@ -91,7 +91,7 @@ function gflop(n) {
   return (2 * n ** 3) / 1e9;
 }
 
-function peakTask(library, peak) {
+export function peakTask(library, peak) {
   if (peak.unavailable) return { library, unsupported: peak.unavailable };
   return {
     library,
@@ -103,7 +103,7 @@ function peakTask(library, peak) {
 }
 
 /** The raw Wasm kernel of one build on A, B, C allocated in that build's memory. */
-function neuriteGemm(core, form, n) {
+export function neuriteGemm(core, form, n) {
   if (core.unavailable) return { library: `neurite ${core.build}`, unsupported: core.unavailable };
   return {
     library: `neurite ${core.build}`,

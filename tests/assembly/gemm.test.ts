@@ -67,6 +67,36 @@ describe.each(SIZES)('gemm m=%i n=%i k=%i', (m, n, k) => {
   it('gemm_kept: bitwise gemm_nn and gemm_nt, with B packed once by gemm_keep', () => {
     expectKeptSame(a, b, c0, m, n, k);
   });
+
+  it('gemm_nn_bias_packed and dense_forward_packed: bitwise gemm_nn_bias and dense_forward, with B packed by gemm_pack_b', () => {
+    const bias = randomArray(n, rand);
+    const pa = put(a), pb = put(b), pbias = put(bias);
+    // gemm_pack_b's strips: n rounded up to 8 columns, k deep; a guard after them stays untouched.
+    const packedFloats = Math.ceil(n / 8) * 8 * k;
+    const panels = put(packedFloats + 4);
+    core.gemm_pack_b(panels, pb, n, k);
+    expect(Array.from(get(panels + packedFloats * 4, 4))).toEqual([0, 0, 0, 0]);
+    const want = put(c0), got = put(c0);
+    core.gemm_nn_bias(want, pa, pb, pbias, m, n, k);
+    core.gemm_nn_bias_packed(got, pa, pb, panels, pbias, m, n, k);
+    expect(get(got, m * n)).toEqual(get(want, m * n));
+    const [za, aa, zb, ab] = [0, 1, 2, 3].map(() => put(m * n));
+    core.dense_forward(aa, za, pa, pb, pbias, m, k, n, 1, 0); // relu
+    core.dense_forward_packed(ab, zb, pa, pb, panels, pbias, m, k, n, 1, 0);
+    expect(get(zb, m * n)).toEqual(get(za, m * n));
+    expect(get(ab, m * n)).toEqual(get(aa, m * n));
+  });
+});
+
+it('gemm_nn_bias_packed at a size the threaded build splits between threads: bitwise gemm_nn_bias', () => {
+  const m = 64, n = 130, k = 784, rand = random(11);
+  const pa = put(randomArray(m * k, rand)), pb = put(randomArray(k * n, rand)), pbias = put(randomArray(n, rand));
+  const panels = put(Math.ceil(n / 8) * 8 * k);
+  core.gemm_pack_b(panels, pb, n, k);
+  const want = put(m * n), got = put(m * n);
+  core.gemm_nn_bias(want, pa, pb, pbias, m, n, k);
+  core.gemm_nn_bias_packed(got, pa, pb, panels, pbias, m, n, k);
+  expect(get(got, m * n)).toEqual(get(want, m * n));
 });
 
 // gemm_kept against gemm_nn / gemm_nt on B stored both ways, overwriting and accumulating, and again on the same keep.

@@ -149,3 +149,20 @@ it('clip_gradients: by value, then by global norm', () => {
   core.clip_gradients(small, 2, 1, 0);
   expect(Array.from(get(small, 2))).toEqual([0.3, 0.4].map(Math.fround));
 });
+
+it('first_nonfinite: the index of the first NaN or ±Infinity, or -1, wherever it falls in or after the 16-value steps', () => {
+  for (const n of [0, 1, 15, 16, 17, 33, 100]) {
+    const finite = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -0 : (i - 50) * 3.4e36));
+    expect(core.first_nonfinite(put(finite), n)).toBe(-1);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const at of [0, 5, 15, 16, 31, n - 1].filter((i) => i >= 0 && i < n)) {
+        const x = finite.slice();
+        x[at] = bad;
+        if (at + 3 < n) x[at + 3] = NaN; // a later one does not hide the first
+        expect(core.first_nonfinite(put(x), n)).toBe(at);
+        // Values past n are not read.
+        expect(core.first_nonfinite(put(x), at)).toBe(-1);
+      }
+    }
+  }
+});
