@@ -19,7 +19,7 @@ import { downloads } from '../../tools/bundle-size.js';
  * the one Wasm module (26.4 KB gzip), while the JS of unused layers is tree-shaken. Loading kernels
  * in modules an app fetches on demand is the way back under 30 KB.
  */
-const LIMIT_BYTES = 56 * 1024;
+const LIMIT_BYTES = 60 * 1024;
 
 let browser: Browser;
 let pack: { dir: string; remove(): void };
