@@ -73,20 +73,16 @@ function rowsOf({ x, y }, start, rows) {
 
 /**
  * Tasks (measure.js's form) timed in alternating rounds of ≥ 150 ms each in this process's CPU time
- * (TF.js runs on this thread too), after running each untimed for 3 s (1 s --quick): tfjs-wasm's
- * predict takes 2–3 s of calls to reach its steady rate (V8 tiering its Wasm up, in background
- * threads whose CPU time would count). Returns { rate, gflops } of each task's median round, work
- * and GFLOP per CPU-second.
+ * (TF.js runs on this thread too; the predict tasks' prepare() warms them up for 3 s, since
+ * tfjs-wasm's predict takes 2–3 s of calls to reach its steady rate, V8 tiering its Wasm up in
+ * background threads whose CPU time would count). Returns { rate, gflops } of each task's median
+ * round, work and GFLOP per CPU-second.
  */
 async function interleaved({ mode }, tasks) {
-  const rounds = mode === 'quick' ? 3 : 7, warmUp = mode === 'quick' ? 1000 : 3000;
+  const rounds = mode === 'quick' ? 3 : 7;
   const prepared = [];
   try {
     for (const task of tasks) prepared.push(await task.prepare());
-    for (const { run } of prepared) {
-      const end = performance.now() + warmUp;
-      do await run(); while (performance.now() < end);
-    }
     const seconds = tasks.map(() => []);
     for (let r = 0; r < rounds; r++) {
       for (const [i, { run }] of prepared.entries()) {
