@@ -11,12 +11,17 @@ import { buildApp, packNeurite } from './vite-app.js';
 export async function downloads(browser, url) {
   const page = await browser.newPage();
   const files = [];
-  page.on('response', async (response) => {
-    const body = await response.body().catch(() => undefined);
-    if (body && response.status() === 200) files.push({ path: new URL(response.url()).pathname, bytes: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  // Each body is read as its response arrives; all are awaited before the page closes (a fast app
+  // can settle window.result while the .wasm's body is still being read).
+  const reading = [];
+  page.on('response', (response) => {
+    reading.push(response.body().then((body) => {
+      if (response.status() === 200) files.push({ path: new URL(response.url()).pathname, bytes: body.length, gzip: gzipSync(body, { level: 9 }).length });
+    }, () => {}));
   });
   await page.goto(url);
   const result = await page.evaluate(() => window.result);
+  await Promise.all(reading);
   await page.close();
   return { result, files };
 }
