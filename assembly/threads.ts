@@ -29,8 +29,9 @@ const GENERATION = 0;
 const DONE = 4;
 const THREADS = 8;
 const KIND = 12;
-const ARGS = 16;
-const ARGS_MAX = 28;
+const BARRIER = 16;
+const ARGS = 20;
+const ARGS_MAX = 27;
 const FORM = ARGS;
 const C = ARGS + 4;
 const A = ARGS + 8;
@@ -163,6 +164,7 @@ export function split(index: i32, threads: i32, count: i32, align: i32): i32 {
 export function run_job(kind: i32, threads: i32): void {
   store<i32>(JOB + KIND, kind);
   atomic.store<i32>(JOB + DONE, 0);
+  atomic.store<i32>(JOB + BARRIER, 0);
   // The atomic add publishes the job's fields to the workers that see the new generation.
   atomic.add<i32>(JOB + GENERATION, 1);
   // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
@@ -172,6 +174,18 @@ export function run_job(kind: i32, threads: i32): void {
   // The main thread of a page may not block, so it spins; its own share took about as long.
   // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
   while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
+}
+
+/**
+ * Waits inside a job until all `threads` threads of it reach this point (the k-th call of a job
+ * returns once every thread made its k-th): for a kernel whose second pass needs all of the first's
+ * results. Spins: every thread of a running job is busy, so the wait is only the imbalance.
+ */
+export function barrier(threads: i32): void {
+  if (!ASC_FEATURE_THREADS || threads <= 1) return;
+  const arrived = atomic.add<i32>(JOB + BARRIER, 1) + 1;
+  const target = (arrived + threads - 1) / threads * threads;
+  while (atomic.load<i32>(JOB + BARRIER) < target) {}
 }
 
 /** Thread `index`'s part of the current job. */
