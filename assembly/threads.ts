@@ -11,6 +11,8 @@ import {
   max_pooling_forward_share, max_pooling_backward_share, average_pooling_forward_share, average_pooling_backward_share,
 } from "./layers/pooling";
 import { im2col_share, col2im_share } from "./layers/conv2d";
+import { all_finite_share } from "./optimizers";
+import { net_update_share } from "./network";
 
 /** Packing buffers are reserved for this many threads. */
 export const THREADS_MAX: i32 = ASC_FEATURE_THREADS ? 4 : 1;
@@ -56,6 +58,8 @@ export const JOB_COL2IM: i32 = 8;
 export const JOB_ACTIVATION_FORWARD: i32 = 9;
 export const JOB_ACTIVATION_BACKWARD: i32 = 10;
 export const JOB_BIAS_GRADIENT: i32 = 11;
+export const JOB_ALL_FINITE: i32 = 12;
+export const JOB_UPDATE: i32 = 13;
 
 /** How many threads take part in large products, 1 … THREADS_MAX (workers must be running). */
 export function threads_set(count: i32): void {
@@ -132,6 +136,23 @@ export function kernel_parallel(values: u64): bool {
   store<f32>(JOB + ARGS + (<usize>i << 2), value);
 }
 
+// A float64 takes arguments i and i + 1.
+// @ts-ignore: decorator
+@inline export function job_set_f64(i: i32, value: f64): void {
+  store<f64>(JOB + ARGS + (<usize>i << 2), value);
+}
+
+// @ts-ignore: decorator
+@inline export function job_f64(i: i32): f64 {
+  return load<f64>(JOB + ARGS + (<usize>i << 2));
+}
+
+/** Argument `i` as a flag any thread may raise (atomically: others may read it meanwhile). */
+// @ts-ignore: decorator
+@inline export function job_raise(i: i32): void {
+  if (ASC_FEATURE_THREADS) atomic.store<i32>(JOB + ARGS + (<usize>i << 2), 1);
+}
+
 // @ts-ignore: decorator
 @inline export function job_arg(i: i32): usize {
   return load<usize>(JOB + ARGS + (<usize>i << 2));
@@ -203,6 +224,8 @@ function share(index: i32, threads: i32): void {
     case JOB_ACTIVATION_FORWARD: activation_forward_share(index, threads); break;
     case JOB_ACTIVATION_BACKWARD: activation_backward_share(index, threads); break;
     case JOB_BIAS_GRADIENT: bias_gradient_share(index, threads); break;
+    case JOB_ALL_FINITE: all_finite_share(index, threads); break;
+    case JOB_UPDATE: net_update_share(index, threads); break;
   }
 }
 
