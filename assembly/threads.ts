@@ -4,7 +4,7 @@
 // workers, does its own share, then waits for the others to count themselves done — one barrier
 // per product, no message per step. In the single-threaded builds THREADS_MAX is 1 and none of
 // this is compiled in.
-import { gemm_columns } from "./gemm";
+import { gemm_columns, gemm_rows } from "./gemm";
 import { activation_forward_share, activation_backward_share, bias_gradient_share } from "./activations";
 import { batch_normalization_forward_share, batch_normalization_backward_share } from "./layers/batch_normalization";
 import {
@@ -21,8 +21,10 @@ export const THREADS_MAX: i32 = ASC_FEATURE_THREADS ? 4 : 1;
 const PARALLEL_MIN: u64 = 1 << 20;
 // Other kernels (batch normalization, pooling, im2col, activations) below this many values a pass.
 const KERNEL_MIN: u64 = 1 << 15;
-// Columns go to threads in multiples of the micro-kernel's 8, so every tile is computed as on one thread.
+// Columns go to threads in multiples of the micro-kernel's 8 (rows in multiples of its 4), so
+// every tile is computed as on one thread.
 const NR = 8;
+const MR = 4;
 
 // The job area (i32 fields): generation, threads done, threads in use, the job's kind, then its
 // arguments: the product's for a GEMM, the kernel's own (in the order its *_share reads them) otherwise.
@@ -44,6 +46,7 @@ const N = ARGS + 24;
 const K = ARGS + 28;
 const ACCUMULATE = ARGS + 32;
 const PANELS = ARGS + 36;
+const BY_ROWS = ARGS + 40;
 
 // The kinds of job: each kernel's *_share (in its own module) takes thread `index`'s part of it.
 export const JOB_GEMM: i32 = 0;
@@ -77,7 +80,11 @@ export function threads_count(): i32 {
  */
 export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, panels: usize = 0): bool {
   const threads = threads_count();
-  if (threads <= 1 || n < 2 * NR || <u64>m * <u64>n * <u64>k < PARALLEL_MIN) return false;
+  if (threads <= 1 || <u64>m * <u64>n * <u64>k < PARALLEL_MIN) return false;
+  // A tall product is split by rows, so each thread packs only its rows of A (by columns, every
+  // thread would pack all of A); a wide one by columns, each packing only its columns of B.
+  const byRows = m > n && m >= 2 * MR * threads;
+  if (!byRows && n < 2 * NR) return false;
   store<i32>(JOB + FORM, form);
   store<usize>(JOB + C, c);
   store<usize>(JOB + A, a);
@@ -88,6 +95,7 @@ export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m
   store<i32>(JOB + K, k);
   store<i32>(JOB + ACCUMULATE, accumulate ? 1 : 0);
   store<usize>(JOB + PANELS, panels);
+  store<i32>(JOB + BY_ROWS, byRows ? 1 : 0);
   run_job(JOB_GEMM, threads);
   return true;
 }
@@ -229,12 +237,16 @@ function share(index: i32, threads: i32): void {
   }
 }
 
-/** Thread `index`'s columns of the current product. */
+/** Thread `index`'s columns (or rows) of the current product. */
 function gemm_share(index: i32, threads: i32): void {
-  const n = load<i32>(JOB + N);
-  const per = ((n + threads - 1) / threads + NR - 1) & ~(NR - 1);
-  const j0 = min(index * per, n), j1 = min(j0 + per, n);
-  if (j0 >= j1) return;
-  gemm_columns(load<i32>(JOB + FORM), load<usize>(JOB + C), load<usize>(JOB + A), load<usize>(JOB + B), load<usize>(JOB + BIAS),
-    load<i32>(JOB + M), n, load<i32>(JOB + K), load<i32>(JOB + ACCUMULATE) != 0, j0, j1, index, load<usize>(JOB + PANELS));
+  const m = load<i32>(JOB + M), n = load<i32>(JOB + N);
+  const form = load<i32>(JOB + FORM), c = load<usize>(JOB + C), a = load<usize>(JOB + A), b = load<usize>(JOB + B), bias = load<usize>(JOB + BIAS);
+  const k = load<i32>(JOB + K), accumulate = load<i32>(JOB + ACCUMULATE) != 0, panels = load<usize>(JOB + PANELS);
+  if (load<i32>(JOB + BY_ROWS)) {
+    const i0 = split(index, threads, m, MR), i1 = split(index + 1, threads, m, MR);
+    if (i0 < i1) gemm_rows(form, c, a, b, bias, m, n, k, accumulate, i0, i1, index, panels);
+    return;
+  }
+  const j0 = split(index, threads, n, NR), j1 = split(index + 1, threads, n, NR);
+  if (j0 < j1) gemm_columns(form, c, a, b, bias, m, n, k, accumulate, j0, j1, index, panels);
 }
