@@ -1,8 +1,10 @@
 // Threads, in the build compiled with `--enable threads` over a shared memory: the main thread's
 // instance and one instance per worker share one linear memory. A large matrix product is split
-// by columns: the main thread writes the job into JOB below, bumps its generation and wakes the
-// workers, does its own share, then waits for the others to count themselves done — one barrier
-// per product, no message per step. In the single-threaded builds THREADS_MAX is 1 and none of
+// by columns: the main thread writes the job into JOB below, bumps its generation (waking the
+// workers that sleep), does its own share, then waits for the others to count themselves done —
+// one barrier per product, no message per step. A waiting thread spins (2^17 checks, set by the
+// TypeScript side) before it blocks: waking a sleeping thread costs 100–150 µs, longer than most
+// kernels between two jobs. In the single-threaded builds THREADS_MAX is 1 and none of
 // this is compiled in.
 import { gemm_columns, gemm_rows } from "./gemm";
 import { activation_forward_share, activation_backward_share, bias_gradient_share } from "./activations";
@@ -25,6 +27,15 @@ const KERNEL_MIN: u64 = 1 << 15;
 // every tile is computed as on one thread.
 const NR = 8;
 const MR = 4;
+
+// Who sleeps (i32 fields): workers blocked in thread_loop, whether the main thread is blocked in
+// run_job, whether it may block at all (a browser page's main thread may not: it only spins), and
+// the checks a waiting thread makes before it blocks (threads_block sets them).
+const SLEEP = memory.data(64, 64);
+const SLEEPERS = 0;
+const MAIN_SLEEPS = 4;
+const MAIN_BLOCKS = 8;
+const SPINS = 12;
 
 // The job area (i32 fields): generation, threads done, threads in use, the job's kind, then its
 // arguments: the product's for a GEMM, the kernel's own (in the order its *_share reads them) otherwise.
@@ -69,6 +80,15 @@ export function threads_set(count: i32): void {
   atomic.store<i32>(JOB + THREADS, min(max(count, 1), THREADS_MAX));
 }
 
+/**
+ * Whether the thread calling into the core (run_job's) may block (in Node and in workers), and how
+ * many checks a waiting thread spins before it blocks (the workers always may).
+ */
+export function threads_block(allowed: bool, spins: i32): void {
+  atomic.store<i32>(SLEEP + MAIN_BLOCKS, allowed ? 1 : 0);
+  atomic.store<i32>(SLEEP + SPINS, spins);
+}
+
 export function threads_count(): i32 {
   return max(atomic.load<i32>(JOB + THREADS), 1);
 }
@@ -111,16 +131,26 @@ export function threads_generation(): i32 {
  * reached its first wait is still seen as new.
  */
 export function thread_loop(index: i32, generation: i32): void {
-  let seen = generation;
+  let seen = generation, spin = 0;
   while (true) {
-    atomic.wait<i32>(JOB + GENERATION, seen, -1);
-    const generation = atomic.load<i32>(JOB + GENERATION);
-    if (generation == seen) continue;
+    let generation = atomic.load<i32>(JOB + GENERATION);
+    for (let i = 0; generation == seen && i < spin; i++) generation = atomic.load<i32>(JOB + GENERATION);
+    if (generation == seen) {
+      // Counted as asleep before waiting: run_job reads the count after bumping the generation,
+      // so either it sees this worker and wakes it, or the wait sees the new generation.
+      atomic.add<i32>(SLEEP + SLEEPERS, 1);
+      atomic.wait<i32>(JOB + GENERATION, seen, -1);
+      atomic.sub<i32>(SLEEP + SLEEPERS, 1);
+      continue;
+    }
     seen = generation;
     const threads = threads_count();
+    // A worker the job does not use goes straight back to sleep.
+    spin = index < threads ? atomic.load<i32>(SLEEP + SPINS) : 0;
     if (index < threads) {
       share(index, threads);
       atomic.add<i32>(JOB + DONE, 1);
+      if (atomic.load<i32>(SLEEP + MAIN_SLEEPS)) atomic.notify(JOB + DONE);
     }
   }
 }
@@ -196,13 +226,21 @@ export function run_job(kind: i32, threads: i32): void {
   atomic.store<i32>(JOB + BARRIER, 0);
   // The atomic add publishes the job's fields to the workers that see the new generation.
   atomic.add<i32>(JOB + GENERATION, 1);
-  // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
-  // count a needed one could be left sleeping.
-  atomic.notify(JOB + GENERATION);
+  // Wake every sleeping worker: a woken worker outside the `threads` in use goes back to sleep,
+  // and with a count a needed one could be left sleeping.
+  if (atomic.load<i32>(SLEEP + SLEEPERS)) atomic.notify(JOB + GENERATION);
   share(0, threads);
-  // The main thread of a page may not block, so it spins; its own share took about as long.
   // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
-  while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
+  const others = threads - 1;
+  let done = atomic.load<i32>(JOB + DONE);
+  for (let i = 0, spins = atomic.load<i32>(SLEEP + SPINS); done < others && i < spins; i++) done = atomic.load<i32>(JOB + DONE);
+  if (done < others && atomic.load<i32>(SLEEP + MAIN_BLOCKS)) {
+    // Flagged before reading the count: a worker that counts itself after this sees the flag and wakes us.
+    atomic.store<i32>(SLEEP + MAIN_SLEEPS, 1);
+    while ((done = atomic.load<i32>(JOB + DONE)) < others) atomic.wait<i32>(JOB + DONE, done, -1);
+    atomic.store<i32>(SLEEP + MAIN_SLEEPS, 0);
+  }
+  while (atomic.load<i32>(JOB + DONE) < others) {}
 }
 
 /**
