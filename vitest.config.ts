@@ -2,7 +2,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 // tests/browser/ drive headless Chromium from Node: they run once, in their own project.
 const browserTests = 'tests/browser/**';
-// tests/threads.test.ts runs in the 'threads' project only.
+// tests/threads.test.ts runs in the 'threads' and 'threads-relaxed' projects only.
 const threadTests = 'tests/threads.test.ts';
 // Type checks of the public .d.ts (TypeScript's compiler, no Wasm): once, in the 'simd' project.
 const typeTests = ['tests/types.test.ts', 'tests/graphs/multi-input-types.test.ts'];
@@ -35,6 +35,17 @@ export default defineConfig({
           name: 'threads',
           include: ['tests/threads.test.ts', 'tests/golden.test.ts', 'tests/assembly/gemm.test.ts', 'tests/assembly/network.test.ts', 'tests/model.test.ts', 'tests/training.test.ts', 'tests/e2e.test.ts', 'tests/packed-kernels.test.ts'],
           env: { NEURITE_EXPECT_BUILD: 'threads' },
+          setupFiles: ['tests/setup/threads.ts'],
+          testTimeout,
+        },
+      },
+      {
+        // The threaded relaxed-SIMD build (ready({ threads }) picks it where relaxed SIMD validates), on a few files.
+        test: {
+          name: 'threads-relaxed',
+          include: ['tests/threads.test.ts', 'tests/golden.test.ts', 'tests/assembly/gemm.test.ts'],
+          env: { NEURITE_EXPECT_BUILD: 'threads-relaxed' },
+          execArgv: ['--experimental-wasm-relaxed-simd'],
           setupFiles: ['tests/setup/threads.ts'],
           testTimeout,
         },

@@ -172,12 +172,17 @@ export type WasmSource = URL | string | ArrayBuffer | ArrayBufferView | WasmModu
 /**
  * The builds of the core: plain Wasm SIMD; relaxed SIMD (fused multiply-add in the matrix
  * multiply), which Chromium runs as is and Node 20 only with --experimental-wasm-relaxed-simd;
- * and threads (plain SIMD over a shared memory, large products split between workers).
+ * threads (plain SIMD over a shared memory, large products split between workers); and
+ * threads-relaxed (the threaded build with relaxed SIMD, which ready({ threads }) loads where the
+ * engine validates relaxed SIMD, unless build: 'simd').
  */
-export type WasmBuild = 'simd' | 'relaxed' | 'threads';
+export type WasmBuild = 'simd' | 'relaxed' | 'threads' | 'threads-relaxed';
 
 export interface ReadyOptions {
-  /** Which single-threaded build to load: 'auto' (default) picks relaxed where the engine validates it. */
+  /**
+   * Which build to load: 'auto' (default) picks relaxed SIMD where the engine validates it (with
+   * threads, the threaded relaxed build), 'simd' the plain SIMD one.
+   */
   build?: 'simd' | 'relaxed' | 'auto';
   /**
    * Threads for large matrix products: 1 (default), a number up to 4, or 'auto' (the cores
@@ -218,7 +223,7 @@ export function ready(options: ReadyOptions = {}): Promise<void> {
   if (!loading) {
     requested = { build, threads };
     // A failed load can be retried: nothing is kept of it.
-    loading = (threads > 1 ? loadThreaded(options.wasm, threads) : load(options.wasm, build)).then(
+    loading = (threads > 1 ? loadThreaded(options.wasm, threads, build) : load(options.wasm, build)).then(
       (loaded) => { core = loaded.exports; loadedBuild = loaded.build; loadedModule = loaded.module; },
       (err) => {
         loading = undefined;
@@ -282,8 +287,10 @@ function chooseThreads(requested: unknown): number {
 }
 
 // Instantiates the threaded build over a new shared memory, then starts the workers.
-async function loadThreaded(source: WasmSource | undefined, threads: number): Promise<Loaded> {
-  const bytes = await (source ? fetchBytes(source) : fetchDefault('threads'));
+// The threaded build with relaxed SIMD where the single-threaded choice is relaxed (as `build` picks it).
+async function loadThreaded(source: WasmSource | undefined, threads: number, build: 'simd' | 'relaxed'): Promise<Loaded> {
+  const threaded: WasmBuild = build === 'relaxed' ? 'threads-relaxed' : 'threads';
+  const bytes = await (source ? fetchBytes(source) : fetchDefault(threaded));
   const module = await compile(bytes);
   // 4 MiB holds the static packing buffers of every thread; 65,536 pages is Wasm's 4 GiB.
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
@@ -299,11 +306,12 @@ async function loadThreaded(source: WasmSource | undefined, threads: number): Pr
     // Workers that cannot start (a script the page's policy blocks, say) leave one thread, and
     // say so: threads were asked for.
     console.warn(`neurite: ready({ threads: ${threads} }) could not start its workers (${error instanceof Error ? error.message : String(error)}); training runs on one thread, and threadCount() is 1`);
-    return load(undefined, 'simd');
+    return load(undefined, build);
   }
   exports.threads_set(threads);
   exports.threads_block(mayBlock(), SPIN_CHECKS);
-  return { exports, build: 'threads' };
+  // A module given as `wasm` is taken to be the plain threaded build.
+  return { exports, build: source ? 'threads' : threaded };
 }
 
 /** The compiled module of the single-threaded build ready() loaded (for workerTrainer's worker). */
@@ -316,7 +324,7 @@ export function isReady(): boolean {
   return core !== undefined;
 }
 
-/** The build ready() loaded ('simd', 'relaxed' or 'threads'), or undefined before it resolves. */
+/** The build ready() loaded ('simd', 'relaxed', 'threads' or 'threads-relaxed'), or undefined before it resolves. */
 export function wasmBuild(): WasmBuild | undefined {
   return loadedBuild;
 }
@@ -368,7 +376,9 @@ async function load(source: WasmSource | undefined, build: 'simd' | 'relaxed'): 
   return { exports: instance.exports as unknown as Core, build, module };
 }
 
-const FILES: Record<WasmBuild, string> = { simd: 'neurite.wasm', relaxed: 'neurite.relaxed.wasm', threads: 'neurite.threads.wasm' };
+const FILES: Record<WasmBuild, string> = {
+  simd: 'neurite.wasm', relaxed: 'neurite.relaxed.wasm', threads: 'neurite.threads.wasm', 'threads-relaxed': 'neurite.threads-relaxed.wasm',
+};
 
 /**
  * Fetches a build from where it is by default. Vite 5–7's dev server pre-bundles dependencies
@@ -409,6 +419,7 @@ function defaultUrl(build: WasmBuild): URL {
   if (isNode()) return packageFile(FILES[build]) ?? noModuleUrl();
   if (build === 'relaxed') return new URL('./neurite.relaxed.wasm', import.meta.url);
   if (build === 'threads') return new URL('./neurite.threads.wasm', import.meta.url);
+  if (build === 'threads-relaxed') return new URL('./neurite.threads-relaxed.wasm', import.meta.url);
   return new URL('./neurite.wasm', import.meta.url);
 }
 

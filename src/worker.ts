@@ -21,7 +21,7 @@ export type WorkerLike =
 export interface WorkerTrainerOptions {
   /**
    * The Wasm build the worker loads. By default the one ready() loaded on this thread (the plain
-   * SIMD build for 'threads', which computes the same bits), so trainer.fit() gives the weights
+   * SIMD build for 'threads', relaxed for 'threads-relaxed': each computes the same bits), so trainer.fit() gives the weights
    * model.fit() gives; 'auto' if ready() has not run here.
    */
   build?: 'simd' | 'relaxed' | 'auto';
@@ -327,7 +327,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function workerBuild(build: unknown): 'simd' | 'relaxed' | 'auto' {
   if (build === undefined) {
     const here = wasmBuild();
-    return here === undefined ? 'auto' : here === 'threads' ? 'simd' : here;
+    return here === undefined ? 'auto' : here === 'threads' ? 'simd' : here === 'threads-relaxed' ? 'relaxed' : here;
   }
   if (typeof build !== 'string' || !BUILDS.includes(build)) {
     throw new ValueError(`workerTrainer(): build must be 'auto', 'simd' or 'relaxed', got ${describe(build)}`);
@@ -345,7 +345,7 @@ type WorkerWasm = Extract<Request, { type: 'init' }>['wasm'];
 async function workerWasm(given: unknown, build: 'simd' | 'relaxed' | 'auto'): Promise<WorkerWasm> {
   if (given === undefined) {
     const here = wasmBuild();
-    return (build === here || build === 'auto') && here !== 'threads' ? wasmModule() : undefined;
+    return (build === here || build === 'auto') && here !== 'threads' && here !== 'threads-relaxed' ? wasmModule() : undefined;
   }
   if (typeof given === 'string' || given instanceof URL) return (await resolveWasmUrl(given)).href;
   if (typeof Response !== 'undefined' && given instanceof Response) return given.arrayBuffer();

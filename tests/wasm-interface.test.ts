@@ -11,7 +11,7 @@ const body = source.slice(source.indexOf('export interface Core {'), source.inde
 const declared = [...body.matchAll(/^ {2}(\w+)\(([^)]*)\): [^;]+;$/gm)].map(([, name, params]) => ({ name, count: params.trim() ? params.split(',').length : 0 }));
 
 // The relaxed build compiles only where the engine has relaxed SIMD: the 'relaxed' project checks it.
-const BUILDS = ['neurite.wasm', ...(supportsRelaxedSimd() ? ['neurite.relaxed.wasm'] : []), 'neurite.threads.wasm'];
+const BUILDS = ['neurite.wasm', ...(supportsRelaxedSimd() ? ['neurite.relaxed.wasm', 'neurite.threads-relaxed.wasm'] : []), 'neurite.threads.wasm'];
 
 describe.each(BUILDS)('%s', (file) => {
   it('exports every function the Core interface declares, with the same number of parameters', async () => {

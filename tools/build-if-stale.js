@@ -15,7 +15,7 @@ const root = (files) => files.map((f) => join(ROOT, f));
 // What each part of the build makes, from what: a part runs when one of its outputs is missing or
 // older than one of its inputs.
 const PARTS = [
-  { scripts: ['build:wasm'], outputs: dist(['neurite.wasm', 'neurite.relaxed.wasm', 'neurite.threads.wasm']), inputs: root(['assembly', 'asconfig.json']) },
+  { scripts: ['build:wasm'], outputs: dist(['neurite.wasm', 'neurite.relaxed.wasm', 'neurite.threads.wasm', 'neurite.threads-relaxed.wasm']), inputs: root(['assembly', 'asconfig.json']) },
   { scripts: ['build:ts', 'build:cjs'], outputs: dist(['index.js', 'index.cjs', 'worker-entry.js', 'threads-worker.js']), inputs: root(['src', 'tsconfig.json']) },
 ];
 

@@ -70,7 +70,7 @@ function expectTrained({ result, pageErrors }: { result: any; pageErrors: string
   expect(pageErrors).toEqual([]);
   expect(result.error).toBeUndefined();
   expect(result.threads).toBe(threads);
-  expect(result.build).toBe(threads > 1 ? 'threads' : 'relaxed');
+  expect(result.build).toBe(threads > 1 ? 'threads-relaxed' : 'relaxed');
   expect(result.loss.at(-1)).toBeLessThan(result.loss[0] / 10);
   expect(result.prediction.map(Math.round)).toEqual([0, 1, 1, 0]);
   // The worker trains as the page does (the same build, handed the page's compiled module).

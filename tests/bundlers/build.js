@@ -12,7 +12,7 @@ export function placeApp(dir) {
   cpSync(APP, dir, { recursive: true });
 }
 
-/** What esbuild and rollup users copy beside their bundle: the three .wasm builds. */
+/** What esbuild and rollup users copy beside their bundle: every .wasm build. */
 function copyWasm(dir, out) {
   const dist = join(dir, 'node_modules/neurite/dist');
   for (const file of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) cpSync(join(dist, file), join(out, file));
