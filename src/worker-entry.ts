@@ -2,7 +2,7 @@
 // (Node) that holds one model and runs fit(), predict() and evaluate() on it, posting progress.
 // fit() yields to the event loop at least every 16 ms, which is when a 'stop' message gets in.
 import { StateError } from './errors.js';
-import { isReady, ready, type WasmSource } from './wasm.js';
+import { isReady, ready, threadCount, type WasmSource } from './wasm.js';
 import { isNode, nodeBuiltin, nodeImport } from './platform.js';
 import { loadModel } from './io/index.js';
 import type { LayersModel, Prediction } from './model.js';
@@ -56,11 +56,11 @@ async function handle(request: Request, port: Port): Promise<void> {
       // A worker given to a second workerTrainer() keeps its first build: ready() refuses another.
       // The core the main thread sent (its compiled module, or where to find it), unless this
       // worker already has one.
-      const { wasm } = request;
-      await ready({ build: request.build, ...(wasm !== undefined && !isReady() && { wasm: wasm as WasmSource }) });
+      const { wasm, threads } = request;
+      await ready({ build: request.build, ...(threads !== undefined && { threads }), ...(wasm !== undefined && !isReady() && { wasm: wasm as WasmSource }) });
       model?.dispose();
       model = await loadModel(request.artifacts);
-      reply({ type: 'result', id, value: { inputShapes: model.inputShapes, outputShapes: model.outputShapes } });
+      reply({ type: 'result', id, value: { inputShapes: model.inputShapes, outputShapes: model.outputShapes, threads: threadCount() } });
       return;
     }
     if (!model) throw new StateError('workerTrainer: the worker has no model');

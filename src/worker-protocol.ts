@@ -26,7 +26,9 @@ export interface WorkerFitOptions {
 
 export type Request =
   // wasm: the core to load (a compiled module, bytes or a URL's href); else the worker finds its build.
-  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto'; wasm?: WasmModule | ArrayBuffer | ArrayBufferView | string }
+  // threads: for the worker's ready() (a worker given to a second trainer keeps its first); its
+  // reply's value says how many it got ({ threads }).
+  | { type: 'init'; id: number; artifacts: ModelArtifacts; build: 'simd' | 'relaxed' | 'auto'; threads?: number | 'auto'; wasm?: WasmModule | ArrayBuffer | ArrayBufferView | string }
   // hooks: those the main thread's callbacks have, which the worker reports; builtins: earlyStopping
   // and reduceLROnPlateau callbacks, which the worker builds and runs itself.
   | { type: 'fit'; id: number; x: InputData; y: InputData; options: WorkerFitOptions; hooks: Hook[]; builtins: BuiltinSpec[] }

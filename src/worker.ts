@@ -8,6 +8,7 @@ import { DivergenceError, StateError, ValueError, checkKeys, describe } from './
 import type { History, LayersModel, Prediction } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
+import { MAX_THREADS } from './threads.js';
 import { NO_MODULE_URL, isNode, nodeImport, packageFile, workerExecArgv, type TransferList } from './platform.js';
 import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
@@ -39,6 +40,13 @@ export interface WorkerTrainerOptions {
    * own script, as ready() does.
    */
   wasm?: WasmSource;
+  /**
+   * Threads for the worker's core, as ready({ threads }) takes them: 1 (default), up to 4, or
+   * 'auto'. More than one loads the threaded build in the worker (plain or relaxed SIMD, as `build`
+   * picks), which starts its own thread workers; the weights are still bitwise those of one thread.
+   * Where there is no SharedArrayBuffer the worker trains on one thread (trainer.threads says so).
+   */
+  threads?: number | 'auto';
 }
 
 export interface WorkerFitConfig extends WorkerFitOptions {
@@ -86,6 +94,8 @@ export interface WorkerTrainer<P extends Prediction = Float32Array> {
   evaluate(x: InputData, y: InputData): Promise<Logs>;
   /** Stops the worker. Pending and later calls reject with a StateError. */
   terminate(): void;
+  /** The threads the worker's core trains on (its threadCount()). */
+  readonly threads: number;
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'initialEpoch', 'verbose', 'callbacks', 'onEpochEnd', 'onBatchEnd', 'transfer', 'classWeight', 'sampleWeight'];
@@ -114,15 +124,17 @@ export async function workerTrainer<P extends Prediction = Float32Array>(model: 
   const given = (options as WorkerTrainerOptions | null)?.worker;
   let worker = isWorker(given) ? given : undefined;
   try {
-    checkKeys(options, ['build', 'worker', 'wasm'], 'workerTrainer()');
+    checkKeys(options, ['build', 'worker', 'wasm', 'threads'], 'workerTrainer()');
     if (given !== undefined && !worker) {
       throw new ValueError(`workerTrainer(): worker must be a Worker (with postMessage, terminate, and on or addEventListener) running neurite's worker entry, got ${describe(given)}`);
     }
     const build = workerBuild(options.build);
-    const wasm = await workerWasm(options.wasm, build);
+    const threads = workerThreads(options.threads);
+    // This thread's compiled module is a single-threaded build: a threaded worker loads its own.
+    const wasm = options.wasm === undefined && threads !== undefined && threads !== 1 ? undefined : await workerWasm(options.wasm, build);
     const artifacts = await toArtifacts(model);
     worker ??= await startWorker();
-    return await connect(worker, artifacts, build, wasm);
+    return await connect(worker, artifacts, build, wasm, threads);
   } catch (err) {
     worker?.terminate();
     throw err;
@@ -130,7 +142,7 @@ export async function workerTrainer<P extends Prediction = Float32Array>(model: 
 }
 
 // Talks to a started worker: sends it the model, and returns the trainer once the worker has loaded it.
-async function connect<P extends Prediction>(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto', wasm: WorkerWasm): Promise<WorkerTrainer<P>> {
+async function connect<P extends Prediction>(worker: WorkerLike, artifacts: ModelArtifacts, build: 'simd' | 'relaxed' | 'auto', wasm: WorkerWasm, threads: number | 'auto' | undefined): Promise<WorkerTrainer<P>> {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -192,9 +204,10 @@ async function connect<P extends Prediction>(worker: WorkerLike, artifacts: Mode
     });
   }
 
-  await call({ type: 'init', id: nextId++, artifacts, build, ...(wasm !== undefined && { wasm }) }, { model: artifacts, wasm }, [artifacts.weightData]);
+  const started = await call<{ threads: number }>({ type: 'init', id: nextId++, artifacts, build, ...(threads !== undefined && { threads }), ...(wasm !== undefined && { wasm }) }, { model: artifacts, wasm }, [artifacts.weightData]);
 
   const trainer: WorkerTrainer<P> = {
+    threads: started.threads,
     async fit(x, y, config = {}) {
       checkKeys(config, FIT_KEYS, 'workerTrainer fit()');
       const { onEpochEnd, onBatchEnd, transfer = false, callbacks: given, ...fitOptions } = config;
@@ -333,6 +346,13 @@ function workerBuild(build: unknown): 'simd' | 'relaxed' | 'auto' {
     throw new ValueError(`workerTrainer(): build must be 'auto', 'simd' or 'relaxed', got ${describe(build)}`);
   }
   return build as 'simd' | 'relaxed' | 'auto';
+}
+
+// The threads option, checked here as ready() checks it (the worker's ready() would say the same, later).
+function workerThreads(threads: unknown): number | 'auto' | undefined {
+  if (threads === undefined) return undefined;
+  if (threads === 'auto' || (typeof threads === 'number' && Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) return threads;
+  throw new ValueError(`workerTrainer(): threads must be 'auto' or an integer in [1, ${MAX_THREADS}], got ${describe(threads)}`);
 }
 
 type WorkerWasm = Extract<Request, { type: 'init' }>['wasm'];

@@ -25,10 +25,10 @@ async function open(isolated: boolean): Promise<any> {
   }
 }
 
-it('on a cross-origin isolated page, two threads train bitwise as one', async () => {
+it('on a cross-origin isolated page, two threads train bitwise as one, and so does workerTrainer\'s worker on two threads of its own', async () => {
   const result = await open(true);
   // Chromium has relaxed SIMD: the threaded relaxed build.
-  expect(result).toMatchObject({ isolated: true, build: 'threads-relaxed', threads: 2, identical: true, finite: true, mayBlock: false });
+  expect(result).toMatchObject({ isolated: true, build: 'threads-relaxed', threads: 2, identical: true, finite: true, mayBlock: false, workerThreads: 2, workerIdentical: true });
 });
 
 it('without COOP/COEP there is no SharedArrayBuffer, and neurite stays on one thread', async () => {
