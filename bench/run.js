@@ -34,7 +34,7 @@ const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, residual, thr
 
 /** 1 and 2 threads: bench/threads.js in a process of its own, since ready() loads one build per process. */
 async function threads(ctx) {
-  const text = execFileSync(process.execPath, [join(ROOT, 'bench/threads.js'), ...(ctx.mode === 'quick' ? ['--quick'] : [])], { encoding: 'utf8' });
+  const text = execFileSync(process.execPath, [...process.execArgv, join(ROOT, 'bench/threads.js'), ...(ctx.mode === 'quick' ? ['--quick'] : [])], { encoding: 'utf8' });
   const [table] = text.split('\n\n');
   return { title: table.split('\n')[0], text: table.split('\n').slice(1).join('\n'), summary: [] };
 }

@@ -1,6 +1,7 @@
-// neurite on one thread and on two, in one process: the threaded build (ready({ threads: 2 }))
-// with setThreads(1) and setThreads(2) in turn, on the same workloads. Large products should
-// speed up; small ones (mnist-mlp, xor) stay on one thread by design and must not slow down.
+// neurite on one thread and on two, in one process: the threaded build ready({ threads: 2 }) picks
+// (threads-relaxed where the engine has relaxed SIMD: node --experimental-wasm-relaxed-simd) with
+// setThreads(1) and setThreads(2) in turn, on the same workloads. Large products should
+// speed up; small ones (xor) stay on one thread by design and must not slow down.
 // Run by bench/run.js in a process of its own (ready() picks one build per process), or alone:
 //   node bench/threads.js [--quick] [--only <substring of a workload's label>, repeatable]
 import { parseArgs } from 'node:util';
@@ -78,7 +79,7 @@ for (const [label, task] of rows) {
   }
   table.push([label, formatNumber(rates[0]), formatNumber(rates[1]), formatRatio(rates[1] / rates[0])]);
 }
-console.log(`threads — the threaded build with 1 and 2 threads (${args.quick ? 'quick' : 'full'} run)`);
+console.log(`threads — the ${neurite.wasmBuild()} build with 1 and 2 threads (${args.quick ? 'quick' : 'full'} run)`);
 console.log(renderTable(['workload', '1 thread', '2 threads', '2 ÷ 1'], table));
 console.log('\n| workload | 1 thread | 2 threads | 2 ÷ 1 |\n| --- | ---: | ---: | ---: |');
 for (const row of table) console.log(`| ${row.join(' | ')} |`);
