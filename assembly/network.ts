@@ -8,7 +8,7 @@
 // optimizer state are double-buffered: an update writes the next ones beside the current ones, and
 // they are adopted only when every value is finite, so a failed step leaves the model exactly as
 // it was.
-import { alloc, free } from "./memory";
+import { alloc, block_bytes, free } from "./memory";
 import { rng_shuffle } from "./rng";
 import { SIGMOID, SOFTMAX } from "./activations";
 import {
@@ -1539,6 +1539,20 @@ export function net_train_epochs(ptr: usize, x: usize, y: usize, order: usize, r
 /** The batch at which the last net_train_batches call stopped on a non-finite loss, or -1. */
 export function net_diverged_batch(ptr: usize): i32 {
   return net(ptr).divergedBatch;
+}
+
+/**
+ * Bytes of Wasm memory the model's blocks take, by part: 0 weights (current and next) and their
+ * gradients, 1 optimizer state (current and next), 2 activations, staging and scratch at the
+ * batch capacity, 3 packed kernels kept for inference, 4 the network record with its layer records.
+ */
+export function net_bytes(ptr: usize, part: i32): f64 {
+  const n = net(ptr);
+  if (part == 0) return <f64>(block_bytes(n.params) + block_bytes(n.nextParams) + block_bytes(n.grads));
+  if (part == 1) return <f64>(block_bytes(n.slots) + block_bytes(n.nextSlots));
+  if (part == 2) return <f64>block_bytes(n.activations);
+  if (part == 3) return <f64>block_bytes(n.packed);
+  return <f64>block_bytes(ptr);
 }
 
 export function net_free(ptr: usize): void {
