@@ -13,7 +13,7 @@ import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '..
 import type { Core } from '../wasm.js';
 import { preview } from '../io/json.js';
 import { baseArgs, initializerConfig, parseInitializer, parseRegularizer, regularizerConfig } from './config.js';
-import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, sizeOf, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
+import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, checkIds, sizeOf, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
 
 export interface EmbeddingConfig extends Omit<LayerArgs, 'inputDim'> {
   /** Size of the vocabulary: ids are integers in [0, inputDim). */
@@ -135,14 +135,7 @@ export class Embedding extends Layer {
    * the first being example `firstRow`. Allocates nothing unless it throws.
    */
   override checkInput(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
-    const limit = this.inputDim;
-    for (let i = 0; i < count; i++) {
-      const v = heap[start + i];
-      if (!(v >= 0 && v < limit && Math.floor(v) === v)) {
-        const row = firstRow + Math.floor(i / cols), position = i % cols;
-        throw new ValueError(`${where} ${arg}: ${this.className} layer ${JSON.stringify(this.name)} takes integer ids in [0, ${limit - 1}], got ${v} at row ${row}, position ${position}`);
-      }
-    }
+    checkIds(this, this.inputDim, heap, start, count, cols, firstRow, where, arg);
   }
 
   reference(x: Float64Array, rows: number, inputShape: Shape, [table]: Float64Array[]): { output: Float64Array } {

@@ -279,6 +279,20 @@ export function checkShape(shape: unknown, where: string, what: string): number[
   return dims as number[];
 }
 
+/**
+ * checkInput of a layer taking integer ids (embedding, categoryEncoding): every staged value an
+ * integer in [0, limit), or a ValueError naming the layer, the row and the position.
+ */
+export function checkIds(layer: Layer, limit: number, heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
+  for (let i = 0; i < count; i++) {
+    const v = heap[start + i];
+    if (!(v >= 0 && v < limit && Math.floor(v) === v)) {
+      const row = firstRow + Math.floor(i / cols), position = i % cols;
+      throw new ValueError(`${where} ${arg}: ${layer.className} layer ${JSON.stringify(layer.name)} takes integer ids in [0, ${limit - 1}], got ${v} at row ${row}, position ${position}`);
+    }
+  }
+}
+
 // inputShape, batchInputShape or inputDim (at most one of them), as the shape of one example.
 function inputShapeOf(args: LayerArgs, where: string): Shape | undefined {
   const given = [args.inputShape, args.batchInputShape, args.inputDim].filter((v) => v !== undefined).length;
