@@ -4,7 +4,7 @@
 // data crosses once per call as Float32Arrays, never per step.
 import type { Data, InputData } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
-import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
+import { DivergenceError, StateError, ValueError, checkBoolean, checkKeys, describe } from './errors.js';
 import type { History, LayersModel, Prediction } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
@@ -201,7 +201,7 @@ async function connect<P extends Prediction>(worker: WorkerLike, artifacts: Mode
       for (const [name, f] of [['onEpochEnd', onEpochEnd], ['onBatchEnd', onBatchEnd]] as const) {
         if (f !== undefined && typeof f !== 'function') throw new ValueError(`workerTrainer fit(): ${name} must be a function, got ${describe(f)}`);
       }
-      if (typeof transfer !== 'boolean') throw new ValueError(`workerTrainer fit(): transfer must be a boolean, got ${describe(transfer)}`);
+      checkBoolean(transfer, 'workerTrainer fit()', 'transfer');
       const { hooks, builtins } = splitCallbacks(given, { ...(onEpochEnd && { onEpochEnd }), ...(onBatchEnd && { onBatchEnd }) });
       // Without transfer, a Float32Array view is cloned as its whole buffer: send just the view's floats.
       const [xs, ys] = transfer ? [x, y] : [copy(x), copy(y)];

@@ -7,7 +7,7 @@
 // (checkInput) before any step. With maskZero, id 0 is padding: the layer's output carries a mask
 // (1 per id, 0 where the id is 0) that the recurrent layers after it use to skip those steps, as
 // TF.js. Kernels: assembly/layers/embedding.ts.
-import { ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -62,8 +62,7 @@ export class Embedding extends Layer {
     if (this.inputLength !== undefined && this.declaredInputShape && (this.declaredInputShape.length !== 1 || this.declaredInputShape[0] !== this.inputLength)) {
       throw new ValueError(`${where}: inputLength ${this.inputLength} disagrees with the input shape [${this.declaredInputShape.join(', ')}]`);
     }
-    if (config.maskZero !== undefined && typeof config.maskZero !== 'boolean') throw new ValueError(`${where}: maskZero must be a boolean, got ${describe(config.maskZero)}`);
-    this.maskZero = config.maskZero ?? false;
+    this.maskZero = config.maskZero === undefined ? false : checkBoolean(config.maskZero, where, 'maskZero');
     this.embeddingsInitializer = getInitializer(config.embeddingsInitializer, 'randomUniform', `${where} embeddingsInitializer`);
     this.embeddingsRegularizer = getRegularizer(config.embeddingsRegularizer, `${where} embeddingsRegularizer`);
   }

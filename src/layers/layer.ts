@@ -3,7 +3,7 @@
 // pass for gradientCheck. Every layer class extends this one; src/layers/registry.ts maps Keras
 // class names to them for loading.
 import type { Core } from '../wasm.js';
-import { ShapeError, StateError, ValueError, describe } from '../errors.js';
+import { ShapeError, StateError, ValueError, checkBoolean, describe } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 
@@ -323,7 +323,5 @@ function layerName(name: unknown, where: string): string | undefined {
 }
 
 function trainableFlag(value: unknown, where: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new ValueError(`${where}: trainable must be a boolean, got ${describe(value)}`);
-  return value;
+  return value === undefined ? true : checkBoolean(value, where, 'trainable');
 }
