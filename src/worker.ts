@@ -9,6 +9,7 @@ import type { History, LayersModel, Prediction } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
 import { NO_MODULE_URL, isNode, nodeImport, packageFile, workerExecArgv, type TransferList } from './platform.js';
+import { sizeOf } from './layers/layer.js';
 import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
@@ -424,7 +425,7 @@ function weightsOf(artifacts: ModelArtifacts): Float32Array[] {
   const out: Float32Array[] = [];
   let offset = 0;
   for (const spec of artifacts.weightSpecs) {
-    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const n = sizeOf(spec.shape);
     if (spec.group !== 'optimizer') out.push(all.slice(offset, offset + n));
     offset += n;
   }
