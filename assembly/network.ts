@@ -18,7 +18,7 @@ import {
 import { metrics_update, METRIC_SLOTS } from "./metrics";
 import {
   sgd_update, momentum_update, adam_update, rmsprop_update, adagrad_update, adadelta_update,
-  adamax_update, weight_decay, clip_gradients, all_finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
+  adamax_update, weight_decay, clip_gradients, all_finite, finite_part as finite, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, ADAMW,
 } from "./optimizers";
 import {
   Layer, record, DENSE, DROPOUT, BATCH_NORMALIZATION, LAYER_NORMALIZATION, RESHAPE, ZERO_PADDING2D, UP_SAMPLING2D,
@@ -31,6 +31,7 @@ import { recurrent_saved_size, recurrent_scratch_size } from "./recurrent";
 import { run_units, CONCAT } from "./layers/bidirectional";
 import { conv2d_columns, geometry } from "./layers/conv2d";
 import { gemm_pack_b, PANEL_COLUMNS } from "./gemm";
+import { kernel_parallel, job_set, job_set_f64, job_arg, job_f64, job_i32, job_raise, split, run_job, threads_count, barrier, JOB_UPDATE } from "./threads";
 
 const NESTEROV = 1;
 const CENTERED = 2;
@@ -1372,18 +1373,16 @@ export function net_update(ptr: usize): bool {
   const n = net(ptr);
   const t = n.step + 1;
   clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
-  if (n.frozenCount == 0 && n.stateCount == 0) {
-    update_range(n, 0, n.paramCount, t);
+  if (ASC_FEATURE_THREADS && kernel_parallel(<u64>n.paramCount * <u64>(n.slotCount + 1))) {
+    // Every value is computed as on one thread: the threads take parts of each range and of the checks.
+    job_set(0, ptr); job_set_f64(1, t); job_set(3, 0);
+    run_job(JOB_UPDATE, threads_count());
+    if (job_i32(3) != 0) return false;
   } else {
-    // Layer by layer, over the weights that train: frozen layers' values already match in both
-    // buffers, and state was written to the next buffer by the forward pass.
-    for (let i = 0; i < n.layerCount; i++) {
-      const l = layer(n, i);
-      if (l.trainable && l.trainableSize && !l.sharedFrom) update_range(n, l.paramOffset, l.trainableSize, t);
-    }
+    update_part(n, 0, 1, t);
+    // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
+    if (!all_finite(n.nextParams, n.paramCount) || !all_finite(n.nextSlots, n.slotCount * n.paramCount)) return false;
   }
-  // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
-  if (!all_finite(n.nextParams, n.paramCount) || !all_finite(n.nextSlots, n.slotCount * n.paramCount)) return false;
   const params = n.params, slots = n.slots;
   n.params = n.nextParams;
   n.nextParams = params;
@@ -1393,6 +1392,39 @@ export function net_update(ptr: usize): bool {
   n.weightsVersion++;
   pointLayers(n);
   return true;
+}
+
+/** Thread `index`'s part of the threaded update: its parts of the update, then of the checks. */
+export function net_update_share(index: i32, threads: i32): void {
+  const n = net(job_arg(0));
+  update_part(n, index, threads, job_f64(1));
+  barrier(threads);
+  const params = n.paramCount, states = n.slotCount * n.paramCount;
+  const p0 = split(index, threads, params, 16), p1 = split(index + 1, threads, params, 16);
+  const s0 = split(index, threads, states, 16), s1 = split(index + 1, threads, states, 16);
+  if ((p0 < p1 && !finite(n.nextParams + (<usize>p0 << 2), p1 - p0)) || (s0 < s1 && !finite(n.nextSlots + (<usize>s0 << 2), s1 - s0))) job_raise(3);
+}
+
+// Part `index` of `parts` of the update: of every range that trains, the part from split() in
+// whole multiples of 16 parameters (64-byte lines), so the vector loops and their tails fall on
+// the same parameters as in one part.
+function update_part(n: Net, index: i32, parts: i32, t: f64): void {
+  if (n.frozenCount == 0 && n.stateCount == 0) {
+    update_split(n, 0, n.paramCount, index, parts, t);
+  } else {
+    // Layer by layer, over the weights that train: frozen layers' values already match in both
+    // buffers, and state was written to the next buffer by the forward pass.
+    for (let i = 0; i < n.layerCount; i++) {
+      const l = layer(n, i);
+      if (l.trainable && l.trainableSize && !l.sharedFrom) update_split(n, l.paramOffset, l.trainableSize, index, parts, t);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function update_split(n: Net, start: i32, count: i32, index: i32, parts: i32, t: f64): void {
+  const i0 = split(index, parts, count, 16), i1 = split(index + 1, parts, count, 16);
+  if (i0 < i1) update_range(n, start + i0, i1 - i0, t);
 }
 
 // The update rule over parameters [start, start + count) into the next buffers.

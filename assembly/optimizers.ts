@@ -3,6 +3,8 @@
 // updates the whole model. Each rule is TensorFlow.js's (Keras's where TF.js has none), with its
 // defaults chosen on the TypeScript side; a comment says where the two libraries differ.
 
+import { kernel_parallel, job_set, job_arg, job_i32, job_raise, split, run_job, threads_count, JOB_ALL_FINITE } from "./threads";
+
 export const SGD = 0;
 export const ADAM = 1;
 export const RMSPROP = 2;
@@ -212,8 +214,30 @@ export function clip_gradients(grads: usize, n: i32, clipNorm: f32, clipValue: f
   }
 }
 
-/** True when all n floats are finite: x·0 is 0 for a finite x and NaN for ±Infinity or NaN. */
+/**
+ * True when all n floats are finite: x·0 is 0 for a finite x and NaN for ±Infinity or NaN. The
+ * threaded build checks a large buffer in parts, one a thread (the answer is the same).
+ */
 export function all_finite(x: usize, n: i32): bool {
+  if (ASC_FEATURE_THREADS && kernel_parallel(<u64>n)) {
+    job_set(0, x); job_set(1, n); job_set(2, 0);
+    run_job(JOB_ALL_FINITE, threads_count());
+    return job_i32(2) == 0;
+  }
+  return finite_part(x, n);
+}
+
+/** Thread `index`'s part of the threaded check: raises argument 2 if it finds a value that is not finite. */
+export function all_finite_share(index: i32, threads: i32): void {
+  const n = job_i32(1);
+  // Parts of whole 64-byte lines.
+  const i0 = split(index, threads, n, 16), i1 = split(index + 1, threads, n, 16);
+  if (i0 < i1 && !finite_part(job_arg(0) + (<usize>i0 << 2), i1 - i0)) job_raise(2);
+}
+
+/** all_finite of one part, on this thread. */
+// @ts-ignore: decorator
+@inline export function finite_part(x: usize, n: i32): bool {
   const zero = f32x4.splat(0);
   let acc = zero;
   let i = 0;

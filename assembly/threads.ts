@@ -11,6 +11,8 @@ import {
   max_pooling_forward_share, max_pooling_backward_share, average_pooling_forward_share, average_pooling_backward_share,
 } from "./layers/pooling";
 import { im2col_share, col2im_share } from "./layers/conv2d";
+import { all_finite_share } from "./optimizers";
+import { net_update_share } from "./network";
 
 /** Packing buffers are reserved for this many threads. */
 export const THREADS_MAX: i32 = ASC_FEATURE_THREADS ? 4 : 1;
@@ -29,8 +31,9 @@ const GENERATION = 0;
 const DONE = 4;
 const THREADS = 8;
 const KIND = 12;
-const ARGS = 16;
-const ARGS_MAX = 28;
+const BARRIER = 16;
+const ARGS = 20;
+const ARGS_MAX = 27;
 const FORM = ARGS;
 const C = ARGS + 4;
 const A = ARGS + 8;
@@ -55,6 +58,8 @@ export const JOB_COL2IM: i32 = 8;
 export const JOB_ACTIVATION_FORWARD: i32 = 9;
 export const JOB_ACTIVATION_BACKWARD: i32 = 10;
 export const JOB_BIAS_GRADIENT: i32 = 11;
+export const JOB_ALL_FINITE: i32 = 12;
+export const JOB_UPDATE: i32 = 13;
 
 /** How many threads take part in large products, 1 … THREADS_MAX (workers must be running). */
 export function threads_set(count: i32): void {
@@ -131,6 +136,23 @@ export function kernel_parallel(values: u64): bool {
   store<f32>(JOB + ARGS + (<usize>i << 2), value);
 }
 
+// A float64 takes arguments i and i + 1.
+// @ts-ignore: decorator
+@inline export function job_set_f64(i: i32, value: f64): void {
+  store<f64>(JOB + ARGS + (<usize>i << 2), value);
+}
+
+// @ts-ignore: decorator
+@inline export function job_f64(i: i32): f64 {
+  return load<f64>(JOB + ARGS + (<usize>i << 2));
+}
+
+/** Argument `i` as a flag any thread may raise (atomically: others may read it meanwhile). */
+// @ts-ignore: decorator
+@inline export function job_raise(i: i32): void {
+  if (ASC_FEATURE_THREADS) atomic.store<i32>(JOB + ARGS + (<usize>i << 2), 1);
+}
+
 // @ts-ignore: decorator
 @inline export function job_arg(i: i32): usize {
   return load<usize>(JOB + ARGS + (<usize>i << 2));
@@ -163,6 +185,7 @@ export function split(index: i32, threads: i32, count: i32, align: i32): i32 {
 export function run_job(kind: i32, threads: i32): void {
   store<i32>(JOB + KIND, kind);
   atomic.store<i32>(JOB + DONE, 0);
+  atomic.store<i32>(JOB + BARRIER, 0);
   // The atomic add publishes the job's fields to the workers that see the new generation.
   atomic.add<i32>(JOB + GENERATION, 1);
   // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
@@ -172,6 +195,18 @@ export function run_job(kind: i32, threads: i32): void {
   // The main thread of a page may not block, so it spins; its own share took about as long.
   // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
   while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
+}
+
+/**
+ * Waits inside a job until all `threads` threads of it reach this point (the k-th call of a job
+ * returns once every thread made its k-th): for a kernel whose second pass needs all of the first's
+ * results. Spins: every thread of a running job is busy, so the wait is only the imbalance.
+ */
+export function barrier(threads: i32): void {
+  if (!ASC_FEATURE_THREADS || threads <= 1) return;
+  const arrived = atomic.add<i32>(JOB + BARRIER, 1) + 1;
+  const target = (arrived + threads - 1) / threads * threads;
+  while (atomic.load<i32>(JOB + BARRIER) < target) {}
 }
 
 /** Thread `index`'s part of the current job. */
@@ -189,6 +224,8 @@ function share(index: i32, threads: i32): void {
     case JOB_ACTIVATION_FORWARD: activation_forward_share(index, threads); break;
     case JOB_ACTIVATION_BACKWARD: activation_backward_share(index, threads); break;
     case JOB_BIAS_GRADIENT: bias_gradient_share(index, threads); break;
+    case JOB_ALL_FINITE: all_finite_share(index, threads); break;
+    case JOB_UPDATE: net_update_share(index, threads); break;
   }
 }
 

@@ -2,7 +2,7 @@
 // with setThreads(1) and setThreads(2) in turn, on the same workloads. Large products should
 // speed up; small ones (mnist-mlp, xor) stay on one thread by design and must not slow down.
 // Run by bench/run.js in a process of its own (ready() picks one build per process), or alone:
-//   node bench/threads.js [--quick]
+//   node bench/threads.js [--quick] [--only <substring of a workload's label>, repeatable]
 import { parseArgs } from 'node:util';
 import { loadMnist } from '../examples/mnist-data.js';
 import * as neurite from '../dist/index.js';
@@ -13,7 +13,7 @@ import { uniform } from './random.js';
 import { formatNumber, formatRatio, renderTable } from './report.js';
 import { neuriteTrain } from './tasks.js';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
 const budget = args.quick ? BUDGETS.quick : BUDGETS.full;
 await neurite.ready({ threads: 2 });
 const ctx = { neurite, core, budget };
@@ -70,6 +70,7 @@ const rows = [
 
 const table = [];
 for (const [label, task] of rows) {
+  if (args.only && !args.only.some((part) => label.includes(part))) continue;
   const rates = [];
   for (const threads of [1, 2]) {
     neurite.setThreads(threads);

@@ -107,6 +107,24 @@ it.each([
   expect(two).toEqual(one);
 });
 
+it.each([1, 2])('on %i thread(s), an update that overflows in its last parameter only (in the worker\'s part of the checks) is not adopted', async (threads) => {
+  const { DivergenceError } = await import('../src/index.js');
+  setThreads(threads);
+  // 300·200 + 200 + 1 parameters and as many velocities: the update and its checks are split.
+  const model = sequential({ inputShape: [300], seed: 2 });
+  model.add(layers.dense({ units: 200, useBias: false }));
+  model.add(layers.dense({ units: 1 }));
+  model.compile({ optimizer: optimizers.sgd({ learningRate: 3e38, momentum: 0.9 }), loss: 'mse' });
+  const weights = model.getWeights(), state = model.getOptimizerState();
+  // Zero inputs: every gradient is 0 but the output bias's (−2), the last parameter, where lr·g overflows.
+  const error = (() => { try { model.trainOnBatch(new Float32Array(8 * 300), new Float32Array(8).fill(1)); } catch (e) { return e; } })();
+  setThreads(2);
+  expect(error).toBeInstanceOf(DivergenceError);
+  expect(model.getWeights()).toEqual(weights);
+  expect(model.getOptimizerState()).toEqual(state);
+  model.dispose();
+});
+
 it('a pool of four threads used on two finishes its products (every worker is woken)', async () => {
   const { execFile } = await import('node:child_process');
   const script = `
