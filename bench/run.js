@@ -4,7 +4,7 @@
 //
 //   npm run bench                      full run, a few minutes
 //   npm run bench -- --quick           under a minute, noisier
-//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, seq, residual, threads, cold-start, memory)
+//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, seq, residual, threads, threads-chromium, cold-start, memory)
 //   node bench/run.js --build simd     force neurite's plain-SIMD build (default: what ready() picks)
 //
 // Run it with --experimental-wasm-relaxed-simd on Node 20 to measure the relaxed-SIMD peak (and
@@ -30,7 +30,7 @@ import { seq } from './workloads/seq.js';
 import { wide } from './workloads/wide.js';
 import { xor } from './workloads/xor.js';
 
-const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, residual, threads, 'cold-start': coldStart, memory: memoryUse };
+const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, residual, threads, 'threads-chromium': (ctx) => script('bench/threads-browser.js', ctx), 'cold-start': coldStart, memory: memoryUse };
 
 /** 1 and 2 threads: bench/threads.js in a process of its own, since ready() loads one build per process. */
 async function threads(ctx) {
