@@ -10,8 +10,8 @@
 // The forms differ only in the strides the packing routines read with.
 //
 // In the threaded build (assembly/threads.ts) a large product is split by columns between the
-// threads, each with its own packing buffers; every column is computed exactly as it would be
-// on one thread, so the results are bitwise the same.
+// threads — by rows when it is taller than wide — each with its own packing buffers; every
+// element is computed exactly as it would be on one thread, so the results are bitwise the same.
 import { parallel, THREADS_MAX } from "./threads";
 
 const MR = 4;
@@ -149,6 +149,17 @@ export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usiz
     c + (<usize>j0 << 2), n, a, ars, aps, b + (<usize>j0 * <usize>bjs << 2), bps, bjs, bias ? bias + (<usize>j0 << 2) : 0, m, j1 - j0, k, accumulate, slot,
     panels ? panels + (<usize>j0 * <usize>k << 2) : 0,
   );
+}
+
+/**
+ * Rows [i0, i1) of one of the three products (i0 a multiple of 4), with the packing buffers of
+ * thread `slot`: a tall product's unit of work, which packs only these rows of A. `panels` as
+ * for gemm_columns.
+ */
+export function gemm_rows(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, i0: i32, i1: i32, slot: i32, panels: usize): void {
+  const ars = form == TN ? 1 : k, aps = form == TN ? m : 1;
+  const bps = form == NT ? 1 : n, bjs = form == NT ? k : 1;
+  gemm(c + (<usize>i0 * <usize>n << 2), n, a + (<usize>i0 * <usize>ars << 2), ars, aps, b, bps, bjs, bias, i1 - i0, n, k, accumulate, slot, panels);
 }
 
 /**

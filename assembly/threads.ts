@@ -1,10 +1,12 @@
 // Threads, in the build compiled with `--enable threads` over a shared memory: the main thread's
 // instance and one instance per worker share one linear memory. A large matrix product is split
-// by columns: the main thread writes the job into JOB below, bumps its generation and wakes the
-// workers, does its own share, then waits for the others to count themselves done — one barrier
-// per product, no message per step. In the single-threaded builds THREADS_MAX is 1 and none of
+// by columns: the main thread writes the job into JOB below, bumps its generation (waking the
+// workers that sleep), does its own share, then waits for the others to count themselves done —
+// one barrier per product, no message per step. A waiting thread spins (2^17 checks, set by the
+// TypeScript side) before it blocks: waking a sleeping thread costs 100–150 µs, longer than most
+// kernels between two jobs. In the single-threaded builds THREADS_MAX is 1 and none of
 // this is compiled in.
-import { gemm_columns } from "./gemm";
+import { gemm_columns, gemm_rows } from "./gemm";
 import { activation_forward_share, activation_backward_share, bias_gradient_share } from "./activations";
 import { batch_normalization_forward_share, batch_normalization_backward_share } from "./layers/batch_normalization";
 import {
@@ -17,12 +19,24 @@ import { net_update_share } from "./network";
 /** Packing buffers are reserved for this many threads. */
 export const THREADS_MAX: i32 = ASC_FEATURE_THREADS ? 4 : 1;
 
-// Products below this many multiply-adds stay on one thread: waking another costs more.
-const PARALLEL_MIN: u64 = 1 << 20;
+// Products below this many multiply-adds stay on one thread: handing out a job costs more (measured:
+// 2^18 rather than 2^20 once the workers spin between jobs; mnist-mlp's 64×64×128 layer now splits).
+const PARALLEL_MIN: u64 = 1 << 18;
 // Other kernels (batch normalization, pooling, im2col, activations) below this many values a pass.
 const KERNEL_MIN: u64 = 1 << 15;
-// Columns go to threads in multiples of the micro-kernel's 8, so every tile is computed as on one thread.
+// Columns go to threads in multiples of the micro-kernel's 8 (rows in multiples of its 4), so
+// every tile is computed as on one thread.
 const NR = 8;
+const MR = 4;
+
+// Who sleeps (i32 fields): workers blocked in thread_loop, whether the main thread is blocked in
+// run_job, whether it may block at all (a browser page's main thread may not: it only spins), and
+// the checks a waiting thread makes before it blocks (threads_block sets them).
+const SLEEP = memory.data(64, 64);
+const SLEEPERS = 0;
+const MAIN_SLEEPS = 4;
+const MAIN_BLOCKS = 8;
+const SPINS = 12;
 
 // The job area (i32 fields): generation, threads done, threads in use, the job's kind, then its
 // arguments: the product's for a GEMM, the kernel's own (in the order its *_share reads them) otherwise.
@@ -44,6 +58,7 @@ const N = ARGS + 24;
 const K = ARGS + 28;
 const ACCUMULATE = ARGS + 32;
 const PANELS = ARGS + 36;
+const BY_ROWS = ARGS + 40;
 
 // The kinds of job: each kernel's *_share (in its own module) takes thread `index`'s part of it.
 export const JOB_GEMM: i32 = 0;
@@ -66,6 +81,15 @@ export function threads_set(count: i32): void {
   atomic.store<i32>(JOB + THREADS, min(max(count, 1), THREADS_MAX));
 }
 
+/**
+ * Whether the thread calling into the core (run_job's) may block (in Node and in workers), and how
+ * many checks a waiting thread spins before it blocks (the workers always may).
+ */
+export function threads_block(allowed: bool, spins: i32): void {
+  atomic.store<i32>(SLEEP + MAIN_BLOCKS, allowed ? 1 : 0);
+  atomic.store<i32>(SLEEP + SPINS, spins);
+}
+
 export function threads_count(): i32 {
   return max(atomic.load<i32>(JOB + THREADS), 1);
 }
@@ -77,7 +101,11 @@ export function threads_count(): i32 {
  */
 export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, panels: usize = 0): bool {
   const threads = threads_count();
-  if (threads <= 1 || n < 2 * NR || <u64>m * <u64>n * <u64>k < PARALLEL_MIN) return false;
+  if (threads <= 1 || <u64>m * <u64>n * <u64>k < PARALLEL_MIN) return false;
+  // A tall product is split by rows, so each thread packs only its rows of A (by columns, every
+  // thread would pack all of A); a wide one by columns, each packing only its columns of B.
+  const byRows = m > n && m >= 2 * MR * threads;
+  if (!byRows && n < 2 * NR) return false;
   store<i32>(JOB + FORM, form);
   store<usize>(JOB + C, c);
   store<usize>(JOB + A, a);
@@ -88,6 +116,7 @@ export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m
   store<i32>(JOB + K, k);
   store<i32>(JOB + ACCUMULATE, accumulate ? 1 : 0);
   store<usize>(JOB + PANELS, panels);
+  store<i32>(JOB + BY_ROWS, byRows ? 1 : 0);
   run_job(JOB_GEMM, threads);
   return true;
 }
@@ -103,16 +132,26 @@ export function threads_generation(): i32 {
  * reached its first wait is still seen as new.
  */
 export function thread_loop(index: i32, generation: i32): void {
-  let seen = generation;
+  let seen = generation, spin = 0;
   while (true) {
-    atomic.wait<i32>(JOB + GENERATION, seen, -1);
-    const generation = atomic.load<i32>(JOB + GENERATION);
-    if (generation == seen) continue;
+    let generation = atomic.load<i32>(JOB + GENERATION);
+    for (let i = 0; generation == seen && i < spin; i++) generation = atomic.load<i32>(JOB + GENERATION);
+    if (generation == seen) {
+      // Counted as asleep before waiting: run_job reads the count after bumping the generation,
+      // so either it sees this worker and wakes it, or the wait sees the new generation.
+      atomic.add<i32>(SLEEP + SLEEPERS, 1);
+      atomic.wait<i32>(JOB + GENERATION, seen, -1);
+      atomic.sub<i32>(SLEEP + SLEEPERS, 1);
+      continue;
+    }
     seen = generation;
     const threads = threads_count();
+    // A worker the job does not use goes straight back to sleep.
+    spin = index < threads ? atomic.load<i32>(SLEEP + SPINS) : 0;
     if (index < threads) {
       share(index, threads);
       atomic.add<i32>(JOB + DONE, 1);
+      if (atomic.load<i32>(SLEEP + MAIN_SLEEPS)) atomic.notify(JOB + DONE);
     }
   }
 }
@@ -188,13 +227,21 @@ export function run_job(kind: i32, threads: i32): void {
   atomic.store<i32>(JOB + BARRIER, 0);
   // The atomic add publishes the job's fields to the workers that see the new generation.
   atomic.add<i32>(JOB + GENERATION, 1);
-  // Wake every worker: a woken worker outside the `threads` in use goes back to sleep, and with a
-  // count a needed one could be left sleeping.
-  atomic.notify(JOB + GENERATION);
+  // Wake every sleeping worker: a woken worker outside the `threads` in use goes back to sleep,
+  // and with a count a needed one could be left sleeping.
+  if (atomic.load<i32>(SLEEP + SLEEPERS)) atomic.notify(JOB + GENERATION);
   share(0, threads);
-  // The main thread of a page may not block, so it spins; its own share took about as long.
   // (A worker cannot fail here short of a trap, which the TypeScript side's checks rule out.)
-  while (atomic.load<i32>(JOB + DONE) < threads - 1) {}
+  const others = threads - 1;
+  let done = atomic.load<i32>(JOB + DONE);
+  for (let i = 0, spins = atomic.load<i32>(SLEEP + SPINS); done < others && i < spins; i++) done = atomic.load<i32>(JOB + DONE);
+  if (done < others && atomic.load<i32>(SLEEP + MAIN_BLOCKS)) {
+    // Flagged before reading the count: a worker that counts itself after this sees the flag and wakes us.
+    atomic.store<i32>(SLEEP + MAIN_SLEEPS, 1);
+    while ((done = atomic.load<i32>(JOB + DONE)) < others) atomic.wait<i32>(JOB + DONE, done, -1);
+    atomic.store<i32>(SLEEP + MAIN_SLEEPS, 0);
+  }
+  while (atomic.load<i32>(JOB + DONE) < others) {}
 }
 
 /**
@@ -229,12 +276,16 @@ function share(index: i32, threads: i32): void {
   }
 }
 
-/** Thread `index`'s columns of the current product. */
+/** Thread `index`'s columns (or rows) of the current product. */
 function gemm_share(index: i32, threads: i32): void {
-  const n = load<i32>(JOB + N);
-  const per = ((n + threads - 1) / threads + NR - 1) & ~(NR - 1);
-  const j0 = min(index * per, n), j1 = min(j0 + per, n);
-  if (j0 >= j1) return;
-  gemm_columns(load<i32>(JOB + FORM), load<usize>(JOB + C), load<usize>(JOB + A), load<usize>(JOB + B), load<usize>(JOB + BIAS),
-    load<i32>(JOB + M), n, load<i32>(JOB + K), load<i32>(JOB + ACCUMULATE) != 0, j0, j1, index, load<usize>(JOB + PANELS));
+  const m = load<i32>(JOB + M), n = load<i32>(JOB + N);
+  const form = load<i32>(JOB + FORM), c = load<usize>(JOB + C), a = load<usize>(JOB + A), b = load<usize>(JOB + B), bias = load<usize>(JOB + BIAS);
+  const k = load<i32>(JOB + K), accumulate = load<i32>(JOB + ACCUMULATE) != 0, panels = load<usize>(JOB + PANELS);
+  if (load<i32>(JOB + BY_ROWS)) {
+    const i0 = split(index, threads, m, MR), i1 = split(index + 1, threads, m, MR);
+    if (i0 < i1) gemm_rows(form, c, a, b, bias, m, n, k, accumulate, i0, i1, index, panels);
+    return;
+  }
+  const j0 = split(index, threads, n, NR), j1 = split(index + 1, threads, n, NR);
+  if (j0 < j1) gemm_columns(form, c, a, b, bias, m, n, k, accumulate, j0, j1, index, panels);
 }

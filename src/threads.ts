@@ -6,6 +6,12 @@ import { NO_MODULE_URL, isNode, nodeImport, packageFile, workerExecArgv, type Wa
 /** Packing buffers in the threaded build are reserved for this many threads. */
 export const MAX_THREADS = 4;
 
+/**
+ * Checks a waiting thread spins before it blocks (about a millisecond): waking a sleeping thread
+ * costs 100–150 µs, and the next job usually comes sooner; spinning for good would hold a core.
+ */
+export const SPIN_CHECKS = 2 ** 17;
+
 export interface ThreadPool {
   /** Threads in all, the main thread included. */
   readonly count: number;
@@ -39,6 +45,16 @@ export async function startThreads(module: WasmModule, memory: object, count: nu
     throw error;
   }
   return { count };
+}
+
+/**
+ * Whether this thread may block in Atomics.wait while the workers finish a job: Node's main thread
+ * and workers may, and so may a Web Worker; a page's main thread may not (it spins instead).
+ */
+export function mayBlock(): boolean {
+  if (isNode()) return true;
+  const scope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown }).WorkerGlobalScope;
+  return typeof scope === 'function' && globalThis instanceof scope;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Loading the Wasm core, and the few helpers that move numbers in and out of its memory.
 import { float32Range, lengthOf } from './typed-arrays.js';
 import { NeuriteError, StateError, ValueError, checkKeys, describe } from './errors.js';
-import { MAX_THREADS, availableCores, startThreads, type ThreadPool } from './threads.js';
+import { MAX_THREADS, SPIN_CHECKS, availableCores, mayBlock, startThreads, type ThreadPool } from './threads.js';
 import { NO_MODULE_URL, isNode, moduleUrl, packageFile, type FetchResponse, type WasmModule } from './platform.js';
 
 /** The exports of assembly/ that the TypeScript side calls (pointers are byte offsets). */
@@ -156,6 +156,7 @@ export interface Core {
   net_free(net: number): void;
   threads_set(count: number): void;
   threads_count(): number;
+  threads_block(allowed: boolean, spins: number): void;
   threads_generation(): number;
 }
 
@@ -303,6 +304,7 @@ async function loadThreaded(source: WasmSource | undefined, threads: number): Pr
     return load(undefined, 'simd');
   }
   exports.threads_set(threads);
+  exports.threads_block(mayBlock(), SPIN_CHECKS);
   return { exports, build: 'threads' };
 }
 

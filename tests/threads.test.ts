@@ -5,6 +5,7 @@ import { ready, sequential, layers, optimizers, setThreads, threadCount, wasmBui
 import { wasm } from '../src/wasm.js';
 import { matmul, random, randomArray, transpose } from './reference.js';
 import { freeAll, get, put } from './assembly/core.js';
+import { SPIN_CHECKS } from '../src/threads.js';
 
 beforeAll(() => ready());
 it('runs on the threaded build with the two threads it was asked for', () => {
@@ -13,7 +14,7 @@ it('runs on the threaded build with the two threads it was asked for', () => {
   expect(() => setThreads(3)).toThrow(ValueError);
 });
 
-it.each([[300, 100, 77], [256, 256, 256], [37, 523, 129]])('every product form on %i×%i×%i matches the reference on 1 and 2 threads', (m, n, k) => {
+it.each([[300, 100, 77], [256, 256, 256], [37, 523, 129], [1001, 24, 130], [5003, 10, 41], [64, 64, 128]])('every product form on %i×%i×%i matches the reference on 1 and 2 threads', (m, n, k) => {
   const core = wasm();
   const rand = random(m + n + k);
   const a = randomArray(m * k, rand), b = randomArray(k * n, rand);
@@ -123,6 +124,33 @@ it.each([1, 2])('on %i thread(s), an update that overflows in its last parameter
   expect(model.getWeights()).toEqual(weights);
   expect(model.getOptimizerState()).toEqual(state);
   model.dispose();
+});
+
+it.each([
+  ['blocks', true], ['spins (as on a page\'s main thread)', false],
+] as const)('with no spin before blocking, workers sleep between jobs and the caller %s: 2 threads still train to bitwise the weights of 1', async (_, blocks) => {
+  const train = async (threads: number) => {
+    setThreads(threads);
+    const model = sequential({ inputShape: [16, 16, 3], seed: 11 });
+    model.add(layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
+    model.add(layers.batchNormalization());
+    model.add(layers.flatten());
+    model.add(layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+    const x = new Float32Array(48 * 768).map((_, i) => Math.sin(i * 0.11)), y = new Float32Array(480).map((_, i) => (i % 10 === (i / 10 | 0) % 10 ? 1 : 0));
+    await model.fit(x, y, { epochs: 2, batchSize: 24 });
+    const weights = model.getWeights();
+    model.dispose();
+    return weights;
+  };
+  wasm().threads_block(blocks, 0);
+  try {
+    const one = await train(1), two = await train(2);
+    expect(two).toEqual(one);
+  } finally {
+    wasm().threads_block(true, SPIN_CHECKS);
+    setThreads(2);
+  }
 });
 
 it('a pool of four threads used on two finishes its products (every worker is woken)', async () => {
