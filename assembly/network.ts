@@ -1277,7 +1277,14 @@ function scale(values: usize, count: i32, by: f32): void {
 // (A frozen layer's penalty is a constant of training: it counts in the loss, and net_backward asks
 // for its gradient only when every weight's gradient is wanted.) A bidirectional's weights are its
 // two runs', one after the other, regularized alike.
-function penalty(l: Layer, withGrad: bool): f64 {
+// (Inline: most layers have no regularizer, and a tiny step is mostly calls.)
+// @ts-ignore: decorator
+@inline function penalty(l: Layer, withGrad: bool): f64 {
+  if (l.kernelL1 == 0 && l.kernelL2 == 0 && l.biasL1 == 0 && l.biasL2 == 0 && l.recurrentL1 == 0 && l.recurrentL2 == 0) return 0;
+  return regularizerPenalty(l, withGrad);
+}
+
+function regularizerPenalty(l: Layer, withGrad: bool): f64 {
   if (l.kind != BIDIRECTIONAL) return weightsPenalty(l, l.kind, l.outFeatures, 0, withGrad);
   const units = run_units(l.mergeMode, l.outFeatures), run = <usize>(l.kernelSize + l.biasSize) << 2;
   return weightsPenalty(l, l.innerKind, units, 0, withGrad) + weightsPenalty(l, l.innerKind, units, run, withGrad);
@@ -1372,7 +1379,7 @@ export function net_clear_frozen_gradients(ptr: usize): void {
 export function net_update(ptr: usize): bool {
   const n = net(ptr);
   const t = n.step + 1;
-  clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
+  if (n.clipNorm > 0 || n.clipValue > 0) clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
   if (ASC_FEATURE_THREADS && kernel_parallel(<u64>n.paramCount * <u64>(n.slotCount + 1))) {
     // Every value is computed as on one thread: the threads take parts of each range and of the checks.
     job_set(0, ptr); job_set_f64(1, t); job_set(3, 0);
@@ -1381,7 +1388,7 @@ export function net_update(ptr: usize): bool {
   } else {
     update_part(n, 0, 1, t);
     // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
-    if (!all_finite(n.nextParams, n.paramCount) || !all_finite(n.nextSlots, n.slotCount * n.paramCount)) return false;
+    if (!all_finite(n.nextParams, n.paramCount) || (n.slotCount != 0 && !all_finite(n.nextSlots, n.slotCount * n.paramCount))) return false;
   }
   const params = n.params, slots = n.slots;
   n.params = n.nextParams;
