@@ -132,8 +132,29 @@ export function gemm_nn_bias_packed(c: usize, a: usize, b: usize, panels: usize,
 
 // @ts-ignore: decorator
 @inline function run(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  // Tiny products straight to their loops: XOR-sized steps are mostly calls.
+  if (m > 0 && n > 0 && isSmall(m, n, k)) {
+    gemmSmall(c, n, a, rowStride(form, m, k), depthStride(form, m), b, bStride(form, n), bColumnStride(form, k), bias, m, n, k, accumulate);
+    return;
+  }
   if (ASC_FEATURE_THREADS && parallel(form, c, a, b, bias, m, n, k, accumulate)) return;
   gemm_columns(form, c, a, b, bias, m, n, k, accumulate, 0, n, 0, 0);
+}
+
+// A form's strides (in floats): A(i,p) at a[i*rowStride + p*depthStride], B(p,j) at b[p*bStride + j*bColumnStride].
+// @ts-ignore: decorator
+@inline function rowStride(form: i32, m: i32, k: i32): i32 { return form == TN ? 1 : k; }
+// @ts-ignore: decorator
+@inline function depthStride(form: i32, m: i32): i32 { return form == TN ? m : 1; }
+// @ts-ignore: decorator
+@inline function bStride(form: i32, n: i32): i32 { return form == NT ? 1 : n; }
+// @ts-ignore: decorator
+@inline function bColumnStride(form: i32, k: i32): i32 { return form == NT ? k : 1; }
+
+// Products small enough that packing costs more than it saves (and k = 0: nothing to pack).
+// @ts-ignore: decorator
+@inline function isSmall(m: i32, n: i32, k: i32): bool {
+  return k <= 0 || <u64>m * <u64>n * <u64>k <= <u64>SMALL;
 }
 
 /**
@@ -143,8 +164,8 @@ export function gemm_nn_bias_packed(c: usize, a: usize, b: usize, panels: usize,
  */
 export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, j0: i32, j1: i32, slot: i32, panels: usize): void {
   // Strides: A(i,p) at a[i*ars + p*aps], B(p,j) at b[p*bps + j*bjs].
-  const ars = form == TN ? 1 : k, aps = form == TN ? m : 1;
-  const bps = form == NT ? 1 : n, bjs = form == NT ? k : 1;
+  const ars = rowStride(form, m, k), aps = depthStride(form, m);
+  const bps = bStride(form, n), bjs = bColumnStride(form, k);
   gemm(
     c + (<usize>j0 << 2), n, a, ars, aps, b + (<usize>j0 * <usize>bjs << 2), bps, bjs, bias ? bias + (<usize>j0 << 2) : 0, m, j1 - j0, k, accumulate, slot,
     panels ? panels + (<usize>j0 * <usize>k << 2) : 0,
@@ -173,7 +194,7 @@ function gemm(
 ): void {
   if (m <= 0 || n <= 0) return;
   // Tiny products (XOR-sized layers) cost less as plain loops than as packing.
-  if (k <= 0 || <u64>m * <u64>n * <u64>k <= <u64>SMALL) {
+  if (isSmall(m, n, k)) {
     gemmSmall(c, ldc, a, ars, aps, b, bps, bjs, bias, m, n, k, accumulate);
     return;
   }
@@ -215,11 +236,36 @@ function gemmSmall(
   m: i32, n: i32, k: i32, accumulate: bool,
 ): void {
   const aStep = <usize>aps << 2, bStep = <usize>bps << 2;
+  if (n == 1 && ldc == 1 && ars == 1 && aps != 1 && m >= 4) {
+    // One column of C down contiguous rows of Aᵀ (a one-unit layer's dW): four rows a vector,
+    // each lane the scalar loop's sum below, in its order.
+    gemmSmallColumn(c, a, aps, b, bps, bias, m, k, accumulate);
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const aRow = a + (<usize>(i * ars) << 2);
     const cRow = c + (<usize>(i * ldc) << 2);
     let j = 0;
     if (bjs == 1) {
+      // Eight columns at a time share each A load; every lane sums as the four-column loop does.
+      for (; j + 8 <= n; j += 8) {
+        let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+        if (bias) {
+          acc0 = v128.load(bias + (<usize>j << 2));
+          acc1 = v128.load(bias + (<usize>j << 2), 16);
+        }
+        let pa = aRow, pb = b + (<usize>j << 2);
+        for (let p = 0; p < k; p++) {
+          const ai = v128.load32_splat(pa);
+          acc0 = madd(ai, v128.load(pb), acc0);
+          acc1 = madd(ai, v128.load(pb, 16), acc1);
+          pa += aStep;
+          pb += bStep;
+        }
+        const dst = cRow + (<usize>j << 2);
+        v128.store(dst, accumulate ? f32x4.add(v128.load(dst), acc0) : acc0);
+        v128.store(dst, accumulate ? f32x4.add(v128.load(dst, 16), acc1) : acc1, 16);
+      }
       for (; j + 4 <= n; j += 4) {
         let acc = bias ? v128.load(bias + (<usize>j << 2)) : f32x4.splat(0);
         let pa = aRow, pb = b + (<usize>j << 2);
@@ -254,6 +300,41 @@ function gemmSmall(
       const dst = cRow + (<usize>j << 2);
       store<f32>(dst, accumulate ? load<f32>(dst) + sum : sum);
     }
+  }
+}
+
+/**
+ * gemmSmall's scalar loop for C one column wide (m×1, contiguous) and A(i,p) at a[i + p*aps]:
+ * rows four at a time, each lane Σ_p a·b (mul, then add, from 0, p in order), then + bias, as the
+ * scalar loop computes it; the last m mod 4 rows by that loop's arithmetic.
+ */
+function gemmSmallColumn(c: usize, a: usize, aps: i32, b: usize, bps: i32, bias: usize, m: i32, k: i32, accumulate: bool): void {
+  const aStep = <usize>aps << 2, bStep = <usize>bps << 2;
+  const vbias = bias ? v128.load32_splat(bias) : f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    let acc = f32x4.splat(0);
+    let pa = a + (<usize>i << 2), pb = b;
+    for (let p = 0; p < k; p++) {
+      acc = f32x4.add(acc, f32x4.mul(v128.load(pa), v128.load32_splat(pb)));
+      pa += aStep;
+      pb += bStep;
+    }
+    if (bias) acc = f32x4.add(acc, vbias);
+    const dst = c + (<usize>i << 2);
+    v128.store(dst, accumulate ? f32x4.add(v128.load(dst), acc) : acc);
+  }
+  for (; i < m; i++) {
+    let pa = a + (<usize>i << 2), pb = b;
+    let sum: f32 = 0;
+    for (let p = 0; p < k; p++) {
+      sum += load<f32>(pa) * load<f32>(pb);
+      pa += aStep;
+      pb += bStep;
+    }
+    if (bias) sum += load<f32>(bias);
+    const dst = c + (<usize>i << 2);
+    store<f32>(dst, accumulate ? load<f32>(dst) + sum : sum);
   }
 }
 

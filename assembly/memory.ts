@@ -86,6 +86,11 @@ export function free(ptr: usize): void {
   }
 }
 
+/** Bytes the block at `ptr` (from `alloc`) takes, its header and rounding included; 0 for null. */
+export function block_bytes(ptr: usize): usize {
+  return ptr ? sizeOf(ptr - HEADER) : 0;
+}
+
 /** Bytes between the heap base and the top (what the allocator has handed out or holds free). */
 export function heap_top(): usize {
   return top;

@@ -8,7 +8,7 @@
 // optimizer state are double-buffered: an update writes the next ones beside the current ones, and
 // they are adopted only when every value is finite, so a failed step leaves the model exactly as
 // it was.
-import { alloc, free } from "./memory";
+import { alloc, block_bytes, free } from "./memory";
 import { rng_shuffle } from "./rng";
 import { SIGMOID, SOFTMAX } from "./activations";
 import {
@@ -1277,7 +1277,14 @@ function scale(values: usize, count: i32, by: f32): void {
 // (A frozen layer's penalty is a constant of training: it counts in the loss, and net_backward asks
 // for its gradient only when every weight's gradient is wanted.) A bidirectional's weights are its
 // two runs', one after the other, regularized alike.
-function penalty(l: Layer, withGrad: bool): f64 {
+// (Inline: most layers have no regularizer, and a tiny step is mostly calls.)
+// @ts-ignore: decorator
+@inline function penalty(l: Layer, withGrad: bool): f64 {
+  if (l.kernelL1 == 0 && l.kernelL2 == 0 && l.biasL1 == 0 && l.biasL2 == 0 && l.recurrentL1 == 0 && l.recurrentL2 == 0) return 0;
+  return regularizerPenalty(l, withGrad);
+}
+
+function regularizerPenalty(l: Layer, withGrad: bool): f64 {
   if (l.kind != BIDIRECTIONAL) return weightsPenalty(l, l.kind, l.outFeatures, 0, withGrad);
   const units = run_units(l.mergeMode, l.outFeatures), run = <usize>(l.kernelSize + l.biasSize) << 2;
   return weightsPenalty(l, l.innerKind, units, 0, withGrad) + weightsPenalty(l, l.innerKind, units, run, withGrad);
@@ -1372,7 +1379,7 @@ export function net_clear_frozen_gradients(ptr: usize): void {
 export function net_update(ptr: usize): bool {
   const n = net(ptr);
   const t = n.step + 1;
-  clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
+  if (n.clipNorm > 0 || n.clipValue > 0) clip_gradients(n.grads, n.paramCount, n.clipNorm, n.clipValue);
   if (ASC_FEATURE_THREADS && kernel_parallel(<u64>n.paramCount * <u64>(n.slotCount + 1))) {
     // Every value is computed as on one thread: the threads take parts of each range and of the checks.
     job_set(0, ptr); job_set_f64(1, t); job_set(3, 0);
@@ -1381,7 +1388,7 @@ export function net_update(ptr: usize): bool {
   } else {
     update_part(n, 0, 1, t);
     // A moment that overflows (g² beyond float32) would silently stall its weight forever: refused too.
-    if (!all_finite(n.nextParams, n.paramCount) || !all_finite(n.nextSlots, n.slotCount * n.paramCount)) return false;
+    if (!all_finite(n.nextParams, n.paramCount) || (n.slotCount != 0 && !all_finite(n.nextSlots, n.slotCount * n.paramCount))) return false;
   }
   const params = n.params, slots = n.slots;
   n.params = n.nextParams;
@@ -1571,6 +1578,20 @@ export function net_train_epochs(ptr: usize, x: usize, y: usize, order: usize, r
 /** The batch at which the last net_train_batches call stopped on a non-finite loss, or -1. */
 export function net_diverged_batch(ptr: usize): i32 {
   return net(ptr).divergedBatch;
+}
+
+/**
+ * Bytes of Wasm memory the model's blocks take, by part: 0 weights (current and next) and their
+ * gradients, 1 optimizer state (current and next), 2 activations, staging and scratch at the
+ * batch capacity, 3 packed kernels kept for inference, 4 the network record with its layer records.
+ */
+export function net_bytes(ptr: usize, part: i32): f64 {
+  const n = net(ptr);
+  if (part == 0) return <f64>(block_bytes(n.params) + block_bytes(n.nextParams) + block_bytes(n.grads));
+  if (part == 1) return <f64>(block_bytes(n.slots) + block_bytes(n.nextSlots));
+  if (part == 2) return <f64>block_bytes(n.activations);
+  if (part == 3) return <f64>block_bytes(n.packed);
+  return <f64>block_bytes(ptr);
 }
 
 export function net_free(ptr: usize): void {

@@ -4,7 +4,7 @@
 //
 //   npm run bench                      full run, a few minutes
 //   npm run bench -- --quick           under a minute, noisier
-//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, seq, residual, threads)
+//   node bench/run.js --only xor,gemm  some workloads only (xor, mnist-mlp, wide, gemm, cnn, seq, residual, threads, threads-chromium, cold-start, memory)
 //   node bench/run.js --build simd     force neurite's plain-SIMD build (default: what ready() picks)
 //
 // Run it with --experimental-wasm-relaxed-simd on Node 20 to measure the relaxed-SIMD peak (and
@@ -30,13 +30,28 @@ import { seq } from './workloads/seq.js';
 import { wide } from './workloads/wide.js';
 import { xor } from './workloads/xor.js';
 
-const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, residual, threads };
+const WORKLOADS = { xor, 'mnist-mlp': mnist, wide, gemm, cnn, seq, residual, threads, 'threads-chromium': (ctx) => script('bench/threads-browser.js', ctx), 'cold-start': coldStart, memory: memoryUse };
 
 /** 1 and 2 threads: bench/threads.js in a process of its own, since ready() loads one build per process. */
 async function threads(ctx) {
   const text = execFileSync(process.execPath, [...process.execArgv, join(ROOT, 'bench/threads.js'), ...(ctx.mode === 'quick' ? ['--quick'] : [])], { encoding: 'utf8' });
   const [table] = text.split('\n\n');
   return { title: table.split('\n')[0], text: table.split('\n').slice(1).join('\n'), summary: [] };
+}
+/** Import to first training step, in fresh processes and browser contexts: bench/cold-start.js. */
+async function coldStart(ctx) {
+  return script('bench/cold-start.js', ctx);
+}
+
+/** Wasm memory against each model's blocks, a fresh process per model: bench/memory.js. */
+async function memoryUse(ctx) {
+  return script('bench/memory.js', ctx);
+}
+
+/** A benchmark that runs its own processes: its first line is the title, the rest its table. */
+function script(file, ctx) {
+  const text = execFileSync(process.execPath, [join(ROOT, file), ...(ctx.mode === 'quick' ? ['--quick'] : [])], { encoding: 'utf8' });
+  return { title: text.split('\n')[0], text: text.split('\n').slice(1).join('\n').trimEnd(), summary: [] };
 }
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);

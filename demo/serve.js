@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../tools/static-server.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-if (!existsSync(`${root}dist/index.js`) || !existsSync(`${root}dist/neurite.wasm`)) {
+if (!existsSync(`${root}dist/neurite.js`) || !existsSync(`${root}dist/neurite.wasm`)) {
   console.error('dist/ is not built: run `npm run build` first.');
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 // Callbacks: code that runs at points of fit(), to watch training or steer it. Plain objects with
 // any of the hooks work; earlyStopping and reduceLROnPlateau are the two Keras built-ins that
 // steer, with Keras's names and defaults.
-import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
+import { ValueError, checkBoolean, checkFloat32, checkKeys, describe } from './errors.js';
 
 export type Logs = Record<string, number>;
 
@@ -141,8 +141,7 @@ export function earlyStopping(config: EarlyStoppingConfig = {}): Callback {
   const where = 'earlyStopping()';
   checkKeys(config, ['monitor', 'minDelta', 'mode', 'patience', 'baseline', 'restoreBestWeights'], where);
   const patience = count(config.patience ?? 0, where, 'patience');
-  const restore = config.restoreBestWeights ?? false;
-  if (typeof restore !== 'boolean') throw new ValueError(`${where}: restoreBestWeights must be a boolean, got ${describe(restore)}`);
+  const restore = checkBoolean(config.restoreBestWeights ?? false, where, 'restoreBestWeights');
   if (config.baseline !== undefined && (typeof config.baseline !== 'number' || !Number.isFinite(config.baseline))) {
     throw new ValueError(`${where}: baseline must be a finite number, got ${describe(config.baseline)}`);
   }

@@ -102,6 +102,12 @@ export function checkKeys(config: unknown, allowed: readonly string[], where: st
   }
 }
 
+/** Checks a boolean option and returns it. */
+export function checkBoolean(value: unknown, where: string, key: string): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
 /** Checks an integer option in [min, max] and returns it. */
 export function checkInteger(value: unknown, min: number, max: number, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

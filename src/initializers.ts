@@ -4,6 +4,7 @@
 // TensorFlow.js's; random draws come from the seeded generator in assembly/rng.ts.
 import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
 import { allocate, heapF32, readF32, wasm } from './wasm.js';
+import { sizeOf } from './layers/layer.js';
 
 export type InitializerIdentifier =
   | 'zeros' | 'ones' | 'constant' | 'randomNormal' | 'randomUniform' | 'truncatedNormal'
@@ -41,7 +42,7 @@ export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: 
     for (let i = 0; i < rank - 2; i++) receptiveField *= shape[i];
     return { fanIn: shape[rank - 2] * receptiveField, fanOut: shape[rank - 1] * receptiveField };
   }
-  const size = Math.sqrt(shape.reduce((a, b) => a * b, 1));
+  const size = Math.sqrt(sizeOf(shape));
   return { fanIn: size, fanOut: size };
 }
 
@@ -60,7 +61,7 @@ function initializer(name: InitializerIdentifier, config: Record<string, unknown
         throw new ValueError(`${name}.apply(): shape must be an array of at most 8 positive integers, got ${describe(shape)}`);
       }
       if (seed !== undefined) checkSeed(seed, `${name}.apply()`);
-      const n = dims.reduce((a, b) => a * b, 1);
+      const n = sizeOf(dims);
       const core = wasm(`${name}.apply()`);
       // allocate() checks the size as a float64 before the core sees it as 32 bits.
       const state = allocate(16 + n * 4, `initializing a tensor of shape [${dims.join(', ')}]`);

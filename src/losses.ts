@@ -1,7 +1,7 @@
 // Losses: how far predictions are from labels, as one number to minimize; training follows its
 // gradient. Identifiers are TensorFlow.js's (Keras spellings accepted); the value is the mean
 // over the batch of each example's loss, as in Keras. The arithmetic is in assembly/losses.ts.
-import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
+import { ValueError, checkBoolean, checkFloat32, checkKeys, describe } from './errors.js';
 
 export type LossIdentifier =
   | 'meanSquaredError' | 'meanAbsoluteError' | 'huber' | 'logcosh' | 'binaryCrossentropy'
@@ -48,8 +48,7 @@ interface CrossentropyConfig {
 function crossentropy(name: LossIdentifier, config: CrossentropyConfig, smoothing: boolean): Loss {
   const where = `losses.${name}()`;
   checkKeys(config, smoothing ? ['fromLogits', 'labelSmoothing'] : ['fromLogits'], where);
-  const fromLogits = config.fromLogits ?? false;
-  if (typeof fromLogits !== 'boolean') throw new ValueError(`${where}: fromLogits must be a boolean, got ${describe(fromLogits)}`);
+  const fromLogits = checkBoolean(config.fromLogits ?? false, where, 'fromLogits');
   const labelSmoothing = checkFloat32(config.labelSmoothing ?? 0, { min: 0, below: 1 }, where, 'labelSmoothing');
   return make(name, labelSmoothing, fromLogits);
 }

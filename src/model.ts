@@ -164,9 +164,10 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
    * time), with the index of each one's first application, which holds its weights.
    */
   get nodes(): { layers: readonly Layer[]; owners: readonly number[]; firstWeight: readonly number[] } {
-    const slots = this.topology.weights(), owners = this.topology.owners;
-    // Where each application's weights start in getWeights() (its layer's first application's).
-    const firstWeight = owners.map((first) => slots.findIndex((s) => s.layer === first));
+    const owners = this.topology.owners, start = new Map<number, number>();
+    // Where each application's weights start in getWeights() (its layer's first application's; −1: none).
+    this.topology.weights().forEach((s, t) => { if (!start.has(s.layer)) start.set(s.layer, t); });
+    const firstWeight = owners.map((first) => start.get(first) ?? -1);
     return { layers: this.topology.layers, owners, firstWeight };
   }
 

@@ -2,7 +2,7 @@
 // moves the weights along the negative gradient: too small crawls, too large diverges. Defaults
 // and update rules are TensorFlow.js's (Keras's for adamw and amsgrad, which TF.js lacks); the
 // rules run in assembly/optimizers.ts over the model's flat parameter buffer.
-import { ValueError, checkFloat32, checkKeys, describe } from './errors.js';
+import { ValueError, checkBoolean, checkFloat32, checkKeys, describe } from './errors.js';
 import { isSchedule, type LearningRateSchedule } from './schedules.js';
 
 export type OptimizerIdentifier = 'sgd' | 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | 'adamw';
@@ -56,8 +56,7 @@ const SPECS: Record<OptimizerIdentifier, Spec> = {
 
 function checkValue(value: unknown, check: Spec[string]['check'], where: string, key: string): number | boolean {
   if (check === 'boolean') {
-    if (typeof value !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${describe(value)}`);
-    return value;
+    return checkBoolean(value, where, key);
   }
   // The core holds every hyperparameter as a float32: the bounds apply to that value.
   return checkFloat32(value, check === 'positive' ? { above: 0 } : check === 'nonNegative' ? { min: 0 } : { min: 0, below: 1 }, where, key);

@@ -1,6 +1,6 @@
 // model.summary(): the layers, output shapes and parameter counts as a Keras-style table.
 import { formatShape } from './layers/layer.js';
-import type { Topology } from './topology.js';
+import { applicationsOf, type Topology } from './topology.js';
 
 /**
  * The table for the model `name` with these layers, as Keras prints it; a graph's layers also say
@@ -9,11 +9,11 @@ import type { Topology } from './topology.js';
  */
 export function summary(name: string, topology: Topology): string {
   const inputs = topology.graphInputs, graph = inputs !== undefined;
-  const applications = (i: number) => topology.owners.flatMap((first, j) => (first === i ? [j] : []));
-  const from = (i: number) => applications(i).map((j) => topology.edges[j].map((k) => (k < 0 ? inputs![-1 - k].name : topology.layers[k].name)).join(', ')).join(' | ');
+  const applications = applicationsOf(topology.owners).lists;
+  const from = (i: number) => applications[i].map((j) => topology.edges[j].map((k) => (k < 0 ? inputs![-1 - k].name : topology.layers[k].name)).join(', ')).join(' | ');
   // A shared layer whose applications give different shapes shows "multiple", as Keras.
   const shapeOf = (i: number) => {
-    const shapes = applications(i).map((j) => formatShape(topology.layers[j].computeOutputShapes(topology.inputShapes[j])));
+    const shapes = applications[i].map((j) => formatShape(topology.layers[j].computeOutputShapes(topology.inputShapes[j])));
     return shapes.every((s) => s === shapes[0]) ? shapes[0] : 'multiple';
   };
   const rows = topology.firstApplications.map((i) => topology.layers[i]).map((layer, k, _, i = topology.firstApplications[k]) => ({

@@ -235,6 +235,21 @@ export class Topology {
   }
 }
 
+/**
+ * Each layer's applications, from Topology.owners, in one pass (a model of many thousands of layers
+ * is saved and summarized in linear time): `lists[first]` holds, in order, the applications of the
+ * layer first applied at `first` (empty at other indices); `node[j]` says which of its layer's
+ * applications j is (TF.js's node index).
+ */
+export function applicationsOf(owners: readonly number[]): { lists: number[][]; node: number[] } {
+  const lists: number[][] = owners.map(() => []), node: number[] = [];
+  owners.forEach((first, j) => {
+    node.push(lists[first].length);
+    lists[first].push(j);
+  });
+  return { lists, node };
+}
+
 function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

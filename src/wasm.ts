@@ -11,6 +11,7 @@ export interface Core {
   free(ptr: number): void;
   heap_top(): number;
   heap_available(): number;
+  block_bytes(ptr: number): number;
   rng_seed(state: number, seed: number): void;
   rng_uniform(out: number, n: number, state: number, lo: number, hi: number): void;
   rng_normal(out: number, n: number, state: number, mean: number, std: number, truncate: boolean): void;
@@ -151,6 +152,7 @@ export interface Core {
   net_train_batch(net: number, x: number, y: number, indices: number, rows: number, weights: number): number;
   net_train_batches(net: number, x: number, y: number, order: number, rows: number, batchSize: number, first: number, count: number, weights: number): number;
   net_diverged_batch(net: number): number;
+  net_bytes(net: number, part: number): number;
   net_free(net: number): void;
   threads_set(count: number): void;
   threads_count(): number;
@@ -449,8 +451,10 @@ let fetchedFrom: string | undefined;
 async function fetchBytes(source: WasmSource, byDefault = false): Promise<ArrayBuffer | ArrayBufferView | WebAssembly.Module> {
   fetchedFrom = undefined;
   if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
-  if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
+  // Strings and URLs first: in Node, the first touch of the global Response loads its fetch
+  // implementation (about 25 ms of start-up) for nothing.
   if (typeof source !== 'string' && !(source instanceof URL)) {
+    if (typeof Response !== 'undefined' && source instanceof Response) return source.arrayBuffer();
     throw new ValueError(`ready(): wasm must be a URL, a path, bytes, a Response or a WebAssembly.Module, got ${describe(source)}`);
   }
   const url = await resolveWasmUrl(source);

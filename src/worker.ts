@@ -4,12 +4,13 @@
 // data crosses once per call as Float32Arrays, never per step.
 import type { Data, InputData } from './data.js';
 import { HOOKS, builtinSpec, callbackList, type BuiltinSpec, type Callback, type Hook, type Logs } from './callbacks.js';
-import { DivergenceError, StateError, ValueError, checkKeys, describe } from './errors.js';
+import { DivergenceError, StateError, ValueError, checkBoolean, checkKeys, describe } from './errors.js';
 import type { History, LayersModel, Prediction } from './model.js';
 import { loadModel, type ModelArtifacts } from './io/index.js';
 import { packageDir, resolveWasmUrl, wasmBuild, wasmModule, type WasmSource } from './wasm.js';
 import { MAX_THREADS } from './threads.js';
 import { NO_MODULE_URL, isNode, nodeImport, packageFile, workerExecArgv, type TransferList } from './platform.js';
+import { sizeOf } from './layers/layer.js';
 import { deserialize, transferable, type Reply, type Request, type WorkerFitOptions } from './worker-protocol.js';
 
 export type { WorkerFitOptions } from './worker-protocol.js';
@@ -214,7 +215,7 @@ async function connect<P extends Prediction>(worker: WorkerLike, artifacts: Mode
       for (const [name, f] of [['onEpochEnd', onEpochEnd], ['onBatchEnd', onBatchEnd]] as const) {
         if (f !== undefined && typeof f !== 'function') throw new ValueError(`workerTrainer fit(): ${name} must be a function, got ${describe(f)}`);
       }
-      if (typeof transfer !== 'boolean') throw new ValueError(`workerTrainer fit(): transfer must be a boolean, got ${describe(transfer)}`);
+      checkBoolean(transfer, 'workerTrainer fit()', 'transfer');
       const { hooks, builtins } = splitCallbacks(given, { ...(onEpochEnd && { onEpochEnd }), ...(onBatchEnd && { onBatchEnd }) });
       // Without transfer, a Float32Array view is cloned as its whole buffer: send just the view's floats.
       const [xs, ys] = transfer ? [x, y] : [copy(x), copy(y)];
@@ -444,7 +445,7 @@ function weightsOf(artifacts: ModelArtifacts): Float32Array[] {
   const out: Float32Array[] = [];
   let offset = 0;
   for (const spec of artifacts.weightSpecs) {
-    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const n = sizeOf(spec.shape);
     if (spec.group !== 'optimizer') out.push(all.slice(offset, offset + n));
     offset += n;
   }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
+import { bits, expectBitwise, expectClose, uniformRows } from './close.js';
 import {
   ready, sequential, layers, loadModel, optimizers, ShapeError, StateError, ValueError, type Sequential,
 } from '../src/index.js';
@@ -86,40 +87,13 @@ function receiveUploads(received: Map<string, { form: FormData; method: string; 
 // ---------------------------------------------------------------------------------------------
 // Models and data
 
-/** Deterministic data (mulberry32) in [-1, 1). */
-function data(rows: number, cols: number, seed: number): number[][] {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => next() * 2 - 1));
-}
-
-const X = data(12, 4, 1);
+const X = uniformRows(1, 12, 4);
 
 function smallModel(seed = 3): Sequential {
   return sequential({
     inputShape: [4], seed,
     layers: [layers.dense({ units: 6, activation: 'relu' }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 5, activation: 'tanh' }), layers.dense({ units: 3, activation: 'softmax' })],
   });
-}
-
-function bits(a: Float32Array): Uint32Array {
-  return new Uint32Array(a.buffer, a.byteOffset, a.length);
-}
-
-function expectBitwise(a: Float32Array[], b: Float32Array[]): void {
-  expect(b.length).toBe(a.length);
-  a.forEach((t, i) => expect(bits(b[i])).toEqual(bits(t)));
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i])));
 }
 
 /** Serves a folder neurite saved (model.json + weights.bin) under `prefix`. */
@@ -141,7 +115,7 @@ describe('loading over http', () => {
     for (const source of [`${base}/m/model.json`, new URL('/m/model.json', base)]) {
       log.length = 0;
       const loaded = await loadModel(source);
-      expectBitwise(model.getWeights(), loaded.getWeights());
+      expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
       expect(bits(loaded.predict(X))).toEqual(bits(model.predict(X)));
       expect(log.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /m/model.json', 'GET /m/weights.bin']);
     }
@@ -158,7 +132,7 @@ describe('loading over http', () => {
       return fetch(url, init);
     };
     const loaded = await loadModel(`${base}/private/model.json?token=t1`, { requestInit: { headers: { authorization: 'Bearer abc' } }, fetchFunc });
-    expectBitwise(model.getWeights(), loaded.getWeights());
+    expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
     expect(calls).toEqual([`${base}/private/model.json?token=t1`, `${base}/private/weights.bin?token=t1`]);
     expect(log.map((r) => `${r.path}${r.search} ${r.headers.authorization}`)).toEqual(['/private/model.json?token=t1 Bearer abc', '/private/weights.bin?token=t1 Bearer abc']);
     // Without the header: the server's 403 is a ValueError naming the URL.
@@ -182,7 +156,7 @@ describe('loading over http', () => {
     files.set('/zoo/shared/part2.bin', rest.slice(0, 40));
     files.set('/top.bin', rest.slice(40));
     const loaded = await loadModel(`${base}/zoo/v1/model.json`);
-    expectBitwise(model.getWeights(), loaded.getWeights());
+    expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
     expect(log.map((r) => r.path)).toEqual(['/zoo/v1/model.json', '/zoo/v1/shards/part1.bin', '/zoo/shared/part2.bin', '/top.bin']);
 
     // An absolute path or a URL with a scheme or host is refused before any weights file is fetched.
@@ -224,7 +198,7 @@ describe('saving over http', () => {
     expect(new Uint8Array(await weightsPart.arrayBuffer())).toEqual(new Uint8Array(artifacts.weightData));
 
     const loaded = await loadModel(`${base}/models/one/model.json`);
-    expectBitwise(model.getWeights(), loaded.getWeights());
+    expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
     expect(bits(loaded.predict(X))).toEqual(bits(model.predict(X)));
     expect(loaded.optimizer?.config).toEqual(model.optimizer?.config);
   });
@@ -234,7 +208,7 @@ describe('saving over http', () => {
     route = receiveUploads(received);
     const model = smallModel(13);
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
-    const y = data(12, 3, 2).map((row) => row.map((v) => (v > 0 ? 1 : 0)));
+    const y = uniformRows(2, 12, 3).map((row) => row.map((v) => (v > 0 ? 1 : 0)));
     await model.fit(X, y, { epochs: 2, batchSize: 4 });
     await model.save(`${base}/upload/resume`, { includeOptimizer: true, requestInit: { method: 'PUT', headers: { 'x-api-key': 'k' } } });
     expect(received.get('resume')!.method).toBe('PUT');
@@ -242,7 +216,7 @@ describe('saving over http', () => {
     const loaded = await loadModel(`${base}/models/resume/model.json`);
     await model.fit(X, y, { epochs: 1, batchSize: 4 });
     await loaded.fit(X, y, { epochs: 1, batchSize: 4 });
-    expectBitwise(model.getWeights(), loaded.getWeights());
+    expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
   });
 
   it('TF.js loads what neurite sent (from memory and from the URL), with the same predictions', async () => {
@@ -258,7 +232,7 @@ describe('saving over http', () => {
     const fromMemory = await tf.loadLayersModel(tf.io.fromMemory({ ...json, weightSpecs: json.weightsManifest[0].weights, weightData }));
     const fromUrl = await tf.loadLayersModel(`${base}/models/for-tfjs/model.json`);
     for (const tfModel of [fromMemory, fromUrl]) {
-      expectClose(tf.tidy(() => (tfModel.predict(tf.tensor2d(X)) as tf.Tensor).dataSync()), expected);
+      expectClose(tf.tidy(() => (tfModel.predict(tf.tensor2d(X)) as tf.Tensor).dataSync()), expected, 'TF.js predictions', 0, 1e-5);
       tfModel.dispose();
     }
   });
@@ -277,7 +251,7 @@ describe('saving over http', () => {
     expect([...received.get('from-tfjs')!.form.keys()]).toEqual(['model.json', 'model.weights.bin']);
     const expected = tf.tidy(() => (tfModel.predict(tf.tensor2d(X)) as tf.Tensor).dataSync());
     const model = await loadModel(`${base}/models/from-tfjs/model.json`);
-    expectClose(model.predict(X), expected);
+    expectClose(model.predict(X), expected, 'neurite predictions', 0, 1e-5);
     expect(log.filter((r) => r.method === 'GET').map((r) => r.path)).toEqual(['/models/from-tfjs/model.json', '/models/from-tfjs/model.weights.bin']);
     tfModel.dispose();
   });
@@ -370,14 +344,14 @@ describe('a failed save', () => {
       expect(error).toBeInstanceOf(Type);
       expect(error.message).toContain(message);
     }
-    expectBitwise(before, model.getWeights());
+    expectBitwise(model.getWeights(), before, 'weights kept');
     expect(bits(model.predict(X))).toEqual(bits(predictions));
     expect(files).toEqual(stored);
     expect(log.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /full', 'POST /denied']);
     // And the model still saves where it can.
     route = receiveUploads(new Map());
     await model.save(`${base}/upload/after`);
-    expectBitwise(before, (await loadModel(`${base}/models/after/model.json`)).getWeights());
+    expectBitwise((await loadModel(`${base}/models/after/model.json`)).getWeights(), before, 'weights kept');
     expect(text(files.get('/models/after/model.json'))).toContain('"paths":["./model.weights.bin"]');
   });
 });

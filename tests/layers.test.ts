@@ -14,8 +14,9 @@
 // Adding a layer adds its rows to LAYER_CASES (and its TF.js counterpart to tfLayer()).
 // Conv rows end in a dense head on the last axis (the filters): there is no flatten layer yet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bits, expectBitwise, expectClose } from './close.js';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
-import { random } from './reference.js';
+import { random, randomArray } from './reference.js';
 import {
   ready, sequential, layers, optimizers, regularizers, gradientCheck, loadModel, ShapeError, ValueError, activations, GRU,
   type Layer, type LSTM, type ModelArtifacts, type Sequential,
@@ -864,12 +865,11 @@ function tfWeights(model: tf.LayersModel): Float32Array[] {
 /** Deterministic inputs and labels for a case. */
 function problem(c: LayerCase, seed = 3, rows = ROWS) {
   const rand = random(seed);
-  const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
   const first = c.layers[0];
   // Ids for an embedding: integers in [0, inputDim), drawn before the labels.
   const x = first.kind === 'embedding' || first.kind === 'categoryEncoding'
     ? Float32Array.from({ length: rows * size(c.inputShape) }, () => Math.floor(rand() * (first.kind === 'embedding' ? first.inputDim : first.numTokens)))
-    : uniform(rows * size(c.inputShape), -1, 1);
+    : randomArray(rows * size(c.inputShape), rand);
   const [steps, features = 1] = c.inputShape;
   // Padding to mask: example r ends in r % steps padding ids (0) ...
   if (first.kind === 'embedding' && first.maskZero) {
@@ -881,7 +881,7 @@ function problem(c: LayerCase, seed = 3, rows = ROWS) {
       for (let t = (r % 3); t < steps; t += 3) x.fill(first.maskValue ?? 0, (r * steps + t) * features, (r * steps + t + 1) * features);
     }
   }
-  return { x, y: uniform(rows * size(lastShape(c)), -1, 1), rows };
+  return { x, y: randomArray(rows * size(lastShape(c)), rand), rows };
 }
 
 const tfInput = (c: LayerCase, x: Float32Array, rows: number) => tf.tensor(x, [rows, ...c.inputShape]);
@@ -889,23 +889,6 @@ const tfLabels = (c: LayerCase, y: Float32Array, rows: number) => tf.tensor(y, [
 
 function tfPredict(model: tf.LayersModel, c: LayerCase, x: Float32Array, rows: number): Float32Array {
   return tf.tidy(() => (model.predict(tfInput(c, x, rows)) as tf.Tensor).dataSync() as Float32Array);
-}
-
-/** |got − want| ≤ rel·max(|got|, |want|) + abs elementwise, listing the first offenders. */
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    if (!(Math.abs(g - w) <= rel * Math.max(Math.abs(g), Math.abs(w)) + abs)) bad.push(`[${i}] neurite ${g} vs tfjs ${w}`);
-  }
-  expect(bad.slice(0, 6), `${what}: ${bad.length} of ${want.length} entries differ`).toEqual([]);
-}
-
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-function expectBitwise(got: Float32Array[], want: Float32Array[], what: string): void {
-  expect(got.length, `${what}: tensor count`).toBe(want.length);
-  got.forEach((t, i) => expect(bits(t), `${what}: tensor ${i}`).toEqual(bits(want[i])));
 }
 
 /** The weight tensors of layer `index`, as slices of getWeights(). */

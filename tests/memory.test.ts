@@ -52,6 +52,29 @@ it('Wasm memory ≤ 1.25 × (parameters + gradients + optimizer state + activati
   expect(core.heap_top()).toBe(afterPredict);
 });
 
+it('net_bytes (what bench/memory.js reports) counts each of the model\'s blocks exactly', () => {
+  const core = wasm();
+  const model = sequential({ inputShape: [784], seed: 1 });
+  model.add(layers.dense({ units: 128, activation: 'relu' }));
+  model.add(layers.dense({ units: 10, activation: 'softmax' }));
+  model.compile({ optimizer: optimizers.adam(), loss: 'categoricalCrossentropy' });
+  const batch = 32, x = new Float32Array(batch * 784), y = new Float32Array(batch * 10).fill(0.1);
+  model.trainOnBatch(x, y);
+  const net = (model as unknown as { owned: { net: number } }).owned.net;
+  const block = (bytes: number) => Math.ceil((bytes + 16) / 16) * 16; // the allocator's header and rounding
+  const params = model.countParams();
+  expect(core.net_bytes(net, 0)).toBe(3 * block(4 * params)); // weights, their next copy, gradients
+  expect(core.net_bytes(net, 1)).toBe(2 * block(2 * 4 * params)); // Adam's m and v, and their next copy
+  // Activations: input, labels (and their second copy for several outputs: none here), sample weights,
+  // and per layer z, a and the gradient.
+  expect(core.net_bytes(net, 2)).toBeGreaterThanOrEqual(4 * batch * (784 + 10 + 1 + 2 * (128 + 10)));
+  expect(core.net_bytes(net, 3)).toBe(0); // nothing packed before the first inference
+  model.predict(x);
+  expect(core.net_bytes(net, 3)).toBe(block(4 * (784 * 128 + 128 * 16)));
+  expect(core.net_bytes(net, 4)).toBeGreaterThan(0);
+  model.dispose();
+});
+
 it('activations too large for Wasm memory are a ValueError, and nothing else is touched', () => {
   const bystander = sequential({ inputShape: [2], seed: 1 });
   bystander.add(layers.dense({ units: 3 }));

@@ -4,6 +4,7 @@
 // what it must equal: repeating examples, training without the zero-weight rows, and classWeight
 // given as the same per-row weights. Bad weights are typed errors that leave the model as it was.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from './close.js';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
 import { random } from './reference.js';
 import { ready, sequential, layers, optimizers, regularizers, ShapeError, ValueError, type Sequential } from '../src/index.js';
@@ -12,14 +13,6 @@ beforeAll(async () => {
   await tfjsCpu();
   await ready();
 });
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const allowed = rel * Math.max(Math.abs(got[i]), Math.abs(want[i])) + abs;
-    expect(Math.abs(got[i] - want[i]) <= allowed, `${what}[${i}]: neurite ${got[i]} vs TF.js ${want[i]}`).toBe(true);
-  }
-}
 
 const ROWS = 12, INPUTS = 4;
 const rand = random(5);

@@ -4,6 +4,7 @@
 // files fail with typed errors that name the problem.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
+import { bits, expectBitwise, expectClose, uniformRows } from './close.js';
 import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,20 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Deterministic data (mulberry32) in [-1, 1). */
-function data(rows: number, cols: number, seed: number): number[][] {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => next() * 2 - 1));
-}
-
-const X = data(16, 4, 1);
+const X = uniformRows(1, 16, 4);
 
 /** A model using most of the catalog, including what TF.js cannot express. */
 function richModel(): Sequential {
@@ -49,20 +37,6 @@ function richModel(): Sequential {
   model.add(layers.dense({ units: 5, activation: 'gelu', biasInitializer: initializers.randomNormal({ mean: 0.1, stddev: 0.2 }), biasRegularizer: regularizers.l1l2({ l1: 0.001, l2: 0.002 }) }));
   model.add(layers.dense({ units: 3, activation: 'softmax', kernelInitializer: initializers.truncatedNormal({ stddev: 0.3 }) }));
   return model;
-}
-
-function bits(a: Float32Array): Uint32Array {
-  return new Uint32Array(a.buffer, a.byteOffset, a.length);
-}
-
-function expectBitwise(a: Float32Array[], b: Float32Array[]): void {
-  expect(b.length).toBe(a.length);
-  a.forEach((t, i) => expect(bits(b[i])).toEqual(bits(t)));
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected[i])));
 }
 
 /** What a TF.js model's save() hands a save handler. */
@@ -91,7 +65,7 @@ describe('native round trip', () => {
     // The topology is plain JSON.
     const copy: ModelArtifacts = { ...artifacts, modelTopology: JSON.parse(JSON.stringify(artifacts.modelTopology)), userDefinedMetadata: JSON.parse(JSON.stringify(artifacts.userDefinedMetadata)) };
     const loaded = await loadModel(copy);
-    expectBitwise(model.getWeights(), loaded.getWeights());
+    expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
     expect(bits(loaded.predict(X))).toEqual(bits(model.predict(X)));
     expect(loaded.name).toBe(model.name);
     expect(loaded.seed).toBe(7);
@@ -118,17 +92,17 @@ describe('native round trip', () => {
     expect(json).toMatchObject({ format: 'layers-model', weightsManifest: [{ paths: ['weights.bin'] }], modelTopology: { class_name: 'Sequential' } });
     for (const source of [path, join(path, 'model.json'), `file://${path}`]) {
       const loaded = await loadModel(source);
-      expectBitwise(model.getWeights(), loaded.getWeights());
+      expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
       // Compiled again with the same loss, optimizer and metrics.
       expect(loaded.optimizer?.config).toEqual(model.optimizer?.config);
-      const labels = data(16, 3, 2).map((row) => row.map((v) => (v > 0 ? 1 : 0)));
+      const labels = uniformRows(2, 16, 3).map((row) => row.map((v) => (v > 0 ? 1 : 0)));
       expect(loaded.evaluate(X, labels)).toEqual(model.evaluate(X, labels));
     }
   });
 });
 
 describe('includeOptimizer', () => {
-  const y = data(16, 3, 3).map((row) => row.map((v) => (v > 0 ? 1 : 0)));
+  const y = uniformRows(3, 16, 3).map((row) => row.map((v) => (v > 0 ? 1 : 0)));
   const cases = [
     ['adam with a schedule', () => optimizers.adam({ learningRate: schedules.exponentialDecay({ initialLearningRate: 0.01, decaySteps: 3, decayRate: 0.9 }) })],
     ['sgd with momentum', () => optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true })],
@@ -152,7 +126,7 @@ describe('includeOptimizer', () => {
       first.dispose();
       const resumed = await loadModel(path);
       await resumed.fit(X, y, { epochs: 2, batchSize: 5 });
-      expectBitwise(straight.getWeights(), resumed.getWeights());
+      expectBitwise(resumed.getWeights(), straight.getWeights(), 'resumed weights');
       expect(resumed.learningRate).toBe(straight.learningRate);
     });
   }
@@ -165,7 +139,7 @@ describe('includeOptimizer', () => {
     const loaded = await loadModel(saved);
     await model.fit(X, y, { epochs: 2, batchSize: 5 });
     await loaded.fit(X, y, { epochs: 2, batchSize: 5 });
-    expectBitwise(model.getWeights(), loaded.getWeights());
+    expectBitwise(loaded.getWeights(), model.getWeights(), 'loaded weights');
   });
 
   it('needs a compiled model', async () => {
@@ -188,7 +162,7 @@ describe('TF.js interop', () => {
     expect(artifacts.trainingConfig).toMatchObject({ loss: 'categorical_crossentropy', optimizer_config: { class_name: 'Adam' } });
     const tfModel = await tf.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     const out = tf.tidy(() => (tfModel.predict(tf.tensor2d(X)) as tf.Tensor).dataSync());
-    expectClose(out, model.predict(X));
+    expectClose(out, model.predict(X), 'TF.js predictions', 0, 1e-5);
     expect(tfModel.optimizer).toBeTruthy();
     tfModel.dispose();
   });
@@ -213,7 +187,7 @@ describe('TF.js interop', () => {
     await writeTfDirectory(path, artifacts);
     for (const source of [artifacts as unknown as ModelArtifacts, path]) {
       const model = await loadModel(source);
-      expectClose(model.predict(X), expected);
+      expectClose(model.predict(X), expected, 'neurite predictions', 0, 1e-5);
       expect(model.layers.map((l) => l.className)).toEqual(tfModel.layers.map((l) => l.getClassName()));
       expect(model.optimizer).toBeUndefined();
     }
@@ -237,7 +211,7 @@ describe('browser targets', () => {
       const model = richModel();
       await model.save('localstorage://rich');
       expect([...items.keys()].sort()).toEqual(['info', 'model_metadata', 'model_topology', 'weight_data', 'weight_specs'].map((k) => `tensorflowjs_models/rich/${k}`));
-      expectBitwise(model.getWeights(), (await loadModel('localstorage://rich')).getWeights());
+      expectBitwise((await loadModel('localstorage://rich')).getWeights(), model.getWeights(), 'loaded weights');
       await expect(loadModel('localstorage://other')).rejects.toThrow(/no model saved there/);
     } finally {
       delete (globalThis as Record<string, unknown>).localStorage;
@@ -252,7 +226,7 @@ describe('browser targets', () => {
       const model = richModel();
       await model.save('indexeddb://rich');
       expect((await factory.databases()).map((d) => d.name)).toContain('tensorflowjs');
-      expectBitwise(model.getWeights(), (await loadModel('indexeddb://rich')).getWeights());
+      expectBitwise((await loadModel('indexeddb://rich')).getWeights(), model.getWeights(), 'loaded weights');
       await model.save('indexeddb://rich'); // saving again replaces the record
       await expect(loadModel('indexeddb://other')).rejects.toThrow(/no model saved there/);
     } finally {
@@ -276,7 +250,7 @@ describe('browser targets', () => {
       await model.save('downloads://my-model');
       expect(clicked.map((c) => c.download)).toEqual(['my-model.json', 'my-model.weights.bin']);
       const files = await Promise.all(clicked.map(async (c) => new File([await blobs.get(c.href)!.arrayBuffer()], c.download)));
-      expectBitwise(model.getWeights(), (await loadModel(files)).getWeights());
+      expectBitwise((await loadModel(files)).getWeights(), model.getWeights(), 'loaded weights');
       await expect(loadModel([files[0], new File([new Uint8Array(4)], 'other.bin')])).rejects.toThrow(/needs weights file "my-model.weights.bin"/);
     } finally {
       Object.assign(URL, { createObjectURL, revokeObjectURL });
@@ -356,7 +330,7 @@ describe('bad files', () => {
     const a = await model.save();
     new Float32Array(a.weightData)[0] = Infinity;
     await expect(loadModel(a)).rejects.toThrow(/holds Infinity/);
-    expectBitwise(before, model.getWeights());
+    expectBitwise(model.getWeights(), before, 'weights kept');
     expect(await readFile(join(path, 'weights.bin'))).toEqual(saved);
   });
 });

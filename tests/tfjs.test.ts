@@ -21,8 +21,9 @@
 //   - TF.js's centered RMSProp subtracts ε under the root; see that case for how it is matched.
 // TFJS_DIFF_VERBOSE=1 prints how close each comparison came to its tolerance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from './close.js';
 import { tf, tfjsCpu } from './tfjs-cpu.js';
-import { random } from './reference.js';
+import { random, randomArray } from './reference.js';
 import { ready, sequential, layers, optimizers, losses, activations, type Sequential } from '../src/index.js';
 
 type Tensor = tf.Tensor;
@@ -39,29 +40,6 @@ beforeAll(async () => {
 afterAll(() => {
   tf.disposeVariables();
 });
-
-
-function uniform(n: number, rand: () => number, lo: number, hi: number): Float32Array {
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
-}
-
-/**
- * Asserts |got − want| ≤ rel·max(|got|, |want|) + abs elementwise; on failure the message lists
- * the first offending entries with both values.
- */
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-4, abs = 1e-6): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const bad: string[] = [];
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
-    const err = Math.abs(g - w), allowed = rel * Math.max(Math.abs(g), Math.abs(w)) + abs;
-    worst = Math.max(worst, err / allowed);
-    if (!(err <= allowed)) bad.push(`[${i}] neurite ${g} vs tfjs ${w} (|Δ| ${err.toExponential(2)})`);
-  }
-  if (process.env.TFJS_DIFF_VERBOSE) console.log(`${what}: worst ${worst.toFixed(3)}× the tolerance`);
-  expect(bad.slice(0, 6), `${what}: ${bad.length} of ${want.length} entries differ (worst ${worst.toFixed(2)}× the tolerance)`).toEqual([]);
-}
 
 interface DenseSpec {
   units: number;
@@ -117,7 +95,7 @@ function randomWeights(inputs: number, units: number[], rand: () => number, scal
   const ws: Float32Array[] = [];
   let w = inputs;
   for (const u of units) {
-    ws.push(uniform(w * u, rand, -scale, scale), uniform(u, rand, -biasScale, biasScale));
+    ws.push(randomArray(w * u, rand, -scale, scale), randomArray(u, rand, -biasScale, biasScale));
     w = u;
   }
   return ws;
@@ -159,7 +137,7 @@ const ACTIVATION_CASES: { name: string; neurite: NeuriteActivation; tfjs: DenseS
 describe('activations match TF.js (one dense layer 4→6, same weights and inputs)', () => {
   const ROWS = 16, IN = 4, UNITS = 6;
   const rand = random(11);
-  const x = uniform(ROWS * IN, rand, -3, 3);
+  const x = randomArray(ROWS * IN, rand, -3, 3);
   const weights = randomWeights(IN, [UNITS], rand, 2, 1);
 
   it('the pre-activations span the interesting ranges (below −6, above 6, around 0)', () => {
@@ -214,15 +192,15 @@ function labelsFor(kind: LabelKind, rand: () => number): { data: Float32Array; c
   };
   const classes = Array.from({ length: LOSS_ROWS }, (_, r) => (r + Math.floor(rand() * 2)) % LOSS_UNITS);
   switch (kind) {
-    case 'real': return { data: uniform(n, rand, -2, 2), cols: LOSS_UNITS };
+    case 'real': return { data: randomArray(n, rand, -2, 2), cols: LOSS_UNITS };
     case 'signs': return { data: Float32Array.from({ length: n }, () => (rand() < 0.5 ? -1 : 1)), cols: LOSS_UNITS };
     case 'binary': return { data: Float32Array.from({ length: n }, (_, i) => (i * 7 + Math.floor(rand() * 2)) % 2), cols: LOSS_UNITS };
-    case 'soft': return { data: uniform(n, rand, 0, 1), cols: LOSS_UNITS };
+    case 'soft': return { data: randomArray(n, rand, 0, 1), cols: LOSS_UNITS };
     case 'onehot': return { data: oneHot(classes), cols: LOSS_UNITS };
     case 'sparse': return { data: Float32Array.from(classes), cols: 1 };
     case 'distribution': {
       // Rows summing to 1, one row with a zero entry (0·log 0 counts as 0 in both).
-      const y = uniform(n, rand, 0.05, 1);
+      const y = randomArray(n, rand, 0.05, 1);
       y[0] = 0;
       for (let r = 0; r < LOSS_ROWS; r++) {
         let s = 0;
@@ -295,7 +273,7 @@ const LOSS_CASES: LossCase[] = [
 describe('losses match TF.js (dense 4→3, same weights, predictions and labels; mean over the batch)', () => {
   it.each(LOSS_CASES)('$name', async ({ name, loss, activation, labels, tfjs, scale = 1.2 }) => {
     const rand = random(101 + LOSS_CASES.findIndex((c) => c.name === name));
-    const x = uniform(LOSS_ROWS * LOSS_IN, rand, -1, 1);
+    const x = randomArray(LOSS_ROWS * LOSS_IN, rand, -1, 1);
     // Small weights keep every logit within about ±3 (see the header) unless a case asks for saturation.
     const weights = randomWeights(LOSS_IN, [LOSS_UNITS], rand, scale, 0.5);
     const y = labelsFor(labels, rand);
@@ -399,8 +377,8 @@ const OPTIMIZER_CASES: OptimizerCase[] = [
 function optimizerProblem(seed: number) {
   const rand = random(seed);
   return {
-    x: uniform(OPT_ROWS * OPT_IN, rand, -1.5, 1.5),
-    y: uniform(OPT_ROWS * OPT_UNITS[2], rand, -1, 1),
+    x: randomArray(OPT_ROWS * OPT_IN, rand, -1.5, 1.5),
+    y: randomArray(OPT_ROWS * OPT_UNITS[2], rand, -1, 1),
     weights: randomWeights(OPT_IN, OPT_UNITS, rand, 0.8, 0.2),
   };
 }

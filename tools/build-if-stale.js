@@ -16,7 +16,7 @@ const root = (files) => files.map((f) => join(ROOT, f));
 // older than one of its inputs.
 const PARTS = [
   { scripts: ['build:wasm'], outputs: dist(['neurite.wasm', 'neurite.relaxed.wasm', 'neurite.threads.wasm', 'neurite.threads-relaxed.wasm']), inputs: root(['assembly', 'asconfig.json']) },
-  { scripts: ['build:ts', 'build:cjs'], outputs: dist(['index.js', 'index.cjs', 'worker-entry.js', 'threads-worker.js']), inputs: root(['src', 'tsconfig.json']) },
+  { scripts: ['build:ts', 'build:cjs'], outputs: dist(['index.js', 'neurite.js', 'index.cjs', 'worker-entry.js', 'threads-worker.js']), inputs: root(['src', 'tsconfig.json']) },
 ];
 
 /** The newest modification time under `path` (a file or a directory, walked), 0 if it is absent. */

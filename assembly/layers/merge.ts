@@ -172,6 +172,32 @@ function vectorNorms(norms: usize, clamped: usize, x: usize, xi: i32, xp: i32, c
   }
 }
 
+// How much of each of `count` vectors its gradient loses through x/‖x‖: c[v] = Σ_e dy(v, e)·y(v, e)
+// / ‖x_v‖², over the output values the vector made (at v·vs + e·es), or 0 where c[v] came in
+// nonzero (the vector's norm was the ε floor, whose slope is 0).
+function normCoefficients(c: usize, norms: usize, dy: usize, y: usize, count: i32, inner: i32, vs: i32, es: i32): void {
+  for (let v = 0; v < count; v++) {
+    let s: f32 = 0;
+    for (let e = 0; e < inner; e++) {
+      const o = v * vs + e * es;
+      s += load<f32>(at(dy, o, 1)) * load<f32>(at(y, o, 1));
+    }
+    const norm = load<f32>(at(norms, v, 1)), cv = at(c, v, 1);
+    store<f32>(cv, load<f32>(cv) != 0 ? 0 : s / (norm * norm));
+  }
+}
+
+// grad(i, ·) −= c[i]·x(i, ·) for `count` vectors of `inner` values, both laid out as vectorNorms reads x.
+function subtractScaled(grad: usize, x: usize, c: usize, xi: i32, xp: i32, count: i32, inner: i32): void {
+  for (let i = 0; i < count; i++) {
+    const ci = load<f32>(at(c, i, 1));
+    for (let p = 0; p < inner; p++) {
+      const o = at(at(grad, i, xi), p, xp);
+      store<f32>(o, load<f32>(o) - ci * load<f32>(at(at(x, i, xi), p, xp)));
+    }
+  }
+}
+
 /**
  * out = A·B for `rows` examples, m·n values each (normalized: Â·B̂), A and B read from inputs[0]
  * and inputs[1] (transposed where the flags say); `scratch` holds m + n floats (the norms) when normalizing.
@@ -221,18 +247,8 @@ export function dot_backward(
     if (normalize) {
       vectorNorms(na, ca, a, ai, ap, m, k);
       vectorNorms(nb, cb, b, bj, bp, n, k);
-      for (let i = 0; i < m; i++) {
-        let s: f32 = 0;
-        for (let j = 0; j < n; j++) s += load<f32>(at(d, i * n + j, 1)) * load<f32>(at(yr, i * n + j, 1));
-        const norm = load<f32>(at(na, i, 1)), c = at(ca, i, 1);
-        store<f32>(c, load<f32>(c) != 0 ? 0 : s / (norm * norm));
-      }
-      for (let j = 0; j < n; j++) {
-        let s: f32 = 0;
-        for (let i = 0; i < m; i++) s += load<f32>(at(d, i * n + j, 1)) * load<f32>(at(yr, i * n + j, 1));
-        const norm = load<f32>(at(nb, j, 1)), c = at(cb, j, 1);
-        store<f32>(c, load<f32>(c) != 0 ? 0 : s / (norm * norm));
-      }
+      normCoefficients(ca, na, d, yr, m, n, n, 1);
+      normCoefficients(cb, nb, d, yr, n, m, 1, n);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           store<f32>(at(g, i * n + j, 1), load<f32>(at(d, i * n + j, 1)) / (load<f32>(at(na, i, 1)) * load<f32>(at(nb, j, 1))));
@@ -244,29 +260,13 @@ export function dot_backward(
       // dA(i, p) = Σ_j G(i, j)·B(p, j)
       const da = at(gradA, r, m * k);
       product(da, ai, ap, gr, n, 1, b, bj, bp, m, n, k, addA);
-      if (normalize) {
-        for (let i = 0; i < m; i++) {
-          const c = load<f32>(at(ca, i, 1));
-          for (let p = 0; p < k; p++) {
-            const o = at(at(da, i, ai), p, ap);
-            store<f32>(o, load<f32>(o) - c * load<f32>(at(at(a, i, ai), p, ap)));
-          }
-        }
-      }
+      if (normalize) subtractScaled(da, a, ca, ai, ap, m, k);
     }
     if (gradB) {
       // dB(p, j) = Σ_i A(i, p)·G(i, j)
       const db = at(gradB, r, k * n);
       product(db, bp, bj, a, ap, ai, gr, n, 1, k, m, n, addB);
-      if (normalize) {
-        for (let j = 0; j < n; j++) {
-          const c = load<f32>(at(cb, j, 1));
-          for (let p = 0; p < k; p++) {
-            const o = at(at(db, p, bp), j, bj);
-            store<f32>(o, load<f32>(o) - c * load<f32>(at(at(b, p, bp), j, bj)));
-          }
-        }
-      }
+      if (normalize) subtractScaled(db, b, cb, bj, bp, n, k);
     }
   }
 }

@@ -12,6 +12,7 @@
 import type { Shape } from '../layers/layer.js';
 import { compiledArtifacts } from './compile-config.js';
 import { layerConfig, layerWeights } from './layers-config.js';
+import { applicationsOf } from '../topology.js';
 import type { ModelArtifacts, ModelState, NeuriteMetadata, WeightSpec } from './types.js';
 import { encodeWeights } from './weights.js';
 
@@ -33,15 +34,14 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
   for (const { name, shape } of graph?.inputs ?? []) {
     layerConfigs.push({ class_name: 'InputLayer', config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name }, name, inbound_nodes: [] });
   }
-  // Which application of its layer the core's layer j is (TF.js's node index).
-  const nodeIndex = (j: number) => graph!.owners.slice(0, j).filter((first) => first === graph!.owners[j]).length;
+  // Each layer's applications, and which application of its layer the core's layer j is (TF.js's node index).
+  const { lists: applications, node: nodeIndex } = applicationsOf(graph?.owners ?? []);
   // A graph's layers in its layers' order (TF.js's, which getWeights() follows), each once.
   const listed = graph ? graph.order : model.layers.map((_, i) => i);
   listed.forEach((i) => {
     const layer = model.layers[i];
     if (graph) {
-      const nodes = graph.owners.flatMap((first, j) => (first === i ? [j] : []));
-      const inbound = nodes.map((j) => graph.edges[j].map((from) => (from < 0 ? [graph.inputs[-1 - from].name, 0, 0, {}] : [model.layers[from].name, nodeIndex(from), 0, {}])));
+      const inbound = applications[i].map((j) => graph.edges[j].map((from) => (from < 0 ? [graph.inputs[-1 - from].name, 0, 0, {}] : [model.layers[from].name, nodeIndex[from], 0, {}])));
       layerConfigs.push({ ...layerConfig(layer, undefined), name: layer.name, inbound_nodes: inbound });
     } else {
       layerConfigs.push(layerConfig(layer, i === 0 ? shape : undefined));
@@ -70,7 +70,7 @@ export function toArtifacts(model: ModelState, includeOptimizer: boolean): Model
     modelTopology: {
       class_name: graph ? 'Model' : 'Sequential',
       config: graph
-        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: graph.outputs.map((i) => [model.layers[i].name, nodeIndex(i), 0]) }
+        ? { name: model.name, layers: layerConfigs, input_layers: graph.inputs.map(({ name }) => [name, 0, 0]), output_layers: graph.outputs.map((i) => [model.layers[i].name, nodeIndex[i], 0]) }
         : { name: model.name, layers: layerConfigs },
       keras_version: KERAS_VERSION,
       backend: 'tensor_flow.js',

@@ -42,6 +42,11 @@ function separableMultiplier(kind: string, c: Record<string, unknown>, specs: un
   return { ...c, depth_multiplier: shape[3] };
 }
 
+// How errors name the file's layer entry i: its position, class and (when it has one) name.
+function entryWhere(i: number, kind: string, given: unknown): string {
+  return `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
+}
+
 export function parse(artifacts: RawArtifacts, origin: string): Plan {
   const fail = (message: string) => new ValueError(`loadModel() ${origin}: ${message}`);
   checkNesting(artifacts.modelTopology, 'modelTopology', fail);
@@ -78,7 +83,7 @@ export function parse(artifacts: RawArtifacts, origin: string): Plan {
   const names = new Set<string>();
   if (!graph) entries.forEach((entry, i) => {
     const { class_name: kind, config: given } = entry as { class_name: string; config: Record<string, unknown> };
-    const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
+    const where = entryWhere(i, kind, given);
     if (!isObject(given)) throw fail(`${where}: config must be an object`);
     const c = separableMultiplier(kind, given, artifacts.weightSpecs);
     const layer = wrap(where, fail, () => LAYER_CLASSES[kind](c));
@@ -150,7 +155,7 @@ function readGraph(
   const layerNames = new Set<string>();
   entries.forEach((entry, i) => {
     const { class_name: kind, config: given, inbound_nodes: inbound } = entry as { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown };
-    const where = `layer ${i} (${kind}${isObject(given) && typeof given.name === 'string' ? ` "${given.name}"` : ''})`;
+    const where = entryWhere(i, kind, given);
     if (!isObject(given)) throw fail(`${where}: config must be an object`);
     if (kind === 'InputLayer') {
       const shape = given.batch_input_shape, name = given.name;

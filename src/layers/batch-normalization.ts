@@ -5,7 +5,7 @@
 // saved and loaded with the others in Keras's order (gamma, beta, moving_mean, moving_variance).
 // A frozen batchNormalization (trainable: false) runs in inference mode, as in Keras 2.
 // Kernels: assembly/layers/batch_normalization.ts.
-import { ValueError, checkFloat32, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkFloat32, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -67,7 +67,7 @@ export class BatchNormalization extends Layer {
     this.momentum = checkFloat32(config.momentum ?? 0.99, { min: 0, max: 1 }, where, 'momentum');
     this.epsilon = checkFloat32(config.epsilon ?? 1e-3, { above: 0 }, where, 'epsilon');
     for (const key of ['center', 'scale'] as const) {
-      if (config[key] !== undefined && typeof config[key] !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${describe(config[key])}`);
+      if (config[key] !== undefined) checkBoolean(config[key], where, key);
     }
     this.center = config.center ?? true;
     this.scale = config.scale ?? true;

@@ -10,7 +10,7 @@ import { ValueError, checkKeys, describe } from '../errors.js';
 import { preview } from '../io/json.js';
 import type { Core } from '../wasm.js';
 import { baseArgs } from './config.js';
-import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, type LayerArgs, type Shape } from './layer.js';
+import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, checkIds, type LayerArgs, type Shape } from './layer.js';
 
 export type CategoryOutputMode = 'multiHot' | 'oneHot' | 'count';
 
@@ -75,14 +75,7 @@ export class CategoryEncoding extends Layer {
 
   /** Checks the ids staged in Wasm memory (as embedding's): integers in [0, numTokens). Allocates nothing unless it throws. */
   override checkInput(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
-    const limit = this.numTokens;
-    for (let i = 0; i < count; i++) {
-      const v = heap[start + i];
-      if (!(v >= 0 && v < limit && Math.floor(v) === v)) {
-        const row = firstRow + Math.floor(i / cols), position = i % cols;
-        throw new ValueError(`${where} ${arg}: ${this.className} layer ${JSON.stringify(this.name)} takes integer ids in [0, ${limit - 1}], got ${v} at row ${row}, position ${position}`);
-      }
-    }
+    checkIds(this, this.numTokens, heap, start, count, cols, firstRow, where, arg);
   }
 
   reference(x: Float64Array, rows: number, inputShape: Shape): { output: Float64Array } {

@@ -8,7 +8,7 @@
 // Kernels: assembly/layers/conv2d.ts (im2col and the packed GEMM).
 import { activate } from '../reference.js';
 import { getActivation, type Activation, type ActivationIdentifier } from '../activations.js';
-import { ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -103,9 +103,7 @@ export abstract class Conv extends Layer {
       throw new ValueError(`${where}: dataFormat must be 'channelsLast' (examples are [..., channels]), got ${describe(config.dataFormat)}`);
     }
     this.activation = getActivation(config.activation, `${where} activation`);
-    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') {
-      throw new ValueError(`${where}: useBias must be a boolean, got ${describe(config.useBias)}`);
-    }
+    if (config.useBias !== undefined) checkBoolean(config.useBias, where, 'useBias');
     this.useBias = config.useBias ?? true;
     // TF.js's conv layers default to glorotNormal (tfjs-layers' BaseConv), as its dense does.
     this.kernelInitializer = getInitializer(config.kernelInitializer, 'glorotNormal', `${where} kernelInitializer`);
@@ -345,9 +343,7 @@ export abstract class DepthwiseBase extends Layer {
       throw new ValueError(`${where}: dataFormat must be 'channelsLast' (examples are [height, width, channels]), got ${describe(config.dataFormat)}`);
     }
     this.activation = getActivation(config.activation, `${where} activation`);
-    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') {
-      throw new ValueError(`${where}: useBias must be a boolean, got ${describe(config.useBias)}`);
-    }
+    if (config.useBias !== undefined) checkBoolean(config.useBias, where, 'useBias');
     this.useBias = config.useBias ?? true;
   }
 

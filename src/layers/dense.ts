@@ -5,7 +5,7 @@
 // assembly/layers/dense.ts.
 import { activate } from '../reference.js';
 import { getActivation, type Activation, type ActivationIdentifier } from '../activations.js';
-import { ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -57,9 +57,7 @@ export class Dense extends Layer {
     }
     this.units = config.units;
     this.activation = getActivation(config.activation, `${where} activation`);
-    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') {
-      throw new ValueError(`${where}: useBias must be a boolean, got ${describe(config.useBias)}`);
-    }
+    if (config.useBias !== undefined) checkBoolean(config.useBias, where, 'useBias');
     this.useBias = config.useBias ?? true;
     this.kernelInitializer = getInitializer(config.kernelInitializer, 'glorotNormal', `${where} kernelInitializer`);
     this.biasInitializer = getInitializer(config.biasInitializer, 'zeros', `${where} biasInitializer`);

@@ -7,13 +7,13 @@
 // (checkInput) before any step. With maskZero, id 0 is padding: the layer's output carries a mask
 // (1 per id, 0 where the id is 0) that the recurrent layers after it use to skip those steps, as
 // TF.js. Kernels: assembly/layers/embedding.ts.
-import { ValueError, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
 import { preview } from '../io/json.js';
 import { baseArgs, initializerConfig, parseInitializer, parseRegularizer, regularizerConfig } from './config.js';
-import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, sizeOf, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
+import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, checkIds, sizeOf, type LayerArgs, type LayerWeight, type Shape } from './layer.js';
 
 export interface EmbeddingConfig extends Omit<LayerArgs, 'inputDim'> {
   /** Size of the vocabulary: ids are integers in [0, inputDim). */
@@ -62,8 +62,7 @@ export class Embedding extends Layer {
     if (this.inputLength !== undefined && this.declaredInputShape && (this.declaredInputShape.length !== 1 || this.declaredInputShape[0] !== this.inputLength)) {
       throw new ValueError(`${where}: inputLength ${this.inputLength} disagrees with the input shape [${this.declaredInputShape.join(', ')}]`);
     }
-    if (config.maskZero !== undefined && typeof config.maskZero !== 'boolean') throw new ValueError(`${where}: maskZero must be a boolean, got ${describe(config.maskZero)}`);
-    this.maskZero = config.maskZero ?? false;
+    this.maskZero = config.maskZero === undefined ? false : checkBoolean(config.maskZero, where, 'maskZero');
     this.embeddingsInitializer = getInitializer(config.embeddingsInitializer, 'randomUniform', `${where} embeddingsInitializer`);
     this.embeddingsRegularizer = getRegularizer(config.embeddingsRegularizer, `${where} embeddingsRegularizer`);
   }
@@ -135,14 +134,7 @@ export class Embedding extends Layer {
    * the first being example `firstRow`. Allocates nothing unless it throws.
    */
   override checkInput(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
-    const limit = this.inputDim;
-    for (let i = 0; i < count; i++) {
-      const v = heap[start + i];
-      if (!(v >= 0 && v < limit && Math.floor(v) === v)) {
-        const row = firstRow + Math.floor(i / cols), position = i % cols;
-        throw new ValueError(`${where} ${arg}: ${this.className} layer ${JSON.stringify(this.name)} takes integer ids in [0, ${limit - 1}], got ${v} at row ${row}, position ${position}`);
-      }
-    }
+    checkIds(this, this.inputDim, heap, start, count, cols, firstRow, where, arg);
   }
 
   reference(x: Float64Array, rows: number, inputShape: Shape, [table]: Float64Array[]): { output: Float64Array } {

@@ -3,7 +3,7 @@
 // alike, then scaled by gamma and shifted by beta (per channel). No state: nothing but gamma and
 // beta, saved and loaded in Keras's order (gamma, beta).
 // Kernels: assembly/layers/layer_normalization.ts.
-import { ValueError, checkFloat32, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkFloat32, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -59,7 +59,7 @@ export class LayerNormalization extends Layer {
     this.axis = axis as number;
     this.epsilon = checkFloat32(config.epsilon ?? 1e-3, { above: 0 }, where, 'epsilon');
     for (const key of ['center', 'scale'] as const) {
-      if (config[key] !== undefined && typeof config[key] !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${describe(config[key])}`);
+      if (config[key] !== undefined) checkBoolean(config[key], where, key);
     }
     this.center = config.center ?? true;
     this.scale = config.scale ?? true;

@@ -3,7 +3,7 @@
 // pass for gradientCheck. Every layer class extends this one; src/layers/registry.ts maps Keras
 // class names to them for loading.
 import type { Core } from '../wasm.js';
-import { ShapeError, StateError, ValueError, describe } from '../errors.js';
+import { ShapeError, StateError, ValueError, checkBoolean, describe } from '../errors.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 
@@ -279,6 +279,20 @@ export function checkShape(shape: unknown, where: string, what: string): number[
   return dims as number[];
 }
 
+/**
+ * checkInput of a layer taking integer ids (embedding, categoryEncoding): every staged value an
+ * integer in [0, limit), or a ValueError naming the layer, the row and the position.
+ */
+export function checkIds(layer: Layer, limit: number, heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
+  for (let i = 0; i < count; i++) {
+    const v = heap[start + i];
+    if (!(v >= 0 && v < limit && Math.floor(v) === v)) {
+      const row = firstRow + Math.floor(i / cols), position = i % cols;
+      throw new ValueError(`${where} ${arg}: ${layer.className} layer ${JSON.stringify(layer.name)} takes integer ids in [0, ${limit - 1}], got ${v} at row ${row}, position ${position}`);
+    }
+  }
+}
+
 // inputShape, batchInputShape or inputDim (at most one of them), as the shape of one example.
 function inputShapeOf(args: LayerArgs, where: string): Shape | undefined {
   const given = [args.inputShape, args.batchInputShape, args.inputDim].filter((v) => v !== undefined).length;
@@ -309,7 +323,5 @@ function layerName(name: unknown, where: string): string | undefined {
 }
 
 function trainableFlag(value: unknown, where: string): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new ValueError(`${where}: trainable must be a boolean, got ${describe(value)}`);
-  return value;
+  return value === undefined ? true : checkBoolean(value, where, 'trainable');
 }

@@ -3,7 +3,7 @@
 // concatenate along the last axis, or dot: a product along one axis of each. They join a graph model's branches (model(), layer.apply([a, b]))
 // and their backward pass is where the chain rule sums over paths: each input gets its share of
 // the output's gradient. Kernels: assembly/layers/merge.ts.
-import { checkKeys, ValueError, describe } from '../errors.js';
+import { checkBoolean, checkKeys, ValueError, describe } from '../errors.js';
 import type { Core } from '../wasm.js';
 import { baseArgs } from './config.js';
 import { LAYER_ARG_KEYS, Layer, formatShape, sizeOf, type LayerArgs, type Shape } from './layer.js';
@@ -186,7 +186,7 @@ export class Dot extends Merge {
     if (!(axis(axes) || (Array.isArray(axes) && axes.length === 2 && axes.every(axis)))) {
       throw new ValueError(`${where}: axes must be an axis or a pair of them [a, b] (one per input), integers counting the batch axis as TF.js (1 or 2, or from the last: -1, -2; 0 is the batch axis), got ${describe(config.axes)}`);
     }
-    if (config.normalize !== undefined && typeof config.normalize !== 'boolean') throw new ValueError(`${where}: normalize must be a boolean, got ${describe(config.normalize)}`);
+    if (config.normalize !== undefined) checkBoolean(config.normalize, where, 'normalize');
     // Kept as given (a number or a pair), as TF.js's getConfig writes it.
     this.axes = Array.isArray(axes) ? [axes[0], axes[1]] : (axes as number);
     this.normalize = config.normalize ?? false;

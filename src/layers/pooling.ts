@@ -10,7 +10,7 @@ import { ValueError, checkKeys, describe } from '../errors.js';
 import { preview } from '../io/json.js';
 import type { Core } from '../wasm.js';
 import { baseArgs } from './config.js';
-import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, type LayerArgs, type Shape } from './layer.js';
+import { LAYER_ARG_KEYS, Layer, MAX_WIDTH, sizeOf, type LayerArgs, type Shape } from './layer.js';
 
 export type PaddingMode = 'valid' | 'same';
 export type DataFormat = 'channelsLast';
@@ -262,7 +262,7 @@ abstract class GlobalPooling extends Layer {
   }
 
   plan(core: Core, net: number, index: number, inputShape: Shape): void {
-    const channels = inputShape[this.rank], positions = inputShape.slice(0, this.rank).reduce((a, b) => a * b, 1);
+    const channels = inputShape[this.rank], positions = sizeOf(inputShape.slice(0, this.rank));
     const set = this.mode === 'max' ? core.net_set_global_max_pooling : core.net_set_global_average_pooling;
     set(net, index, positions, channels);
   }

@@ -5,7 +5,7 @@
 // shape, the regularizers handed to the core, and the reference's loop over rows and steps (each
 // layer keeps its cell).
 import { getActivation, type Activation, type ActivationIdentifier } from '../activations.js';
-import { ValueError, checkFloat32, checkKeys, describe } from '../errors.js';
+import { ValueError, checkBoolean, checkFloat32, checkKeys, describe } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import type { Core } from '../wasm.js';
@@ -134,8 +134,7 @@ export abstract class RecurrentBase extends Layer {
     const options = config as unknown as Record<string, unknown>;
     const flag: Flag = (key, fallback) => {
       const value = options[key];
-      if (value !== undefined && typeof value !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${describe(value)}`);
-      return (value as boolean | undefined) ?? fallback;
+      return value === undefined ? fallback : checkBoolean(value, where, key);
     };
     this.useBias = flag('useBias', true);
     hooks.afterUseBias?.(flag);

@@ -16,7 +16,7 @@
 // `predict` and `evaluate` take directly (ids are exact in float32 up to 2^24, the vocabulary cap).
 // `toJSON()` holds the vocabulary and idf weights, so `TextVectorization.fromJSON` tokenizes
 // exactly as before.
-import { StateError, ValueError, checkKeys, describe } from '../errors.js';
+import { StateError, ValueError, checkBoolean, checkKeys, describe } from '../errors.js';
 
 export type StandardizeName = 'lowerAndStripPunctuation' | 'lower' | 'stripPunctuation';
 export type SplitName = 'whitespace' | 'character';
@@ -127,8 +127,7 @@ export class TextVectorization {
     if (length !== null && this.outputMode !== 'int') throw new ValueError(`${where}: outputSequenceLength is for outputMode 'int' only, got outputMode '${this.outputMode}'`);
     this.outputSequenceLength = length === null ? null : integer(length, 1, MAX_VOCABULARY, where, 'outputSequenceLength');
 
-    const pad = config.padToMaxTokens ?? false;
-    if (typeof pad !== 'boolean') throw new ValueError(`${where}: padToMaxTokens must be a boolean, got ${describe(pad)}`);
+    const pad = checkBoolean(config.padToMaxTokens ?? false, where, 'padToMaxTokens');
     if (pad && this.outputMode === 'int') throw new ValueError(`${where}: padToMaxTokens is for outputMode 'multiHot', 'count' or 'tfIdf', not 'int'`);
     if (pad && this.maxTokens === null) throw new ValueError(`${where}: padToMaxTokens needs maxTokens`);
     this.padToMaxTokens = pad;

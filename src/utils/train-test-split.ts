@@ -1,7 +1,7 @@
 // trainTestSplit(): holds out part of a data set for testing, as scikit-learn's train_test_split:
 // shuffled with a seed (the same seed, the same split), and optionally stratified, so each class
 // keeps its share in both parts (which matters for the small, imbalanced data sets of on-device apps).
-import { ShapeError, ValueError, checkKeys, describe } from '../errors.js';
+import { ShapeError, ValueError, checkBoolean, checkKeys, describe } from '../errors.js';
 import { lengthOf, typedArrayTag } from '../typed-arrays.js';
 import { checkSeed, randomSeed } from '../initializers.js';
 
@@ -41,8 +41,8 @@ export function trainTestSplit<X extends Examples, Y extends Examples>(x: X, y: 
   const where = 'trainTestSplit()';
   checkKeys(config, ['testSize', 'shuffle', 'seed', 'stratify'], where);
   const { testSize = 0.25, shuffle = true, stratify = false } = config;
-  if (typeof shuffle !== 'boolean') throw new ValueError(`${where}: shuffle must be a boolean, got ${describe(shuffle)}`);
-  if (typeof stratify !== 'boolean') throw new ValueError(`${where}: stratify must be a boolean, got ${describe(stratify)}`);
+  checkBoolean(shuffle, where, 'shuffle');
+  checkBoolean(stratify, where, 'stratify');
   if (stratify && !shuffle) throw new ValueError(`${where}: stratify needs shuffle: true (an unshuffled split takes the last examples, whatever their classes)`);
   const seed = config.seed === undefined ? randomSeed() : checkSeed(config.seed, where);
 

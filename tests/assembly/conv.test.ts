@@ -4,6 +4,7 @@
 // 1 and 2, dilation 2, non-square kernels, 1 and 3 input channels, the pointwise (1×1) shortcut,
 // conv1d as height 1, and products both below and above the GEMM's packing threshold.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from '../close.js';
 import type { Core } from '../../src/wasm.js';
 import { activationFns, random, randomArray } from '../reference.js';
 import { freeAll, get, loadCore, put } from './core.js';
@@ -85,15 +86,6 @@ function directConv(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<num
 
 const ACT = { linear: 0, relu: 1, tanh: 3 } as const;
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-5, abs = 1e-6): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= rel * Math.max(Math.abs(got[i]), Math.abs(want[i])) + abs)) bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
-  }
-  expect(bad.slice(0, 6), `${what}: ${bad.length} of ${want.length} differ`).toEqual([]);
-}
-
 function setup(c: Case, seed: number) {
   const g = geometryOf(c), rand = random(seed);
   const inSize = c.rows * g.inH * g.inW * g.channels, outSize = c.rows * g.outH * g.outW * g.filters;
@@ -115,8 +107,8 @@ describe.each(CASES)('$name', (c) => {
         const a = put(outSize), z = put(outSize), cols = put(colSize);
         core.conv2d_forward(a, z, cols, put(x), put(w), bias ? put(bias) : 0, c.rows, geo, act, 0);
         const want = directConv(x, w, bias, c.rows, g);
-        expectClose(get(z, outSize), want, `${name} z${bias ? '' : ' (no bias)'}`);
-        expectClose(get(a, outSize), want.map((v) => activationFns[name](v, 0)), `${name} a`);
+        expectClose(get(z, outSize), want, `${name} z${bias ? '' : ' (no bias)'}`, 1e-5);
+        expectClose(get(a, outSize), want.map((v) => activationFns[name](v, 0)), `${name} a`, 1e-5);
       }
     }
   });
@@ -163,15 +155,15 @@ describe.each(CASES)('$name', (c) => {
     // Accumulating onto a first result doubles it.
     const dx = put(first.dx), dw = put(first.dw), db = put(first.db);
     core.conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, cols, c.rows, geo, ACT.tanh, 0, false, true, true);
-    expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX');
-    expectClose(get(dw, kSize), first.dw.map((v) => 2 * v), 'accumulated dW');
-    expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db');
+    expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX', 1e-5);
+    expectClose(get(dw, kSize), first.dw.map((v) => 2 * v), 'accumulated dW', 1e-5);
+    expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db', 1e-5);
     // Frozen: dW and db untouched, dX as before.
     const fdx = put(inSize), fdw = put(new Float32Array(kSize).fill(5)), fdb = put(new Float32Array(g.filters).fill(5));
     core.conv2d_backward(fdx, 0, fdb, put(dy), pz, pa, px, pw, cols, c.rows, geo, ACT.tanh, 0, false, false, false);
     expect(Array.from(get(fdw, kSize)).every((v) => v === 5)).toBe(true);
     expect(Array.from(get(fdb, g.filters)).every((v) => v === 5)).toBe(true);
-    expectClose(get(fdx, inSize), first.dx, 'frozen dX');
+    expectClose(get(fdx, inSize), first.dx, 'frozen dX', 1e-5);
     // Fused: d already is dL/dZ, so the result is the linear layer's.
     const lin = put(inSize), linW = put(kSize), linB = put(g.filters);
     core.conv2d_backward(lin, linW, linB, put(dy), pz, pa, px, pw, cols, c.rows, geo, ACT.linear, 0, false, false, false);

@@ -4,6 +4,7 @@
 // valid/same padding (same with an odd total), strides 1 and 2, dilation, multipliers 1, 2, 3 and 5
 // (the f32x4 path over the multiplier and its scalar tail), channel counts around the f32x4 width.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from '../close.js';
 import type { Core } from '../../src/wasm.js';
 import { activationFns, random, randomArray } from '../reference.js';
 import { freeAll, get, loadCore, put } from './core.js';
@@ -80,15 +81,6 @@ function directDepthwise(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLik
 
 const ACT = { linear: 0, relu: 1, tanh: 3 } as const;
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-5, abs = 1e-6): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= rel * Math.max(Math.abs(got[i]), Math.abs(want[i])) + abs)) bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
-  }
-  expect(bad.slice(0, 6), `${what}: ${bad.length} of ${want.length} differ`).toEqual([]);
-}
-
 function setup(c: Case, seed: number) {
   const g = geometryOf(c), rand = random(seed);
   const inSize = c.rows * g.inH * g.inW * g.channels, outSize = c.rows * g.outH * g.outW * g.filters;
@@ -110,8 +102,8 @@ describe.each(CASES)('$name', (c) => {
         const a = put(new Float32Array(outSize).fill(9)), z = put(new Float32Array(outSize).fill(9));
         core.depthwise_conv2d_forward(a, z, put(x), put(w), bias ? put(bias) : 0, c.rows, geo, c.multiplier, act, 0);
         const want = directDepthwise(x, w, bias, c.rows, g);
-        expectClose(get(z, outSize), want, `${name} z${bias ? '' : ' (no bias)'}`);
-        expectClose(get(a, outSize), want.map((v) => activationFns[name](v, 0)), `${name} a`);
+        expectClose(get(z, outSize), want, `${name} z${bias ? '' : ' (no bias)'}`, 1e-5);
+        expectClose(get(a, outSize), want.map((v) => activationFns[name](v, 0)), `${name} a`, 1e-5);
       }
     }
   });
@@ -155,15 +147,15 @@ describe.each(CASES)('$name', (c) => {
     expect(once(), 'deterministic').toEqual(first);
     const dx = put(first.dx), dw = put(first.dw), db = put(first.db);
     core.depthwise_conv2d_backward(dx, dw, db, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.tanh, 0, false, true, true);
-    expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX');
-    expectClose(get(dw, kSize), first.dw.map((v) => 2 * v), 'accumulated dW');
-    expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db');
+    expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX', 1e-5);
+    expectClose(get(dw, kSize), first.dw.map((v) => 2 * v), 'accumulated dW', 1e-5);
+    expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db', 1e-5);
     // Frozen: dW and db untouched, dX as before.
     const fdx = put(inSize), fdw = put(new Float32Array(kSize).fill(5)), fdb = put(new Float32Array(g.filters).fill(5));
     core.depthwise_conv2d_backward(fdx, 0, fdb, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.tanh, 0, false, false, false);
     expect(Array.from(get(fdw, kSize)).every((v) => v === 5)).toBe(true);
     expect(Array.from(get(fdb, g.filters)).every((v) => v === 5)).toBe(true);
-    expectClose(get(fdx, inSize), first.dx, 'frozen dX');
+    expectClose(get(fdx, inSize), first.dx, 'frozen dX', 1e-5);
     // Fused: d already is dL/dZ, so the result is the linear layer's.
     const lin = put(inSize), linW = put(kSize), linB = put(g.filters);
     core.depthwise_conv2d_backward(lin, linW, linB, put(dy), pz, pa, px, pw, c.rows, geo, c.multiplier, ACT.linear, 0, false, false, false);

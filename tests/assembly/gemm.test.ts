@@ -138,3 +138,53 @@ it('k = 0 gives zeros, or leaves C alone when accumulating', () => {
   core.gemm_nn(c, put(1), put(1), 2, 2, 0, false);
   expect(Array.from(get(c, 4))).toEqual([0, 0, 0, 0]);
 });
+
+// Tiny products (XOR-sized layers) take shortcuts in gemmSmall; each must give the bits of the
+// plain loops it replaces.
+it('a one-column gemm_tn (a one-unit layer\'s dW) sums each row as the scalar loop: mul, then add, p in order, then bias', () => {
+  const rand = random(19);
+  for (const [m, k] of [[4, 3], [6, 10], [9, 4], [13, 1]]) {
+    const at = randomArray(k * m, rand), b = randomArray(k, rand), c0 = randomArray(m, rand);
+    const want = new Float32Array(m), wantAcc = new Float32Array(m);
+    for (let i = 0; i < m; i++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum = Math.fround(sum + Math.fround(at[p * m + i] * b[p]));
+      want[i] = sum;
+      wantAcc[i] = Math.fround(c0[i] + sum);
+    }
+    const pa = put(at), pb = put(b);
+    const c = put(c0);
+    core.gemm_tn(c, pa, pb, m, 1, k, false);
+    expect(get(c, m)).toEqual(want);
+    const acc = put(c0);
+    core.gemm_tn(acc, pa, pb, m, 1, k, true);
+    expect(get(acc, m)).toEqual(wantAcc);
+  }
+});
+
+it('tiny products eight columns wide give the bits of the same product four columns at a time', () => {
+  const rand = random(23);
+  for (const [m, n, k] of [[4, 8, 2], [2, 8, 4], [4, 16, 1], [3, 12, 5]]) {
+    const a = randomArray(m * k, rand), b = randomArray(k * n, rand), bias = randomArray(n, rand), c0 = randomArray(m * n, rand);
+    const pa = put(a);
+    const whole = { nn: put(c0), bias: put(c0), acc: put(c0) };
+    const pb = put(b), pbias = put(bias);
+    core.gemm_nn(whole.nn, pa, pb, m, n, k, false);
+    core.gemm_nn_bias(whole.bias, pa, pb, pbias, m, n, k);
+    core.gemm_nn(whole.acc, pa, pb, m, n, k, true);
+    // Column blocks of 4 (n = 4 takes the four-column loop), as separate products.
+    for (let j = 0; j < n; j += 4) {
+      const block = new Float32Array(k * 4), c0Block = new Float32Array(m * 4);
+      for (let p = 0; p < k; p++) for (let q = 0; q < 4; q++) block[p * 4 + q] = b[p * n + j + q];
+      for (let i = 0; i < m; i++) for (let q = 0; q < 4; q++) c0Block[i * 4 + q] = c0[i * n + j + q];
+      const pBlock = put(block), nn = put(4 * m), withBias = put(4 * m), acc = put(c0Block);
+      core.gemm_nn(nn, pa, pBlock, m, 4, k, false);
+      core.gemm_nn_bias(withBias, pa, pBlock, put(bias.subarray(j, j + 4)), m, 4, k);
+      core.gemm_nn(acc, pa, pBlock, m, 4, k, true);
+      const columns = (ptr: number) => { const all = get(ptr, m * n); return Float32Array.from({ length: m * 4 }, (_, t) => all[Math.floor(t / 4) * n + j + (t % 4)]); };
+      expect(columns(whole.nn)).toEqual(get(nn, m * 4));
+      expect(columns(whole.bias)).toEqual(get(withBias, m * 4));
+      expect(columns(whole.acc)).toEqual(get(acc, m * 4));
+    }
+  }
+});

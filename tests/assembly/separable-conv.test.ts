@@ -5,6 +5,7 @@
 // strides, dilation and multipliers 1, 2 and 3; plus the saved buffer's layout (z, then the
 // depthwise output), the accumulate flags, a frozen layer, the fused path and no input gradient.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from '../close.js';
 import type { Core } from '../../src/wasm.js';
 import { activationFns, random, randomArray } from '../reference.js';
 import { freeAll, get, loadCore, put } from './core.js';
@@ -88,15 +89,6 @@ function direct(x: ArrayLike<number>, wd: ArrayLike<number>, wp: ArrayLike<numbe
 
 const ACT = { linear: 0, relu: 1, tanh: 3 } as const;
 
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, rel = 1e-5, abs = 1e-6): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
-  const bad: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= rel * Math.max(Math.abs(got[i]), Math.abs(want[i])) + abs)) bad.push(`[${i}] ${got[i]} vs ${want[i]}`);
-  }
-  expect(bad.slice(0, 6), `${what}: ${bad.length} of ${want.length} differ`).toEqual([]);
-}
-
 function setup(c: Case, seed: number) {
   const g = geometryOf(c), rand = random(seed);
   const inSize = c.rows * g.inH * g.inW * g.channels, positions = c.rows * g.outH * g.outW;
@@ -120,9 +112,9 @@ describe.each(CASES)('$name', (c) => {
         const a = put(new Float32Array(outSize).fill(9)), saved = put(new Float32Array(outSize + uSize).fill(9));
         core.separable_conv2d_forward(a, saved, put(x), put(wd), put(wp), bias ? put(bias) : 0, c.rows, geo, c.multiplier, act, 0);
         const want = direct(x, wd, wp, bias, c.rows, g);
-        expectClose(get(saved, outSize), want.z, `${name} z${bias ? '' : ' (no bias)'}`);
-        expectClose(get(saved + 4 * outSize, uSize), want.u, `${name} depthwise output`);
-        expectClose(get(a, outSize), want.z.map((v) => activationFns[name](v, 0)), `${name} a`);
+        expectClose(get(saved, outSize), want.z, `${name} z${bias ? '' : ' (no bias)'}`, 1e-5);
+        expectClose(get(saved + 4 * outSize, uSize), want.u, `${name} depthwise output`, 1e-5);
+        expectClose(get(a, outSize), want.z.map((v) => activationFns[name](v, 0)), `${name} a`, 1e-5);
       }
     }
   });
@@ -170,16 +162,16 @@ describe.each(CASES)('$name', (c) => {
     expect(once(), 'deterministic').toEqual(first);
     const dx = put(first.dx), dwd = put(first.dwd), dwp = put(first.dwp), db = put(first.db);
     run(dx, dwd, dwp, db, ACT.tanh, false, true);
-    expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX');
-    expectClose(get(dwd, dSize), first.dwd.map((v) => 2 * v), 'accumulated dWd');
-    expectClose(get(dwp, pSize), first.dwp.map((v) => 2 * v), 'accumulated dWp');
-    expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db');
+    expectClose(get(dx, inSize), first.dx.map((v) => 2 * v), 'accumulated dX', 1e-5);
+    expectClose(get(dwd, dSize), first.dwd.map((v) => 2 * v), 'accumulated dWd', 1e-5);
+    expectClose(get(dwp, pSize), first.dwp.map((v) => 2 * v), 'accumulated dWp', 1e-5);
+    expectClose(get(db, g.filters), first.db.map((v) => 2 * v), 'accumulated db', 1e-5);
     // Frozen: the weights' gradients untouched, dX as before.
     const fdx = put(inSize), fdwp = put(new Float32Array(pSize).fill(5)), fdb = put(new Float32Array(g.filters).fill(5));
     run(fdx, 0, fdwp, fdb, ACT.tanh, false, false);
     expect(Array.from(get(fdwp, pSize)).every((v) => v === 5)).toBe(true);
     expect(Array.from(get(fdb, g.filters)).every((v) => v === 5)).toBe(true);
-    expectClose(get(fdx, inSize), first.dx, 'frozen dX');
+    expectClose(get(fdx, inSize), first.dx, 'frozen dX', 1e-5);
     // Fused: d already is dL/dZ, so the result is the linear layer's.
     const lin = [put(inSize), put(dSize), put(pSize), put(g.filters)] as const;
     run(...lin, ACT.linear, false, false);

@@ -35,6 +35,25 @@ it('a plain <script type=module> page with an import map loads the Wasm core and
   expect(result.prediction.map((p: number) => Math.round(p))).toEqual([0, 1, 1, 0]);
 });
 
+it('cold start: a fresh page imports neurite, loads the core, builds a model and takes a training step (prints the time)', async () => {
+  // The figure is printed, not asserted: times on a shared 2-core machine are noise. The
+  // benchmark (`npm run bench -- --only cold-start`) compares it with TF.js in the same run.
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url + 'tests/browser/pages/cold-start.html');
+    const result = await page.evaluate(() => (window as any).result);
+    expect(result.error).toBeUndefined();
+    expect(result.build).toBe('relaxed');
+    expect(Number.isFinite(result.loss) && result.loss > 0).toBe(true);
+    const phases = ['import', 'ready', 'model', 'step'];
+    for (const phase of phases) expect(result[phase]).toBeGreaterThan(0);
+    console.log(`Chromium cold start: ${result.total.toFixed(0)} ms to the first training step (${phases.map((p) => `${p} ${result[p].toFixed(0)}`).join(', ')})`);
+  } finally {
+    await context.close();
+  }
+});
+
 describe.each(['simd', 'relaxed'])('the %s build', (build) => {
   it('gives bit-identical weights in Chromium and in Node for the same seed', async () => {
     const script = fileURLToPath(new URL('./fixtures/numeric-node.js', import.meta.url));
