@@ -21,7 +21,7 @@ import { summary } from './summary.js';
 import { Topology } from './topology.js';
 import { graphTopology } from './graph.js';
 import { SymbolicTensor } from './layers/layer.js';
-import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, type Core } from './wasm.js';
+import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, writeF32Finite, type Core } from './wasm.js';
 // Types only: the I/O code is loaded by save() when first called (and imports this file).
 import type { ModelArtifacts, ModelState, OptimizerState, SaveOptions, SaveTarget } from './io/types.js';
 
@@ -414,8 +414,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       const out = units.map((n) => new Float32Array(X.rows * n));
       for (let start = 0; start < X.rows; start += batchSize) {
         const rows = Math.min(batchSize, X.rows - start);
-        writeF32(this.inputPtr, X.data, start * X.cols, rows * X.cols);
-        checkStagedFinite(this.inputPtr, rows * X.cols, X.cols, 'predict()', 'x', start);
+        const finite = writeF32Finite(this.inputPtr, X.data, start * X.cols, rows * X.cols);
+        checkStagedFinite(finite, this.inputPtr, rows * X.cols, X.cols, 'predict()', 'x', start);
         this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
         core.net_forward(net, this.inputPtr, rows, false, false);
         units.forEach((n, k) => {
@@ -657,9 +657,9 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
   private stage(ptr: number, data: Float32Array, count: number, cols: number, where: string, arg: string, labels = false): void {
     // Measured again: a getter read since (in y, say) may have detached or shrunk this buffer.
     if (lengthOf(data) < count) throw new ValueError(`${where} ${arg}: the array changed while the call read its other arguments (it now holds ${lengthOf(data)} values, not ${count})`);
-    writeF32(ptr, data, 0, count);
+    const finite = writeF32Finite(ptr, data, 0, count);
     // (Several outputs' labels are checked output by output below, naming the output.)
-    if (!labels || this.compiled!.outputs.length === 1) checkStagedFinite(ptr, count, cols, where, arg);
+    if (!labels || this.compiled!.outputs.length === 1) checkStagedFinite(finite, ptr, count, cols, where, arg);
     const heap = heapF32(), start = ptr >>> 2;
     if (!labels) {
       this.checkInput(heap, start, count, cols, 0, where, arg);
@@ -692,9 +692,12 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
   private checkInput(heap: Float32Array, start: number, count: number, cols: number, firstRow: number, where: string, arg: string): void {
     const t = this.topology, inputs = t.graphInputs;
     if (!inputs || inputs.length === 1) {
-      t.layers.forEach((layer, i) => {
+      // (A loop, not forEach: this runs on every training step.)
+      const stack = t.layers;
+      for (let i = 0; i < stack.length; i++) {
+        const layer = stack[i];
         if (layer.checkInput && t.edges[i][0] < 0) layer.checkInput(heap, start, count, cols, firstRow, where, arg);
-      });
+      }
       return;
     }
     const rows = count / cols;
@@ -1146,7 +1149,7 @@ function isTextVectorization(value: unknown): boolean {
  * first non-finite one in a SIMD pass, and checkFinite reports it (predict's chunks name the row
  * the chunk starts from, `fromRow`).
  */
-function checkStagedFinite(ptr: number, count: number, cols: number, where: string, arg: string, fromRow?: number): void {
-  if (wasm().first_nonfinite(ptr, count) < 0) return;
+function checkStagedFinite(finite: boolean, ptr: number, count: number, cols: number, where: string, arg: string, fromRow?: number): void {
+  if (finite) return;
   checkFinite(heapF32(), ptr >>> 2, count, cols, where, fromRow === undefined ? arg : `${arg} (from row ${fromRow})`);
 }

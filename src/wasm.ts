@@ -552,6 +552,27 @@ export function writeF32(ptr: number, data: Float32Array, from = 0, count = leng
   }
 }
 
+/**
+ * writeF32, and whether every value written is finite. A few values are checked by the loop that
+ * copies them (the value checked is the value stored, and a call into the core costs more than
+ * the loop); more by the core's first_nonfinite on the copy.
+ */
+export function writeF32Finite(ptr: number, data: Float32Array, from: number, count: number): boolean {
+  if (count > 32) {
+    writeF32(ptr, data, from, count);
+    return wasm().first_nonfinite(ptr, count) < 0;
+  }
+  const h = heapF32(), start = ptr >>> 2;
+  // x·0 is ±0 for a finite x, NaN for NaN and ±Infinity; a NaN stays in the sum.
+  let zero = 0;
+  for (let i = 0; i < count; i++) {
+    const v = data[from + i];
+    h[start + i] = v;
+    zero += v * 0;
+  }
+  return zero === 0;
+}
+
 /** The largest block the core's allocator hands out (assembly/memory.ts refuses more). */
 export const MAX_ALLOCATION = 0xffff_ffe0 - 16;
 

@@ -243,6 +243,8 @@ describe('bad input: a typed error naming the problem, and the model still works
     ['a number beyond float32', (m) => m.trainOnBatch([[1e39, 0]], [[1]]), ValueError, /trainOnBatch\(\) x: expected finite float32 numbers, got 1e\+39 at \[0\]\[0\]/],
     ['setWeights beyond float32', (m) => m.setWeights([new Float32Array(16), new Float32Array(8), [1e39, 0, 0, 0, 0, 0, 0, 0], [0]]), ValueError, /tensor 2 .* must hold finite float32 numbers, got 1e\+39 at index 0/],
     ['Infinity in y', (m) => m.trainOnBatch(XOR_X, new Float32Array([0, 1, Infinity, 0])), ValueError, /trainOnBatch\(\) y: expected finite numbers, got Infinity at row 2/],
+    ['NaN in a Float32Array x (checked as it is copied)', (m) => m.trainOnBatch(new Float32Array([0, 0, 0, NaN, 1, 0, 1, 1]), XOR_Y), ValueError, /trainOnBatch\(\) x: expected finite numbers, got NaN at row 1, column 1/],
+    ['-Infinity in a row to predict', (m) => m.predict(new Float32Array([1, -Infinity])), ValueError, /predict\(\) x \(from row 0\): expected finite numbers, got -Infinity at row 0, column 1/],
     ['empty data', (m) => m.fit([], []), ValueError, /fit\(\) x: expected at least one row, got an empty array/],
     ['batchSize 0', (m) => m.fit(XOR_X, XOR_Y, { batchSize: 0 }), ValueError, /batchSize: expected an integer in \[1, 2147483647\], got 0/],
     ['epochs not an integer', (m) => m.fit(XOR_X, XOR_Y, { epochs: 1.5 }), ValueError, /epochs: expected an integer/],

@@ -6,7 +6,8 @@ import { gemm_nn_bias, gemm_nn_bias_packed, gemm_nt, gemm_tn } from "../gemm";
 import { activation_forward, activation_backward, bias_gradient } from "../activations";
 
 /** z = x·W + b and a = f(z) for `rows` rows of `inputs` values. */
-export function dense_forward(a: usize, z: usize, x: usize, kernel: usize, bias: usize, rows: i32, inputs: i32, units: i32, act: i32, alpha: f32): void {
+// @ts-ignore: decorator
+@inline export function dense_forward(a: usize, z: usize, x: usize, kernel: usize, bias: usize, rows: i32, inputs: i32, units: i32, act: i32, alpha: f32): void {
   gemm_nn_bias(z, x, kernel, bias, rows, units, inputs);
   activation_forward(a, z, rows, units, act, alpha);
 }
@@ -24,7 +25,8 @@ export function dense_forward_packed(a: usize, z: usize, x: usize, kernel: usize
  * dW and db are skipped when `kernelGrad` is 0 (a frozen layer), dX when `inputGrad` is 0 (the
  * first layer). With `accumulate…` the results are added to what is there.
  */
-export function dense_backward(
+// @ts-ignore: decorator
+@inline export function dense_backward(
   inputGrad: usize, kernelGrad: usize, biasGrad: usize, d: usize,
   z: usize, a: usize, x: usize, kernel: usize,
   rows: i32, inputs: i32, units: i32, act: i32, alpha: f32, fused: bool,
