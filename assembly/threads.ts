@@ -28,6 +28,9 @@ const KERNEL_MIN: u64 = 1 << 15;
 // every tile is computed as on one thread.
 const NR = 8;
 const MR = 4;
+// A tall product's chunks of rows: CHUNKS a thread, at least CHUNK_MIN rows each.
+const CHUNKS = 4;
+const CHUNK_MIN = 128;
 
 // Who sleeps (i32 fields): workers blocked in thread_loop, whether the main thread is blocked in
 // run_job, whether it may block at all (a browser page's main thread may not: it only spins), and
@@ -59,6 +62,7 @@ const K = ARGS + 28;
 const ACCUMULATE = ARGS + 32;
 const PANELS = ARGS + 36;
 const BY_ROWS = ARGS + 40;
+const NEXT_CHUNK = ARGS + 44;
 
 // The kinds of job: each kernel's *_share (in its own module) takes thread `index`'s part of it.
 export const JOB_GEMM: i32 = 0;
@@ -117,6 +121,7 @@ export function parallel(form: i32, c: usize, a: usize, b: usize, bias: usize, m
   store<i32>(JOB + ACCUMULATE, accumulate ? 1 : 0);
   store<usize>(JOB + PANELS, panels);
   store<i32>(JOB + BY_ROWS, byRows ? 1 : 0);
+  store<i32>(JOB + NEXT_CHUNK, 0);
   run_job(JOB_GEMM, threads);
   return true;
 }
@@ -282,8 +287,18 @@ function gemm_share(index: i32, threads: i32): void {
   const form = load<i32>(JOB + FORM), c = load<usize>(JOB + C), a = load<usize>(JOB + A), b = load<usize>(JOB + B), bias = load<usize>(JOB + BIAS);
   const k = load<i32>(JOB + K), accumulate = load<i32>(JOB + ACCUMULATE) != 0, panels = load<usize>(JOB + PANELS);
   if (load<i32>(JOB + BY_ROWS)) {
-    const i0 = split(index, threads, m, MR), i1 = split(index + 1, threads, m, MR);
-    if (i0 < i1) gemm_rows(form, c, a, b, bias, m, n, k, accumulate, i0, i1, index, panels);
+    // Four chunks a thread, taken in turn as each thread is free (a thread slowed by another
+    // process, or by data in the other's cache, takes fewer), when each is tall enough that
+    // packing B once a chunk costs little; else one part a thread.
+    const chunk = (m / (threads * CHUNKS) + MR - 1) & ~(MR - 1);
+    if (chunk < CHUNK_MIN) {
+      const i0 = split(index, threads, m, MR), i1 = split(index + 1, threads, m, MR);
+      if (i0 < i1) gemm_rows(form, c, a, b, bias, m, n, k, accumulate, i0, i1, index, panels);
+      return;
+    }
+    for (let i0 = atomic.add<i32>(JOB + NEXT_CHUNK, 1) * chunk; i0 < m; i0 = atomic.add<i32>(JOB + NEXT_CHUNK, 1) * chunk) {
+      gemm_rows(form, c, a, b, bias, m, n, k, accumulate, i0, min(i0 + chunk, m), index, panels);
+    }
     return;
   }
   const j0 = split(index, threads, n, NR), j1 = split(index + 1, threads, n, NR);

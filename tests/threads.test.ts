@@ -14,6 +14,7 @@ it('runs on the threaded build with the two threads it was asked for', () => {
   expect(() => setThreads(3)).toThrow(ValueError);
 });
 
+// By columns (37×523×129), by rows in one part a thread (300×100×77) and in chunks taken in turn (1001×24×130, 5003×10×41).
 it.each([[300, 100, 77], [256, 256, 256], [37, 523, 129], [1001, 24, 130], [5003, 10, 41], [64, 64, 128]])('every product form on %i×%i×%i matches the reference on 1 and 2 threads', (m, n, k) => {
   const core = wasm();
   const rand = random(m + n + k);
