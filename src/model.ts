@@ -11,7 +11,7 @@ import { DivergenceError, ShapeError, StateError, ValueError, checkFloat32, chec
 import { fit, type FitConfig, type FitHooks, type History } from './fit.js';
 import { checkSeed, randomSeed } from './initializers.js';
 import { Layer, checkShape, sizeOf, type Shape, type WeightOwner } from './layers/layer.js';
-import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
+import { checkLabels, getLoss, takesProbabilities, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
@@ -686,6 +686,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     }
     // Each output's labels: the whole rows with one output, else its columns of every row.
     const { outputs } = this.compiled!;
+    // One output whose loss takes any finite label (mean squared error, say): nothing more to check.
+    if (outputs.length === 1 && !outputs[0].loss.sparse && !takesProbabilities(outputs[0].loss)) return;
     const rows = count / cols;
     for (const { loss, name, labelOffset, labelSize, classes } of outputs) {
       const what = outputs.length > 1 ? `${arg} (output ${JSON.stringify(name)})` : arg;
