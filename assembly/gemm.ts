@@ -126,19 +126,24 @@ export function gemm_pack_b(panels: usize, b: usize, n: i32, k: i32): void {
  * reads b as gemm_nn_bias would).
  */
 export function gemm_nn_bias_packed(c: usize, a: usize, b: usize, panels: usize, bias: usize, m: i32, n: i32, k: i32): void {
+  if (tiny(NN, c, a, b, bias, m, n, k, false)) return;
   if (ASC_FEATURE_THREADS && parallel(NN, c, a, b, bias, m, n, k, false, panels)) return;
   gemm_columns(NN, c, a, b, bias, m, n, k, false, 0, n, 0, panels);
 }
 
 // @ts-ignore: decorator
 @inline function run(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
-  // Tiny products straight to their loops: XOR-sized steps are mostly calls.
-  if (m > 0 && n > 0 && isSmall(m, n, k)) {
-    gemmSmall(c, n, a, rowStride(form, m, k), depthStride(form, m), b, bStride(form, n), bColumnStride(form, k), bias, m, n, k, accumulate);
-    return;
-  }
+  if (tiny(form, c, a, b, bias, m, n, k, accumulate)) return;
   if (ASC_FEATURE_THREADS && parallel(form, c, a, b, bias, m, n, k, accumulate)) return;
   gemm_columns(form, c, a, b, bias, m, n, k, accumulate, 0, n, 0, 0);
+}
+
+// Tiny products straight to their loops (true when it was one): XOR-sized steps are mostly calls.
+// @ts-ignore: decorator
+@inline function tiny(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool): bool {
+  if (m <= 0 || n <= 0 || !isSmall(m, n, k)) return false;
+  gemmSmall(c, n, a, rowStride(form, m, k), depthStride(form, m), b, bStride(form, n), bColumnStride(form, k), bias, m, n, k, accumulate);
+  return true;
 }
 
 // A form's strides (in floats): A(i,p) at a[i*rowStride + p*depthStride], B(p,j) at b[p*bStride + j*bColumnStride].

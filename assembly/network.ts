@@ -1313,7 +1313,10 @@ function weightsPenalty(l: Layer, kind: i32, units: i32, offset: usize, withGrad
 /** Zeroes the metric totals. */
 export function net_reset_metrics(ptr: usize): void {
   const n = net(ptr);
-  memory.fill(n.totals, 0, MAX_OUTPUTS * METRIC_SLOTS * 8);
+  // The outputs' totals only (no other is written or read), by stores: memory.fill leaves Wasm,
+  // which costs more than 64 bytes an output, and fit() restarts them every epoch.
+  const bytes = <usize>n.headCount * METRIC_SLOTS * 8;
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(n.totals + o, i32x4.splat(0));
   for (let k = 0; k < n.headCount; k++) head(n, k).lossSum = 0;
   n.lossSum = 0;
 }
@@ -1569,7 +1572,7 @@ export function net_train_epochs(ptr: usize, x: usize, y: usize, order: usize, r
     store<f64>(out, n.lossSum);
     for (let k = 0; k < n.headCount; k++) {
       store<f64>(out + (<usize>(1 + k) << 3), head(n, k).lossSum);
-      memory.copy(out + (<usize>(1 + n.headCount + k * METRIC_SLOTS) << 3), totalsOf(n, k), METRIC_SLOTS * 8);
+      copyRow(out + (<usize>(1 + n.headCount + k * METRIC_SLOTS) << 3), totalsOf(n, k), METRIC_SLOTS * 8);
     }
   }
   return epochs;

@@ -80,13 +80,18 @@ export function getLoss(value: unknown, where: string): Loss {
   return name === 'huber' ? losses.huber() : make(name);
 }
 
+/** True for the losses whose labels are probabilities, in [0, 1] (checkLabels checks them). */
+export function takesProbabilities(loss: Loss): boolean {
+  return loss.name === 'binaryCrossentropy' || loss.name === 'kullbackLeiblerDivergence' || loss.name === 'categoricalCrossentropy';
+}
+
 /**
  * Checks labels against the loss's domain: probabilities in [0, 1] for the cross-entropies and KL
  * divergence. Outside it the loss has no meaning, and infinities of both signs would meet as NaN.
  * (Rows of categorical labels are not required to sum to 1: Keras and TF.js accept any weights.)
  */
 export function checkLabels(loss: Loss, y: Float32Array, start: number, n: number, cols: number, where: string, arg: string, firstRow = 0): void {
-  if (loss.name !== 'binaryCrossentropy' && loss.name !== 'kullbackLeiblerDivergence' && loss.name !== 'categoricalCrossentropy') return;
+  if (!takesProbabilities(loss)) return;
   for (let i = 0; i < n; i++) {
     const v = y[start + i];
     if (!(v >= 0 && v <= 1)) {

@@ -11,7 +11,7 @@ import { DivergenceError, ShapeError, StateError, ValueError, checkFloat32, chec
 import { fit, type FitConfig, type FitHooks, type History } from './fit.js';
 import { checkSeed, randomSeed } from './initializers.js';
 import { Layer, checkShape, sizeOf, type Shape, type WeightOwner } from './layers/layer.js';
-import { checkLabels, getLoss, type Loss, type LossIdentifier } from './losses.js';
+import { checkLabels, getLoss, takesProbabilities, type Loss, type LossIdentifier } from './losses.js';
 import { getMetric, needsDenseLabels, type Metric, type MetricIdentifier } from './metrics.js';
 import { getOptimizer, isStep, type Optimizer, type OptimizerIdentifier } from './optimizers.js';
 import { isSchedule, scheduledRate } from './schedules.js';
@@ -21,7 +21,7 @@ import { summary } from './summary.js';
 import { Topology } from './topology.js';
 import { graphTopology } from './graph.js';
 import { SymbolicTensor } from './layers/layer.js';
-import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, wasm, writeF32, writeF32Finite, type Core } from './wasm.js';
+import { MAX_ALLOCATION, allocate, availableBytes, formatBytes, heapF32, readF32, readF32Into, wasm, writeF32, writeF32Finite, type Core } from './wasm.js';
 // Types only: the I/O code is loaded by save() when first called (and imports this file).
 import type { ModelArtifacts, ModelState, OptimizerState, SaveOptions, SaveTarget } from './io/types.js';
 
@@ -142,6 +142,10 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
   private inputPtr = 0;
   private labelPtr = 0;
   private weightsPtr = 0;
+  // The net whose packed-kernel room predict() has reserved, and whose output widths are cached.
+  private packedFor = 0;
+  private unitsFor = 0;
+  private units: readonly number[] = [];
   // What fit() reaches of this model's internals (see FitHooks), made once with the model.
   private readonly hooks: FitHooks;
 
@@ -397,34 +401,49 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
    * Outputs for every row of x: a Float32Array of rows × the output's size, row-major; a model with
    * several outputs gives one such array per output, in order (TF.js's Tensor[]).
    */
-  predict(x: InputData, config: { batchSize?: number } = {}): P {
+  predict(x: InputData, config?: { batchSize?: number }): P {
     const core = this.core('predict()');
-    checkKeys(config, ['batchSize'], 'predict()');
-    const batchSize = checkInteger(config.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
+    // (No default object: one row at a time is a common call, and it should allocate only its result.)
+    if (config !== undefined) checkKeys(config, ['batchSize'], 'predict()');
+    const batchSize = checkInteger(config?.batchSize ?? 32, 1, MAX_BATCH, 'predict() batchSize');
     const X = this.inputs(x, 'predict()', 'x');
-    const units = this.topology.outputs.map((i) => sizeOf(this.topology.outputShapeOf(i)));
-    const total = units.reduce((a, b) => a + b, 0);
+    const units = this.outputUnits();
+    let total = 0;
+    for (let k = 0; k < units.length; k++) total += units[k];
     if (X.rows * total > MAX_ALLOCATION / 4) throw new ValueError(`predict(): ${X.rows} rows of ${total} outputs exceed the 4 GiB a result can hold`);
-    return this.building(() => {
-      const net = this.build();
-      this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
-      // Room to keep the dense kernels packed from one call (and chunk) to the next; without it
-      // (out of memory) each chunk packs them, as before.
-      core.net_reserve_packed(net);
-      const out = units.map((n) => new Float32Array(X.rows * n));
-      for (let start = 0; start < X.rows; start += batchSize) {
-        const rows = Math.min(batchSize, X.rows - start);
-        const finite = writeF32Finite(this.inputPtr, X.data, start * X.cols, rows * X.cols);
-        checkStagedFinite(finite, this.inputPtr, rows * X.cols, X.cols, 'predict()', 'x', start);
-        this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
-        core.net_forward(net, this.inputPtr, rows, false, false);
-        units.forEach((n, k) => {
-          const output = core.net_output(net, k) >>> 2;
-          out[k].set(heapF32().subarray(output, output + rows * n), start * n);
-        });
-      }
-      return (out.length === 1 ? out[0] : out) as P;
-    });
+    // A built model needs no undoing if this call fails (and no closure for building()).
+    if (this.owned.net) return this.predictRows(core, this.owned.net, X, units, batchSize);
+    return this.building(() => this.predictRows(core, this.build(), X, units, batchSize));
+  }
+
+  // Each output's values per example: computed once the model is built (its layers are fixed then).
+  private outputUnits(): readonly number[] {
+    const net = this.owned.net;
+    if (net && this.unitsFor === net) return this.units;
+    const units = this.topology.outputs.map((i) => sizeOf(this.topology.outputShapeOf(i)));
+    if (net) {
+      this.units = units;
+      this.unitsFor = net;
+    }
+    return units;
+  }
+
+  private predictRows(core: Core, net: number, X: Matrix, units: readonly number[], batchSize: number): P {
+    this.reserve(core, net, Math.min(batchSize, X.rows), 'predict()');
+    // Room to keep the dense kernels packed from one call (and chunk) to the next; without it
+    // (out of memory) each chunk packs them, as before, and the next call asks again.
+    if (this.packedFor !== net && core.net_reserve_packed(net)) this.packedFor = net;
+    const out: Float32Array[] = [];
+    for (let k = 0; k < units.length; k++) out.push(new Float32Array(X.rows * units[k]));
+    for (let start = 0; start < X.rows; start += batchSize) {
+      const rows = Math.min(batchSize, X.rows - start);
+      const finite = writeF32Finite(this.inputPtr, X.data, start * X.cols, rows * X.cols);
+      checkStagedFinite(finite, this.inputPtr, rows * X.cols, X.cols, 'predict()', 'x', start);
+      this.checkInput(heapF32(), this.inputPtr >>> 2, rows * X.cols, X.cols, start, 'predict()', 'x');
+      core.net_forward(net, this.inputPtr, rows, false, false);
+      for (let k = 0; k < units.length; k++) readF32Into(out[k], start * units[k], core.net_output(net, k), rows * units[k]);
+    }
+    return (out.length === 1 ? out[0] : out) as P;
   }
 
   /**
@@ -628,7 +647,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
    */
   inputs(x: unknown, where: string, arg: string): Matrix {
     const inputs = this.topology.graphInputs;
-    if (!inputs || (inputs.length === 1 && !isKeyed(x))) return toMatrix(x, this.inputShape, where, arg);
+    // (The topology's shape, not inputShape's copy of it, which would allocate on every call.)
+    if (!inputs || (inputs.length === 1 && !isKeyed(x))) return toMatrix(x, this.topology.inputShape ?? this.inputShape, where, arg);
     return joinRows(x, inputs, 'input', where, arg);
   }
 
@@ -667,6 +687,8 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
     }
     // Each output's labels: the whole rows with one output, else its columns of every row.
     const { outputs } = this.compiled!;
+    // One output whose loss takes any finite label (mean squared error, say): nothing more to check.
+    if (outputs.length === 1 && !outputs[0].loss.sparse && !takesProbabilities(outputs[0].loss)) return;
     const rows = count / cols;
     for (const { loss, name, labelOffset, labelSize, classes } of outputs) {
       const what = outputs.length > 1 ? `${arg} (output ${JSON.stringify(name)})` : arg;
@@ -836,7 +858,7 @@ export class LayersModel<P extends Prediction = Float32Array> implements Trainin
       if (!built && this.owned.net) {
         registry.unregister(this);
         release(this.owned);
-        this.batchCap = this.inputPtr = this.labelPtr = this.weightsPtr = 0;
+        this.batchCap = this.inputPtr = this.labelPtr = this.weightsPtr = this.packedFor = this.unitsFor = 0;
         this.frozenInCore = [];
       }
       throw error;

@@ -538,6 +538,16 @@ export function readF32(ptr: number, n: number): Float32Array {
   return heapF32().slice(start, start + n);
 }
 
+/** Copies n floats at ptr out of Wasm memory into `out` from index `at` (a few by a loop: no view is made). */
+export function readF32Into(out: Float32Array, at: number, ptr: number, n: number): void {
+  const h = heapF32(), start = ptr >>> 2;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) out[at + i] = h[start + i];
+  } else {
+    out.set(h.subarray(start, start + n), at);
+  }
+}
+
 /**
  * Copies `count` values of `data` from index `from` (default: all of it) into Wasm memory at ptr.
  * `data` may be a user's array: it is measured and read only through the engine's own accessors.
