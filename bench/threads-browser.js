@@ -1,7 +1,7 @@
 // bench/threads.js's question in headless Chromium: neurite on one thread and on two, on a
 // cross-origin isolated page (bench/pages/threads.html). Run by bench/run.js (--only
 // threads-chromium), or alone:
-//   node bench/threads-browser.js [--quick] [--only large-cnn,wide]
+//   node bench/threads-browser.js [--quick] [--only <substring of a workload's label>, repeatable]
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { serve } from '../tools/static-server.js';
 import { formatNumber, formatRatio, renderTable } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
 
 if (!existsSync(CHROMIUM_PATH)) {
   console.log(`threads in Chromium — skipped: no Chromium at ${CHROMIUM_PATH}`);
@@ -19,7 +19,7 @@ if (!existsSync(CHROMIUM_PATH)) {
 const [server, browser] = await Promise.all([serve(ROOT, { isolated: true }), launchChromium()]);
 try {
   const page = await browser.newPage();
-  const query = new URLSearchParams({ ...(args.quick && { quick: '' }), ...(args.only && { only: args.only }) });
+  const query = new URLSearchParams({ ...(args.quick && { quick: '' }), ...(args.only && { only: args.only.join(',') }) });
   await page.goto(`${server.url}bench/pages/threads.html?${query}`);
   const result = await page.evaluate(() => window.result);
   if (result.error) throw new Error(`bench/pages/threads.html: ${result.error}`);

@@ -8,37 +8,16 @@ import { parseArgs } from 'node:util';
 import { loadMnist } from '../examples/mnist-data.js';
 import * as neurite from '../dist/index.js';
 import * as core from '../dist/wasm.js';
-import { LARGE_CNN, MNIST_CNN, neuriteCnnTrain } from './cnn-models.js';
 import { BUDGETS, measure } from './measure.js';
 import { uniform } from './random.js';
 import { formatNumber, formatRatio, renderTable } from './report.js';
-import { neuriteTrain } from './tasks.js';
+import { trainingWorkloads } from './thread-workloads.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
 const budget = args.quick ? BUDGETS.quick : BUDGETS.full;
 await neurite.ready({ threads: 2 });
 const ctx = { neurite, core, budget };
 
-const WIDE = {
-  inputs: 1024,
-  layers: [{ units: 1024, activation: 'relu' }, { units: 1024, activation: 'relu' }, { units: 10, activation: 'linear' }],
-  optimizer: { name: 'sgd', learningRate: 0.01 },
-  loss: 'meanSquaredError',
-};
-const MNIST = {
-  inputs: 784,
-  layers: [{ units: 128, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
-  optimizer: { name: 'adam', learningRate: 1e-3 },
-  loss: 'categoricalCrossentropy',
-};
-const XOR = {
-  inputs: 2,
-  layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
-  optimizer: { name: 'sgd', learningRate: 0.1 },
-  loss: 'meanSquaredError',
-};
-
-const batchOf = (spec, rows, seed) => ({ x: uniform(rows * spec.inputs, -1, 1, seed), y: uniform(rows * spec.layers.at(-1).units, 0, 1, seed + 1), rows });
 
 /** The raw GEMM of the threaded build on n³. */
 function gemmTask(form, n) {
@@ -60,12 +39,9 @@ function gemmTask(form, n) {
 const digits = loadMnist().train;
 const cnnBatches = Array.from({ length: 8 }, (_, b) => ({ x: digits.x.subarray(b * 64 * 784, (b + 1) * 64 * 784), y: digits.y.subarray(b * 640, (b + 1) * 640), rows: 64 }));
 
+// The training workloads are the ones the Chromium page runs too (bench/thread-workloads.js).
 const rows = [
-  ['large-cnn train, batch 64, samples/s', () => neuriteCnnTrain(ctx, LARGE_CNN, cnnBatches, 1)],
-  ['mnist-cnn train, batch 64, samples/s', () => neuriteCnnTrain(ctx, MNIST_CNN, cnnBatches, 5)],
-  ['wide train, samples/s', () => neuriteTrain(ctx, WIDE, [batchOf(WIDE, 128, 1)], 1)],
-  ['mnist-mlp train, samples/s', () => neuriteTrain(ctx, MNIST, [batchOf(MNIST, 64, 3)], 10)],
-  ['xor train, steps/s', () => ({ ...neuriteTrain(ctx, XOR, [batchOf(XOR, 4, 5)], 1000), work: 1000 })],
+  ...trainingWorkloads(ctx, cnnBatches),
   ...['nn', 'nt', 'tn'].map((form) => [`gemm_${form} 1024³, GFLOP/s`, () => gemmTask(form, 1024)]),
 ];
 
