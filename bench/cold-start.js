@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { neuriteColdStart, tfjsColdStart } from './cold-start-steps.js';
 import { formatRatio, renderTable } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,47 +17,19 @@ const PHASES = ['import', 'ready', 'model', 'step', 'total'];
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, child: { type: 'string' } } });
 
 if (args.child) {
-  console.log(JSON.stringify(await (args.child === 'neurite' ? neuriteInNode() : tfjsInNode())));
+  console.log(JSON.stringify(args.child === 'neurite'
+    ? await neuriteColdStart(() => import(new URL('../dist/neurite.js', import.meta.url).href))
+    : await tfjsColdStart(async () => {
+      const tf = await import('@tensorflow/tfjs');
+      await import('@tensorflow/tfjs-backend-wasm');
+      tf.enableProdMode();
+      return tf;
+    })));
 } else {
   const rounds = args.quick ? 3 : 9;
   const node = await alternate(rounds, (library) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', library], { encoding: 'utf8' })));
   const chromium = await inChromium(rounds);
   console.log(report(node, chromium, rounds));
-}
-
-async function neuriteInNode() {
-  const t0 = performance.now();
-  const { ready, sequential, layers, wasmBuild } = await import(new URL('../dist/neurite.js', import.meta.url).href);
-  const t1 = performance.now();
-  await ready();
-  const t2 = performance.now();
-  const model = sequential({ inputShape: [2], seed: 42 });
-  model.add(layers.dense({ units: 8, activation: 'tanh' }));
-  model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
-  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
-  const t3 = performance.now();
-  model.trainOnBatch(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), new Float32Array([0, 1, 1, 0]));
-  const t4 = performance.now();
-  return { build: wasmBuild(), import: t1 - t0, ready: t2 - t1, model: t3 - t2, step: t4 - t3, total: t4 - t0 };
-}
-
-async function tfjsInNode() {
-  const t0 = performance.now();
-  const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-wasm');
-  const t1 = performance.now();
-  tf.enableProdMode();
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  await tf.setBackend('wasm');
-  const t2 = performance.now();
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 8, activation: 'tanh', inputShape: [2] }));
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
-  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
-  const t3 = performance.now();
-  await model.trainOnBatch(tf.tensor2d([0, 0, 0, 1, 1, 0, 1, 1], [4, 2]), tf.tensor2d([0, 1, 1, 0], [4, 1]));
-  const t4 = performance.now();
-  return { build: tf.getBackend(), import: t1 - t0, ready: t2 - t1, model: t3 - t2, step: t4 - t3, total: t4 - t0 };
 }
 
 /** `rounds` samples of each library, neurite and TF.js taking turns (a busy spell hits both). */
@@ -72,7 +45,7 @@ async function inChromium(rounds) {
   if (!existsSync(CHROMIUM_PATH)) return undefined;
   const { serve } = await import('../tools/static-server.js');
   const [server, browser] = await Promise.all([serve(ROOT), launchChromium()]);
-  const pages = { neurite: 'tests/browser/pages/cold-start.html', 'tfjs-wasm': 'bench/pages/cold-start-tfjs.html' };
+  const pages = { neurite: 'bench/pages/cold-start.html', 'tfjs-wasm': 'bench/pages/cold-start-tfjs.html' };
   try {
     return await alternate(rounds, async (library) => {
       const context = await browser.newContext();

@@ -41,7 +41,7 @@ it('cold start: a fresh page imports neurite, loads the core, builds a model and
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(server.url + 'tests/browser/pages/cold-start.html');
+    await page.goto(server.url + 'bench/pages/cold-start.html');
     const result = await page.evaluate(() => (window as any).result);
     expect(result.error).toBeUndefined();
     expect(result.build).toBe('relaxed');
