@@ -183,8 +183,8 @@ export function gemm_columns(form: i32, c: usize, a: usize, b: usize, bias: usiz
  * for gemm_columns.
  */
 export function gemm_rows(form: i32, c: usize, a: usize, b: usize, bias: usize, m: i32, n: i32, k: i32, accumulate: bool, i0: i32, i1: i32, slot: i32, panels: usize): void {
-  const ars = form == TN ? 1 : k, aps = form == TN ? m : 1;
-  const bps = form == NT ? 1 : n, bjs = form == NT ? k : 1;
+  const ars = rowStride(form, m, k), aps = depthStride(form, m);
+  const bps = bStride(form, n), bjs = bColumnStride(form, k);
   gemm(c + (<usize>i0 * <usize>n << 2), n, a + (<usize>i0 * <usize>ars << 2), ars, aps, b, bps, bjs, bias, i1 - i0, n, k, accumulate, slot, panels);
 }
 

@@ -1,6 +1,6 @@
 // Threads, in the build compiled with `--enable threads` over a shared memory: the main thread's
 // instance and one instance per worker share one linear memory. A large matrix product is split
-// by columns: the main thread writes the job into JOB below, bumps its generation (waking the
+// by columns (by rows when it is taller than wide): the main thread writes the job into JOB below, bumps its generation (waking the
 // workers that sleep), does its own share, then waits for the others to count themselves done —
 // one barrier per product, no message per step. A waiting thread spins (2^17 checks, set by the
 // TypeScript side) before it blocks: waking a sleeping thread costs 100–150 µs, longer than most
